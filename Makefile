@@ -1,0 +1,107 @@
+# adpipe: one non-recursive Makefile.  `make` builds bin/*, `make check`
+# runs the unit and bats tests, `make asan` does the same under ASan+UBSan.
+.SUFFIXES:
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+CC = cc
+CFLAGS ?= -O2 -g
+WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wimplicit-fallthrough
+ifeq ($(WERROR),1)
+WARN += -Werror
+endif
+# Evaluated when used, so that `make check` can install them first.
+PKG_CFLAGS = $(shell pkg-config --cflags jansson rdkafka zlib 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs jansson rdkafka zlib 2>/dev/null)
+CSV_LIBS ?= -lcsv
+ALL_CFLAGS = $(CFLAGS) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	$(WARN) -Ilib $(PKG_CFLAGS) -MMD -MP
+LDLIBS = $(PKG_LIBS) $(CSV_LIBS) -lm -lpthread
+
+B ?= build
+BIN ?= bin
+PROGS = $(patsubst cmd/%.c,%,$(wildcard cmd/*.c))
+LIB_OBJS = $(patsubst lib/%.c,$(B)/lib/%.o,$(wildcard lib/*.c))
+UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/t-*.c))
+HELPERS = $(patsubst tests/helpers/%.c,$(B)/helpers/%,$(wildcard tests/helpers/*.c))
+
+all: $(addprefix $(BIN)/,$(PROGS))
+
+$(B)/lib/%.o: lib/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/libad.a: $(LIB_OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $(LIB_OBJS)
+
+$(B)/cmd/%.o: cmd/%.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BIN)/%: $(B)/cmd/%.o $(B)/libad.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libad.a $(LDLIBS)
+
+$(B)/tests/%: tests/unit/%.c $(B)/libad.a tests/unit/tap.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(B)/libad.a $(LDLIBS)
+
+$(B)/helpers/%: tests/helpers/%.c $(B)/libad.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libad.a $(LDLIBS)
+
+tests: $(UNIT_TESTS) $(HELPERS)
+
+deps:
+	@sh tools/deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all tests
+	@B=$(B) BIN=$(BIN) VALGRIND=$(VALGRIND) sh tests/run.sh
+
+check-kafka: deps
+	@$(MAKE) --no-print-directory all tests
+	@B=$(B) BIN=$(BIN) BROKERS=$(BROKERS) bats tests/kafka-real
+
+asan: deps
+	@$(MAKE) --no-print-directory B=build-asan BIN=build-asan/bin \
+		CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" \
+		LDFLAGS="-fsanitize=address,undefined" all tests
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		B=build-asan BIN=build-asan/bin sh tests/run.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@sh tools/demo.sh
+
+bench: all
+	@for b in bench/*.sh; do sh $$b; done
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	for p in $(PROGS); do cp $(BIN)/$$p $(DESTDIR)$(BINDIR)/$$p; done
+	for m in man/*.1; do cp $$m $(DESTDIR)$(MANDIR)/man1/; done
+
+uninstall:
+	for p in $(PROGS); do rm -f $(DESTDIR)$(BINDIR)/$$p; done
+	for m in man/*.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$${m#man/}; done
+
+fmt:
+	clang-format -i cmd/*.c lib/*.c lib/*.h tests/unit/*.c tests/unit/*.h tests/helpers/*.c
+
+fmt-check:
+	clang-format --dry-run --Werror cmd/*.c lib/*.c lib/*.h tests/unit/*.c tests/unit/*.h tests/helpers/*.c
+
+lint-man:
+	groff -mdoc -ww -z man/*.1
+
+clean:
+	rm -rf build build-asan bin demo-out
+
+.PHONY: all tests deps check check-kafka asan demo bench install uninstall fmt fmt-check lint-man clean
+.PRECIOUS: $(B)/cmd/%.o
+
+-include $(wildcard $(B)/lib/*.d $(B)/cmd/*.d $(B)/tests/*.d $(B)/helpers/*.d)

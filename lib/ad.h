@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * Shared declarations for every adpipe program: the version, the error
+ * record lib/ functions fill in instead of printing, the exit codes
+ * (sysexits), and allocation helpers that exit on failure.
+ */
+#ifndef AD_H
+#define AD_H
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <sysexits.h>
+
+#define AD_VERSION "0.1.0"
+
+/*
+ * What went wrong, filled in by lib/ and reported by cmd/: where (a source
+ * name and a line, 0 when there is none), why, and the exit status that the
+ * failure maps to.
+ */
+struct ad_err {
+	char file[256];
+	size_t line;
+	char msg[512];
+	int status;
+};
+
+void ad_err_clear(struct ad_err *err);
+void ad_err_set(struct ad_err *err, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void ad_err_at(struct ad_err *err, int status, const char *file, size_t line,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int ad_err_report(const struct ad_err *err);
+
+void warn_at(const char *file, size_t line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void vwarn_at(const char *file, size_t line, const char *fmt, va_list ap);
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+
+int finish(int status);
+
+/* Set by SIGINT/SIGTERM: stop reading, flush, commit, exit 0. */
+extern volatile sig_atomic_t ad_stop;
+void ad_signals_init(void);
+
+#endif

@@ -1,0 +1,223 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * Record input over many operands.  Sources are opened one after another;
+ * one that cannot be opened is reported and remembered (exit 66) and the
+ * rest are still read, as cat(1) does.  Bad lines go to the dead-letter
+ * file exactly as read, with a newline, so that nothing is lost.
+ */
+#include <errno.h>
+#include <err.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ndjson.h"
+#include "recin.h"
+#include "reject.h"
+
+struct recin {
+	char *const *operands;
+	size_t noperands, next_operand;
+	const struct io_conf *conf;
+	struct source *src;
+	struct line line;
+	struct reject rej;
+	bool stopped;
+	size_t nread;
+	int status;
+};
+
+static char *const stdin_operand[] = {"-"};
+
+/*
+ * Start reading operands (borrowed; stdin when n is 0).  With reject_path,
+ * bad lines are appended to that file.  Returns a new reader (caller frees
+ * with recin_free()), or NULL with err set (EX_CANTCREAT) when the
+ * dead-letter file cannot be opened.
+ */
+struct recin *
+recin_new(char *const *operands, size_t n, const struct io_conf *conf,
+    const char *reject_path, bool strict, struct ad_err *err)
+{
+	struct recin *in = xcalloc(1, sizeof(*in));
+
+	in->operands = n > 0 ? operands : stdin_operand;
+	in->noperands = n > 0 ? n : 1;
+	in->conf = conf;
+	if (reject_init(&in->rej, reject_path, strict, err) < 0) {
+		free(in);
+		return NULL;
+	}
+	return in;
+}
+
+/*
+ * Next raw line from the operands.  Returns 1 with *line (borrowed until
+ * the next call), 0 when every operand is read (or after a strict stop or
+ * a stop signal), -1 with err set on a read error.  Over-long lines are
+ * rejected here and never returned.
+ */
+int
+recin_next_line(struct recin *in, struct line *line, struct ad_err *err)
+{
+	for (;;) {
+		int rc;
+
+		if (in->stopped || ad_stop)
+			return 0;
+		if (in->src == NULL) {
+			const char *spec;
+
+			if (in->next_operand >= in->noperands)
+				return 0;
+			spec = in->operands[in->next_operand++];
+			in->src = source_open(spec, in->conf, err);
+			if (in->src == NULL) {
+				ad_err_report(err);
+				if (err->status == EX_NOINPUT) {
+					in->status = EX_NOINPUT;
+					continue;
+				}
+				return -1;
+			}
+		}
+		rc = source_next(in->src, &in->line, err);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			if (source_commit(in->src, err) < 0)
+				return -1;
+			source_free(in->src);
+			in->src = NULL;
+			continue;
+		}
+		in->nread++;
+		if (in->line.too_long) {
+			if (recin_reject(in, "line longer than %zu bytes",
+				in->conf->max_line) < 0)
+				return 0;
+			continue;
+		}
+		*line = in->line;
+		return 1;
+	}
+}
+
+/*
+ * Next record.  Returns 1 with *rec (a new reference), 0 at the end, -1
+ * with err set on a read error.  Lines that are not JSON objects are
+ * rejected (reported, counted, dead-lettered) and skipped.
+ */
+int
+recin_next(struct recin *in, json_t **rec, struct ad_err *err)
+{
+	struct line line;
+	char why[300];
+	int rc;
+
+	while ((rc = recin_next_line(in, &line, err)) > 0) {
+		*rec = ndjson_parse(line.buf, line.len, why, sizeof(why));
+		if (*rec != NULL)
+			return 1;
+		if (recin_reject(in, "%s", why) < 0)
+			return 0;
+	}
+	return rc;
+}
+
+/*
+ * Reject the line last read: print "prog: source:line: reason", count it,
+ * and copy it to the dead-letter file.  Returns 0 to go on, or -1 when
+ * strict mode says to stop (the input then ends).
+ */
+int
+recin_reject(struct recin *in, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vreject_line(&in->rej, recin_source_name(in), in->line.lineno,
+	    in->line.buf, in->line.len, fmt, ap);
+	va_end(ap);
+	if (in->status == 0)
+		in->status = EX_DATAERR;
+	if (in->rej.failed)
+		in->status = EX_IOERR;
+	if (rc < 0)
+		in->stopped = true;
+	return rc;
+}
+
+/*
+ * Commit what has been read from the current source (Kafka offsets) and
+ * flush the dead-letter file.  Call after the results are written.
+ * Returns 0 or -1 with err set.
+ */
+int
+recin_commit(struct recin *in, struct ad_err *err)
+{
+	if (reject_flush(&in->rej, err) < 0)
+		return -1;
+	if (in->src != NULL)
+		return source_commit(in->src, err);
+	return 0;
+}
+
+/* Name of the source being read, for messages.  Borrowed. */
+const char *
+recin_source_name(const struct recin *in)
+{
+	return in->src ? source_name(in->src) : "<input>";
+}
+
+/* Line number of the line last read in its source. */
+size_t
+recin_lineno(const struct recin *in)
+{
+	return in->line.lineno;
+}
+
+/* The line last read (borrowed until the next read). */
+const struct line *
+recin_line(const struct recin *in)
+{
+	return &in->line;
+}
+
+/* Lines read so far, rejected ones included. */
+size_t
+recin_read_count(const struct recin *in)
+{
+	return in->nread;
+}
+
+/* Lines rejected so far. */
+size_t
+recin_reject_count(const struct recin *in)
+{
+	return in->rej.count;
+}
+
+/*
+ * The exit status the input calls for: EX_NOINPUT if an operand could not
+ * be opened, EX_IOERR if the dead-letter file failed, EX_DATAERR if a line
+ * was rejected, else EX_OK.
+ */
+int
+recin_status(const struct recin *in)
+{
+	return in->status;
+}
+
+/* Close everything; NULL is a no-op. */
+void
+recin_free(struct recin *in)
+{
+	if (in == NULL)
+		return;
+	source_free(in->src);
+	reject_release(&in->rej);
+	free(in);
+}
