@@ -199,12 +199,16 @@ key_for(char *const *field, const size_t *len, const char *uuid,
 	return uuid;
 }
 
-/* Write one record built from a checked row.  Returns 0 or -1 (err). */
+/*
+ * Write one record: g->line holds "{" and the row's 42 members (from
+ * kdd_row_to_json()); the bookkeeping fields are added here.  Returns 0 or
+ * -1 with err set.
+ */
 static int
 emit(struct gen *g, char *const *field, const size_t *len, size_t index,
     struct ad_err *err)
 {
-	char uuid[37], why[200];
+	char uuid[37];
 	const char *key = NULL;
 	size_t keylen = 0;
 	int64_t us;
@@ -225,22 +229,44 @@ emit(struct gen *g, char *const *field, const size_t *len, size_t index,
 		us = (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 	}
 	prng_uuid4(&g->rng, uuid);
-	buf_reset(&g->line);
-	buf_addc(&g->line, '{');
-	if (kdd_row_to_json(&g->line, field, len, KDD_NCOLUMNS, why,
-		sizeof(why)) < 0) {
-		ad_err_set(err, EX_SOFTWARE, "checked row failed: %s", why);
-		return -1;
-	}
-	buf_adds(&g->line, ",\"utc\":");
+	buf_add(&g->line, ",\"utc\":", 7);
 	time_format_iso_us(&g->line, us);
-	buf_addf(&g->line, ",\"uuid\":\"%s\",\"sequence_id\":%lld,\"index\":%zu}",
-	    uuid, g->seq, index);
+	buf_add(&g->line, ",\"uuid\":\"", 9);
+	buf_add(&g->line, uuid, 36);
+	buf_add(&g->line, "\",\"sequence_id\":", 16);
+	buf_add_long(&g->line, g->seq);
+	buf_add(&g->line, ",\"index\":", 9);
+	buf_add_long(&g->line, (long long)index);
+	buf_addc(&g->line, '}');
 	if (sink_key_field(g->out) != NULL)
 		key = key_for(field, len, uuid, sink_key_field(g->out),
 		    &keylen);
 	g->seq++;
 	return sink_write(g->out, g->line.data, g->line.len, key, keylen, err);
+}
+
+/* Start g->line with "{" and the members of row; -1 with why if it is bad. */
+static int
+encode(struct gen *g, char *const *field, const size_t *len, size_t n,
+    char *why, size_t whylen)
+{
+	buf_reset(&g->line);
+	buf_addc(&g->line, '{');
+	return kdd_row_to_json(&g->line, field, len, n, why, whylen);
+}
+
+/* Encode a row known to be good (synthetic, or checked when loaded). */
+static int
+encode_emit(struct gen *g, char *const *field, const size_t *len,
+    size_t index, struct ad_err *err)
+{
+	char why[200];
+
+	if (encode(g, field, len, KDD_NCOLUMNS, why, sizeof(why)) < 0) {
+		ad_err_set(err, EX_SOFTWARE, "checked row failed: %s", why);
+		return -1;
+	}
+	return emit(g, field, len, index, err);
 }
 
 static bool
@@ -256,21 +282,18 @@ read_rows(struct gen *g, struct source *src, struct reject *rj,
 {
 	struct csvin *csv = csvin_new(src);
 	struct csv_row row;
-	struct buf check;
 	char why[sizeof(err->msg)];
 	size_t index = 0;
 	int rc;
 
-	buf_init(&check);
 	while ((!rows ? more(g) : !ad_stop) &&
 	    (rc = csvin_next(csv, &row, err)) != 0) {
 		if (rc < 0 && err->status != EX_DATAERR)
 			break;
-		buf_reset(&check);
 		if (rc < 0)
 			snprintf(why, sizeof(why), "%s", err->msg);
-		if (rc < 0 || kdd_row_to_json(&check, row.field, row.len,
-				  row.nfields, why, sizeof(why)) < 0) {
+		if (rc < 0 || encode(g, row.field, row.len, row.nfields, why,
+				  sizeof(why)) < 0) {
 			index++;
 			rc = 0;
 			if (reject_line(rj, source_name(src), row.lineno,
@@ -285,7 +308,6 @@ read_rows(struct gen *g, struct source *src, struct reject *rj,
 		index++;
 		rc = 0;
 	}
-	buf_release(&check);
 	csvin_free(csv);
 	return rc < 0 ? -1 : 0;
 }
@@ -305,7 +327,7 @@ run(struct gen *g, struct reject *rj, struct ad_err *err)
 		kddsynth_init(synth, g->o->seed);
 		while (rc == 0 && more(g)) {
 			kddsynth_next(synth);
-			rc = emit(g, synth->field, synth->len,
+			rc = encode_emit(g, synth->field, synth->len,
 			    (size_t)g->seq, err);
 		}
 		free(synth);
@@ -329,7 +351,7 @@ run(struct gen *g, struct reject *rj, struct ad_err *err)
 		size_t i = (size_t)prng_below(&g->rng, rows.n);
 
 		kddrows_get(&rows, i, field, len);
-		rc = emit(g, field, len, rows.index[i], err);
+		rc = encode_emit(g, field, len, rows.index[i], err);
 	}
 	kddrows_release(&rows);
 	return rc;

@@ -43,8 +43,11 @@ on_field(void *s, size_t n, void *data)
 	}
 	in->offset[in->nfields] = in->arena.len;
 	in->len[in->nfields] = n;
-	buf_add(&in->arena, s ? s : "", n);
-	buf_addc(&in->arena, '\0');
+	buf_grow(&in->arena, n + 1);
+	if (n > 0)
+		memcpy(in->arena.data + in->arena.len, s, n);
+	in->arena.len += n + 1;
+	in->arena.data[in->arena.len - 1] = '\0';
 	in->nfields++;
 }
 

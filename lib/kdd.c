@@ -5,55 +5,56 @@
  * checked against JSON's number grammar, so the output is exact and no
  * float is ever reformatted.
  */
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "kdd.h"
 
+#define COL(name, type) {name, sizeof(name) - 1, type}
+
 const struct kdd_column kdd_columns[KDD_NCOLUMNS] = {
-	{"duration", KDD_INT},
-	{"protocol_type", KDD_STRING},
-	{"service", KDD_STRING},
-	{"flag", KDD_STRING},
-	{"src_bytes", KDD_INT},
-	{"dst_bytes", KDD_INT},
-	{"land", KDD_INT},
-	{"wrong_fragment", KDD_INT},
-	{"urgent", KDD_INT},
-	{"hot", KDD_INT},
-	{"num_failed_logins", KDD_INT},
-	{"logged_in", KDD_INT},
-	{"num_compromised", KDD_INT},
-	{"root_shell", KDD_INT},
-	{"su_attempted", KDD_INT},
-	{"num_root", KDD_INT},
-	{"num_file_creations", KDD_INT},
-	{"num_shells", KDD_INT},
-	{"num_access_files", KDD_INT},
-	{"num_outbound_cmds", KDD_INT},
-	{"is_host_login", KDD_INT},
-	{"is_guest_login", KDD_INT},
-	{"count", KDD_INT},
-	{"srv_count", KDD_INT},
-	{"serror_rate", KDD_REAL},
-	{"srv_serror_rate", KDD_REAL},
-	{"rerror_rate", KDD_REAL},
-	{"srv_rerror_rate", KDD_REAL},
-	{"same_srv_rate", KDD_REAL},
-	{"diff_srv_rate", KDD_REAL},
-	{"srv_diff_host_rate", KDD_REAL},
-	{"dst_host_count", KDD_INT},
-	{"dst_host_srv_count", KDD_INT},
-	{"dst_host_same_srv_rate", KDD_REAL},
-	{"dst_host_diff_srv_rate", KDD_REAL},
-	{"dst_host_same_src_port_rate", KDD_REAL},
-	{"dst_host_srv_diff_host_rate", KDD_REAL},
-	{"dst_host_serror_rate", KDD_REAL},
-	{"dst_host_srv_serror_rate", KDD_REAL},
-	{"dst_host_rerror_rate", KDD_REAL},
-	{"dst_host_srv_rerror_rate", KDD_REAL},
-	{"label", KDD_STRING},
+	COL("duration", KDD_INT),
+	COL("protocol_type", KDD_STRING),
+	COL("service", KDD_STRING),
+	COL("flag", KDD_STRING),
+	COL("src_bytes", KDD_INT),
+	COL("dst_bytes", KDD_INT),
+	COL("land", KDD_INT),
+	COL("wrong_fragment", KDD_INT),
+	COL("urgent", KDD_INT),
+	COL("hot", KDD_INT),
+	COL("num_failed_logins", KDD_INT),
+	COL("logged_in", KDD_INT),
+	COL("num_compromised", KDD_INT),
+	COL("root_shell", KDD_INT),
+	COL("su_attempted", KDD_INT),
+	COL("num_root", KDD_INT),
+	COL("num_file_creations", KDD_INT),
+	COL("num_shells", KDD_INT),
+	COL("num_access_files", KDD_INT),
+	COL("num_outbound_cmds", KDD_INT),
+	COL("is_host_login", KDD_INT),
+	COL("is_guest_login", KDD_INT),
+	COL("count", KDD_INT),
+	COL("srv_count", KDD_INT),
+	COL("serror_rate", KDD_REAL),
+	COL("srv_serror_rate", KDD_REAL),
+	COL("rerror_rate", KDD_REAL),
+	COL("srv_rerror_rate", KDD_REAL),
+	COL("same_srv_rate", KDD_REAL),
+	COL("diff_srv_rate", KDD_REAL),
+	COL("srv_diff_host_rate", KDD_REAL),
+	COL("dst_host_count", KDD_INT),
+	COL("dst_host_srv_count", KDD_INT),
+	COL("dst_host_same_srv_rate", KDD_REAL),
+	COL("dst_host_diff_srv_rate", KDD_REAL),
+	COL("dst_host_same_src_port_rate", KDD_REAL),
+	COL("dst_host_srv_diff_host_rate", KDD_REAL),
+	COL("dst_host_serror_rate", KDD_REAL),
+	COL("dst_host_srv_serror_rate", KDD_REAL),
+	COL("dst_host_rerror_rate", KDD_REAL),
+	COL("dst_host_srv_rerror_rate", KDD_REAL),
+	COL("label", KDD_STRING),
 };
 
 /* Index of the column called name, or -1. */
@@ -64,6 +65,12 @@ kdd_column_index(const char *name)
 		if (strcmp(kdd_columns[i].name, name) == 0)
 			return i;
 	return -1;
+}
+
+static inline bool
+is_digit(char c)
+{
+	return (unsigned char)(c - '0') < 10;
 }
 
 /*
@@ -78,12 +85,12 @@ kdd_is_json_number(const char *s, size_t n, bool integer_only)
 
 	if (i < n && s[i] == '-')
 		i++;
-	if (i >= n || !isdigit((unsigned char)s[i]))
+	if (i >= n || !is_digit(s[i]))
 		return false;
 	if (s[i] == '0')
 		i++;
 	else
-		while (i < n && isdigit((unsigned char)s[i]))
+		while (i < n && is_digit(s[i]))
 			i++;
 	if (i == n)
 		return true;
@@ -91,18 +98,18 @@ kdd_is_json_number(const char *s, size_t n, bool integer_only)
 		return false;
 	if (s[i] == '.') {
 		i++;
-		if (i >= n || !isdigit((unsigned char)s[i]))
+		if (i >= n || !is_digit(s[i]))
 			return false;
-		while (i < n && isdigit((unsigned char)s[i]))
+		while (i < n && is_digit(s[i]))
 			i++;
 	}
 	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
 		i++;
 		if (i < n && (s[i] == '+' || s[i] == '-'))
 			i++;
-		if (i >= n || !isdigit((unsigned char)s[i]))
+		if (i >= n || !is_digit(s[i]))
 			return false;
-		while (i < n && isdigit((unsigned char)s[i]))
+		while (i < n && is_digit(s[i]))
 			i++;
 	}
 	return i == n;
@@ -124,7 +131,7 @@ kdd_row_to_json(struct buf *b, char *const *field, const size_t *len,
 	}
 	for (int i = 0; i < KDD_NCOLUMNS; i++) {
 		const struct kdd_column *c = &kdd_columns[i];
-		size_t nlen = strlen(c->name);
+		size_t nlen = c->namelen;
 
 		buf_grow(b, nlen + len[i] + 4);
 		if (i > 0)

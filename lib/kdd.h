@@ -23,6 +23,7 @@ enum kdd_type {
 
 struct kdd_column {
 	const char *name;
+	size_t namelen;
 	enum kdd_type type;
 };
 

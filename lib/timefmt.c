@@ -212,27 +212,37 @@ time_format(int64_t ms, const struct time_form *form)
 
 /*
  * Append us (microseconds since the epoch) as quoted ISO 8601 UTC with six
- * fraction digits: "2026-11-21T10:00:00.123456Z".
+ * fraction digits: "2026-11-21T10:00:00.123456Z".  The text up to the
+ * seconds is cached, since consecutive records share it.
  */
 void
 time_format_iso_us(struct buf *b, int64_t us)
 {
-	static int64_t cached_day = INT64_MIN;
-	static char date[16];
-	int64_t day = (us >= 0 ? us : us - 86399999999LL) / 86400000000LL;
-	int64_t rem = us - day * 86400000000LL;
-	int64_t s = rem / 1000000;
+	static int64_t cached_sec = INT64_MIN;
+	static char head[48];
+	int64_t sec = (us >= 0 ? us : us - 999999) / 1000000;
+	int frac = (int)(us - sec * 1000000);
+	char *p;
 
-	if (day != cached_day) {
-		int y;
+	if (sec != cached_sec) {
+		int64_t day = (sec >= 0 ? sec : sec - 86399) / 86400;
+		int s = (int)(sec - day * 86400), y;
 		unsigned mo, d;
 
 		civil_from_days(day, &y, &mo, &d);
-		snprintf(date, sizeof(date), "%04d-%02u-%02u", y, mo, d);
-		cached_day = day;
+		snprintf(head, sizeof(head), "\"%04d-%02u-%02uT%02d:%02d:%02d.",
+		    y, mo, d, s / 3600, s / 60 % 60, s % 60);
+		cached_sec = sec;
 	}
 	buf_grow(b, 32);
-	b->len += (size_t)snprintf(b->data + b->len, 32,
-	    "\"%sT%02d:%02d:%02d.%06dZ\"", date, (int)(s / 3600),
-	    (int)(s / 60 % 60), (int)(s % 60), (int)(rem % 1000000));
+	p = b->data + b->len;
+	memcpy(p, head, 21);
+	for (int i = 26; i >= 21; i--) {
+		p[i] = (char)('0' + frac % 10);
+		frac /= 10;
+	}
+	p[27] = 'Z';
+	p[28] = '"';
+	b->len += 29;
+	b->data[b->len] = '\0';
 }
