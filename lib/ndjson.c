@@ -24,7 +24,7 @@ ndjson_parse(const char *line, size_t len, char *why, size_t whylen)
 		snprintf(why, whylen, "empty line");
 		return NULL;
 	}
-	v = json_loadb(line, len, JSON_REJECT_DUPLICATES,
+	v = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
 	    &jerr);
 	if (v == NULL) {
 		snprintf(why, whylen, "invalid JSON at column %d: %s",
