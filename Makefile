@@ -31,27 +31,32 @@ all: $(addprefix $(BIN)/,$(PROGS))
 
 $(B)/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo '  CC      $<'
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/libad.a: $(LIB_OBJS)
 	@rm -f $@
-	$(AR) rcs $@ $(LIB_OBJS)
+	@$(AR) rcs $@ $(LIB_OBJS)
 
 $(B)/cmd/%.o: cmd/%.c
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	@echo '  CC      $<'
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(BIN)/%: $(B)/cmd/%.o $(B)/libad.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libad.a $(LDLIBS)
+	@echo '  LD      $@'
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libad.a $(LDLIBS)
 
 $(B)/tests/%: tests/unit/%.c $(B)/libad.a tests/unit/tap.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(B)/libad.a $(LDLIBS)
+	@echo '  TEST    $@'
+	@$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(B)/libad.a $(LDLIBS)
 
 $(B)/helpers/%: tests/helpers/%.c $(B)/libad.a
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libad.a $(LDLIBS)
+	@echo '  HELPER  $@'
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libad.a $(LDLIBS)
 
 tests: $(UNIT_TESTS) $(HELPERS)
 
