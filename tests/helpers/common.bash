@@ -1,6 +1,7 @@
 # Shared set-up for the bats suites: the binaries under test first on
 # PATH, a C locale and UTC, a scratch directory, and where the shared KDD
 # data lives (tests that need it skip, saying so, when it is absent).
+bats_require_minimum_version 1.5.0
 bats_load_library bats-support
 bats_load_library bats-assert
 
