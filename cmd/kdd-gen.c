@@ -217,8 +217,14 @@ emit(struct gen *g, char *const *field, const size_t *len, size_t index,
 		int64_t deadline = tokenbucket_take(&g->tb,
 		    tokenbucket_now_ns());
 
-		if (deadline > 0)
+		/* Whoever reads a throttled stream sees records on time. */
+		if (deadline > 0) {
+			if (sink_flush(g->out, err) < 0)
+				return -1;
 			tokenbucket_sleep_until(deadline);
+			if (ad_stop)
+				return 0;
+		}
 	}
 	if (g->o->sim_clock) {
 		us = (g->o->start_ms + g->seq * g->o->interval_ms) * 1000;
