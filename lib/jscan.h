@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * A non-allocating scanner for the common NDJSON record: one JSON object
+ * whose members are split into (key, raw value text) spans pointing into
+ * the line, so that a filter can check, rewrite and copy a record without
+ * building a tree.  It validates what it reads (JSON grammar, UTF-8,
+ * escapes, integer range, duplicate keys); anything it does not handle
+ * itself (escaped keys, nested values) it declines, and the caller takes
+ * the slow path through jansson (ndjson_parse), which also gives the
+ * reason text for lines that are not JSON.
+ */
+#ifndef JSCAN_H
+#define JSCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum jscan_type {
+	JSCAN_STRING,
+	JSCAN_NUMBER,
+	JSCAN_TRUE,
+	JSCAN_FALSE,
+	JSCAN_NULL,
+	JSCAN_OBJECT,
+	JSCAN_ARRAY,
+};
+
+/* One top-level member; every span points into the scanned line. */
+struct jscan_member {
+	const char *key; /* key bytes between the quotes, escapes as written */
+	size_t keylen;
+	const char *val; /* value text as written; strings keep their quotes */
+	size_t vallen;
+	enum jscan_type type;
+	bool integer; /* a number without fraction or exponent */
+};
+
+/*
+ * What jscan_object() says about a line: OK, not valid JSON (or valid in
+ * a way the scanner cannot vouch for), or valid but needing the slow path.
+ */
+enum jscan_result {
+	JSCAN_OK = 0,
+	JSCAN_INVALID = -1,
+	JSCAN_DECLINED = -2,
+};
+
+struct jscan {
+	struct jscan_member *m; /* members in input order */
+	size_t n, cap;
+	bool nested_ok; /* accept nested values (line is known good) */
+	bool escaped_keys_ok;
+	/*
+	 * same_shape: the keys are those of the line scanned before, in the
+	 * same order (the usual case in a stream), so callers may reuse
+	 * per-position lookups.  The previous keys are kept in shape.
+	 */
+	bool same_shape;
+	char *shape;
+	size_t shapelen, shapecap, shape_n;
+	size_t *shape_off; /* shape_n + 1 offsets into shape */
+	size_t shape_offcap;
+	/* duplicate-key check: open addressing over member indices */
+	uint32_t *slot, *stamp;
+	size_t nslots;
+	uint32_t gen;
+	bool indexed; /* the keys of this line are in the table */
+};
+
+void jscan_init(struct jscan *s);
+void jscan_release(struct jscan *s);
+enum jscan_result jscan_object(struct jscan *s, const char *line, size_t len);
+const struct jscan_member *jscan_find(
+    const struct jscan *s, const char *key, size_t keylen);
+
+#endif
