@@ -427,9 +427,15 @@ warn_late(struct run *r, struct recin *in, const struct evorder *ord,
 
 	rules_duration_text(lag, sizeof(lag), ord->max_ts - ev->ts);
 	rules_duration_text(late, sizeof(late), r->o->lateness);
-	warn_at(recin_source_name(in), recin_lineno(in),
-	    "late record: %s is %s behind %s (lateness %s), not counted", ts,
-	    lag, ls, late);
+	if (ev->ts >= ord->max_ts - r->o->lateness)
+		warn_at(recin_source_name(in), recin_lineno(in),
+		    "late record: %s is behind a record released early "
+		    "(--max-pending %ld), not counted",
+		    ts, r->o->max_pending);
+	else
+		warn_at(recin_source_name(in), recin_lineno(in),
+		    "late record: %s is %s behind %s (lateness %s), not counted",
+		    ts, lag, ls, late);
 	free(ts);
 	free(ls);
 	json_decref(t);
@@ -484,6 +490,7 @@ main(int argc, char **argv)
 	struct run r;
 	struct recin *in = NULL;
 	struct keymap *keys = NULL;
+	size_t evicted = 0;
 	int status = EX_OK;
 
 	memset(&o, 0, sizeof(o));
@@ -506,6 +513,7 @@ main(int argc, char **argv)
 	keys = keymap_new((size_t)o.max_keys, key_release, &r);
 	if (run_input(&r, in, keys) < 0 && !r.failed)
 		status = ad_err_report(&r.err);
+	evicted = keymap_evicted(keys);
 	keymap_free(keys); /* drains every key, oldest first */
 	if (r.failed && status == EX_OK)
 		status = ad_err_report(&r.err);
@@ -513,10 +521,12 @@ main(int argc, char **argv)
 		const struct rules_stats *st = rules_stats(r.rules);
 
 		fprintf(stderr,
-		    "ad-alert: read %zu, rejected %zu, late %zu; "
-		    "firing %zu, resolved %zu, suppressed %zu, reports %zu\n",
+		    "ad-alert: read %zu, rejected %zu, late %zu, evicted keys "
+		    "%zu; firing %zu, resolved %zu, suppressed %zu, "
+		    "reports %zu\n",
 		    recin_read_count(in), recin_reject_count(in), r.late,
-		    st->firing, st->resolved, st->suppressed, st->reports);
+		    evicted, st->firing, st->resolved, st->suppressed,
+		    st->reports);
 	}
 out_sink:
 	if (sink_close(r.out, &r.err) < 0 && status == EX_OK)
