@@ -317,8 +317,10 @@ emit_series(struct run *r, struct series *se, struct ad_err *e)
 	if (r->o->auto_period) {
 		struct acf_period ap;
 		double *x = series_column(se, 0);
+		size_t pref[16], np = se->has_time
+		    ? acf_natural_periods(se->t, n, pref, 16) : 0;
 
-		acf_find_period(x, n, 2, 0, &ap);
+		acf_find_period(x, n, 2, 0, pref, np, &ap);
 		free(x);
 		if (ap.period == 0) {
 			if (ap.best_lag > 0)

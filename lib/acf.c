@@ -5,11 +5,11 @@
  * The series is detrended by least squares (a straight line), and its
  * sample ACF r(k) = sum (y_t y_t+k) / sum y_t^2 is computed for every lag
  * through a zero-padded FFT.  Candidate periods are the local maxima of r
- * after its first local minimum (the initial decay is not a period).  A
+ * after it first turns negative (the initial decay is not a period).  A
  * candidate k is significant when r(k) exceeds z * se(k), where se is
- * Bartlett's standard error sqrt((1 + 2 sum_{j<=q} r(j)^2) / n) with q the
- * lag of that first minimum (the short-range correlation every series
- * has), and z the normal quantile for 5% shared (Bonferroni) among all
+ * Bartlett's standard error sqrt((1 + 2 sum_{j<q} r(j)^2) / n) with q the
+ * lag of that first negative value (the short-range correlation every
+ * series has), and z the normal quantile for 5% shared (Bonferroni) among all
  * candidates, so that white noise, whose ACF has n/3 little peaks, does
  * not produce a period by chance.  The period is the significant
  * candidate with the highest r.
@@ -148,13 +148,15 @@ z_upper(double p)
 
 /*
  * Find the seasonal period of x[0..n) among lags min_period..max_period
- * (max_period is capped so that two periods and one point fit).  Returns
+ * (max_period is capped so that two periods and one point fit), with
+ * prefer[0..nprefer) the periods to favour when the peak is broad.  Returns
  * 1 with res->period set when a period is significant, 0 when none is
  * (res still describes the best candidate looked at).
  */
 int
 acf_find_period(const double *x, size_t n, size_t min_period,
-    size_t max_period, struct acf_period *res)
+    size_t max_period, const size_t *prefer, size_t nprefer,
+    struct acf_period *res)
 {
 	size_t q = 0, ncand = 0, best = 0;
 	double *r, s2 = 0, z, se;
@@ -170,7 +172,7 @@ acf_find_period(const double *x, size_t n, size_t min_period,
 		return 0;
 	r = acf_detrended(x, n, max_period + 1);
 	for (size_t k = 1; k < max_period; k++)
-		if (r[k] < r[k - 1] && r[k] <= r[k + 1]) {
+		if (r[k] < 0) {
 			q = k;
 			break;
 		}
@@ -178,7 +180,7 @@ acf_find_period(const double *x, size_t n, size_t min_period,
 		free(r);
 		return 0;
 	}
-	for (size_t j = 1; j <= q; j++)
+	for (size_t j = 1; j < q; j++)
 		s2 += r[j] * r[j];
 	se = sqrt((1 + 2 * s2) / (double)n);
 	for (size_t k = q + 1; k <= max_period; k++)
@@ -197,8 +199,69 @@ acf_find_period(const double *x, size_t n, size_t min_period,
 	res->acf = r[best];
 	res->threshold = z * se;
 	res->candidates = ncand;
-	if (r[best] > z * se)
-		res->period = best;
+	if (r[best] > z * se) {
+		/*
+		 * Near the top of a broad lobe the ACF is flat and the
+		 * argmax wanders with the noise: prefer a listed period (a
+		 * day, an hour in points) within 10% whose r is as good
+		 * within the noise.
+		 */
+		size_t pick = best;
+		double slack = 3 / sqrt((double)n);
+
+		for (size_t i = 0; i < nprefer; i++) {
+			size_t c = prefer[i];
+
+			if (c < min_period || c > max_period ||
+			    10 * (c > best ? c - best : best - c) > best ||
+			    r[c] < r[best] - slack)
+				continue;
+			if (pick == best ||
+			    (c > best ? c - best : best - c) <
+				(pick > best ? pick - best : best - pick))
+				pick = c;
+		}
+		res->period = pick;
+		res->acf = r[pick];
+	}
 	free(r);
 	return res->period > 0;
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * The calendar periods (a minute to a week) that are a whole number of
+ * steps of the series timed t[0..n) (its median step), in points, into
+ * out[0..max).  Returns how many.
+ */
+size_t
+acf_natural_periods(const int64_t *t, size_t n, size_t *out, size_t max)
+{
+	static const int64_t cal[] = {60000, 300000, 600000, 900000, 1800000,
+	    3600000, 7200000, 10800000, 14400000, 21600000, 28800000,
+	    43200000, 86400000, 604800000};
+	int64_t *d, step;
+	size_t m = 0;
+
+	if (n < 3)
+		return 0;
+	d = xcalloc(n - 1, sizeof(*d));
+	for (size_t i = 1; i < n; i++)
+		d[i - 1] = t[i] - t[i - 1];
+	qsort(d, n - 1, sizeof(*d), cmp_i64);
+	step = d[(n - 1) / 2];
+	free(d);
+	if (step <= 0)
+		return 0;
+	for (size_t i = 0; i < sizeof(cal) / sizeof(cal[0]) && m < max; i++)
+		if (cal[i] % step == 0 && cal[i] / step >= 2)
+			out[m++] = (size_t)(cal[i] / step);
+	return m;
 }
