@@ -23,10 +23,27 @@
 
 enum {
 	OPT_ID = CLI_PROGRAM_OPTIONS,
-	OPT_TIME, OPT_NAME, OPT_WHEN, OPT_COUNT, OPT_WITHIN, OPT_FIELD,
-	OPT_ABOVE, OPT_BELOW, OPT_FOR, OPT_DELTA, OPT_CHANGE, OPT_VS,
-	OPT_HISTORY, OPT_REPORT, OPT_WINDOW, OPT_SLIDE, OPT_COOLDOWN,
-	OPT_RESOLVE_AFTER, OPT_LATENESS, OPT_MAX_KEYS, OPT_MAX_PENDING,
+	OPT_TIME,
+	OPT_NAME,
+	OPT_WHEN,
+	OPT_COUNT,
+	OPT_WITHIN,
+	OPT_FIELD,
+	OPT_ABOVE,
+	OPT_BELOW,
+	OPT_FOR,
+	OPT_DELTA,
+	OPT_CHANGE,
+	OPT_VS,
+	OPT_HISTORY,
+	OPT_REPORT,
+	OPT_WINDOW,
+	OPT_SLIDE,
+	OPT_COOLDOWN,
+	OPT_RESOLVE_AFTER,
+	OPT_LATENESS,
+	OPT_MAX_KEYS,
+	OPT_MAX_PENDING,
 };
 
 struct opts {
@@ -54,6 +71,7 @@ struct run {
 	size_t late;
 };
 
+/* clang-format off */
 static const char synopsis[] =
     "usage: ad-alert [-hqVv] [-o dest] [--id field] [--time field] [--name name]\n"
     "                [--when field] [--count n --within duration] [--field field]\n"
@@ -104,6 +122,7 @@ usage(FILE *fp, int status)
 		    fp);
 	exit(status);
 }
+/* clang-format on */
 
 /* A duration that may be 0 (cooldown, lateness, --for). */
 static int
@@ -128,8 +147,7 @@ parse_change(const char *s, struct rules_conf *rc, struct ad_err *e)
 	n = strlen(num);
 	if (n > 0 && num[n - 1] == '%')
 		num[n - 1] = '\0';
-	return num_parse_double("--change", num, 1e-9, 1e9, &rc->change_pct,
-	    e);
+	return num_parse_double("--change", num, 1e-9, 1e9, &rc->change_pct, e);
 }
 
 static int
@@ -160,7 +178,8 @@ program_option(struct opts *o, int c, const char *arg, struct ad_err *e)
 		return 0;
 	case OPT_COUNT:
 		rc->on[RULES_COUNT] = true;
-		return num_parse_long("--count", arg, 1, 1000000, &rc->count, e);
+		return num_parse_long(
+		    "--count", arg, 1, 1000000, &rc->count, e);
 	case OPT_WITHIN:
 		return num_parse_duration_ms("--within", arg, &rc->within, e);
 	case OPT_FIELD:
@@ -168,19 +187,19 @@ program_option(struct opts *o, int c, const char *arg, struct ad_err *e)
 		return 0;
 	case OPT_ABOVE:
 		rc->on[RULES_ABOVE] = true;
-		return num_parse_double("--above", arg, -HUGE_VAL, HUGE_VAL,
-		    &rc->above, e);
+		return num_parse_double(
+		    "--above", arg, -HUGE_VAL, HUGE_VAL, &rc->above, e);
 	case OPT_BELOW:
 		rc->on[RULES_BELOW] = true;
-		return num_parse_double("--below", arg, -HUGE_VAL, HUGE_VAL,
-		    &rc->below, e);
+		return num_parse_double(
+		    "--below", arg, -HUGE_VAL, HUGE_VAL, &rc->below, e);
 	case OPT_FOR:
 		o->for_given = true;
 		return parse_dur0("--for", arg, &rc->for_ms, e);
 	case OPT_DELTA:
 		rc->on[RULES_DELTA] = true;
-		return num_parse_double("--delta", arg, 0, HUGE_VAL, &rc->delta,
-		    e);
+		return num_parse_double(
+		    "--delta", arg, 0, HUGE_VAL, &rc->delta, e);
 	case OPT_CHANGE:
 		rc->on[RULES_CHANGE] = true;
 		return parse_change(arg, rc, e);
@@ -203,15 +222,16 @@ program_option(struct opts *o, int c, const char *arg, struct ad_err *e)
 		return parse_dur0("--cooldown", arg, &rc->cooldown, e);
 	case OPT_RESOLVE_AFTER:
 		rc->resolve = true;
-		return parse_dur0("--resolve-after", arg, &rc->resolve_after, e);
+		return parse_dur0(
+		    "--resolve-after", arg, &rc->resolve_after, e);
 	case OPT_LATENESS:
 		return parse_dur0("--lateness", arg, &o->lateness, e);
 	case OPT_MAX_KEYS:
-		return num_parse_long("--max-keys", arg, 1, 100000000,
-		    &o->max_keys, e);
+		return num_parse_long(
+		    "--max-keys", arg, 1, 100000000, &o->max_keys, e);
 	case OPT_MAX_PENDING:
-		return num_parse_long("--max-pending", arg, 1, 100000000,
-		    &o->max_pending, e);
+		return num_parse_long(
+		    "--max-pending", arg, 1, 100000000, &o->max_pending, e);
 	default:
 		usage(stderr, EX_USAGE);
 	}
@@ -294,7 +314,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->max_keys = 100000;
 	o->max_pending = 10000;
 	while ((c = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) !=
-	    -1) {
+	       -1) {
 		int rc = cli_option(&o->cli, c, optarg, &e);
 
 		if (rc == 0)
@@ -320,8 +340,7 @@ emit(json_t *rec, void *arg)
 	struct run *r = arg;
 	int rc = 0;
 
-	if (!r->failed &&
-	    ndjson_write(r->out, &r->scratch, rec, &r->err) < 0) {
+	if (!r->failed && ndjson_write(r->out, &r->scratch, rec, &r->err) < 0) {
 		r->failed = true;
 		rc = -1;
 	}
@@ -331,13 +350,12 @@ emit(json_t *rec, void *arg)
 
 /* Hand every event the key's clock allows (all of them: drain) to rules. */
 static void
-release_events(struct run *r, const char *key, struct keystate *ks,
-    bool drain)
+release_events(struct run *r, const char *key, struct keystate *ks, bool drain)
 {
 	struct evorder_event ev;
 
-	while (evorder_pop(&ks->ord, r->o->lateness, (size_t)r->o->max_pending,
-	    drain, &ev))
+	while (evorder_pop(
+	    &ks->ord, r->o->lateness, (size_t)r->o->max_pending, drain, &ev))
 		rules_feed(r->rules, ks->rk, *key ? key : NULL, &ev, emit, r);
 }
 
@@ -360,12 +378,12 @@ key_release(const char *key, void *value, void *arg)
  * Returns 0, or -1 with the reason in why.
  */
 static int
-decode(const struct opts *o, json_t *rec, struct evorder_event *ev,
-    char *key, size_t keylen, char *why, size_t whylen)
+decode(const struct opts *o, json_t *rec, struct evorder_event *ev, char *key,
+    size_t keylen, char *why, size_t whylen)
 {
 	const struct rules_conf *rc = &o->rc;
 	bool need_value = rc->on[RULES_ABOVE] || rc->on[RULES_BELOW] ||
-	    rc->on[RULES_DELTA] || rc->on[RULES_CHANGE];
+			  rc->on[RULES_DELTA] || rc->on[RULES_CHANGE];
 	bool need_flag = rc->on[RULES_COUNT] || rc->report;
 	char tw[200];
 	json_t *v;
@@ -434,7 +452,8 @@ warn_late(struct run *r, struct recin *in, const struct evorder *ord,
 		    ts, r->o->max_pending);
 	else
 		warn_at(recin_source_name(in), recin_lineno(in),
-		    "late record: %s is %s behind %s (lateness %s), not counted",
+		    "late record: %s is %s behind %s (lateness %s), not "
+		    "counted",
 		    ts, lag, ls, late);
 	free(ts);
 	free(ls);
@@ -448,13 +467,13 @@ run_input(struct run *r, struct recin *in, struct keymap *keys)
 	char key[1024], why[300];
 	struct evorder_event ev;
 	json_t *rec;
-	int rc;
+	int rc = 0;
 
 	while (!r->failed && (rc = recin_next(in, &rec, &r->err)) > 0) {
 		struct keystate *ks;
 
-		if (decode(r->o, rec, &ev, key, sizeof(key), why,
-			sizeof(why)) < 0) {
+		if (decode(r->o, rec, &ev, key, sizeof(key), why, sizeof(why)) <
+		    0) {
 			json_decref(rec);
 			if (recin_reject(in, "%s", why) < 0)
 				break;

@@ -59,8 +59,8 @@ evorder_is_late(const struct evorder *o, int64_t ts, int64_t lateness)
  * when the event is late and was not added.
  */
 bool
-evorder_push(struct evorder *o, const struct evorder_event *ev,
-    int64_t lateness)
+evorder_push(
+    struct evorder *o, const struct evorder_event *ev, int64_t lateness)
 {
 	size_t i;
 
@@ -91,8 +91,8 @@ evorder_push(struct evorder *o, const struct evorder_event *ev,
  * is set (end of input).  Returns whether an event was taken.
  */
 bool
-evorder_pop(struct evorder *o, int64_t lateness, size_t max_pending,
-    bool drain, struct evorder_event *ev)
+evorder_pop(struct evorder *o, int64_t lateness, size_t max_pending, bool drain,
+    struct evorder_event *ev)
 {
 	size_t i = 0;
 

@@ -28,7 +28,7 @@ struct evorder_event {
 struct evorder {
 	struct evorder_event *heap;
 	size_t n, cap;
-	int64_t max_ts;      /* latest event time seen */
+	int64_t max_ts;	     /* latest event time seen */
 	int64_t released_ts; /* latest event time handed out */
 	bool seen, released;
 	uint64_t seq;
@@ -38,8 +38,8 @@ struct evorder {
 void evorder_init(struct evorder *o);
 void evorder_release(struct evorder *o);
 bool evorder_is_late(const struct evorder *o, int64_t ts, int64_t lateness);
-bool evorder_push(struct evorder *o, const struct evorder_event *ev,
-    int64_t lateness);
+bool evorder_push(
+    struct evorder *o, const struct evorder_event *ev, int64_t lateness);
 bool evorder_pop(struct evorder *o, int64_t lateness, size_t max_pending,
     bool drain, struct evorder_event *ev);
 

@@ -61,8 +61,8 @@ evwindow_release(struct evwindow *w)
  * returned (the window is closed regardless).
  */
 int
-evwindow_advance(struct evwindow *w, int64_t ts, evwindow_close_fn *fn,
-    void *arg)
+evwindow_advance(
+    struct evwindow *w, int64_t ts, evwindow_close_fn *fn, void *arg)
 {
 	int rc = 0;
 
@@ -110,8 +110,10 @@ evwindow_add(struct evwindow *w, int64_t ts, const struct time_form *form,
 		struct evwindow_sum *s = &w->slot[mod_slot(k, w->nslot)];
 
 		if (!s->used || s->k != k) {
-			*s = (struct evwindow_sum){.k = k, .used = true,
-			    .start = k * w->slide, .end = k * w->slide + w->size};
+			*s = (struct evwindow_sum){.k = k,
+			    .used = true,
+			    .start = k * w->slide,
+			    .end = k * w->slide + w->size};
 		}
 		s->records++;
 		s->flagged += flag;

@@ -19,7 +19,7 @@
 
 /* One window's summary. */
 struct evwindow_sum {
-	int64_t k;     /* window number: it starts at k * slide */
+	int64_t k; /* window number: it starts at k * slide */
 	int64_t start, end;
 	size_t records, flagged;
 	double max;
@@ -40,8 +40,8 @@ typedef int evwindow_close_fn(const struct evwindow_sum *w, void *arg);
 void evwindow_init(struct evwindow *w, int64_t size, int64_t slide);
 void evwindow_release(struct evwindow *w);
 size_t evwindow_open_max(int64_t size, int64_t slide);
-int evwindow_advance(struct evwindow *w, int64_t ts, evwindow_close_fn *fn,
-    void *arg);
+int evwindow_advance(
+    struct evwindow *w, int64_t ts, evwindow_close_fn *fn, void *arg);
 void evwindow_add(struct evwindow *w, int64_t ts, const struct time_form *form,
     bool flag, bool has_value, double value);
 int evwindow_flush(struct evwindow *w, evwindow_close_fn *fn, void *arg);

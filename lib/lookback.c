@@ -71,8 +71,8 @@ lookback_find(const struct lookback *lb, int64_t ts)
  * stays, later ones in the same slot are not kept.
  */
 void
-lookback_add(struct lookback *lb, int64_t ts, const struct time_form *form,
-    double value)
+lookback_add(
+    struct lookback *lb, int64_t ts, const struct time_form *form, double value)
 {
 	int64_t slot = floor_div(ts, lb->width);
 	struct lookback_point *p;
@@ -82,6 +82,9 @@ lookback_add(struct lookback *lb, int64_t ts, const struct time_form *form,
 	p = &lb->ring[ring_index(lb, slot)];
 	if (p->used && p->slot == slot)
 		return;
-	*p = (struct lookback_point){.slot = slot, .ts = ts, .value = value,
-	    .form = *form, .used = true};
+	*p = (struct lookback_point){.slot = slot,
+	    .ts = ts,
+	    .value = value,
+	    .form = *form,
+	    .used = true};
 }

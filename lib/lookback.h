@@ -32,9 +32,9 @@ struct lookback {
 
 void lookback_init(struct lookback *lb, int64_t period, size_t slots);
 void lookback_release(struct lookback *lb);
-const struct lookback_point *lookback_find(const struct lookback *lb,
-    int64_t ts);
-void lookback_add(struct lookback *lb, int64_t ts,
-    const struct time_form *form, double value);
+const struct lookback_point *lookback_find(
+    const struct lookback *lb, int64_t ts);
+void lookback_add(struct lookback *lb, int64_t ts, const struct time_form *form,
+    double value);
 
 #endif

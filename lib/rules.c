@@ -17,6 +17,7 @@
  * "records","count","max","late"}.
  */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,8 +91,19 @@ struct verdict {
 	char reason[200];
 };
 
+/* snprintf for reason texts, which are cut at their buffer's size. */
+static void __attribute__((format(printf, 3, 4)))
+textf(char *s, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s, size, fmt, ap);
+	va_end(ap);
+}
+
 static const char *const kind_name[RULES_NKINDS + 1] = {
-	"count", "above", "below", "delta", "change", "report"};
+    "count", "above", "below", "delta", "change", "report"};
 
 /*
  * Write ms as a compact duration: "10m", "1h30m", "1d", "1.5s" becomes
@@ -141,8 +153,8 @@ rules_plural(char *s, size_t size, const char *word)
 	if (n >= 2 && word[n - 1] == 'y' && strchr(vowels, word[n - 2]) == NULL)
 		snprintf(s, size, "%.*sies", (int)(n - 1), word);
 	else if ((n >= 1 && strchr("sxz", word[n - 1]) != NULL) ||
-	    (n >= 2 && (word[n - 1] == 'h') &&
-		(word[n - 2] == 'c' || word[n - 2] == 's')))
+		 (n >= 2 && (word[n - 1] == 'h') &&
+		     (word[n - 2] == 'c' || word[n - 2] == 's')))
 		snprintf(s, size, "%ses", word);
 	else
 		snprintf(s, size, "%ss", word);
@@ -171,8 +183,8 @@ rules_new(const struct rules_conf *conf)
 		} else {
 			len = strlen(conf->name) + strlen(kind_name[i]) + 2;
 			r->name[i] = xmalloc(len);
-			snprintf(r->name[i], len, "%s:%s", conf->name,
-			    kind_name[i]);
+			snprintf(
+			    r->name[i], len, "%s:%s", conf->name, kind_name[i]);
 		}
 	}
 	return r;
@@ -263,8 +275,10 @@ ring_push(struct rules_key *k, size_t max, const struct evorder_event *ev)
 		k->head = (k->head + 1) % k->cap;
 		k->n--;
 	}
-	*ring_at(k, k->n++) = (struct cev){.ts = ev->ts, .form = ev->form,
-	    .value = ev->value, .has_value = ev->has_value};
+	*ring_at(k, k->n++) = (struct cev){.ts = ev->ts,
+	    .form = ev->form,
+	    .value = ev->value,
+	    .has_value = ev->has_value};
 }
 
 static void
@@ -273,7 +287,7 @@ judge_count(struct rules *r, struct rules_key *k,
 {
 	char dur[64], plural[128];
 	size_t max = (size_t)r->c.count > RULES_WINDOW_CAP ? (size_t)r->c.count
-							  : RULES_WINDOW_CAP;
+							   : RULES_WINDOW_CAP;
 
 	if (ev->flag)
 		ring_push(k, max, ev);
@@ -298,7 +312,7 @@ judge_count(struct rules *r, struct rules_key *k,
 	}
 	rules_duration_text(dur, sizeof(dur), r->c.within);
 	rules_plural(plural, sizeof(plural), r->c.when);
-	snprintf(v->reason, sizeof(v->reason), "%zu %s within %s", k->n,
+	textf(v->reason, sizeof(v->reason), "%zu %s within %s", k->n,
 	    k->n == 1 ? r->c.when : plural, dur);
 }
 
@@ -315,8 +329,10 @@ judge_threshold(struct rules *r, struct streak *s, bool above,
 		return;
 	}
 	if (!s->on) {
-		*s = (struct streak){.on = true, .start = ev->ts,
-		    .form = ev->form, .ext = ev->value};
+		*s = (struct streak){.on = true,
+		    .start = ev->ts,
+		    .form = ev->form,
+		    .ext = ev->value};
 	}
 	s->count++;
 	if (above ? ev->value > s->ext : ev->value < s->ext)
@@ -335,8 +351,8 @@ judge_threshold(struct rules *r, struct streak *s, bool above,
 		size_t len = strlen(v->reason);
 
 		rules_duration_text(dur, sizeof(dur), ev->ts - s->start);
-		snprintf(v->reason + len, sizeof(v->reason) - len, " for %s",
-		    dur);
+		snprintf(
+		    v->reason + len, sizeof(v->reason) - len, " for %s", dur);
 	}
 }
 
@@ -375,7 +391,7 @@ judge_change(struct rules *r, struct rules_key *k,
 	if (ref == NULL || ref->value == 0)
 		return;
 	pct = (ev->value - ref->value) / fabs(ref->value) * 100.0;
-	if (r->c.change_dir > 0 ? !(pct > r->c.change_pct)
+	if (r->c.change_dir > 0	  ? !(pct > r->c.change_pct)
 	    : r->c.change_dir < 0 ? !(-pct > r->c.change_pct)
 				  : !(fabs(pct) > r->c.change_pct))
 		return;
@@ -403,7 +419,7 @@ condition_text(const struct rules *r, int kind, char *s, size_t size)
 	case RULES_COUNT:
 		rules_duration_text(dur, sizeof(dur), r->c.within);
 		rules_plural(plural, sizeof(plural), r->c.when);
-		snprintf(s, size, "%ld %s within %s", r->c.count,
+		textf(s, size, "%ld %s within %s", r->c.count,
 		    r->c.count == 1 ? r->c.when : plural, dur);
 		break;
 	case RULES_ABOVE:
@@ -419,16 +435,16 @@ condition_text(const struct rules *r, int kind, char *s, size_t size)
 	default:
 		rules_duration_text(dur, sizeof(dur), r->c.vs);
 		snprintf(s, size, "%s %s%.10g%% vs %s earlier", r->c.field,
-		    r->c.change_dir > 0 ? "up " : r->c.change_dir < 0 ? "down "
-								     : "",
+		    r->c.change_dir > 0	  ? "up "
+		    : r->c.change_dir < 0 ? "down "
+					  : "",
 		    r->c.change_pct, dur);
 		break;
 	}
 }
 
 static json_t *
-alert_head(const struct rules *r, int kind, const char *id,
-    const char *status)
+alert_head(const struct rules *r, int kind, const char *id, const char *status)
 {
 	json_t *a = json_object();
 
@@ -463,32 +479,29 @@ firing_record(const struct rules *r, const struct rules_key *k, int kind,
 	json_object_set_new(a, "reason", json_string(v->reason));
 	switch (kind) {
 	case RULES_COUNT: {
-		size_t first = k->n > RULES_EVIDENCE_MAX
-		    ? k->n - RULES_EVIDENCE_MAX
-		    : 0;
+		size_t first =
+		    k->n > RULES_EVIDENCE_MAX ? k->n - RULES_EVIDENCE_MAX : 0;
 
 		for (size_t i = first; i < k->n; i++) {
-			const struct cev *c =
-			    &k->ring[(k->head + i) % k->cap];
+			const struct cev *c = &k->ring[(k->head + i) % k->cap];
 
-			json_array_append_new(evidence,
-			    time_format(c->ts, &c->form));
+			json_array_append_new(
+			    evidence, time_format(c->ts, &c->form));
 		}
 		break;
 	}
 	case RULES_ABOVE:
 	case RULES_BELOW:
-		json_array_append_new(evidence,
-		    time_format(v->since, &v->since_form));
+		json_array_append_new(
+		    evidence, time_format(v->since, &v->since_form));
 		if (v->since != ev->ts)
-			json_array_append_new(evidence,
-			    time_format(ev->ts, &ev->form));
+			json_array_append_new(
+			    evidence, time_format(ev->ts, &ev->form));
 		break;
 	default:
-		json_array_append_new(evidence,
-		    time_format(v->ref_ts, &v->ref_form));
-		json_array_append_new(evidence,
-		    time_format(ev->ts, &ev->form));
+		json_array_append_new(
+		    evidence, time_format(v->ref_ts, &v->ref_form));
+		json_array_append_new(evidence, time_format(ev->ts, &ev->form));
 		break;
 	}
 	json_object_set_new(a, "evidence", evidence);
@@ -590,10 +603,10 @@ report_record(const struct evwindow_sum *w, void *arg)
 	struct close_ctx *cx = arg;
 	json_t *a = json_object();
 
-	json_object_set_new(a, "report",
-	    json_string(cx->r->name[RULES_NKINDS]));
-	json_object_set_new(a, "id",
-	    cx->id ? json_string(cx->id) : json_null());
+	json_object_set_new(
+	    a, "report", json_string(cx->r->name[RULES_NKINDS]));
+	json_object_set_new(
+	    a, "id", cx->id ? json_string(cx->id) : json_null());
 	json_object_set_new(a, "start", time_format(w->start, &w->form));
 	json_object_set_new(a, "end", time_format(w->end, &w->form));
 	json_object_set_new(a, "records", json_integer((json_int_t)w->records));

@@ -31,7 +31,8 @@ collect(json_t *rec, void *arg)
 	struct out *o = arg;
 
 	if (o->n < 256)
-		o->rec[o->n++] = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		o->rec[o->n++] =
+		    json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(rec);
 	return 0;
 }
@@ -59,8 +60,8 @@ count_status(const struct out *o, const char *status)
 static struct evorder_event
 event(int64_t ts, bool flag, double value)
 {
-	struct evorder_event ev = {.ts = ts, .flag = flag, .value = value,
-	    .has_value = true};
+	struct evorder_event ev = {
+	    .ts = ts, .flag = flag, .value = value, .has_value = true};
 
 	ev.form.kind = TIME_EPOCH_MS;
 	return ev;
@@ -118,11 +119,15 @@ test_count(void)
 	feed(&c, ev, minutes(ev, in10, 3), &o);
 	ok(o.n == 1 && count_status(&o, "firing") == 1,
 	    "3 mismatches within 10m: exactly one firing");
-	ok(o.n == 1 && strstr(o.rec[0], "\"reason\":\"3 mismatches within 10m\""),
+	ok(o.n == 1 &&
+		strstr(o.rec[0], "\"reason\":\"3 mismatches within 10m\""),
 	    "count reason text");
-	ok(o.n == 1 && strstr(o.rec[0], "\"since\":1700000300000,\"ts\":1700000900000,\"count\":3,\"max\":15"),
+	ok(o.n == 1 && strstr(o.rec[0], "\"since\":1700000300000,\"ts\":"
+					"1700000900000,\"count\":3,\"max\":15"),
 	    "count since/ts/count/max");
-	ok(o.n == 1 && strstr(o.rec[0], "\"evidence\":[1700000300000,1700000540000,1700000900000]"),
+	ok(o.n == 1 &&
+		strstr(o.rec[0],
+		    "\"evidence\":[1700000300000,1700000540000,1700000900000]"),
 	    "count evidence: the three times");
 	out_clear(&o);
 	feed(&c, ev, minutes(ev, in11, 3), &o);
@@ -132,7 +137,8 @@ test_count(void)
 	ok(o.n == 0, "2 mismatches: no firing");
 	out_clear(&o);
 	feed(&c, ev, minutes(ev, six, 6), &o);
-	ok(o.n == 1, "6 mismatches in a row: one firing, no repeat while it holds");
+	ok(o.n == 1,
+	    "6 mismatches in a row: one firing, no repeat while it holds");
 	out_clear(&o);
 }
 
@@ -152,7 +158,9 @@ test_resolve(void)
 	    "resolved once after the quiet period");
 	ok(o.n == 2 && strstr(o.rec[1], "\"ts\":1700001800000") != NULL,
 	    "resolved exactly resolve-after past the last hold");
-	ok(o.n == 2 && strstr(o.rec[1], "\"reason\":\"3 mismatches within 10m: not held for 15m\""),
+	ok(o.n == 2 &&
+		strstr(o.rec[1],
+		    "\"reason\":\"3 mismatches within 10m: not held for 15m\""),
 	    "resolved reason");
 	out_clear(&o);
 	/* the stream ends at minute 29: not quiet long enough */
@@ -299,9 +307,11 @@ test_change(void)
 	c.history = 1440;
 	feed(&c, ev, n, &o);
 	ok(o.n == 1, "day over day: one change beyond 50%% (%zu)", o.n);
-	ok(o.n == 1 && strstr(o.rec[0], "\"evidence\":[1700036000000,1700122400000]"),
+	ok(o.n == 1 &&
+		strstr(o.rec[0], "\"evidence\":[1700036000000,1700122400000]"),
 	    "the reference is the point exactly one day earlier");
-	ok(o.n == 1 && strstr(o.rec[0], "value 200 is +100% vs 1d earlier (100)"),
+	ok(o.n == 1 &&
+		strstr(o.rec[0], "value 200 is +100% vs 1d earlier (100)"),
 	    "change reason");
 	out_clear(&o);
 	c.change_dir = -1;
@@ -328,8 +338,7 @@ test_lookback(void)
 		lookback_add(&lb, t, &f, (double)t);
 	p = lookback_find(&lb, 3000);
 	ok(p != NULL && p->ts == 2000, "ring reuse: the newest period is kept");
-	ok(lookback_find(&lb, 1500) == NULL,
-	    "stale slots are not returned");
+	ok(lookback_find(&lb, 1500) == NULL, "stale slots are not returned");
 	lookback_release(&lb);
 }
 
@@ -462,7 +471,8 @@ test_windows(int64_t size, int64_t slide)
 	evwindow_flush(&w, take_window, got);
 	evwindow_release(&w);
 	/* brute force: every window start k*slide that holds a record */
-	for (int64_t k = (ts[0] - size) / slide - 2; k * slide <= ts[599]; k++) {
+	for (int64_t k = (ts[0] - size) / slide - 2; k * slide <= ts[599];
+	     k++) {
 		size_t rec = 0, fl = 0;
 		double mx = -1;
 
