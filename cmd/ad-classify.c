@@ -13,6 +13,7 @@
 
 #include "acf.h"
 #include "cli.h"
+#include "dtoa.h"
 #include "num.h"
 #include "point.h"
 #include "recin.h"
@@ -313,10 +314,8 @@ static void
 add_real(struct buf *b, const char *name, double v)
 {
 	buf_addf(b, ",\"%s\":", name);
-	if (isfinite(v))
-		buf_add_double(b, v);
-	else
-		buf_adds(b, "null");
+	buf_grow(b, DTOA_BUFSIZE);
+	b->len += dtoa_json(v, b->data + b->len);
 }
 
 static int

@@ -10,6 +10,7 @@
 
 #include "acf.h"
 #include "cli.h"
+#include "dtoa.h"
 #include "keymap.h"
 #include "num.h"
 #include "point.h"
@@ -252,8 +253,9 @@ add_num(struct buf *b, bool *first, const char *prefix, const char *name,
 		buf_addc(b, '_');
 	}
 	buf_adds(b, name);
-	buf_adds(b, "\":");
-	buf_add_double(b, v);
+	buf_add(b, "\":", 2);
+	buf_grow(b, DTOA_BUFSIZE);
+	b->len += dtoa_json(v, b->data + b->len);
 }
 
 /* Window features of w (after the point was pushed) appended to b. */
