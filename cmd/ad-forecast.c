@@ -26,7 +26,7 @@ enum {
 	OPT_WINDOW = CLI_PROGRAM_OPTIONS,
 	OPT_HIDDEN, OPT_EPOCHS, OPT_BATCH, OPT_LR, OPT_VAL, OPT_PER_KEY,
 	OPT_SHARED, OPT_ID, OPT_TIME, OPT_FIELD, OPT_THREADS, OPT_REPORT,
-	OPT_TOLERANCE, OPT_ABS_TOLERANCE, OPT_HORIZON, OPT_MAX_KEYS,
+	OPT_TOLERANCE, OPT_ABS_TOLERANCE, OPT_HORIZON, OPT_RESYNC, OPT_MAX_KEYS,
 };
 
 struct opts {
@@ -49,8 +49,8 @@ static const char synopsis[] =
     "           [--report file] -o model [file ...]\n"
     "       ad-forecast run [-hqVv] -m model [-o dest] [--tolerance f] "
     "[--abs-tolerance x]\n"
-    "           [--horizon n] [--id field] [--time field] [--field field]\n"
-    "           [--max-keys n] [file ...]\n";
+    "           [--horizon n] [--resync n] [--id field] [--time field]\n"
+    "           [--field field] [--max-keys n] [file ...]\n";
 
 static void
 usage(FILE *fp, int status)
@@ -59,9 +59,10 @@ usage(FILE *fp, int status)
 	if (fp == stdout)
 		fputs("\n"
 		      "  -h, --help            show this help and exit\n"
-		      "  -m, --model FILE      (run) the model to forecast with\n"
-		      "  -o, --output FILE     (train) model to write; (run) "
-		      "destination\n"
+		      "  -m, --model FILE      the model to forecast with (run) "
+		      "or to write (train)\n"
+		      "  -o, --output DEST     (run) destination; (train) the "
+		      "model, as -m\n"
 		      "  -q, --quiet           no warnings about keys without a "
 		      "model\n"
 		      "  -s, --seed S          (train) initialisation and "
@@ -96,6 +97,9 @@ usage(FILE *fp, int status)
 		      "(default 0)\n"
 		      "      --horizon N       (run) forecast N steps ahead "
 		      "(default 1)\n"
+		      "      --resync N        (run) real values back in after N "
+		      "mismatches in a row\n"
+		      "                        (default: the window; 0: never)\n"
 		      "      --max-keys N      (run) keys kept (default "
 		      "100000)\n"
 		      "      --reject FILE     append bad lines to FILE\n"
@@ -124,6 +128,9 @@ train_option(struct opts *o, int c, const char *arg, struct ad_err *e)
 	long v;
 
 	switch (c) {
+	case 'm':
+		o->cli.output = arg;
+		return 0;
 	case 's':
 		if (num_parse_long("--seed", arg, 0, LONG_MAX, &v, e) < 0)
 			return -1;
@@ -169,6 +176,8 @@ run_option(struct opts *o, int c, const char *arg, struct ad_err *e)
 		    &o->fc.abs_tolerance, e);
 	case OPT_HORIZON:
 		return parse_size("--horizon", arg, 1, 10000, &o->fc.horizon, e);
+	case OPT_RESYNC:
+		return parse_size("--resync", arg, 0, 1000000, &o->fc.resync, e);
 	case OPT_MAX_KEYS:
 		return num_parse_long("--max-keys", arg, 1, LONG_MAX,
 		    &o->max_keys, e);
@@ -199,6 +208,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{"tolerance", required_argument, NULL, OPT_TOLERANCE},
 		{"abs-tolerance", required_argument, NULL, OPT_ABS_TOLERANCE},
 		{"horizon", required_argument, NULL, OPT_HORIZON},
+		{"resync", required_argument, NULL, OPT_RESYNC},
 		{"max-keys", required_argument, NULL, OPT_MAX_KEYS},
 		{NULL, 0, NULL, 0},
 	};
@@ -212,7 +222,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 	    .batch = 128, .lr = 0.001, .val = 0.2,
 	    .threads = ncpu < 1 ? 1 : ncpu > 64 ? 64 : (size_t)ncpu,
 	    .prog = "ad-forecast"};
-	o->fc = (struct forecast_conf){.tolerance = 0.05, .horizon = 1};
+	o->fc = (struct forecast_conf){.tolerance = 0.05, .horizon = 1,
+	    .resync = FORECAST_RESYNC_WINDOW};
 	o->max_keys = 100000;
 	if (argc > 1 && strcmp(argv[1], "train") == 0)
 		o->train = true;
@@ -258,11 +269,11 @@ parse_opts(int argc, char **argv, struct opts *o)
 		}
 	}
 	if (o->train && o->cli.output == NULL) {
-		warnx("train needs -o MODEL");
+		warnx("train needs -o model");
 		usage(stderr, EX_USAGE);
 	}
 	if (!o->train && o->model == NULL) {
-		warnx("run needs -m MODEL");
+		warnx("run needs -m model");
 		usage(stderr, EX_USAGE);
 	}
 	o->tc.id_field = o->id ? o->id : "id";
@@ -381,7 +392,7 @@ struct runner {
 	struct buf scratch, key;
 	struct ad_err err;
 	const char *idf, *timef, *valf;
-	size_t nomodel, stale, reloads;
+	size_t nomodel, stale, reloads, resyncs;
 };
 
 static void
@@ -396,6 +407,7 @@ static void
 use_model(struct runner *r, struct lstm_model *m)
 {
 	if (r->model != NULL) {
+		r->resyncs += r->fc.resyncs;
 		forecaster_release(&r->fc);
 		lstm_model_free(r->model);
 	}
@@ -527,10 +539,11 @@ run_main(struct opts *o)
 		status = ad_err_report(&r.err);
 	if (o->cli.verbose)
 		fprintf(stderr, "ad-forecast: read %zu, rejected %zu, without "
-				"a model %zu, stale %zu, evicted keys %zu, "
-				"reloads %zu\n",
+				"a model %zu, stale %zu, resyncs %zu, evicted "
+				"keys %zu, reloads %zu\n",
 		    recin_read_count(in), recin_reject_count(in), r.nomodel,
-		    r.stale, keymap_evicted(r.states), r.reloads);
+		    r.stale, r.fc.resyncs + r.resyncs, keymap_evicted(r.states),
+		    r.reloads);
 out_sink:
 	if (sink_close(r.out, &r.err) < 0 && status == EX_OK)
 		status = ad_err_report(&r.err);

@@ -23,6 +23,7 @@ forecaster_init(struct forecaster *fc, const struct lstm_model *model,
 	fc->model = model;
 	fc->conf = *conf;
 	fc->window = model->window;
+	fc->resyncs = 0;
 	fc->ws = lstm_ws_new(model->hidden, model->window, 1);
 	fc->x = xcalloc(model->window, sizeof(float));
 }
@@ -47,6 +48,7 @@ forecast_state_new(const struct lstm_key *key, size_t window, size_t horizon)
 
 	st->cap = window;
 	st->win = xcalloc(window, sizeof(double));
+	st->real = xcalloc(window, sizeof(double));
 	st->horizon = horizon;
 	st->due = xcalloc(horizon, sizeof(double));
 	st->has_due = xcalloc(horizon, sizeof(bool));
@@ -62,12 +64,18 @@ forecast_state_fit(struct forecast_state *st, size_t window, size_t horizon)
 {
 	if (window != st->cap) {
 		double *w = xcalloc(window, sizeof(double));
+		double *r = xcalloc(window, sizeof(double));
 		size_t keep = st->n < window ? st->n : window;
+		size_t rkeep = st->nreal < window ? st->nreal : window;
 
 		memcpy(w, st->win + st->n - keep, keep * sizeof(double));
+		memcpy(r, st->real + st->nreal - rkeep, rkeep * sizeof(double));
 		free(st->win);
+		free(st->real);
 		st->win = w;
+		st->real = r;
 		st->n = keep;
+		st->nreal = rkeep;
 		st->cap = window;
 	}
 	if (horizon != st->horizon) {
@@ -85,6 +93,7 @@ forecast_state_free(struct forecast_state *st)
 	if (st == NULL)
 		return;
 	free(st->win);
+	free(st->real);
 	free(st->due);
 	free(st->has_due);
 	free(st);
@@ -106,6 +115,17 @@ forecast_score(const struct forecast_state *st, double e)
  * clipped to 4 standard deviations first so that one wild point does not
  * blow the spread up and hide the next ones.
  */
+/* Append v to a window of n of cap values, dropping the oldest. */
+static void
+push(double *w, size_t *n, size_t cap, double v)
+{
+	if (*n == cap) {
+		memmove(w, w + 1, (cap - 1) * sizeof(double));
+		(*n)--;
+	}
+	w[(*n)++] = v;
+}
+
 static void
 learn_error(struct forecast_state *st, double e)
 {
@@ -136,6 +156,8 @@ forecast_step(struct forecaster *fc, const struct lstm_key *key,
 	const struct lstm *net = fc->model->nets[key->net];
 	double range = key->max - key->min, accepted = value, p = 0;
 	size_t h = st->horizon, T = st->cap;
+	size_t resync = fc->conf.resync == FORECAST_RESYNC_WINDOW
+	    ? T : fc->conf.resync;
 
 	if (!(range > 0))
 		range = 1;
@@ -158,11 +180,16 @@ forecast_step(struct forecaster *fc, const struct lstm_key *key,
 	memmove(st->due, st->due + 1, (h - 1) * sizeof(double));
 	memmove(st->has_due, st->has_due + 1, (h - 1) * sizeof(bool));
 	st->has_due[h - 1] = false;
-	if (st->n == T) {
-		memmove(st->win, st->win + 1, (T - 1) * sizeof(double));
-		st->n--;
+	push(st->real, &st->nreal, T, value);
+	st->run = out->mismatch ? st->run + 1 : 0;
+	if (resync > 0 && st->run >= resync) {
+		memcpy(st->win, st->real, st->nreal * sizeof(double));
+		st->n = st->nreal;
+		st->run = 0;
+		fc->resyncs++;
+	} else {
+		push(st->win, &st->n, T, accepted);
 	}
-	st->win[st->n++] = accepted;
 	if (st->n < T || T != fc->window)
 		return;
 	for (size_t t = 0; t < T; t++)

@@ -5,7 +5,10 @@
  * running estimate of the key's forecast errors.  Each arriving value is
  * compared with the forecast made for it: within the tolerance it enters
  * the window, otherwise the forecast does (an anomaly must not teach the
- * model).  The score of a point is erf(|z|/√2) of its error's z-score
+ * model).  After `resync` mismatches in a row the window is refilled with
+ * the real values: a change that lasts that long is the new normal, and
+ * a forecast that has drifted away from the series cannot stay stuck on
+ * its own output.  The score of a point is erf(|z|/√2) of its error's z-score
  * under the key's running error distribution, i.e. one minus the two-sided
  * tail probability: 0 for an ordinary error, close to 1 for a rare one.
  */
@@ -31,11 +34,17 @@ struct forecast_conf {
 	double tolerance;     /* relative to |forecast| */
 	double abs_tolerance; /* absolute floor, series units */
 	size_t horizon;       /* steps ahead, >= 1 */
+	size_t resync;        /* mismatches in a row; 0: never */
 };
+
+/* forecast_conf.resync: as many as the model's window. */
+#define FORECAST_RESYNC_WINDOW ((size_t)-1)
 
 struct forecast_state {
 	size_t n, cap;    /* values in the window, window length */
 	double *win;      /* accepted values, oldest first, series units */
+	double *real;     /* the last cap real values, oldest first */
+	size_t nreal, run; /* real values held, mismatches in a row */
 	double *due;      /* due[d]: forecast for the point d+1 steps ahead */
 	bool *has_due;
 	size_t horizon;
@@ -57,6 +66,7 @@ struct forecaster {
 	struct lstm_ws *ws;
 	float *x;
 	size_t window;
+	size_t resyncs; /* windows refilled with real values so far */
 };
 
 void forecaster_init(struct forecaster *fc, const struct lstm_model *model,
