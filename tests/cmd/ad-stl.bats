@@ -1,0 +1,145 @@
+#!/usr/bin/env bats
+# ad-stl: STL decomposition equal to R's stl(), --period auto, --window.
+load ../helpers/common
+
+CO2="$FIXTURES/stl/co2.ndjson"
+
+@test "--help prints the synopsis on stdout" {
+	run ad-stl --help
+	assert_success
+	assert_output --partial "usage: ad-stl"
+}
+
+@test "--version" {
+	run ad-stl --version
+	assert_success
+	assert_output "ad-stl 0.1.0"
+}
+
+@test "unknown option: usage on stderr, 64" {
+	run ad-stl --period 12 --bogus
+	assert_failure 64
+	assert_output --partial "usage: ad-stl"
+}
+
+@test "neither --period nor --window: 64" {
+	run ad-stl "$CO2"
+	assert_failure 64
+	assert_output --partial "give --period"
+}
+
+@test "bad --s-degree: 64" {
+	run ad-stl --period 12 --s-degree 2 "$CO2"
+	assert_failure 64
+}
+
+@test "missing file: 66" {
+	run ad-stl --period 12 /nonexistent.ndjson
+	assert_failure 66
+	assert_output --partial "/nonexistent.ndjson"
+}
+
+@test "bad record: 65 with source:line, and the key is not decomposed" {
+	f="$BATS_TEST_TMPDIR/bad.ndjson"
+	head -30 "$CO2" > "$f"
+	echo '{"id":"co2","ts":99999999999,' >> "$f"
+	run ad-stl --period 12 "$f"
+	assert_failure 65
+	assert_line --index 0 --regexp "^ad-stl: .*bad.ndjson:31: invalid JSON"
+}
+
+@test "null value (NaN): 65, clear message, no output for the key" {
+	f="$BATS_TEST_TMPDIR/nan.ndjson"
+	head -30 "$CO2" > "$f"
+	echo '{"id":"co2","ts":99999999999,"value":null}' >> "$f"
+	run --separate-stderr ad-stl --period 12 "$f"
+	assert_failure 65
+	[ -z "$output" ]
+	[[ "$stderr" == *"nan.ndjson:31: field 'value' is null, not a number"* ]]
+	[[ "$stderr" == *"'co2': not decomposed"* ]]
+}
+
+@test "series shorter than two periods: 65 and a clear message" {
+	run ad-stl --period 12 <(head -24 "$CO2")
+	assert_failure 65
+	assert_output --partial "'co2': 24 points, fewer than two periods of 12 (need at least 25)"
+}
+
+@test "unsorted times: 65 and a clear message" {
+	f="$BATS_TEST_TMPDIR/unsorted.ndjson"
+	head -40 "$CO2" > "$f"
+	sed -n 5p "$CO2" >> "$f"
+	run ad-stl --period 12 "$f"
+	assert_failure 65
+	assert_output --partial "unsorted.ndjson:41: time is before the previous point's of 'co2'"
+}
+
+@test "write error on /dev/full: 74" {
+	run sh -c "ad-stl --period 12 '$CO2' > /dev/full"
+	assert_failure 74
+}
+
+@test "golden: co2 periodic equals R (tests/golden)" {
+	run ad-stl --period 12 "$CO2"
+	assert_success
+	diff -u "$GOLDEN/ad-stl/co2-periodic.out" <(echo "$output")
+}
+
+@test "golden: co2 s.window 7 robust" {
+	run ad-stl --period 12 --s-window 7 --robust "$CO2"
+	assert_success
+	diff -u "$GOLDEN/ad-stl/co2-s7-robust.out" <(echo "$output")
+}
+
+@test "output agrees with R's reference CSV to 1e-6 x range" {
+	ad-stl --period 12 "$CO2" | jq -r '[.seasonal,.trend,.remainder]|@csv' > "$BATS_TEST_TMPDIR/ours.csv"
+	tail -n +2 "$FIXTURES/stl/co2_periodic.csv" | cut -d, -f3-5 > "$BATS_TEST_TMPDIR/r.csv"
+	run awk -F, 'NR==FNR { s[NR]=$1; t[NR]=$2; r[NR]=$3; next }
+		{ d = s[FNR]-$1; if (d<0) d=-d; if (d>m) m=d
+		  d = t[FNR]-$2; if (d<0) d=-d; if (d>m) m=d
+		  d = r[FNR]-$3; if (d<0) d=-d; if (d>m) m=d }
+		END { print (m <= 1e-6 * 46.6) ? "ok" : "bad " m }' "$BATS_TEST_TMPDIR/ours.csv" "$BATS_TEST_TMPDIR/r.csv"
+	assert_output "ok"
+}
+
+@test "--period auto finds 12 on co2" {
+	run sh -c "ad-stl --period auto '$CO2' | head -1"
+	assert_output --partial '"seasonal":-0.0610010303500462'
+}
+
+@test "--period auto on white noise: no period, 65" {
+	awk 'BEGIN { srand(3); for (i = 0; i < 500; i++) printf "{\"ts\":%d,\"value\":%.6f}\n", 1700000000 + 60*i, rand() }' > "$BATS_TEST_TMPDIR/noise.ndjson"
+	run ad-stl --period auto "$BATS_TEST_TMPDIR/noise.ndjson"
+	assert_failure 65
+	assert_output --partial "no significant seasonal period"
+}
+
+@test "--window: trailing mean, variance, covariance" {
+	printf '%s\n' '{"id":"a","ts":0,"x":1,"y":2}' '{"id":"a","ts":60,"x":3,"y":6}' \
+		'{"id":"b","ts":60,"x":5,"y":0}' '{"id":"a","ts":120,"x":5,"y":4}' \
+		'{"id":"a","ts":180,"x":7,"y":8}' > "$BATS_TEST_TMPDIR/w.ndjson"
+	run ad-stl --window 2m --field x --field y "$BATS_TEST_TMPDIR/w.ndjson"
+	assert_success
+	assert_line --index 0 '{"id":"a","ts":0,"x":1,"y":2,"x_mean":1.0,"x_var":null,"y_mean":2.0,"y_var":null,"cov_x_y":null,"window_n":1}'
+	assert_line --index 1 '{"id":"a","ts":60,"x":3,"y":6,"x_mean":2.0,"x_var":2.0,"y_mean":4.0,"y_var":8.0,"cov_x_y":4.0,"window_n":2}'
+	assert_line --index 2 '{"id":"b","ts":60,"x":5,"y":0,"x_mean":5.0,"x_var":null,"y_mean":0.0,"y_var":null,"cov_x_y":null,"window_n":1}'
+	assert_line --index 3 '{"id":"a","ts":120,"x":5,"y":4,"x_mean":4.0,"x_var":2.0,"y_mean":5.0,"y_var":2.0,"cov_x_y":-2.0,"window_n":2}'
+	assert_line --index 4 '{"id":"a","ts":180,"x":7,"y":8,"x_mean":6.0,"x_var":2.0,"y_mean":6.0,"y_var":8.0,"cov_x_y":4.0,"window_n":2}'
+}
+
+@test "--window without a time field: 65" {
+	run ad-stl --window 1m <(echo '{"value":1}')
+	assert_failure 65
+	assert_output --partial "missing time field 'ts'"
+}
+
+@test "man page examples run" {
+	run sh -c "ad-stl --period 12 '$CO2' | jq -c '{ts, seasonal}' | head -2"
+	assert_success
+	assert_line --index 0 '{"ts":0,"seasonal":-0.0610010303500462}'
+	run sh -c "ad-stl --period auto --s-window 7 --robust '$CO2' | jq -c 'select(.weight < 0.5)' | wc -l"
+	assert_success
+	run sh -c "ad-stl --window 5m --field value '$CO2' | head -1"
+	assert_success
+	assert_output --partial '"value_mean":315.42'
+}
