@@ -1,0 +1,248 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * Record scoring for ad-score (see scorer.h).  Scores are written rounded
+ * to six decimals by an integer formatter, which is both faster than
+ * printf and gives stable text for golden tests.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ndjson.h"
+#include "scorer.h"
+
+/* Fields ad-score writes; a record already holding one takes the slow path. */
+static const char *const reserved[] = {"score", "anomaly", "class",
+    "probability", "why", NULL};
+
+static void
+size_arrays(struct scorer *s)
+{
+	size_t n = s->m->fs->n + 1;
+
+	s->x = xreallocarray(s->x, n, sizeof(double));
+	s->contrib = xreallocarray(s->contrib, n, sizeof(double));
+	s->top = xreallocarray(s->top, n, sizeof(size_t));
+}
+
+/* Start scoring with model m (owned from now on). */
+void
+scorer_init(struct scorer *s, struct forestfile *m)
+{
+	memset(s, 0, sizeof(*s));
+	s->threshold = NAN;
+	s->m = m;
+	size_arrays(s);
+}
+
+/* Replace the model (the old one is freed), e.g. after a hot reload. */
+void
+scorer_set_model(struct scorer *s, struct forestfile *m)
+{
+	forestfile_free(s->m);
+	s->m = m;
+	size_arrays(s);
+}
+
+/* Free what s holds, the model included. */
+void
+scorer_release(struct scorer *s)
+{
+	forestfile_free(s->m);
+	free(s->x);
+	free(s->contrib);
+	free(s->top);
+}
+
+/* Whether key is one of the fields ad-score adds. */
+bool
+scorer_reserved(const char *key, size_t len)
+{
+	for (const char *const *r = reserved; *r != NULL; r++)
+		if (strlen(*r) == len && memcmp(*r, key, len) == 0)
+			return true;
+	return false;
+}
+
+/* Append v in [0,1] (or any real) rounded to 6 decimals, e.g. 0.973456. */
+void
+scorer_add_score(struct buf *b, double v)
+{
+	char tmp[40], *p = tmp + sizeof(tmp);
+	long long q;
+	int frac, nd = 6;
+	bool neg = v < 0;
+
+	if (!isfinite(v) || fabs(v) > 1e12) {
+		buf_add_double(b, v);
+		return;
+	}
+	q = llround(fabs(v) * 1e6);
+	frac = (int)(q % 1000000);
+	q /= 1000000;
+	while (nd > 1 && frac % 10 == 0) {
+		frac /= 10;
+		nd--;
+	}
+	for (int i = 0; i < nd; i++) {
+		*--p = (char)('0' + frac % 10);
+		frac /= 10;
+	}
+	*--p = '.';
+	do {
+		*--p = (char)('0' + q % 10);
+		q /= 10;
+	} while (q > 0);
+	if (neg && (p[0] != '0' || p[2] != '0' || nd > 1))
+		*--p = '-';
+	buf_add(b, p, (size_t)(tmp + sizeof(tmp) - p));
+}
+
+/*
+ * Offset of the closing brace of a line holding one JSON object (trailing
+ * white space allowed).
+ */
+size_t
+scorer_close_brace(const char *line, size_t len)
+{
+	while (len > 0 && line[len - 1] != '}')
+		len--;
+	return len - 1;
+}
+
+/* The --explain features: indices of the largest |contrib|, ties by index. */
+static size_t
+pick_top(struct scorer *s)
+{
+	size_t nf = s->m->fs->n, k = (size_t)s->explain < nf
+	    ? (size_t)s->explain : nf, n = 0;
+
+	for (size_t i = 0; i < nf; i++) {
+		double a = fabs(s->contrib[i]);
+		size_t j;
+
+		if (a == 0)
+			continue;
+		if (n == k && a <= fabs(s->contrib[s->top[n - 1]]))
+			continue;
+		j = n < k ? n++ : n - 1;
+		while (j > 0 && fabs(s->contrib[s->top[j - 1]]) < a) {
+			s->top[j] = s->top[j - 1];
+			j--;
+		}
+		s->top[j] = i;
+	}
+	return n;
+}
+
+/* Append ,"score":..,"anomaly":.. and the rest (no braces). */
+static void
+add_fields(struct scorer *s, struct buf *out, double score, bool anomaly)
+{
+	const struct forestfile *m = s->m;
+
+	buf_adds(out, "\"score\":");
+	scorer_add_score(out, score);
+	buf_adds(out, anomaly ? ",\"anomaly\":true" : ",\"anomaly\":false");
+	if (m->mode == FORESTFILE_SUPERVISED && m->nclass > 2) {
+		size_t best = 0;
+
+		for (size_t k = 1; k < m->nclass; k++)
+			if (s->proba[k] > s->proba[best])
+				best = k;
+		buf_adds(out, ",\"class\":");
+		buf_add_json_string(out, m->classes[best],
+		    strlen(m->classes[best]));
+		buf_adds(out, ",\"probability\":");
+		scorer_add_score(out, s->proba[best]);
+	}
+	if (s->explain > 0) {
+		size_t n = pick_top(s);
+
+		buf_adds(out, ",\"why\":[");
+		for (size_t i = 0; i < n; i++) {
+			size_t f = s->top[i];
+			const char *name = m->fs->f[f].name, *txt;
+			char tmp[32];
+
+			if (i > 0)
+				buf_addc(out, ',');
+			buf_adds(out, "{\"feature\":");
+			buf_add_json_string(out, name, strlen(name));
+			buf_adds(out, ",\"value\":");
+			txt = featset_value_text(m->fs, f, s->x[f], tmp,
+			    sizeof(tmp));
+			if (txt != NULL)
+				buf_add_json_string(out, txt, strlen(txt));
+			else if (isnan(s->x[f]))
+				buf_adds(out, "null");
+			else if (s->x[f] == trunc(s->x[f]) &&
+			    fabs(s->x[f]) < 1e15)
+				buf_add_long(out, (long long)s->x[f]);
+			else
+				buf_add_double(out, s->x[f]);
+			buf_adds(out, ",\"contribution\":");
+			scorer_add_score(out, s->contrib[f]);
+			buf_addc(out, '}');
+		}
+		buf_addc(out, ']');
+	}
+}
+
+/*
+ * Score one line.  Returns 1 with the output line (no newline) in out, 0
+ * when the record is not anomalous and only anomalies are wanted, or -1
+ * with a reason in why when the line is not a JSON object.
+ */
+int
+scorer_line(struct scorer *s, const char *line, size_t len, struct buf *out,
+    char *why, size_t whylen)
+{
+	const struct forestfile *m = s->m;
+	double thr = isnan(s->threshold) ? m->threshold : s->threshold;
+	double *contrib = s->explain > 0 ? s->contrib : NULL;
+	int n = flatjson_scan(line, len, s->fl, 256);
+	double score;
+	bool anomaly;
+	json_t *rec;
+
+	buf_reset(out);
+	if (n >= 0) {
+		for (int i = 0; i < n; i++)
+			if (scorer_reserved(s->fl[i].key, s->fl[i].keylen))
+				goto slow;
+		if (featset_row_flat(m->fs, s->fl, n, s->x) < 0)
+			goto slow;
+		score = forest_predict(m->forest, s->x, s->proba, contrib);
+		anomaly = score >= thr;
+		if (s->anomalies_only && !anomaly)
+			return 0;
+		buf_add(out, line, scorer_close_brace(line, len));
+		if (n > 0)
+			buf_addc(out, ',');
+		add_fields(s, out, score, anomaly);
+		buf_addc(out, '}');
+		return 1;
+	}
+slow:
+	s->nslow++;
+	if ((rec = ndjson_parse(line, len, why, whylen)) == NULL)
+		return -1;
+	featset_row_json(m->fs, rec, s->x);
+	score = forest_predict(m->forest, s->x, s->proba, contrib);
+	anomaly = score >= thr;
+	if (s->anomalies_only && !anomaly) {
+		json_decref(rec);
+		return 0;
+	}
+	for (const char *const *r = reserved; *r != NULL; r++)
+		json_object_del(rec, *r);
+	ndjson_dump(out, rec);
+	out->len--; /* the closing brace */
+	if (json_object_size(rec) > 0)
+		buf_addc(out, ',');
+	add_fields(s, out, score, anomaly);
+	buf_addc(out, '}');
+	json_decref(rec);
+	return 1;
+}
