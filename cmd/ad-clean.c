@@ -10,16 +10,30 @@
 #include <string.h>
 
 #include "cli.h"
+#include "ndjson.h"
 #include "num.h"
 #include "recclean.h"
 #include "recin.h"
 #include "schema.h"
+#include "seriesclean.h"
 #include "sink.h"
 
 enum {
 	OPT_SCHEMA = CLI_PROGRAM_OPTIONS,
 	OPT_DEDUP,
 	OPT_DEDUP_WINDOW,
+	OPT_SERIES,
+	OPT_ID,
+	OPT_TIME,
+	OPT_FIELD,
+	OPT_STEP,
+	OPT_PERIOD,
+	OPT_HISTORY,
+	OPT_MAX_GAP,
+	OPT_OUTLIER_K,
+	OPT_OUTLIER_WINDOW,
+	OPT_REORDER_WINDOW,
+	OPT_MAX_KEYS,
 };
 
 struct opts {
@@ -27,6 +41,9 @@ struct opts {
 	const char *schema;
 	const char *dedup;
 	long dedup_window;
+	bool series;
+	struct seriesclean_conf sconf;
+	const char *series_only; /* a --series option given without it */
 	char **files;
 	size_t nfiles;
 };
@@ -35,7 +52,14 @@ static const char synopsis[] =
     "usage: ad-clean [-hqVv] [-o dest] [--schema kdd|none|file] "
     "[--dedup field]\n"
     "                [--dedup-window n] [--reject file] [--strict] "
-    "[file ...]\n";
+    "[file ...]\n"
+    "       ad-clean --series --step duration [-hqVv] [-o dest] [--id field]\n"
+    "                [--time field] [--field field] [--period n|auto] "
+    "[--history n]\n"
+    "                [--max-gap n] [--outlier-k k] [--outlier-window n]\n"
+    "                [--reorder-window duration] [--max-keys n] "
+    "[--reject file]\n"
+    "                [--strict] [file ...]\n";
 
 static void
 usage(FILE *fp, int status)
@@ -62,7 +86,27 @@ usage(FILE *fp, int status)
 		    "      --reject FILE      append rejected lines to FILE\n"
 		    "      --strict           stop at the first rejected line\n"
 		    "      --max-line SIZE    longest input line (default "
-		    "16M)\n",
+		    "16M)\n"
+		    "\nSeries (--series):\n"
+		    "      --step D           grid step, e.g. 60s, 5m "
+		    "(required)\n"
+		    "      --id F             key field (default id)\n"
+		    "      --time F           time field (default ts)\n"
+		    "      --field F          value field (default value)\n"
+		    "      --period N|auto    period in steps, for phase "
+		    "means\n"
+		    "      --history N        earlier periods averaged "
+		    "(default 4)\n"
+		    "      --max-gap N        fill gaps of at most N steps "
+		    "(default 5)\n"
+		    "      --outlier-k K      replace beyond K robust sigmas "
+		    "(default 5)\n"
+		    "      --outlier-window N points in the median/MAD "
+		    "(default 25)\n"
+		    "      --reorder-window D wait D for late points (default "
+		    "0)\n"
+		    "      --max-keys N       keys kept, LRU evicted (default "
+		    "100000)\n",
 		    fp);
 	exit(status);
 }
@@ -75,23 +119,53 @@ parse_opts(int argc, char **argv, struct opts *o)
 	    {"schema", required_argument, NULL, OPT_SCHEMA},
 	    {"dedup", required_argument, NULL, OPT_DEDUP},
 	    {"dedup-window", required_argument, NULL, OPT_DEDUP_WINDOW},
+	    {"series", no_argument, NULL, OPT_SERIES},
+	    {"id", required_argument, NULL, OPT_ID},
+	    {"time", required_argument, NULL, OPT_TIME},
+	    {"field", required_argument, NULL, OPT_FIELD},
+	    {"step", required_argument, NULL, OPT_STEP},
+	    {"period", required_argument, NULL, OPT_PERIOD},
+	    {"history", required_argument, NULL, OPT_HISTORY},
+	    {"max-gap", required_argument, NULL, OPT_MAX_GAP},
+	    {"outlier-k", required_argument, NULL, OPT_OUTLIER_K},
+	    {"outlier-window", required_argument, NULL, OPT_OUTLIER_WINDOW},
+	    {"reorder-window", required_argument, NULL, OPT_REORDER_WINDOW},
+	    {"max-keys", required_argument, NULL, OPT_MAX_KEYS},
 	    {NULL, 0, NULL, 0},
 	};
+	struct seriesclean_conf *sc = &o->sconf;
+	const char *record_only = NULL;
 	struct ad_err e;
-	int c;
+	long v;
+	int c, li = -1;
 
 	ad_err_clear(&e);
 	cli_init(&o->cli, "ad-clean");
 	o->schema = "kdd";
 	o->dedup_window = 1000000;
-	while ((c = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) !=
-	       -1) {
+	*sc = (struct seriesclean_conf){.id_field = "id",
+	    .time_field = "ts",
+	    .value_field = "value",
+	    .history = 4,
+	    .max_gap = 5,
+	    .outlier_k = 5,
+	    .outlier_window = 25,
+	    .max_keys = 100000};
+	while (
+	    (c = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, &li)) != -1) {
 		int rc = cli_option(&o->cli, c, optarg, &e);
 
 		if (rc < 0)
 			goto bad;
 		if (rc > 0)
 			continue;
+		if (c >= OPT_ID && li >= 0)
+			o->series_only = longopts[li].name;
+		if ((c == OPT_SCHEMA || c == OPT_DEDUP ||
+			c == OPT_DEDUP_WINDOW) &&
+		    li >= 0)
+			record_only = longopts[li].name;
+		li = -1;
 		switch (c) {
 		case 'h':
 			usage(stdout, EX_OK);
@@ -115,9 +189,82 @@ parse_opts(int argc, char **argv, struct opts *o)
 				1L << 31, &o->dedup_window, &e) < 0)
 				goto bad;
 			break;
+		case OPT_SERIES:
+			o->series = true;
+			break;
+		case OPT_ID:
+			sc->id_field = optarg;
+			break;
+		case OPT_TIME:
+			sc->time_field = optarg;
+			break;
+		case OPT_FIELD:
+			sc->value_field = optarg;
+			break;
+		case OPT_STEP:
+			if (num_parse_duration_ms(
+				"--step", optarg, &sc->step_ms, &e) < 0)
+				goto bad;
+			if (sc->step_ms <= 0) {
+				ad_err_set(
+				    &e, EX_USAGE, "--step: must be positive");
+				goto bad;
+			}
+			break;
+		case OPT_PERIOD:
+			if (strcmp(optarg, "auto") == 0)
+				sc->period = -1;
+			else if (num_parse_long("--period", optarg, 0, 1000000,
+				     &sc->period, &e) < 0)
+				goto bad;
+			break;
+		case OPT_HISTORY:
+			if (num_parse_long("--history", optarg, 1, 1000,
+				&sc->history, &e) < 0)
+				goto bad;
+			break;
+		case OPT_MAX_GAP:
+			if (num_parse_long("--max-gap", optarg, 0, 1000000,
+				&sc->max_gap, &e) < 0)
+				goto bad;
+			break;
+		case OPT_OUTLIER_K:
+			if (num_parse_double("--outlier-k", optarg, 0, 1e6,
+				&sc->outlier_k, &e) < 0)
+				goto bad;
+			break;
+		case OPT_OUTLIER_WINDOW:
+			if (num_parse_long("--outlier-window", optarg, 3,
+				100000, &sc->outlier_window, &e) < 0)
+				goto bad;
+			break;
+		case OPT_REORDER_WINDOW:
+			if (num_parse_duration_ms("--reorder-window", optarg,
+				&sc->reorder_ms, &e) < 0)
+				goto bad;
+			break;
+		case OPT_MAX_KEYS:
+			if (num_parse_long(
+				"--max-keys", optarg, 1, LONG_MAX, &v, &e) < 0)
+				goto bad;
+			sc->max_keys = (size_t)v;
+			break;
 		default:
 			usage(stderr, EX_USAGE);
 		}
+	}
+	if (o->series && record_only != NULL) {
+		ad_err_set(&e, EX_USAGE, "--%s does not apply to --series",
+		    record_only);
+		goto bad;
+	}
+	if (!o->series && o->series_only != NULL) {
+		ad_err_set(&e, EX_USAGE, "--%s needs --series", o->series_only);
+		goto bad;
+	}
+	if (o->series && sc->step_ms == 0) {
+		ad_err_set(&e, EX_USAGE, "--series needs --step");
+		goto bad;
 	}
 	o->files = argv + optind;
 	o->nfiles = (size_t)(argc - optind);
@@ -182,6 +329,52 @@ out:
 	return r < 0 ? -1 : 0;
 }
 
+struct series_out {
+	struct sink *out;
+	struct buf line;
+	struct ad_err *err;
+};
+
+static int
+series_emit(void *arg, const json_t *rec)
+{
+	struct series_out *so = arg;
+
+	return ndjson_write(so->out, &so->line, rec, so->err);
+}
+
+/* Read points and clean them per key.  Returns 0 or -1 (err). */
+static int
+run_series(const struct opts *o, struct recin *in, struct sink *out,
+    struct seriesclean_stats *st, struct ad_err *err)
+{
+	struct series_out so = {.out = out, .err = err};
+	struct seriesclean *sc;
+	char why[512];
+	json_t *rec;
+	int r, rc = 0;
+
+	buf_init(&so.line);
+	sc = seriesclean_new(&o->sconf, series_emit, &so);
+	while ((r = recin_next(in, &rec, err)) > 0) {
+		rc = seriesclean_add(sc, rec, why, sizeof(why));
+		json_decref(rec);
+		if (rc < 0)
+			break;
+		if (rc > 0)
+			recin_reject(in, "%s", why);
+		rc = 0;
+	}
+	if (r < 0)
+		rc = -1;
+	else if (rc == 0)
+		rc = seriesclean_finish(sc);
+	seriesclean_stats(sc, st);
+	seriesclean_free(sc);
+	buf_release(&so.line);
+	return rc < 0 ? -1 : 0;
+}
+
 static void
 summary(struct recin *in, const struct counts *n)
 {
@@ -244,13 +437,27 @@ main(int argc, char **argv)
 		status = ad_err_report(&e);
 		goto out;
 	}
-	if (run_records(&o, in, out, sc, &n, &e) < 0)
+	if (o.series) {
+		struct seriesclean_stats st;
+
+		if (run_series(&o, in, out, &st, &e) < 0)
+			status = ad_err_report(&e);
+		if (o.cli.verbose)
+			fprintf(stderr,
+			    "ad-clean: read %zu, rejected %zu, points %zu, "
+			    "written %zu, filled %zu, replaced %zu, gaps %zu "
+			    "(%zu slots), merged %zu, evicted keys %zu\n",
+			    recin_read_count(in), recin_reject_count(in),
+			    st.points, st.emitted, st.filled, st.replaced,
+			    st.gaps, st.gap_slots, st.merged, st.evicted);
+	} else if (run_records(&o, in, out, sc, &n, &e) < 0) {
 		status = ad_err_report(&e);
+	}
 	if (sink_flush(out, &e) < 0 && status == EX_OK)
 		status = ad_err_report(&e);
 	if (status == EX_OK && recin_commit(in, &e) < 0)
 		status = ad_err_report(&e);
-	if (o.cli.verbose)
+	if (o.cli.verbose && !o.series)
 		summary(in, &n);
 	if (status == EX_OK)
 		status = recin_status(in);

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * Cleaning metric time series as a stream (ad-clean --series).  Per key:
+ * points are held back for a reorder window and released in time order;
+ * each is snapped to a grid of step milliseconds; the grid slots with no
+ * point are filled when the gap is at most max_gap slots (with the mean of
+ * the same phase in earlier periods for a periodic series, else with the
+ * mean of the points on either side) and emitted as explicit gaps
+ * otherwise; a point whose robust z-score against the median and MAD of
+ * the preceding outlier_window points exceeds outlier_k is replaced the
+ * same way, keeping the original value.  Keys live in a bounded LRU map
+ * (lib/keymap); an evicted key is flushed first, so nothing is lost.
+ */
+#ifndef SERIESCLEAN_H
+#define SERIESCLEAN_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define SERIESCLEAN_AUTO_HISTORY 1024 /* slots kept to detect a period */
+
+struct seriesclean_conf {
+	const char *id_field, *time_field, *value_field;
+	int64_t step_ms;
+	long period;	     /* slots; 0: not periodic; -1: detect */
+	long history;	     /* earlier periods used for phase means */
+	long max_gap;	     /* longest gap (slots) that is filled */
+	double outlier_k;    /* 0: no outlier replacement */
+	long outlier_window; /* points in the rolling median/MAD */
+	int64_t reorder_ms;  /* how long a point may wait for late ones */
+	size_t max_keys;     /* 0: unbounded */
+};
+
+struct seriesclean_stats {
+	size_t points, emitted, filled, replaced, gap_slots, gaps, merged,
+	    evicted;
+};
+
+/* Called with each record to write (borrowed); returns 0 or -1. */
+typedef int seriesclean_emit_fn(void *arg, const json_t *rec);
+
+struct seriesclean;
+
+struct seriesclean *seriesclean_new(
+    const struct seriesclean_conf *conf, seriesclean_emit_fn *emit, void *arg);
+int seriesclean_add(
+    struct seriesclean *sc, json_t *rec, char *why, size_t whylen);
+int seriesclean_finish(struct seriesclean *sc);
+void seriesclean_stats(
+    const struct seriesclean *sc, struct seriesclean_stats *st);
+void seriesclean_free(struct seriesclean *sc);
+
+#endif
