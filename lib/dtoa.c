@@ -287,7 +287,7 @@ dtoa_json(double v, char *out)
 			*p++ = '0';
 		*p++ = '.';
 		*p++ = '0';
-	} else if (kk > 0 && kk <= 21) {
+	} else if (kk > 0 && kk < len && kk <= 21) {
 		memcpy(p, d, (size_t)kk);
 		p += kk;
 		*p++ = '.';
