@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "evorder.h"
 #include "evwindow.h"
+#include "jscan.h"
 #include "keymap.h"
 #include "ndjson.h"
 #include "num.h"
@@ -373,13 +374,18 @@ key_release(const char *key, void *value, void *arg)
 	free(ks);
 }
 
+/* The fields the rules read from one record (borrowed; NULL: absent). */
+struct fields {
+	json_t *time, *id, *when, *value;
+};
+
 /*
- * Read what the rules need from rec into ev and the key into key.
+ * Read what the rules need from the fields into ev and the key into key.
  * Returns 0, or -1 with the reason in why.
  */
 static int
-decode(const struct opts *o, json_t *rec, struct evorder_event *ev, char *key,
-    size_t keylen, char *why, size_t whylen)
+decode(const struct opts *o, const struct fields *f, struct evorder_event *ev,
+    char *key, size_t keylen, char *why, size_t whylen)
 {
 	const struct rules_conf *rc = &o->rc;
 	bool need_value = rc->on[RULES_ABOVE] || rc->on[RULES_BELOW] ||
@@ -389,18 +395,26 @@ decode(const struct opts *o, json_t *rec, struct evorder_event *ev, char *key,
 	json_t *v;
 
 	memset(ev, 0, sizeof(*ev));
-	if ((v = json_object_get(rec, o->time)) == NULL) {
+	if (f->time == NULL) {
 		snprintf(why, whylen, "missing field '%s'", o->time);
 		return -1;
 	}
-	if (time_parse(v, &ev->ts, &ev->form, tw, sizeof(tw)) < 0) {
+	if (time_parse(f->time, &ev->ts, &ev->form, tw, sizeof(tw)) < 0) {
 		snprintf(why, whylen, "field '%s': %s", o->time, tw);
 		return -1;
 	}
 	key[0] = '\0';
-	v = json_object_get(rec, o->id);
+	v = f->id;
 	if (json_is_string(v)) {
-		snprintf(key, keylen, "%s", json_string_value(v));
+		size_t n = json_string_length(v);
+
+		if (n >= keylen || memchr(json_string_value(v), 0, n)) {
+			snprintf(why, whylen,
+			    "field '%s' is longer than %zu bytes or holds NUL",
+			    o->id, keylen - 1);
+			return -1;
+		}
+		memcpy(key, json_string_value(v), n + 1);
 	} else if (json_is_integer(v)) {
 		snprintf(key, keylen, "%lld", (long long)json_integer_value(v));
 	} else if (v != NULL || o->id_given) {
@@ -410,7 +424,7 @@ decode(const struct opts *o, json_t *rec, struct evorder_event *ev, char *key,
 		    o->id);
 		return -1;
 	}
-	v = json_object_get(rec, rc->when);
+	v = f->when;
 	if (json_is_boolean(v) || json_is_number(v)) {
 		ev->flag = json_is_boolean(v) ? json_is_true(v)
 					      : json_number_value(v) != 0;
@@ -420,7 +434,7 @@ decode(const struct opts *o, json_t *rec, struct evorder_event *ev, char *key,
 		    rc->when);
 		return -1;
 	}
-	v = json_object_get(rec, rc->field);
+	v = f->value;
 	if (json_is_number(v) && isfinite(json_number_value(v))) {
 		ev->value = json_number_value(v);
 		ev->has_value = true;
@@ -431,6 +445,76 @@ decode(const struct opts *o, json_t *rec, struct evorder_event *ev, char *key,
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * A new jansson value for one member found by the scanner, built directly
+ * for the common cases (plain strings, numbers, literals) and parsed for
+ * the rest.  Returns NULL when the member is absent.
+ */
+static json_t *
+member_value(const struct jscan *js, const char *name)
+{
+	const struct jscan_member *m = jscan_find(js, name, strlen(name));
+
+	if (m == NULL)
+		return NULL;
+	switch (m->type) {
+	case JSCAN_STRING:
+		if (memchr(m->val, '\\', m->vallen) == NULL)
+			return json_stringn(m->val + 1, m->vallen - 2);
+		break;
+	case JSCAN_NUMBER:
+		if (m->integer)
+			return json_integer(strtoll(m->val, NULL, 10));
+		return json_real(strtod(m->val, NULL));
+	case JSCAN_TRUE:
+		return json_true();
+	case JSCAN_FALSE:
+		return json_false();
+	case JSCAN_NULL:
+		return json_null();
+	default:
+		break;
+	}
+	return json_loadb(m->val, m->vallen, JSON_DECODE_ANY, NULL);
+}
+
+/*
+ * Decode the line just read: through the scanner when it vouches for the
+ * line, else through jansson (which also words the reason for a line that
+ * is not JSON).  Returns 0, or -1 with the reason in why.
+ */
+static int
+decode_line(const struct opts *o, struct jscan *js, const struct line *ln,
+    struct evorder_event *ev, char *key, size_t keylen, char *why,
+    size_t whylen)
+{
+	struct fields f;
+	json_t *rec;
+	int rc;
+
+	if (jscan_object(js, ln->buf, ln->len) == JSCAN_OK) {
+		f.time = member_value(js, o->time);
+		f.id = member_value(js, o->id);
+		f.when = member_value(js, o->rc.when);
+		f.value = member_value(js, o->rc.field);
+		rc = decode(o, &f, ev, key, keylen, why, whylen);
+		json_decref(f.time);
+		json_decref(f.id);
+		json_decref(f.when);
+		json_decref(f.value);
+		return rc;
+	}
+	if ((rec = ndjson_parse(ln->buf, ln->len, why, whylen)) == NULL)
+		return -1;
+	f.time = json_object_get(rec, o->time);
+	f.id = json_object_get(rec, o->id);
+	f.when = json_object_get(rec, o->rc.when);
+	f.value = json_object_get(rec, o->rc.field);
+	rc = decode(o, &f, ev, key, keylen, why, whylen);
+	json_decref(rec);
+	return rc;
 }
 
 static void
@@ -466,20 +550,20 @@ run_input(struct run *r, struct recin *in, struct keymap *keys)
 {
 	char key[1024], why[300];
 	struct evorder_event ev;
-	json_t *rec;
+	struct jscan js;
+	struct line ln;
 	int rc = 0;
 
-	while (!r->failed && (rc = recin_next(in, &rec, &r->err)) > 0) {
+	jscan_init(&js);
+	while (!r->failed && (rc = recin_next_line(in, &ln, &r->err)) > 0) {
 		struct keystate *ks;
 
-		if (decode(r->o, rec, &ev, key, sizeof(key), why, sizeof(why)) <
-		    0) {
-			json_decref(rec);
+		if (decode_line(r->o, &js, &ln, &ev, key, sizeof(key), why,
+			sizeof(why)) < 0) {
 			if (recin_reject(in, "%s", why) < 0)
 				break;
 			continue;
 		}
-		json_decref(rec);
 		if ((ks = keymap_get(keys, key)) == NULL) {
 			ks = xcalloc(1, sizeof(*ks));
 			evorder_init(&ks->ord);
@@ -496,9 +580,12 @@ run_input(struct run *r, struct recin *in, struct keymap *keys)
 		release_events(r, key, ks, false);
 		if (recin_read_count(in) % 4096 == 0 && !r->failed &&
 		    (sink_flush(r->out, &r->err) < 0 ||
-			recin_commit(in, &r->err) < 0))
-			return -1;
+			recin_commit(in, &r->err) < 0)) {
+			rc = -1;
+			break;
+		}
 	}
+	jscan_release(&js);
 	return r->failed || rc < 0 ? -1 : 0;
 }
 

@@ -631,10 +631,13 @@ rules_feed(struct rules *r, struct rules_key *k, const char *id,
 	int rc = 0;
 
 	for (int kind = 0; kind < RULES_NKINDS && rc == 0; kind++) {
-		struct verdict v = {0};
+		struct verdict v;
 
 		if (!r->c.on[kind])
 			continue;
+		/* not = {0}: that would clear the reason text on every event */
+		v.holds = v.has_ext = false;
+		v.reason[0] = '\0';
 		switch (kind) {
 		case RULES_COUNT:
 			judge_count(r, k, ev, &v);
