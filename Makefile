@@ -82,6 +82,27 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@sh tools/demo.sh
 
+FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/fuzz-*.c))
+FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -std=c11 \
+	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib $(PKG_CFLAGS)
+FUZZ_SECONDS ?= 60
+
+build-fuzz/%: tests/fuzz/%.c $(wildcard lib/*.c lib/*.h)
+	@mkdir -p $(@D)
+	@echo '  FUZZ    $@'
+	@clang $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(wildcard lib/*.c) $(LDLIBS)
+
+# Build the libFuzzer targets and run each for FUZZ_SECONDS on a corpus
+# seeded from the test fixtures; crashes land in build-fuzz/crash-*.
+fuzz: deps
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS)
+	@for t in $(FUZZ_TARGETS); do \
+		n=$${t##*/}; mkdir -p build-fuzz/corpus/$$n; \
+		cp tests/fuzz/seeds/$$n/* build-fuzz/corpus/$$n/ 2>/dev/null; \
+		$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=build-fuzz/ \
+			build-fuzz/corpus/$$n 2>&1 | tail -n 3 || exit 1; \
+	done
+
 bench: all
 	@for b in bench/*.sh; do sh $$b; done
 
@@ -104,9 +125,9 @@ lint-man:
 	groff -mdoc -ww -z man/*.1
 
 clean:
-	rm -rf build build-asan bin demo-out
+	rm -rf build build-asan build-fuzz bin demo-out
 
-.PHONY: all tests deps check check-kafka asan demo bench install uninstall fmt fmt-check lint-man clean
+.PHONY: all tests deps fuzz check check-kafka asan demo bench install uninstall fmt fmt-check lint-man clean
 .PRECIOUS: $(B)/cmd/%.o
 
 -include $(wildcard $(B)/lib/*.d $(B)/cmd/*.d $(B)/tests/*.d $(B)/helpers/*.d)
