@@ -10,6 +10,11 @@ setup() {
 	G=$GOLDEN/ad-alert
 }
 
+teardown() {
+	# a Kafka test that failed early: closing the pipe stops mockbroker
+	exec 9>&- 2>/dev/null || true
+}
+
 @test "--help prints the synopsis on stdout and exits 0" {
 	run --separate-stderr ad-alert --help
 	assert_success
@@ -310,4 +315,24 @@ setup() {
 	run groff -mdoc -ww -z "$TOP/man/ad-alert.1"
 	assert_success
 	assert_output ""
+}
+
+@test "alerts go to a Kafka topic keyed by id, and are read back from it" {
+	H=${ADPIPE_BUILD:-$TOP/build}/helpers
+	[ -x "$H/mockbroker" ] || skip "mockbroker helper not built"
+	mkfifo "$T/ctl"
+	"$H/mockbroker" alerts:2 < "$T/ctl" > "$T/addr" &
+	exec 9> "$T/ctl"
+	for i in 1 2 3 4 5 6 7 8 9 10; do [ -s "$T/addr" ] && break; sleep 0.2; done
+	brk=$(head -n 1 "$T/addr")
+	run ad-alert --when mismatch --count 3 --within 11m -o "kafka://$brk/alerts?key=id" "$A/mismatch.ndjson"
+	assert_success
+	run "$H/ktool" "$brk" alerts dump
+	assert_equal "$(echo "$output" | cut -f2 | sort | tr '\n' ' ')" "db web "
+	run ad-alert -e --field count --above 2 "kafka://$brk/alerts?group=g1&offset=earliest"
+	exec 9>&-
+	wait
+	assert_success
+	assert_equal "$(echo "$output" | jq -r .reason | sort -u)" "count 3 above 2"
+	assert_equal "${#lines[@]}" 2
 }
