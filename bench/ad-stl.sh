@@ -18,11 +18,7 @@ awk 'BEGIN { srand(1); for (i = 0; i < 1000000; i++) printf "{\"id\":\"m\",\"ts\
 awk -F'"value":' 'BEGIN { print "timestamp,value" } { sub(/}$/, "", $2); print NR - 1 "," $2 }' "$tmp/m1M.ndjson" > "$tmp/m1M.csv"
 
 for f in m43k m1M; do
-	best=
-	for i in 1 2 3; do
-		s=$(t "$top/bin/ad-stl" --period 1440 "$tmp/$f.ndjson")
-		best=$(echo "if ($best 0 == 0 || $s < ${best:-0}) $s else ${best:-0}" | bc)
-	done
+	best=$(for i in 1 2 3; do t "$top/bin/ad-stl" --period 1440 "$tmp/$f.ndjson"; done | sort -n | head -1)
 	echo "ad-stl $f: ${best}s end to end (best of 3)"
 done
 cat > "$tmp/r.R" <<'R'
