@@ -185,6 +185,20 @@ run_option(struct opts *o, int c, const char *arg, struct ad_err *e)
 	return 1;
 }
 
+static const char *
+option_name(const struct option *longopts, int c)
+{
+	static char name[64];
+
+	for (; longopts->name != NULL; longopts++)
+		if (longopts->val == c) {
+			snprintf(name, sizeof(name), "--%s", longopts->name);
+			return name;
+		}
+	snprintf(name, sizeof(name), "-%c", c);
+	return name;
+}
+
 static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
@@ -264,7 +278,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		if (rc > 0) {
 			if (c != '?')
 				warnx("option '%s' is not for '%s'",
-				    argv[optind - 1], o->train ? "train" : "run");
+				    option_name(longopts, c),
+				    o->train ? "train" : "run");
 			usage(stderr, EX_USAGE);
 		}
 	}
@@ -355,13 +370,14 @@ train_main(struct opts *o)
 		status = EX_NOINPUT;
 		goto out;
 	}
-	if ((m = fctrain(&d, &o->tc, &report, &e)) == NULL)
-		status = ad_err_report(&e);
+	m = fctrain(&d, &o->tc, &report, &e);
 	json_array_foreach(json_object_get(report, "skipped"), i, skip)
 		if (!o->cli.quiet)
 			warnx("key '%s': %lld points, too few to train on",
 			    json_string_value(json_object_get(skip, "key")),
 			    json_integer_value(json_object_get(skip, "points")));
+	if (m == NULL)
+		status = ad_err_report(&e);
 	if (m != NULL && lstmfile_write(o->cli.output, m, &e) < 0)
 		status = ad_err_report(&e);
 	if (report != NULL && o->report != NULL &&
