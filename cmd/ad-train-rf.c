@@ -245,8 +245,6 @@ parse_opts(int argc, char **argv, struct opts *o)
 		o->cv = 5;
 	if (p->mode == FORESTFILE_UNSUPERVISED && !o->mtry_set)
 		p->mtry = 0;
-	if (p->mode == FORESTFILE_ISOLATION)
-		o->label = NULL;
 	return;
 bad:
 	if (e.status == EX_USAGE) {
@@ -380,6 +378,7 @@ load(struct opts *o, struct recin *in, struct dataset *ds,
 	struct ad_err e;
 	double *x = NULL;
 	size_t cap = 0;
+	bool use_label = o->p.mode == FORESTFILE_SUPERVISED;
 	int rc;
 
 	ad_err_clear(&e);
@@ -391,7 +390,7 @@ load(struct opts *o, struct recin *in, struct dataset *ds,
 		json_t *rec = NULL, *lv;
 		long y = 0;
 
-		if (!fallback && o->label)
+		if (!fallback && use_label)
 			ls = flat_label(fl, n, o->label, &ll, &fallback);
 		if (!fallback && featset_learn_flat(ds->fs, fl, n, &x, &cap) < 0)
 			fallback = true;
@@ -404,20 +403,20 @@ load(struct opts *o, struct recin *in, struct dataset *ds,
 					break;
 				continue;
 			}
-			lv = o->label ? json_object_get(rec, o->label) : NULL;
+			lv = use_label ? json_object_get(rec, o->label) : NULL;
 			if (json_is_string(lv)) {
 				ls = json_string_value(lv);
 				ll = json_string_length(lv);
 			}
 		}
-		if (o->label && ls == NULL) {
+		if (use_label && ls == NULL) {
 			json_decref(rec);
 			if (recin_reject(in, "missing or non-string label "
 					     "field '%s'", o->label) < 0)
 				break;
 			continue;
 		}
-		if (o->label && (y = labels_class(lab, ls, ll)) < 0) {
+		if (use_label && (y = labels_class(lab, ls, ll)) < 0) {
 			json_decref(rec);
 			if (recin_reject(in, "label '%.*s' is not in '%s'",
 				(int)(ll > 100 ? 100 : ll), ls,
@@ -447,8 +446,9 @@ fill_model(struct forestfile *m, const struct opts *o, struct labels *lab,
 	struct tm tm;
 
 	m->mode = o->p.mode;
-	m->label = xstrdup(o->label ? o->label : "");
-	m->normal = xstrdup(o->label && !o->classes ? o->normal : "");
+	m->label = xstrdup(o->label);
+	m->normal = xstrdup(o->p.mode == FORESTFILE_SUPERVISED && !o->classes
+		? o->normal : "");
 	if (o->p.mode == FORESTFILE_SUPERVISED) {
 		m->nclass = lab->nclass;
 		m->classes = lab->classes;

@@ -102,6 +102,9 @@ forest_free(struct forest *f)
 		tree_release(&f->tree[i]);
 	free(f->tree);
 	free(f->nbins);
+	free(f->pn);
+	free(f->pval);
+	free(f->proot);
 	free(f);
 }
 
@@ -607,6 +610,7 @@ forest_train(const struct trainset *ts, const struct forest_params *p)
 	free(pk.uy);
 	free(pk.map);
 	free(j.off);
+	forest_compile(f);
 	return f;
 }
 
@@ -621,16 +625,51 @@ forest_c(double n)
 	return 2 * (log(n - 1) + 0.5772156649015329) - 2 * (n - 1) / n;
 }
 
-static inline bool
-cat_left(const struct forest *f, const struct tree *t, const struct fnode *nd,
-    double v)
+static size_t
+compile_node(struct forest *f, const struct tree *t, int32_t i, size_t at)
 {
-	size_t b, nb = f->nbins[nd->feat];
+	const struct fnode *nd = &t->node[i];
+	struct pnode *p = &f->pn[at];
+	size_t next;
 
-	if (isnan(v) || v < 0)
-		return nd->dleft;
-	b = (size_t)v + 1 < nb ? (size_t)v + 1 : nb - 1;
-	return (t->set[4 * nd->aux + (b >> 6)] >> (b & 63)) & 1;
+	p->feat = nd->feat;
+	p->kind = nd->kind;
+	p->dleft = nd->dleft;
+	f->pval[at] = nd->value;
+	if (nd->kind == FNODE_LEAF) {
+		p->u.idx = nd->aux;
+		return at + 1;
+	}
+	if (nd->kind == FNODE_CATEGORICAL)
+		p->u.idx = nd->aux;
+	else
+		p->u.thr = nd->thr;
+	next = compile_node(f, t, nd->left, at + 1);
+	f->pn[at].right = (int32_t)(next - at);
+	return compile_node(f, t, nd->right, next);
+}
+
+/*
+ * Lay every tree out for prediction: 16-byte nodes in one array, each
+ * tree in pre-order with a node's left child right after it, so that a
+ * walk reads mostly consecutive cache lines.  Called by forest_train(),
+ * iforest_train() and forest_load().
+ */
+void
+forest_compile(struct forest *f)
+{
+	size_t total = forest_nodes(f), at = 0;
+
+	free(f->pn);
+	free(f->pval);
+	free(f->proot);
+	f->pn = xcalloc(total + 1, sizeof(*f->pn));
+	f->pval = xcalloc(total + 1, sizeof(*f->pval));
+	f->proot = xcalloc(f->ntrees + 1, sizeof(*f->proot));
+	for (size_t ti = 0; ti < f->ntrees; ti++) {
+		f->proot[ti] = at;
+		at = compile_node(f, &f->tree[ti], 0, at);
+	}
 }
 
 /*
@@ -648,31 +687,41 @@ forest_predict(const struct forest *f, const double *x, double *proba,
 {
 	double p[FOREST_MAX_CLASSES] = {0}, eh = 0, score;
 	size_t K = f->nclass;
+	const struct pnode *pn = f->pn;
 
 	if (contrib)
 		memset(contrib, 0, f->nfeat * sizeof(double));
 	for (size_t ti = 0; ti < f->ntrees; ti++) {
 		const struct tree *t = &f->tree[ti];
-		const struct fnode *nd = t->node;
+		size_t i = f->proot[ti];
 
-		while (nd->kind != FNODE_LEAF) {
+		while (pn[i].kind != FNODE_LEAF) {
+			const struct pnode *nd = &pn[i];
 			double v = x[nd->feat];
 			bool left;
-			const struct fnode *next;
+			size_t next;
 
 			if (nd->kind == FNODE_NUMERIC)
-				left = isnan(v) ? nd->dleft : v <= nd->thr;
-			else
-				left = cat_left(f, t, nd, v);
-			next = &t->node[left ? nd->left : nd->right];
+				left = v <= nd->u.thr || (isnan(v) && nd->dleft);
+			else if (isnan(v) || v < 0)
+				left = nd->dleft;
+			else {
+				size_t nb = f->nbins[nd->feat];
+				size_t b = (size_t)v + 1 < nb ? (size_t)v + 1
+							      : nb - 1;
+
+				left = (t->set[4 * nd->u.idx + (b >> 6)] >>
+					   (b & 63)) & 1;
+			}
+			next = left ? i + 1 : i + (size_t)nd->right;
 			if (contrib)
-				contrib[nd->feat] += next->value - nd->value;
-			nd = next;
+				contrib[nd->feat] += f->pval[next] - f->pval[i];
+			i = next;
 		}
 		if (f->kind == FOREST_ISOLATION)
-			eh += nd->value;
+			eh += f->pval[i];
 		else {
-			const float *lp = t->prob + (size_t)nd->aux * K;
+			const float *lp = t->prob + pn[i].u.idx * K;
 
 			for (size_t k = 0; k < K; k++)
 				p[k] += lp[k];
@@ -910,6 +959,7 @@ forest_load(struct wire *w, size_t nfeat)
 		if (w->bad || !tree_valid(f, t))
 			goto bad;
 	}
+	forest_compile(f);
 	return f;
 bad:
 	w->bad = true;

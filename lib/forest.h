@@ -55,8 +55,22 @@ struct tree {
 	uint64_t *set; /* nset x 4 words: categories (bins) going left */
 };
 
+/* Prediction layout: 16 bytes, pre-order, the left child next. */
+struct pnode {
+	union {
+		double thr;   /* numeric */
+		uint64_t idx; /* leaf: class row in prob; categorical: set */
+	} u;
+	int32_t right;
+	uint16_t feat;
+	uint8_t kind, dleft;
+};
+
 struct forest {
 	enum forest_kind kind;
+	struct pnode *pn;  /* every tree, pre-order (forest_compile()) */
+	float *pval;	   /* node values in the same order */
+	size_t *proot;	   /* first node of each tree */
 	size_t nfeat, nclass, ntrees;
 	uint16_t *nbins; /* per feature: maps a category to its bin */
 	struct tree *tree;
@@ -98,6 +112,7 @@ double forest_c(double n);
 void forest_save(const struct forest *f, struct buf *b);
 struct forest *forest_load(struct wire *w, size_t nfeat);
 size_t forest_nodes(const struct forest *f);
+void forest_compile(struct forest *f);
 int forest_depth(const struct forest *f);
 
 /* Used by iforest.c to build trees. */

@@ -250,5 +250,6 @@ iforest_train(const struct dataset *ds, const uint32_t *rows, size_t nsel,
 	memcpy(f->nbins, ds->nbins, f->nfeat * sizeof(*f->nbins));
 	forest_run_threads(p->threads, f->ntrees, itrain_tree, &j, p->progress,
 	    p->progress_arg);
+	forest_compile(f);
 	return f;
 }

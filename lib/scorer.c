@@ -58,6 +58,9 @@ scorer_release(struct scorer *s)
 bool
 scorer_reserved(const char *key, size_t len)
 {
+	if (len < 3 || len > 11 || (key[0] != 's' && key[0] != 'a' &&
+	    key[0] != 'c' && key[0] != 'p' && key[0] != 'w'))
+		return false;
 	for (const char *const *r = reserved; *r != NULL; r++)
 		if (strlen(*r) == len && memcmp(*r, key, len) == 0)
 			return true;
