@@ -14,7 +14,7 @@
 #include "cli.h"
 #include "evorder.h"
 #include "evwindow.h"
-#include "jscan.h"
+#include "evread.h"
 #include "keymap.h"
 #include "ndjson.h"
 #include "num.h"
@@ -374,149 +374,6 @@ key_release(const char *key, void *value, void *arg)
 	free(ks);
 }
 
-/* The fields the rules read from one record (borrowed; NULL: absent). */
-struct fields {
-	json_t *time, *id, *when, *value;
-};
-
-/*
- * Read what the rules need from the fields into ev and the key into key.
- * Returns 0, or -1 with the reason in why.
- */
-static int
-decode(const struct opts *o, const struct fields *f, struct evorder_event *ev,
-    char *key, size_t keylen, char *why, size_t whylen)
-{
-	const struct rules_conf *rc = &o->rc;
-	bool need_value = rc->on[RULES_ABOVE] || rc->on[RULES_BELOW] ||
-			  rc->on[RULES_DELTA] || rc->on[RULES_CHANGE];
-	bool need_flag = rc->on[RULES_COUNT] || rc->report;
-	char tw[200];
-	json_t *v;
-
-	memset(ev, 0, sizeof(*ev));
-	if (f->time == NULL) {
-		snprintf(why, whylen, "missing field '%s'", o->time);
-		return -1;
-	}
-	if (time_parse(f->time, &ev->ts, &ev->form, tw, sizeof(tw)) < 0) {
-		snprintf(why, whylen, "field '%s': %s", o->time, tw);
-		return -1;
-	}
-	key[0] = '\0';
-	v = f->id;
-	if (json_is_string(v)) {
-		size_t n = json_string_length(v);
-
-		if (n >= keylen || memchr(json_string_value(v), 0, n)) {
-			snprintf(why, whylen,
-			    "field '%s' is longer than %zu bytes or holds NUL",
-			    o->id, keylen - 1);
-			return -1;
-		}
-		memcpy(key, json_string_value(v), n + 1);
-	} else if (json_is_integer(v)) {
-		snprintf(key, keylen, "%lld", (long long)json_integer_value(v));
-	} else if (v != NULL || o->id_given) {
-		snprintf(why, whylen,
-		    v ? "field '%s' is not a string or an integer"
-		      : "missing field '%s'",
-		    o->id);
-		return -1;
-	}
-	v = f->when;
-	if (json_is_boolean(v) || json_is_number(v)) {
-		ev->flag = json_is_boolean(v) ? json_is_true(v)
-					      : json_number_value(v) != 0;
-	} else if (need_flag) {
-		snprintf(why, whylen,
-		    v ? "field '%s' is not a boolean" : "missing field '%s'",
-		    rc->when);
-		return -1;
-	}
-	v = f->value;
-	if (json_is_number(v) && isfinite(json_number_value(v))) {
-		ev->value = json_number_value(v);
-		ev->has_value = true;
-	} else if (need_value) {
-		snprintf(why, whylen,
-		    v ? "field '%s' is not a number" : "missing field '%s'",
-		    rc->field);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * A new jansson value for one member found by the scanner, built directly
- * for the common cases (plain strings, numbers, literals) and parsed for
- * the rest.  Returns NULL when the member is absent.
- */
-static json_t *
-member_value(const struct jscan *js, const char *name)
-{
-	const struct jscan_member *m = jscan_find(js, name, strlen(name));
-
-	if (m == NULL)
-		return NULL;
-	switch (m->type) {
-	case JSCAN_STRING:
-		if (memchr(m->val, '\\', m->vallen) == NULL)
-			return json_stringn(m->val + 1, m->vallen - 2);
-		break;
-	case JSCAN_NUMBER:
-		if (m->integer)
-			return json_integer(strtoll(m->val, NULL, 10));
-		return json_real(strtod(m->val, NULL));
-	case JSCAN_TRUE:
-		return json_true();
-	case JSCAN_FALSE:
-		return json_false();
-	case JSCAN_NULL:
-		return json_null();
-	default:
-		break;
-	}
-	return json_loadb(m->val, m->vallen, JSON_DECODE_ANY, NULL);
-}
-
-/*
- * Decode the line just read: through the scanner when it vouches for the
- * line, else through jansson (which also words the reason for a line that
- * is not JSON).  Returns 0, or -1 with the reason in why.
- */
-static int
-decode_line(const struct opts *o, struct jscan *js, const struct line *ln,
-    struct evorder_event *ev, char *key, size_t keylen, char *why,
-    size_t whylen)
-{
-	struct fields f;
-	json_t *rec;
-	int rc;
-
-	if (jscan_object(js, ln->buf, ln->len) == JSCAN_OK) {
-		f.time = member_value(js, o->time);
-		f.id = member_value(js, o->id);
-		f.when = member_value(js, o->rc.when);
-		f.value = member_value(js, o->rc.field);
-		rc = decode(o, &f, ev, key, keylen, why, whylen);
-		json_decref(f.time);
-		json_decref(f.id);
-		json_decref(f.when);
-		json_decref(f.value);
-		return rc;
-	}
-	if ((rec = ndjson_parse(ln->buf, ln->len, why, whylen)) == NULL)
-		return -1;
-	f.time = json_object_get(rec, o->time);
-	f.id = json_object_get(rec, o->id);
-	f.when = json_object_get(rec, o->rc.when);
-	f.value = json_object_get(rec, o->rc.field);
-	rc = decode(o, &f, ev, key, keylen, why, whylen);
-	json_decref(rec);
-	return rc;
-}
-
 static void
 warn_late(struct run *r, struct recin *in, const struct evorder *ord,
     const struct evorder_event *ev)
@@ -550,15 +407,24 @@ run_input(struct run *r, struct recin *in, struct keymap *keys)
 {
 	char key[1024], why[300];
 	struct evorder_event ev;
-	struct jscan js;
+	struct evread rd;
 	struct line ln;
 	int rc = 0;
 
-	jscan_init(&js);
+	evread_init(&rd,
+	    &(struct evread_conf){.time = r->o->time,
+		.id = r->o->id,
+		.when = r->o->rc.when,
+		.field = r->o->rc.field,
+		.id_required = r->o->id_given,
+		.need_flag = r->o->rc.on[RULES_COUNT] || r->o->rc.report,
+		.need_value =
+		    r->o->rc.on[RULES_ABOVE] || r->o->rc.on[RULES_BELOW] ||
+		    r->o->rc.on[RULES_DELTA] || r->o->rc.on[RULES_CHANGE]});
 	while (!r->failed && (rc = recin_next_line(in, &ln, &r->err)) > 0) {
 		struct keystate *ks;
 
-		if (decode_line(r->o, &js, &ln, &ev, key, sizeof(key), why,
+		if (evread_line(&rd, ln.buf, ln.len, &ev, key, sizeof(key), why,
 			sizeof(why)) < 0) {
 			if (recin_reject(in, "%s", why) < 0)
 				break;
@@ -585,7 +451,7 @@ run_input(struct run *r, struct recin *in, struct keymap *keys)
 			break;
 		}
 	}
-	jscan_release(&js);
+	evread_release(&rd);
 	return r->failed || rc < 0 ? -1 : 0;
 }
 
