@@ -58,6 +58,11 @@ decode(const struct evread_conf *c, const struct fields *f,
 		snprintf(why, whylen, "field '%s': %s", c->time, tw);
 		return -1;
 	}
+	/* years 1 to 9999: keeps every time +- duration within int64_t */
+	if (ev->ts < EVREAD_TIME_MIN || ev->ts > EVREAD_TIME_MAX) {
+		snprintf(why, whylen, "field '%s': time out of range", c->time);
+		return -1;
+	}
 	key[0] = '\0';
 	v = f->id;
 	if (json_is_string(v)) {

@@ -14,6 +14,10 @@
 #include "evorder.h"
 #include "jscan.h"
 
+/* Event times accepted, ms: 0001-01-01 to 9999-12-31 */
+#define EVREAD_TIME_MIN (-62135596800000LL)
+#define EVREAD_TIME_MAX 253402300799999LL
+
 struct evread_conf {
 	const char *time, *id, *when, *field; /* field names */
 	bool id_required; /* else a record without id has the key "" */

@@ -78,6 +78,13 @@ main(void)
 	    "array id");
 	is_str(why, "field 'id' is not a string or an integer",
 	    "array id: reason");
+	ok(rd_line("{\"id\":\"a\",\"ts\":-9223372036854775808,"
+		   "\"anomaly\":true,\"value\":1}") < 0,
+	    "time far out of range");
+	is_str(why, "field 'ts': time out of range", "out of range: reason");
+	ok(rd_line("{\"id\":\"a\",\"ts\":253402300799999,"
+		   "\"anomaly\":true,\"value\":1}") == 0,
+	    "the last ms of 9999 is accepted");
 	ok(rd_line("[1,2]") < 0, "not an object");
 	ok(why[0] != '\0', "not an object: a reason (%s)", why);
 	ok(rd_line("{\"id\":\"a\",\"ts\":1,\"value\":1,") < 0,
