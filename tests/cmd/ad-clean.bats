@@ -1,0 +1,272 @@
+#!/usr/bin/env bats
+# ad-clean: validate, de-duplicate and enrich records; clean time series.
+
+load ../helpers/common
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	D=$FIXTURES/clean
+}
+
+@test "--help prints the synopsis on stdout and exits 0" {
+	run ad-clean --help
+	assert_success
+	assert_line --index 0 --partial "usage: ad-clean [-hqVv]"
+	assert_output --partial "--dedup-window"
+	assert_output --partial "--outlier-k"
+}
+
+@test "--version prints the version" {
+	run ad-clean --version
+	assert_success
+	assert_output "ad-clean 0.1.0"
+}
+
+@test "an unknown option is a usage error (64) with usage on stderr" {
+	run --separate-stderr ad-clean --bogus
+	assert_equal "$status" 64
+	assert_equal "$output" ""
+	[[ "$stderr" == *"usage: ad-clean"* ]]
+}
+
+@test "bad option values and combinations are usage errors naming the option" {
+	run ad-clean --dedup-window 0
+	assert_equal "$status" 64
+	assert_line --index 0 "ad-clean: --dedup-window: 0 is out of range [1, 2147483648]"
+	run ad-clean --dedup ''
+	assert_equal "$status" 64
+	assert_line --index 0 "ad-clean: --dedup: empty field name"
+	run ad-clean --step 1m
+	assert_equal "$status" 64
+	assert_line --index 0 "ad-clean: --step needs --series"
+	run ad-clean --series
+	assert_equal "$status" 64
+	assert_line --index 0 "ad-clean: --series needs --step"
+	run ad-clean --series --step 1m --dedup uuid
+	assert_equal "$status" 64
+	assert_line --index 0 "ad-clean: --dedup does not apply to --series"
+	run ad-clean --series --step 0s
+	assert_equal "$status" 64
+	run ad-clean --series --step 1m --outlier-k -1
+	assert_equal "$status" 64
+	run ad-clean --series --step 1m --period often
+	assert_equal "$status" 64
+}
+
+@test "a missing input file exits 66, the other files are still read" {
+	run --separate-stderr ad-clean "$T/nope.ndjson" "$D/dirty.ndjson"
+	assert_equal "$status" 66
+	[[ "$stderr" == *"cannot open '$T/nope.ndjson'"* ]]
+	assert_equal "$(printf '%s\n' "$output" | wc -l)" 15
+}
+
+@test "a missing or bad schema file is reported" {
+	run ad-clean --schema "$T/nope.schema" </dev/null
+	assert_equal "$status" 66
+	printf 'id string\nts when\n' >"$T/bad.schema"
+	run ad-clean --schema "$T/bad.schema" </dev/null
+	assert_equal "$status" 78
+	assert_output "ad-clean: $T/bad.schema:2: unknown type 'when' (int, number, string, bool)"
+}
+
+@test "writing to a full device exits 74" {
+	run ad-clean "$D/dirty.ndjson" -o /dev/full
+	assert_equal "$status" 74
+}
+
+@test "every reject reason, with its exact message, on the dirty fixture" {
+	run --separate-stderr ad-clean -v "$D/dirty.ndjson"
+	assert_equal "$status" 65
+	expected="ad-clean: $D/dirty.ndjson:3: missing field 'label'
+ad-clean: $D/dirty.ndjson:5: missing field 'src_bytes'
+ad-clean: $D/dirty.ndjson:8: field 'src_bytes': expected a number, got \"abc\"
+ad-clean: $D/dirty.ndjson:10: field 'protocol_type': expected a string, got 5
+ad-clean: $D/dirty.ndjson:12: field 'duration': expected an integer, got 1.5
+ad-clean: $D/dirty.ndjson:14: invalid JSON at column 3: invalid token near 'not'
+ad-clean: $D/dirty.ndjson:15: field 'serror_rate': expected a finite number, got \"NaN\"
+ad-clean: $D/dirty.ndjson:17: expected a JSON object, got an array
+ad-clean: $D/dirty.ndjson:22: invalid JSON at column 40: premature end of input near '\"ser'
+ad-clean: read 24, written 15, rejected 9 (invalid JSON 3, missing field 2, wrong type 3, not finite 1), duplicates 0"
+	assert_equal "$stderr" "$expected"
+}
+
+@test "--dedup drops the known duplicates; golden output" {
+	run --separate-stderr ad-clean -v --dedup uuid "$D/dirty.ndjson"
+	assert_equal "$status" 65
+	[[ "$stderr" == *"written 13, rejected 9 "*", duplicates 2" ]]
+	assert_equal "$output" "$(cat "$GOLDEN/ad-clean/dirty-dedup.out")"
+}
+
+@test "--reject keeps every rejected line as read; --strict stops at the first" {
+	run ad-clean -q --reject "$T/dead.ndjson" "$D/dirty.ndjson"
+	assert_equal "$status" 65
+	assert_equal "$(wc -l <"$T/dead.ndjson")" 9
+	assert_equal "$(sed -n 6p "$T/dead.ndjson")" "not json at all"
+	run --separate-stderr ad-clean --strict "$D/dirty.ndjson"
+	assert_equal "$status" 65
+	assert_equal "$(printf '%s\n' "$output" | wc -l)" 2
+	assert_equal "$stderr" "ad-clean: $D/dirty.ndjson:3: missing field 'label'"
+}
+
+@test "numeric strings are coerced, total_bytes is added and fields keep their order" {
+	run ad-clean "$D/dirty.ndjson"
+	# line 18 of the input has src_bytes as a string, line 20 count "N.0"
+	line=$(sed -n 18p "$D/dirty.ndjson" | ad-clean)
+	[[ "$(sed -n 18p "$D/dirty.ndjson")" == *'"src_bytes":"'* ]]
+	[[ "$line" == *'"src_bytes":'[0-9]*','* ]]
+	[[ "$line" != *'"src_bytes":"'* ]]
+	[[ "$line" == *'"index":14,"total_bytes":'[0-9]*'}' ]]
+	src=$(jq .src_bytes <<<"$line")
+	dst=$(jq .dst_bytes <<<"$line")
+	assert_equal "$(jq .total_bytes <<<"$line")" "$((src + dst))"
+	[[ "$(sed -n 20p "$D/dirty.ndjson")" == *'.0",'* ]]
+	line=$(sed -n 20p "$D/dirty.ndjson" | ad-clean)
+	[[ "$(jq -c .count <<<"$line")" =~ ^[0-9]+$ ]]
+	# a stale total_bytes is recomputed in place
+	run ad-clean <<<"$(sed -n 1p "$D/dirty.ndjson" | jq -c '.total_bytes = 1 | .extra = true')"
+	assert_success
+	[[ "$output" == *'"total_bytes":'[0-9]*',"extra":true}' ]]
+	[[ "$output" != *'"total_bytes":1,'* ]]
+}
+
+@test "property: ad-clean | ad-clean leaves a clean stream unchanged" {
+	kdd-gen -s 3 -n 2000 --start 2026-01-01T00:00:00Z | ad-clean >"$T/once"
+	ad-clean <"$T/once" >"$T/twice"
+	cmp "$T/once" "$T/twice"
+	assert_equal "$(wc -l <"$T/once")" 2000
+	ad-clean --series --step 1m --period 12 "$D/series.ndjson" >"$T/s1"
+	ad-clean --series --step 1m --period 12 "$T/s1" >"$T/s2"
+	# the same points per key (keys may interleave differently)
+	sort "$T/s1" | cmp - <(sort "$T/s2")
+}
+
+@test "kdd-gen output with escapes and nested values goes through the slow path" {
+	printf '%s\n' '{"a\u0062":1,"n":{"x":[1, 2]},"s":"\u00e9"}' | ad-clean --schema none >"$T/o"
+	assert_equal "$(cat "$T/o")" '{"ab":1,"n":{"x":[1,2]},"s":"é"}'
+	run ad-clean --schema none <<<'{"a":1,"a":2}'
+	assert_equal "$status" 65
+	assert_output --partial "<stdin>:1: invalid JSON at column"
+	assert_output --partial "duplicate object key"
+}
+
+@test "--dedup-window bounds what is remembered" {
+	printf '{"u":"a"}\n{"u":"b"}\n{"u":"c"}\n{"u":"a"}\n{"u":"c"}\n' >"$T/w"
+	run ad-clean --schema none --dedup u --dedup-window 2 "$T/w"
+	assert_success
+	assert_output '{"u":"a"}
+{"u":"b"}
+{"u":"c"}
+{"u":"a"}'
+	run ad-clean --schema none --dedup u "$T/w"
+	assert_equal "$(printf '%s\n' "$output" | wc -l)" 3
+	run ad-clean --schema none --dedup v "$T/w"
+	assert_equal "$status" 65
+	assert_line --index 0 "ad-clean: $T/w:1: missing field 'v'"
+}
+
+@test "--schema FILE checks and coerces other record types" {
+	printf '%s\n' '{"id":"a","ts":"17","value":"0.5","up":"true"}' \
+		'{"id":"a","ts":17,"value":1,"up":null}' '{"id":"a","ts":1.5,"value":1}' \
+		'{"id":"a","ts":1,"value":"x"}' '{"id":"a","ts":1,"value":1,"up":3}' \
+		'{"ts":1,"value":1}' >"$T/m"
+	run --separate-stderr ad-clean --schema "$D/metric.schema" "$T/m"
+	assert_equal "$status" 65
+	assert_equal "$output" '{"id":"a","ts":17,"value":0.5,"up":true}
+{"id":"a","ts":17,"value":1,"up":null}'
+	assert_equal "$stderr" "ad-clean: $T/m:3: field 'ts': expected an integer, got 1.5
+ad-clean: $T/m:4: field 'value': expected a number, got \"x\"
+ad-clean: $T/m:5: field 'up': expected a boolean, got 3
+ad-clean: $T/m:6: missing field 'id'"
+}
+
+@test "an over-long line is rejected (--max-line)" {
+	run ad-clean --schema none --max-line 10 <<<'{"a":"0123456789"}'
+	assert_equal "$status" 65
+	assert_output "ad-clean: <stdin>:1: line longer than 10 bytes"
+}
+
+@test "the real KDD 10% file: every one of the 494,021 records passes" {
+	need_kdd10
+	run bash -c "kdd-gen --in-order '$KDD10' | ad-clean -v --dedup uuid | wc -l"
+	assert_success
+	assert_line "ad-clean: read 494021, written 494021, rejected 0, duplicates 0"
+	assert_line "494021"
+}
+
+@test "--series: grid, phase-mean fill, long gap, spike replaced; golden output" {
+	run --separate-stderr ad-clean -v --series --step 1m --period 12 "$D/series.ndjson"
+	assert_success
+	assert_equal "$output" "$(cat "$GOLDEN/ad-clean/series.out")"
+	assert_equal "$stderr" "ad-clean: read 82, rejected 0, points 82, written 92, filled 3, replaced 1, gaps 1 (7 slots), merged 0, evicted keys 0"
+	# the filled value of the periodic key is its phase mean (12), the spike's original kept
+	run grep -c '"id":"p","ts":1700003040000,"value":12.0,"filled":true' "$GOLDEN/ad-clean/series.out"
+	assert_output 1
+	run grep -c '"value":10.0,"original":110,"replaced":true' "$GOLDEN/ad-clean/series.out"
+	assert_output 1
+}
+
+@test "--series: --max-gap, --outlier-k 0, --history, --period auto, field names" {
+	run ad-clean --series --step 1m --period 12 --max-gap 10 "$D/series.ndjson"
+	assert_success
+	refute_output --partial '"gap":true'
+	run ad-clean --series --step 1m --period 12 --outlier-k 0 "$D/series.ndjson"
+	refute_output --partial '"replaced"'
+	run ad-clean --series --step 1m --period 12 --history 1 --outlier-window 5 "$D/series.ndjson"
+	assert_success
+	run ad-clean --series --step 1m --period auto "$D/series.ndjson"
+	assert_success
+	sed 's/"id"/"host"/; s/"ts"/"time"/; s/"value"/"cpu"/' "$D/series.ndjson" >"$T/r"
+	run ad-clean --series --step 1m --id host --time time --field cpu --period 12 "$T/r"
+	assert_success
+	assert_output --partial '{"host":"p","time":1700003040000,"cpu":12.0,"filled":true}'
+}
+
+@test "--series: times keep their form (ISO 8601, epoch seconds)" {
+	printf '%s\n' '{"id":"a","ts":"2026-01-01T00:00:10Z","value":1}' \
+		'{"id":"a","ts":"2026-01-01T00:02:00Z","value":3}' >"$T/iso"
+	run ad-clean --series --step 1m "$T/iso"
+	assert_success
+	assert_output '{"id":"a","ts":"2026-01-01T00:00:00Z","value":1}
+{"id":"a","ts":"2026-01-01T00:01:00Z","value":2.0,"filled":true}
+{"id":"a","ts":"2026-01-01T00:02:00Z","value":3}'
+	run ad-clean --series --step 60s <<<'{"id":"a","ts":1700000001,"value":1}'
+	assert_output '{"id":"a","ts":1699999980,"value":1}'
+}
+
+@test "--series: late points, --reorder-window, bad fields" {
+	printf '%s\n' '{"id":"a","ts":120000,"value":2}' '{"id":"a","ts":60000,"value":1}' \
+		'{"id":"a","ts":180000,"value":"x"}' '{"ts":180000,"value":1}' \
+		'{"id":"a","ts":"soon","value":1}' '{"id":"a","ts":180000}' \
+		'{"id":"a","ts":240000,"value":"NaN"}' '{"id":"a","ts":300000,"value":null}' >"$T/late"
+	why=$(ad-clean --series --step 1m <<<'{"id":"a","ts":"soon","value":1}' 2>&1 | sed 's/.*field .ts.: //')
+	[[ -n "$why" ]]
+	run --separate-stderr ad-clean --series --step 1m "$T/late"
+	assert_equal "$status" 65
+	assert_equal "$stderr" "ad-clean: $T/late:2: late point for 'a': 60000 is behind the reorder window
+ad-clean: $T/late:3: field 'value': expected a number, got \"x\"
+ad-clean: $T/late:4: missing field 'id'
+ad-clean: $T/late:5: field 'ts': $why
+ad-clean: $T/late:6: missing field 'value'
+ad-clean: $T/late:7: field 'value': expected a finite number, got \"NaN\""
+	run --separate-stderr ad-clean --series --step 1m --reorder-window 2m "$T/late"
+	assert_equal "$status" 65
+	[[ "$stderr" != *"late point"* ]]
+	assert_line --index 0 --partial '"ts":60000,"value":1}'
+}
+
+@test "--series: --max-keys evicts (and flushes) the least recently used key" {
+	printf '%s\n' '{"id":"a","ts":0,"value":1}' '{"id":"b","ts":0,"value":1}' \
+		'{"id":"c","ts":0,"value":1}' '{"id":"a","ts":60000,"value":2}' >"$T/k"
+	run --separate-stderr ad-clean -v --series --step 1m --max-keys 2 "$T/k"
+	assert_success
+	assert_equal "$(printf '%s\n' "$output" | wc -l)" 4
+	[[ "$stderr" == *"evicted keys 2" ]]
+}
+
+@test "man page examples run" {
+	kdd-gen -s 1 -n 50 | ad-clean --dedup uuid >"$T/ex1"
+	assert_equal "$(wc -l <"$T/ex1")" 50
+	run ad-clean --reject "$T/bad.ndjson" "$D/dirty.ndjson"
+	assert_equal "$status" 65
+	ad-clean --series --step 1m --period 12 --max-gap 3 "$D/series.ndjson" | grep -c filled
+}
