@@ -1,0 +1,121 @@
+#!/usr/bin/env bats
+# ad-plot: NDJSON series and score histograms as SVG.
+
+load ../helpers/common
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	cp "$FIXTURES"/plot/*.ndjson "$T/"
+	cd "$T"
+}
+
+# Well-formed XML, and the number of elements with a class.
+svg_count() {
+	python3 -c '
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+print(sum(1 for e in root.iter() if sys.argv[2] in (e.get("class") or "").split()))' "$1" "$2"
+}
+
+@test "--help prints the synopsis on stdout and exits 0" {
+	run ad-plot --help
+	assert_success
+	assert_line --index 0 --partial "usage: ad-plot [-hqVv]"
+}
+
+@test "--version prints the version" {
+	run ad-plot --version
+	assert_output "ad-plot 0.1.0"
+}
+
+@test "an unknown option is a usage error (64)" {
+	run --separate-stderr ad-plot --bogus
+	assert_equal "$status" 64
+	[[ "$stderr" == *"usage: ad-plot"* ]]
+	run ad-plot --histogram --threshold 2
+	assert_equal "$status" 64
+	assert_line --index 0 "ad-plot: --threshold: 2 is out of range [0, 1]"
+}
+
+@test "a missing file exits 66" {
+	run ad-plot -o x.svg nope.ndjson
+	assert_equal "$status" 66
+	assert_output "ad-plot: cannot open 'nope.ndjson': No such file or directory"
+}
+
+@test "series: one panel per key, anomalies marked, alerts shaded" {
+	run ad-plot --alerts alerts.ndjson --title demo -o series.svg series.ndjson
+	assert_success
+	run svg_count series.svg panel
+	assert_output 2
+	run svg_count series.svg anomaly
+	assert_output 4
+	run svg_count series.svg alert
+	assert_output 1
+	run svg_count series.svg forecast
+	assert_output 2
+	run svg_count series.svg xtick
+	[ "$output" -ge 8 ]
+	grep -q '>cpu.host1<' series.svg
+	grep -q '>12:00<' series.svg
+}
+
+@test "--max-panels caps the keys and says how many were left out" {
+	run ad-plot --max-panels 1 -o one.svg series.ndjson
+	assert_success
+	run svg_count one.svg panel
+	assert_output 1
+	grep -q '1 more keys not shown' one.svg
+}
+
+@test "histogram: bars, both classes, the threshold line" {
+	run ad-plot --histogram --threshold 0.6 -o scores.svg scores.ndjson
+	assert_success
+	run svg_count scores.svg threshold
+	assert_output 1
+	run svg_count scores.svg attack
+	[ "$output" -gt 5 ]
+	run svg_count scores.svg normal
+	[ "$output" -gt 5 ]
+}
+
+@test "bad records are reported with file:line and skipped, exit 65" {
+	{ head -3 series.ndjson; echo '{"id":"x","value":1}'; echo 'not json'; echo '{"id":"x","ts":"soon","value":1}'; } > bad.ndjson
+	run --separate-stderr ad-plot -o bad.svg bad.ndjson
+	assert_equal "$status" 65
+	[[ "$stderr" == *"ad-plot: bad.ndjson:4: field 'ts': missing"* ]]
+	[[ "$stderr" == *"ad-plot: bad.ndjson:5: invalid JSON at column 3: invalid token near 'not'"* ]]
+	[[ "$stderr" == *"ad-plot: bad.ndjson:6: 'soon' is not a time"* ]]
+	run svg_count bad.svg panel
+	assert_output 1
+}
+
+@test "an empty input gives an empty but valid picture" {
+	: > empty.ndjson
+	run ad-plot -o empty.svg empty.ndjson
+	assert_success
+	run svg_count empty.svg panel
+	assert_output 0
+}
+
+@test "a full disk is a write error, exit 74" {
+	run ad-plot -o /dev/full series.ndjson
+	assert_equal "$status" 74
+	run bash -c "ad-plot series.ndjson > /dev/full"
+	assert_equal "$status" 74
+}
+
+@test "the SVG renders to PNG" {
+	command -v rsvg-convert >/dev/null || skip "rsvg-convert not installed"
+	ad-plot -o s.svg series.ndjson
+	run rsvg-convert -o s.png s.svg
+	assert_success
+	[ -s s.png ]
+}
+
+@test "man page examples run" {
+	run ad-plot --alerts alerts.ndjson --title demo -o series.svg series.ndjson
+	assert_success
+	run ad-plot --histogram --threshold 0.6 -o scores.svg scores.ndjson
+	assert_success
+}
