@@ -74,7 +74,7 @@ struct run {
 
 /* clang-format off */
 static const char synopsis[] =
-    "usage: ad-alert [-hqVv] [-o dest] [--id field] [--time field] [--name name]\n"
+    "usage: ad-alert [-ehqVv] [-o dest] [--id field] [--time field] [--name name]\n"
     "                [--when field] [--count n --within duration] [--field field]\n"
     "                [--above x] [--below x] [--for duration] [--delta x]\n"
     "                [--change pct --vs period] [--history n]\n"
@@ -89,6 +89,7 @@ usage(FILE *fp, int status)
 	fputs(synopsis, fp);
 	if (fp == stdout)
 		fputs("\n"
+		      "  -e, --exit-at-end      (Kafka sources) stop at the end of the topic\n"
 		      "  -h, --help             show this help and exit\n"
 		      "  -o, --output DEST      write to DEST: path, -, kafka://, file:\n"
 		      "  -q, --quiet            no warnings about late records\n"

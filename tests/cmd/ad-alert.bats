@@ -18,7 +18,7 @@ teardown() {
 @test "--help prints the synopsis on stdout and exits 0" {
 	run --separate-stderr ad-alert --help
 	assert_success
-	assert_line --index 0 "usage: ad-alert [-hqVv] [-o dest] [--id field] [--time field] [--name name]"
+	assert_line --index 0 "usage: ad-alert [-ehqVv] [-o dest] [--id field] [--time field] [--name name]"
 	assert_output --partial "--resolve-after D"
 	assert_equal "$stderr" ""
 }
@@ -36,7 +36,7 @@ teardown() {
 	assert_equal "$status" 64
 	assert_equal "$output" ""
 	[[ "$stderr" == *"unrecognized option '--bogus'"* ]]
-	[[ "$stderr" == *"usage: ad-alert [-hqVv]"* ]]
+	[[ "$stderr" == *"usage: ad-alert [-ehqVv]"* ]]
 }
 
 @test "bad option values and combinations are usage errors, named" {
@@ -335,4 +335,11 @@ teardown() {
 	assert_success
 	assert_equal "$(echo "$output" | jq -r .reason | sort -u)" "count 3 above 2"
 	assert_equal "${#lines[@]}" 2
+}
+
+@test "the man page SYNOPSIS is the usage text" {
+	man=$(groff -mdoc -Tascii -P-c -P-b -P-u "$TOP/man/ad-alert.1" 2>/dev/null |
+		sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' | sed '1d;$d' | sed 's/‐/-/g' | xargs)
+	use=$(ad-alert --help | sed '/^$/q' | sed 's/^usage: //' | xargs)
+	assert_equal "$man" "$use"
 }
