@@ -28,7 +28,7 @@
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
 #define HOT                                                              \
 	__attribute__((target_clones("arch=x86-64-v3", "default"),     \
-	    optimize("fp-contract=fast")))
+	    optimize("O2", "fp-contract=fast")))
 #else
 #define HOT
 #endif
