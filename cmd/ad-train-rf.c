@@ -334,7 +334,7 @@ evaluate(struct opts *o, struct dataset *ds, struct progress *pr)
 	} else
 		json_decref(runs);
 	o->p.prog_base = 0;
-	if (o->report && json_dump_file(rep, o->report, JSON_INDENT(2) |
+	if (o->report && json_dump_file(rep, o->report, JSON_INDENT(2) | JSON_REAL_PRECISION(10) |
 		JSON_PRESERVE_ORDER) < 0) {
 		warn("cannot write '%s'", o->report);
 		json_decref(rep);

@@ -1,0 +1,235 @@
+#!/usr/bin/env bats
+# ad-train-rf: train random forests, contrast forests and isolation forests.
+
+load ../helpers/common
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	TRAIN="$FIXTURES/forest/train.ndjson"
+	SCORE="$FIXTURES/forest/score.ndjson"
+}
+
+@test "--help prints the synopsis on stdout and exits 0" {
+	run ad-train-rf --help
+	assert_success
+	assert_line --index 0 --partial "usage: ad-train-rf [-hqVv] [-s seed]"
+	assert_output --partial "--sample-size N"
+}
+
+@test "--version prints the version" {
+	run ad-train-rf --version
+	assert_success
+	assert_output "ad-train-rf 0.1.0"
+}
+
+@test "an unknown option is a usage error (64) with usage on stderr" {
+	run --separate-stderr ad-train-rf --bogus -o "$T/m.rf"
+	assert_equal "$status" 64
+	assert_equal "$output" ""
+	[[ "$stderr" == *"usage: ad-train-rf"* ]]
+}
+
+@test "bad option values and combinations are usage errors" {
+	run ad-train-rf -o "$T/m.rf" --trees 0
+	assert_equal "$status" 64
+	assert_line --index 0 "ad-train-rf: --trees: 0 is out of range [1, 100000]"
+	run ad-train-rf -o "$T/m.rf" --mode forest
+	assert_equal "$status" 64
+	assert_line --index 0 "ad-train-rf: --mode: expected supervised, unsupervised or isolation, got 'forest'"
+	run ad-train-rf "$TRAIN"
+	assert_equal "$status" 64
+	assert_line --index 0 "ad-train-rf: no model file: give -o model"
+	run ad-train-rf --mode isolation --cv 5 -o "$T/m.rf" "$TRAIN"
+	assert_equal "$status" 64
+	assert_line --index 0 "ad-train-rf: --cv and --grid need --mode supervised"
+	run ad-train-rf --grid 'leaves=3' -o "$T/m.rf" "$TRAIN"
+	assert_equal "$status" 64
+	assert_line --index 0 --partial "ad-train-rf: --grid: unknown parameter 'leaves'"
+	run ad-train-rf --mtry lots -o "$T/m.rf" "$TRAIN"
+	assert_equal "$status" 64
+}
+
+@test "a missing input file exits 66 with the reason" {
+	run ad-train-rf -o "$T/m.rf" "$T/nope.ndjson"
+	assert_equal "$status" 66
+	assert_line --index 0 "ad-train-rf: cannot open '$T/nope.ndjson': No such file or directory"
+	[ ! -e "$T/m.rf" ]
+}
+
+@test "bad records are reported with file:line, counted, skipped, exit 65" {
+	{ head -5 "$TRAIN"; echo '{"duration":1,'; echo '{"duration":1}'; tail -n +6 "$TRAIN"; } > "$T/bad.ndjson"
+	run --separate-stderr ad-train-rf --trees 5 --reject "$T/rej" -o "$T/m.rf" "$T/bad.ndjson"
+	assert_equal "$status" 65
+	assert_equal "${stderr_lines[0]}" "ad-train-rf: $T/bad.ndjson:6: invalid JSON at column 14: string or '}' expected near end of file"
+	assert_equal "${stderr_lines[1]}" "ad-train-rf: $T/bad.ndjson:7: missing or non-string label field 'label'"
+	[ -s "$T/m.rf" ]
+	run wc -l < "$T/rej"
+	assert_output 2
+}
+
+@test "a label missing from --classes is an error at training time" {
+	printf 'smurf dos\nneptune dos\n' > "$T/classes"
+	run --separate-stderr ad-train-rf --trees 5 --classes "$T/classes" -o "$T/m.rf" "$TRAIN"
+	assert_equal "$status" 65
+	[[ "${stderr_lines[0]}" == "ad-train-rf: $TRAIN:"*": label 'teardrop.' is not in '$T/classes'" || \
+	   "${stderr_lines[0]}" == "ad-train-rf: $TRAIN:"*": label '"*"' is not in '$T/classes'" ]]
+	run ad-train-rf --classes "$T/nope" -o "$T/m.rf" "$TRAIN"
+	assert_equal "$status" 66
+}
+
+@test "multi-class training with the KDD attack families" {
+	printf 'smurf dos\nneptune dos\nteardrop dos\nback dos\nipsweep probe\nportsweep probe\nsatan probe\n' > "$T/classes"
+	run ad-train-rf --trees 10 --classes "$T/classes" -o "$T/m.rf" "$TRAIN"
+	assert_success
+	run sh -c "ad-score --info '$T/m.rf' | jq -c .classes"
+	assert_output '["normal","dos","probe"]'
+	run sh -c "ad-score -m '$T/m.rf' '$SCORE' | jq -r 'select(.label == \"smurf.\" or .label == \"normal.\") | [.label, .class] | @tsv' | sort -u"
+	assert_line "$(printf 'smurf.\tdos')"
+	assert_line "$(printf 'normal.\tnormal')"
+}
+
+@test "a model file that cannot be created exits 73" {
+	run ad-train-rf --trees 2 -o "$T/no/such/dir/m.rf" "$TRAIN"
+	assert_equal "$status" 73
+}
+
+@test "only one class in the training data is refused" {
+	grep '"normal\."' "$TRAIN" > "$T/normal.ndjson"
+	run ad-train-rf --trees 2 -o "$T/m.rf" "$T/normal.ndjson"
+	assert_equal "$status" 65
+	assert_output "ad-train-rf: the training records hold only normal records"
+}
+
+@test "the same seed gives the same model, whatever the threads; another seed does not" {
+	ad-train-rf -s 4 --threads 1 --trees 15 -o "$T/a.rf" "$TRAIN"
+	ad-train-rf -s 4 --threads 2 --trees 15 -o "$T/b.rf" < "$TRAIN"
+	ad-train-rf -s 5 --trees 15 -o "$T/c.rf" "$TRAIN"
+	ad-score -m "$T/a.rf" "$SCORE" > "$T/a.out"
+	ad-score -m "$T/b.rf" "$SCORE" > "$T/b.out"
+	ad-score -m "$T/c.rf" "$SCORE" > "$T/c.out"
+	cmp "$T/a.out" "$T/b.out"
+	cmp <(ad-score --info "$T/a.rf" | jq -c 'del(.created)') <(ad-score --info "$T/b.rf" | jq -c 'del(.created)')
+	! cmp -s <(ad-score --info "$T/a.rf" | jq -c 'del(.created)') <(ad-score --info "$T/c.rf" | jq -c 'del(.created)')
+}
+
+@test "features: bookkeeping fields and the label are excluded, strings are categorical" {
+	ad-train-rf --trees 3 -o "$T/m.rf" "$TRAIN"
+	run sh -c "ad-score --info '$T/m.rf' | jq -r '.features[] | [.name, .type] | @tsv'"
+	assert_success
+	refute_output --partial "utc"
+	refute_output --partial "uuid"
+	refute_output --partial "sequence_id"
+	refute_output --partial "index"
+	refute_output --partial "label"
+	assert_line "$(printf 'service\tcategorical')"
+	assert_line "$(printf 'src_bytes\tnumeric')"
+	assert_equal "${#lines[@]}" 12
+}
+
+@test "--features and --exclude choose the features" {
+	ad-train-rf --trees 3 --features src_bytes,service -o "$T/m.rf" "$TRAIN"
+	run sh -c "ad-score --info '$T/m.rf' | jq -c '[.features[].name]'"
+	assert_output '["service","src_bytes"]'
+	ad-train-rf --trees 3 --exclude service,flag,count -o "$T/m.rf" "$TRAIN"
+	run sh -c "ad-score --info '$T/m.rf' | jq '.features | length'"
+	assert_output 9
+}
+
+@test "hyperparameters are stored in the model" {
+	ad-train-rf -s 9 --trees 7 --max-depth 3 --max-bins 16 --min-leaf 2 --mtry 4 --sample-rate 0.5 -o "$T/m.rf" "$TRAIN"
+	run sh -c "ad-score --info '$T/m.rf' | jq -c '[.trees, .params, .depth <= 3, .rows]'"
+	assert_output '[7,{"max_depth":3,"max_bins":16,"min_leaf":2,"mtry":4,"sample_rate":0.5,"seed":9},true,400]'
+}
+
+@test "--cv reports per fold and mean +- sd on stderr and as JSON" {
+	run --separate-stderr ad-train-rf --trees 10 --cv 4 --report "$T/r.json" -o "$T/m.rf" "$TRAIN"
+	assert_success
+	assert_equal "${#stderr_lines[@]}" 5
+	[[ "${stderr_lines[0]}" == "fold 1/4: auc "* ]]
+	[[ "${stderr_lines[4]}" == "mean: auc "*" +- "* ]]
+	run jq -c '[.mode, .rows, .folds, (.cv.folds | length), (.cv.mean | keys), (.cv.mean.auc > 0.95)]' "$T/r.json"
+	assert_output '["supervised",400,4,4,["accuracy","auc","f1","precision","recall"],true]'
+	run sh -c "ad-score --info '$T/m.rf' | jq '.cv_auc > 0.95'"
+	assert_output true
+}
+
+@test "--cv with classes reports per class" {
+	printf 'smurf dos\nneptune dos\nteardrop dos\nback dos\nipsweep probe\nportsweep probe\nsatan probe\n' > "$T/classes"
+	run --separate-stderr ad-train-rf -q --trees 5 --cv 3 --classes "$T/classes" --report "$T/r.json" -o "$T/m.rf" "$TRAIN"
+	assert_success
+	assert_equal "$stderr" ""
+	run jq -c '.cv.classes | keys' "$T/r.json"
+	assert_output '["dos","normal","probe"]'
+}
+
+@test "--grid cross-validates each combination and trains the best" {
+	run --separate-stderr ad-train-rf --grid 'trees=2,6 max-depth=1,8' --cv 3 --report "$T/g.json" -o "$T/m.rf" "$TRAIN"
+	assert_success
+	run jq -c '[(.grid | length), (.grid[0].params), (.best | keys)]' "$T/g.json"
+	assert_output '[4,{"trees":2,"max-depth":1},["max-depth","trees"]]'
+	best=$(jq -c .best "$T/g.json")
+	run sh -c "ad-score --info '$T/m.rf' | jq -c '{trees: .trees, \"max-depth\": .params.max_depth}'"
+	assert_output "$(echo "$best" | jq -c '{trees: .trees, "max-depth": ."max-depth"}')"
+}
+
+@test "unsupervised: the contrast forest scores P(synthetic)" {
+	run ad-train-rf --mode unsupervised --fraction 1 --trees 20 -o "$T/m.rf" "$TRAIN"
+	assert_success
+	run sh -c "ad-score --info '$T/m.rf' | jq -c '[.mode, .classes, .params.fraction, .params.mtry]'"
+	assert_output '["unsupervised",["real","synthetic"],1,12]'
+	# a record far from every real one looks synthetic
+	echo '{"duration":40000,"protocol_type":"udp","service":"ftp","flag":"REJ","src_bytes":0,"dst_bytes":900000,"logged_in":1,"count":511,"srv_count":1,"serror_rate":1,"same_srv_rate":0,"dst_host_count":1}' > "$T/odd.ndjson"
+	odd=$(ad-score -m "$T/m.rf" "$T/odd.ndjson" | jq .score)
+	typical=$(head -1 "$TRAIN" | ad-score -m "$T/m.rf" | jq .score)
+	[ "$(echo "$odd > $typical" | bc)" = 1 ]
+}
+
+@test "isolation: an isolation forest with sample size and depth log2 n" {
+	run ad-train-rf --mode isolation --sample-size 64 --trees 50 -o "$T/m.rf" "$TRAIN"
+	assert_success
+	run sh -c "ad-score --info '$T/m.rf' | jq -c '[.mode, .params.sample_size, .depth <= 6, (.features | map(.name) | index(\"label\"))]'"
+	assert_output '["isolation",64,true,null]'
+	run sh -c "ad-score -m '$T/m.rf' '$SCORE' | jq -s 'map(.score) | (min >= 0 and max <= 1)'"
+	assert_output true
+}
+
+@test "missing values are handled in training (null and absent fields)" {
+	{ cat "$TRAIN"; echo '{"duration":null,"protocol_type":"tcp","label":"normal."}'; echo '{"src_bytes":5,"label":"smurf."}'; } > "$T/miss.ndjson"
+	run ad-train-rf --trees 5 -o "$T/m.rf" "$T/miss.ndjson"
+	assert_success
+	run sh -c "ad-score --info '$T/m.rf' | jq .rows"
+	assert_output 402
+}
+
+@test "man page example: an isolation forest on three features" {
+	cp "$TRAIN" "$T/http.ndjson"
+	cd "$T"
+	run ad-train-rf --mode isolation --features duration,src_bytes,dst_bytes -o http.if http.ndjson
+	assert_success
+	run sh -c "ad-score --info http.if | jq -c '[.features[].name]'"
+	assert_output '["duration","src_bytes","dst_bytes"]'
+}
+
+@test "man page example: multi-class with training_attack_types" {
+	cp "$TRAIN" "$T/train.ndjson"
+	printf 'smurf dos\nneptune dos\nteardrop dos\nipsweep probe\nportsweep probe\nsatan probe\n' > "$T/training_attack_types"
+	cd "$T"
+	run ad-train-rf --classes training_attack_types --trees 50 -o kdd5.rf train.ndjson
+	assert_success
+}
+
+@test "man page example: grid search with a report" {
+	cp "$TRAIN" "$T/train.ndjson"
+	cd "$T"
+	run ad-train-rf -q --grid 'trees=3,5 max-depth=4,8' --report grid.json -o best.rf train.ndjson
+	assert_success
+	run jq '.grid | length' grid.json
+	assert_output 4
+}
+
+@test "man page example and issue check: 5-fold CV on the KDD 10% file, mean AUC >= 0.99" {
+	need_kdd10
+	kdd-gen --in-order "$KDD10" | ad-train-rf --cv 5 --trees 10 --report "$T/cv.json" -o "$T/kdd.rf" 2>/dev/null
+	run jq '.cv.mean.auc >= 0.99' "$T/cv.json"
+	assert_output true
+}
