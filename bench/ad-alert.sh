@@ -70,7 +70,12 @@ py=$(rate "$N" "$t0" "$t1")
 py_alerts=$(wc -l < "$OUT.pyout")
 echo "counting rule: ad-alert $best records/s (best of 3), $ours_alerts alerts"
 echo "counting rule: python json+deque $py records/s, $py_alerts alerts"
-[ "$ours_alerts" = "$py_alerts" ] || echo "MISMATCH: alert counts differ"
+if [ "$(jq -r '[.id, .ts, .since, .count] | @tsv' "$OUT.ours" | sort | md5sum)" = \
+	"$(jq -r '[.id, .ts, .since, .count] | @tsv' "$OUT.pyout" | sort | md5sum)" ]; then
+	echo "counting rule: the same alerts (id, ts, since, count) from both"
+else
+	echo "MISMATCH: the alerts differ"
+fi
 awk -v o="$best" -v p="$py" 'BEGIN { printf "counting rule ratio vs python: %.1fx\n", o / p }'
 
 best=0
