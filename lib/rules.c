@@ -43,7 +43,7 @@ struct cev {
 
 /* The lifecycle of one rule for one key. */
 struct life {
-	bool active, fired, held;
+	bool active, fired;
 	int64_t last_fire, last_held;
 	/* the episode, for the resolved record */
 	int64_t since;
@@ -557,7 +557,6 @@ step(struct rules *r, struct rules_key *k, int kind, const char *id,
 
 	if (v->holds) {
 		l->last_held = ev->ts;
-		l->held = true;
 		if (l->active) {
 			episode_add(l, kind, ev);
 			return 0;
