@@ -4,6 +4,13 @@
  * one that cannot be opened is reported and remembered (exit 66) and the
  * rest are still read, as cat(1) does.  Bad lines go to the dead-letter
  * file exactly as read, with a newline, so that nothing is lost.
+ *
+ * At-least-once for Kafka: a source's offsets are committed only after the
+ * program's sink is flushed.  With recin_set_sink(), recin does that by
+ * itself whenever the source is about to wait for input, before a
+ * rebalance takes partitions away, at least once a second while input
+ * keeps coming, and when a source ends; without it, a source that ends is
+ * kept open until the program's recin_commit().
  */
 #include <errno.h>
 #include <err.h>
@@ -11,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ndjson.h"
 #include "recin.h"
@@ -26,7 +34,36 @@ struct recin {
 	bool stopped;
 	size_t nread;
 	int status;
+	struct sink *out;      /* flushed before commits, or NULL */
+	struct source **ended; /* read to the end, commit still due */
+	size_t nended;
+	int64_t synced_ms;     /* when out was last flushed and committed */
 };
+
+#define RECIN_SYNC_MS 1000
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Flush the sink and the dead-letter file, then commit: the idle hook. */
+static int
+recin_sync(void *arg, struct ad_err *err)
+{
+	struct recin *in = arg;
+
+	if (in->out == NULL)
+		return 0;
+	in->synced_ms = now_ms();
+	if (sink_flush(in->out, err) < 0)
+		return -1;
+	return recin_commit(in, err);
+}
 
 static char *const stdin_operand[] = {"-"};
 
@@ -81,14 +118,27 @@ recin_next_line(struct recin *in, struct line *line, struct ad_err *err)
 				}
 				return -1;
 			}
+			source_set_idle(in->src, recin_sync, in);
 		}
+		if (in->out != NULL && (in->nread & 255) == 0 &&
+		    now_ms() - in->synced_ms >= RECIN_SYNC_MS &&
+		    recin_sync(in, err) < 0)
+			return -1;
 		rc = source_next(in->src, &in->line, err);
 		if (rc < 0)
 			return -1;
 		if (rc == 0) {
-			if (source_commit(in->src, err) < 0)
-				return -1;
-			source_free(in->src);
+			/* Commit once what was read from it is written. */
+			if (in->out != NULL) {
+				if (recin_sync(in, err) < 0)
+					return -1;
+				source_free(in->src);
+			} else {
+				in->ended = xreallocarray(in->ended,
+				    in->nended + 1, sizeof(*in->ended));
+				in->ended[in->nended++] = in->src;
+				source_set_idle(in->src, NULL, NULL);
+			}
 			in->src = NULL;
 			continue;
 		}
@@ -138,8 +188,18 @@ recin_reject(struct recin *in, const char *fmt, ...)
 	int rc;
 
 	va_start(ap, fmt);
-	rc = vreject_line(&in->rej, recin_source_name(in), in->line.lineno,
-	    in->line.buf, in->line.len, fmt, ap);
+	if (in->line.where != NULL) {
+		/* Kafka: say which message, "topic[partition]@offset". */
+		char why[600];
+
+		vsnprintf(why, sizeof(why), fmt, ap);
+		rc = reject_line(&in->rej, recin_source_name(in),
+		    in->line.lineno, in->line.buf, in->line.len, "%s (%s)", why,
+		    in->line.where);
+	} else {
+		rc = vreject_line(&in->rej, recin_source_name(in),
+		    in->line.lineno, in->line.buf, in->line.len, fmt, ap);
+	}
 	va_end(ap);
 	if (in->status == 0)
 		in->status = EX_DATAERR;
@@ -151,18 +211,38 @@ recin_reject(struct recin *in, const char *fmt, ...)
 }
 
 /*
- * Commit what has been read from the current source (Kafka offsets) and
- * flush the dead-letter file.  Call after the results are written.
- * Returns 0 or -1 with err set.
+ * Commit what has been read so far (Kafka offsets) and flush the
+ * dead-letter file.  Call after the results are written.  Sources that
+ * have ended are closed once committed.  Returns 0 or -1 with err set.
  */
 int
 recin_commit(struct recin *in, struct ad_err *err)
 {
 	if (reject_flush(&in->rej, err) < 0)
 		return -1;
+	while (in->nended > 0) {
+		if (source_commit(in->ended[in->nended - 1], err) < 0)
+			return -1;
+		source_free(in->ended[--in->nended]);
+	}
 	if (in->src != NULL)
 		return source_commit(in->src, err);
 	return 0;
+}
+
+/*
+ * Let recin flush out (borrowed; it must stay open until recin_free() or
+ * until recin_set_sink(in, NULL)) and commit on its own: whenever a Kafka
+ * source is about to wait for messages or to lose partitions in a
+ * rebalance, at least every second while input keeps coming, and when a
+ * source ends.  Only for programs that write everything derived from a
+ * record before reading the next one.
+ */
+void
+recin_set_sink(struct recin *in, struct sink *out)
+{
+	in->out = out;
+	in->synced_ms = now_ms();
 }
 
 /* Name of the source being read, for messages.  Borrowed. */
@@ -217,7 +297,12 @@ recin_free(struct recin *in)
 {
 	if (in == NULL)
 		return;
+	if (in->src != NULL)
+		source_set_idle(in->src, NULL, NULL);
 	source_free(in->src);
+	while (in->nended > 0)
+		source_free(in->ended[--in->nended]);
+	free(in->ended);
 	reject_release(&in->rej);
 	free(in);
 }

@@ -14,6 +14,7 @@
 
 #include "ad.h"
 #include "io.h"
+#include "sink.h"
 #include "source.h"
 
 struct recin;
@@ -26,6 +27,7 @@ int recin_next_line(struct recin *in, struct line *line, struct ad_err *err);
 int recin_reject(struct recin *in, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 int recin_commit(struct recin *in, struct ad_err *err);
+void recin_set_sink(struct recin *in, struct sink *out);
 const char *recin_source_name(const struct recin *in);
 size_t recin_lineno(const struct recin *in);
 const struct line *recin_line(const struct recin *in);

@@ -22,6 +22,8 @@ struct source {
 	char *name;
 	const struct source_ops *ops;
 	void *impl;
+	int (*idle)(void *arg, struct ad_err *err);
+	void *idle_arg;
 };
 
 struct file_source {
@@ -246,6 +248,30 @@ const char *
 source_name(const struct source *src)
 {
 	return src->name;
+}
+
+/*
+ * Register idle (may be NULL) to run whenever src is about to wait for
+ * input it does not have yet (a Kafka consumer with nothing fetched) or
+ * is about to give up partitions in a rebalance: the moment to flush
+ * what was derived from the lines read so far and commit them.
+ */
+void
+source_set_idle(struct source *src, int (*idle)(void *arg, struct ad_err *err),
+    void *arg)
+{
+	src->idle = idle;
+	src->idle_arg = arg;
+}
+
+/*
+ * Called by a source implementation before it waits: runs the hook set
+ * with source_set_idle().  Returns 0, or the hook's -1 with err set.
+ */
+int
+source_idle(struct source *src, struct ad_err *err)
+{
+	return src->idle != NULL ? src->idle(src->idle_arg, err) : 0;
 }
 
 /* Close and free src; NULL is a no-op. */

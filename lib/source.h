@@ -22,6 +22,7 @@ struct line {
 	bool too_long;   /* longer than max_line: buf holds only its start */
 	const char *key; /* Kafka message key, or NULL */
 	size_t keylen;
+	const char *where; /* Kafka: "topic[partition]@offset", else NULL */
 };
 
 /* How a kind of source reads, commits and frees itself. */
@@ -40,6 +41,9 @@ struct source *source_new(const char *name, const struct source_ops *ops,
 int source_next(struct source *src, struct line *line, struct ad_err *err);
 int source_commit(struct source *src, struct ad_err *err);
 const char *source_name(const struct source *src);
+void source_set_idle(struct source *src,
+    int (*idle)(void *arg, struct ad_err *err), void *arg);
+int source_idle(struct source *src, struct ad_err *err);
 void source_free(struct source *src);
 
 #endif
