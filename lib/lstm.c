@@ -19,6 +19,7 @@
 #include <assert.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -539,6 +540,7 @@ struct job {
 	const float *series;
 	const size_t *idx;
 	size_t n, window, nshard;
+	atomic_size_t next; /* the next shard to take */
 	double scale;
 	float **sgrad; /* per shard, NULL: predict into pred */
 	double *sloss;
@@ -562,10 +564,17 @@ struct worker {
 	size_t tid;
 };
 
+/*
+ * Shards are taken in turn by whichever thread is free, so that a thread
+ * the scheduler holds back (a busy machine) does not hold the batch up;
+ * each shard has its own gradient buffer, so the sums stay the same.
+ */
 static void
 job_run(struct pool *p, struct job *j, size_t tid)
 {
-	for (size_t s = tid; s < j->nshard; s += p->n) {
+	size_t s;
+
+	while ((s = atomic_fetch_add(&j->next, 1)) < j->nshard) {
 		size_t off = s * LSTM_SHARD;
 		size_t cnt = j->n - off < LSTM_SHARD ? j->n - off : LSTM_SHARD;
 
@@ -681,6 +690,7 @@ pool_predict(struct pool *p, const struct lstm *m, const float *series,
 	    .window = window, .pred = pred};
 
 	j.nshard = (n + LSTM_SHARD - 1) / LSTM_SHARD;
+	atomic_init(&j.next, 0);
 	pool_run(p, &j);
 }
 
@@ -753,6 +763,7 @@ lstm_fit(struct lstm *m, const float *series, const size_t *train,
 			    .sloss = sloss};
 
 			j.nshard = (cnt + LSTM_SHARD - 1) / LSTM_SHARD;
+			atomic_init(&j.next, 0);
 			pool_run(&pool, &j);
 			memcpy(grad, sgrad[0], np * sizeof(float));
 			total += sloss[0];
