@@ -1,0 +1,63 @@
+#!/usr/bin/env bats
+# The two demo pipelines (tools/demo.sh, what `make demo` runs) on small
+# inputs, with their outcomes asserted, not only their exit status.
+
+load ../helpers/common
+
+# field TEXT: the number after "TEXT" in the demo's summary.
+field() {
+	grep -o "$1 [0-9.]*" "$BATS_FILE_TMPDIR/summary" | head -n 1 | awk '{ print $NF }'
+}
+
+setup_file() {
+	DEMO_KDD=none DEMO_RECORDS=20000 DEMO_OUT="$BATS_FILE_TMPDIR/out" \
+		sh "$BATS_TEST_DIRNAME/../../tools/demo.sh" > "$BATS_FILE_TMPDIR/summary" 2>&1
+}
+
+@test "demo: every stage ran and wrote its output" {
+	for f in conn clean scored scored-contrast alerts report metrics-clean tagged \
+		forecast zscored metric-alerts; do
+		[ -s "$BATS_FILE_TMPDIR/out/$f.ndjson" ] || { echo "missing $f"; false; }
+	done
+	for f in scores scores-contrast metrics; do
+		python3 -c 'import sys, xml.etree.ElementTree as ET; ET.parse(sys.argv[1])' \
+			"$BATS_FILE_TMPDIR/out/$f.svg"
+	done
+}
+
+@test "demo: the supervised forest separates attacks (CV AUC, precision, recall)" {
+	cat "$BATS_FILE_TMPDIR/summary"
+	run awk -v a="$(field 'AUC (5-fold):')" 'BEGIN { exit !(a >= 0.99) }'
+	assert_success
+	run awk -v p="$(field 'supervised on held-out records:   precision')" 'BEGIN { exit !(p >= 0.95) }'
+	assert_success
+	run awk -v r="$(field ', recall')" 'BEGIN { exit !(r >= 0.95) }'
+	assert_success
+}
+
+@test "demo: the isolation forest ranks attacks above normal records" {
+	run awk -v a="$(field 'isolation forest')" 'BEGIN { exit !(a >= 0.8) }'
+	assert_success
+}
+
+@test "demo: scored records say why" {
+	run jq -r 'select(.anomaly) | .why | length' "$BATS_FILE_TMPDIR/out/scored.ndjson"
+	assert_line 3
+	refute_line 0
+}
+
+@test "demo: ad-classify finds the four classes of the synthetic metrics" {
+	run jq -r '"\(.id) \(.class)"' "$BATS_FILE_TMPDIR/out/classes.ndjson"
+	assert_line "cpu.web1 periodic-stable"
+	assert_line "req.api periodic-stable"
+	assert_line "lat.db periodic-unstable"
+	assert_line "disk.used nonperiodic-stable"
+	assert_line "queue.depth nonperiodic-unstable"
+}
+
+@test "demo: most injected anomalies are caught by an alert" {
+	caught=$(grep -o 'within 15 minutes: [0-9]* of 20' "$BATS_FILE_TMPDIR/summary" | awk '{ print $4 }')
+	[ "$caught" -ge 15 ]
+	alerts=$(grep -o 'alerts raised: [0-9]*' "$BATS_FILE_TMPDIR/summary" | awk '{ print $3 }')
+	[ "$alerts" -le 40 ]
+}
