@@ -297,13 +297,16 @@ main(int argc, char **argv)
 		recin_free(in);
 		return ad_err_report(&e);
 	}
+	recin_set_sink(in, out); /* flushed whenever the input waits */
 	if (o.model)
 		status = score_forest(&o, in, out);
 	else
 		status = zsrun(&o.z, in, out, o.cli.verbose, &o.cli.io);
-	if (sink_flush(out, &e) < 0 || sink_close(out, &e) < 0)
-		status = status ? status : ad_err_report(&e);
-	else if (status == EX_OK && recin_commit(in, &e) < 0)
+	if (sink_flush(out, &e) < 0 && status == EX_OK)
+		status = ad_err_report(&e);
+	if (sink_close(out, &e) < 0 && status == EX_OK)
+		status = ad_err_report(&e);
+	if (status == EX_OK && recin_commit(in, &e) < 0)
 		status = ad_err_report(&e);
 	if (status == EX_OK)
 		status = recin_status(in);

@@ -1,0 +1,326 @@
+#!/usr/bin/env bats
+# ad-score: scores from forest models (with hot reload) and running z-scores.
+
+load ../helpers/common
+
+setup_file() {
+	export MODELS=$BATS_FILE_TMPDIR
+	ad-train-rf -s 3 --trees 20 -o "$MODELS/g.rf" "$FIXTURES/forest/train.ndjson"
+	ad-train-rf -s 3 --trees 5 -o "$MODELS/A.rf" "$FIXTURES/forest/train.ndjson"
+	ad-train-rf -s 3 --trees 5 --normal smurf. -o "$MODELS/B.rf" "$FIXTURES/forest/train.ndjson"
+}
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	TRAIN="$FIXTURES/forest/train.ndjson"
+	SCORE="$FIXTURES/forest/score.ndjson"
+	METRICS="$FIXTURES/forest/metrics.ndjson"
+	G="$GOLDEN/ad-score"
+}
+
+@test "--help prints the synopsis on stdout and exits 0" {
+	run ad-score --help
+	assert_success
+	assert_line --index 0 "usage: ad-score [-hqVv] [-o dest] -m model [--threshold t] [--anomalies]"
+	assert_output --partial "--zscore K"
+}
+
+@test "--version prints the version" {
+	run ad-score --version
+	assert_success
+	assert_output "ad-score 0.1.0"
+}
+
+@test "usage errors exit 64 with usage on stderr" {
+	run --separate-stderr ad-score --bogus -m "$MODELS/g.rf"
+	assert_equal "$status" 64
+	assert_equal "$output" ""
+	[[ "$stderr" == *"usage: ad-score"* ]]
+	run ad-score
+	assert_equal "$status" 64
+	assert_line --index 0 "ad-score: no model: give -m model or --zscore k"
+	run ad-score -m "$MODELS/g.rf" --zscore 3
+	assert_equal "$status" 64
+	assert_line --index 0 "ad-score: give -m model or --zscore k, not both"
+	run ad-score -m "$MODELS/g.rf" --explain 0
+	assert_equal "$status" 64
+	assert_line --index 0 "ad-score: --explain: 0 is out of range [1, 1000]"
+	run ad-score --zscore many
+	assert_equal "$status" 64
+}
+
+@test "a missing model or input exits 66" {
+	run ad-score -m "$T/nope.rf" "$SCORE"
+	assert_equal "$status" 66
+	assert_output "ad-score: cannot open '$T/nope.rf': No such file or directory"
+	run ad-score -m "$MODELS/g.rf" "$T/nope.ndjson"
+	assert_equal "$status" 66
+	assert_output "ad-score: cannot open '$T/nope.ndjson': No such file or directory"
+}
+
+@test "truncated, corrupt and foreign model files are refused with 65" {
+	head -c 300 "$MODELS/g.rf" > "$T/trunc.rf"
+	run ad-score -m "$T/trunc.rf" "$SCORE"
+	assert_equal "$status" 65
+	assert_output --regexp "^ad-score: '$T/trunc.rf': truncated or padded model \(300 bytes, expected [0-9]+\)$"
+	cp "$MODELS/g.rf" "$T/flip.rf"
+	printf '\377' | dd of="$T/flip.rf" bs=1 seek=2000 conv=notrunc 2>/dev/null
+	run ad-score -m "$T/flip.rf" "$SCORE"
+	assert_equal "$status" 65
+	assert_output --partial "ad-score: '$T/flip.rf': "
+	echo 'not a model' > "$T/text.rf"
+	run ad-score -m "$T/text.rf" "$SCORE"
+	assert_equal "$status" 65
+	assert_output "ad-score: '$T/text.rf': not an adpipe model file"
+	# a valid container of another kind, checksum and all
+	python3 -c '
+import struct, sys, zlib
+p = b"hello"
+h = b"ADPIPEMF" + struct.pack("<I", 1) + b"lstm".ljust(16, b"\0") + struct.pack("<Q", len(p)) + p
+sys.stdout.buffer.write(h + struct.pack("<I", zlib.crc32(h)))' > "$T/lstm.model"
+	run ad-score -m "$T/lstm.model" "$SCORE"
+	assert_equal "$status" 65
+	assert_output --partial "lstm"
+	# right kind and checksum, garbage payload
+	python3 -c '
+import struct, sys, zlib
+p = struct.pack("<I", 1) + b"\7" * 40
+h = b"ADPIPEMF" + struct.pack("<I", 1) + b"forest".ljust(16, b"\0") + struct.pack("<Q", len(p)) + p
+sys.stdout.buffer.write(h + struct.pack("<I", zlib.crc32(h)))' > "$T/garbage.rf"
+	run ad-score -m "$T/garbage.rf" "$SCORE"
+	assert_equal "$status" 65
+	assert_output "ad-score: '$T/garbage.rf': corrupt forest model"
+	python3 -c '
+import struct, sys, zlib
+p = struct.pack("<I", 2) + b"\0" * 40
+h = b"ADPIPEMF" + struct.pack("<I", 1) + b"forest".ljust(16, b"\0") + struct.pack("<Q", len(p)) + p
+sys.stdout.buffer.write(h + struct.pack("<I", zlib.crc32(h)))' > "$T/v2.rf"
+	run ad-score -m "$T/v2.rf" "$SCORE"
+	assert_equal "$status" 65
+	assert_output "ad-score: '$T/v2.rf': unsupported forest model version 2 (this program reads version 1)"
+}
+
+@test "golden: scores for the fixture records" {
+	run ad-score -m "$MODELS/g.rf" "$SCORE"
+	assert_success
+	assert_output "$(cat "$G/score.out")"
+}
+
+@test "golden: --anomalies --explain 3" {
+	run ad-score -m "$MODELS/g.rf" --anomalies --explain 3 "$SCORE"
+	assert_success
+	assert_output "$(cat "$G/explain.out")"
+}
+
+@test "golden: --info" {
+	run sh -c "ad-score --info '$MODELS/g.rf' | jq -c 'del(.created)'"
+	assert_success
+	assert_output "$(cat "$G/info.out")"
+	run sh -c "ad-score --info -m '$MODELS/g.rf' | jq -r .created"
+	assert_output --regexp '^20[0-9-]{8}T[0-9:]{8}Z$'
+}
+
+@test "fields are appended, input order kept; existing score fields are replaced" {
+	echo '{"b":1,"src_bytes":5,"a":"x"}' | ad-score -m "$MODELS/g.rf" > "$T/o"
+	run jq -c 'keys_unsorted' "$T/o"
+	assert_output '["b","src_bytes","a","score","anomaly"]'
+	echo '{"score":7,"src_bytes":5,"anomaly":"yes"}' | ad-score -m "$MODELS/g.rf" > "$T/o"
+	run jq -c '[keys_unsorted, (.score <= 1), (.anomaly | type)]' "$T/o"
+	assert_output '[["src_bytes","score","anomaly"],true,"boolean"]'
+	echo '{}' | ad-score -m "$MODELS/g.rf" > "$T/o"
+	run jq -c 'keys_unsorted' "$T/o"
+	assert_output '["score","anomaly"]'
+}
+
+@test "missing, mistyped and unknown features are scored by the model's rule" {
+	run sh -c "tail -4 '$SCORE' | ad-score -m '$MODELS/g.rf' | jq -c '[.note, (.score >= 0 and .score <= 1)]'"
+	assert_success
+	assert_line --index 0 '["unknown service",true]'
+	assert_line --index 1 '["no byte counts",true]'
+	assert_line --index 2 '["mistyped",true]'
+	assert_line --index 3 '["café été",true]'
+}
+
+@test "the fast path and the jansson path agree" {
+	# the same records, once plain and once with an escape forcing jansson
+	head -16 "$SCORE" | ad-score -m "$MODELS/g.rf" --explain 2 | jq -c 'del(.x)' > "$T/fast"
+	head -16 "$SCORE" | sed 's/^{/{"x":"\\u00e9",/' | ad-score -m "$MODELS/g.rf" --explain 2 | jq -c 'del(.x)' > "$T/slow"
+	cmp "$T/fast" "$T/slow"
+}
+
+@test "--threshold and --anomalies" {
+	run sh -c "ad-score -m '$MODELS/g.rf' --threshold 0 '$SCORE' | jq -s 'map(select(.anomaly)) | length'"
+	assert_output 20
+	run sh -c "ad-score -m '$MODELS/g.rf' --threshold 2 '$SCORE' | jq -s 'map(select(.anomaly)) | length'"
+	assert_output 0
+	run sh -c "ad-score -m '$MODELS/g.rf' --anomalies '$SCORE' | jq -s 'map(.anomaly) | unique'"
+	assert_output "$(printf '[\n  true\n]')"
+}
+
+@test "multi-class models add class and probability" {
+	printf 'smurf dos\nneptune dos\nteardrop dos\nipsweep probe\nportsweep probe\nsatan probe\n' > "$T/classes"
+	ad-train-rf --trees 10 --classes "$T/classes" -o "$T/m.rf" "$TRAIN"
+	run sh -c "ad-score -m '$T/m.rf' '$SCORE' | jq -c 'select(.label == \"neptune.\") | [.class, (.probability > 0.5), (.score > 0.5)]' | sort -u"
+	assert_output '["dos",true,true]'
+}
+
+@test "bad records: file:line and reason, counted, the rest scored, exit 65" {
+	{ head -2 "$SCORE"; echo '{"duration":'; echo '[1,2]'; tail -2 "$SCORE"; } > "$T/bad.ndjson"
+	run --separate-stderr ad-score -m "$MODELS/g.rf" --reject "$T/rej" "$T/bad.ndjson"
+	assert_equal "$status" 65
+	assert_equal "${stderr_lines[0]}" "ad-score: $T/bad.ndjson:3: invalid JSON at column 12: unexpected token near end of file"
+	assert_equal "${stderr_lines[1]}" "ad-score: $T/bad.ndjson:4: expected a JSON object, got an array"
+	assert_equal "${#lines[@]}" 4
+	run wc -l < "$T/rej"
+	assert_output 2
+}
+
+@test "a failed write (/dev/full) exits 74" {
+	run ad-score -m "$MODELS/g.rf" "$SCORE" -o /dev/full
+	assert_equal "$status" 74
+	run sh -c "ad-score -m '$MODELS/g.rf' '$SCORE' > /dev/full"
+	assert_equal "$status" 74
+}
+
+# bursts bigger than the reader's buffer, so that the first is scored
+# before the model is swapped and the second after
+burst() {
+	for _ in $(seq 1500); do grep -m1 '"normal\."' "$TRAIN"; done
+}
+
+@test "hot reload: replacing the model under a running scorer changes the scores" {
+	cp "$MODELS/A.rf" "$T/cur.rf"
+	mkfifo "$T/in"
+	ad-score -v -m "$T/cur.rf" < "$T/in" > "$T/out" 2> "$T/err" &
+	pid=$!
+	exec 7> "$T/in"
+	burst >&7
+	sleep 1
+	cp "$MODELS/B.rf" "$T/new.rf" && mv "$T/new.rf" "$T/cur.rf"
+	sleep 0.5
+	burst >&7
+	exec 7>&-
+	wait "$pid"
+	run sh -c "head -1 '$T/out' | jq .score"
+	assert_output 0
+	run sh -c "tail -1 '$T/out' | jq .score"
+	assert_output 1
+	run grep -c reloaded "$T/err"
+	assert_output 1
+}
+
+@test "hot reload: a broken new model is rejected and the old one stays" {
+	cp "$MODELS/A.rf" "$T/cur.rf"
+	mkfifo "$T/in"
+	ad-score -m "$T/cur.rf" < "$T/in" > "$T/out" 2> "$T/err" &
+	pid=$!
+	exec 7> "$T/in"
+	burst >&7
+	sleep 1
+	head -c 500 "$MODELS/B.rf" > "$T/new.rf" && mv "$T/new.rf" "$T/cur.rf"
+	sleep 0.5
+	burst >&7
+	exec 7>&-
+	run wait "$pid"
+	assert_success
+	run sh -c "jq .score '$T/out' | sort -u"
+	assert_output 0
+	run cat "$T/err"
+	assert_output --regexp "^ad-score: '$T/cur.rf': truncated or padded model \(500 bytes, expected [0-9]+\); keeping the previous model$"
+}
+
+@test "hot reload on SIGHUP" {
+	cp "$MODELS/A.rf" "$T/cur.rf"
+	mkfifo "$T/in"
+	ad-score -v -m "$T/cur.rf" < "$T/in" > "$T/out" 2> "$T/err" &
+	pid=$!
+	exec 7> "$T/in"
+	burst >&7
+	sleep 1
+	kill -HUP "$pid"
+	sleep 0.2
+	burst >&7
+	exec 7>&-
+	wait "$pid"
+	run grep -c "reloaded '$T/cur.rf'" "$T/err"
+	assert_output 1
+}
+
+@test "golden: --zscore two-sided and one-sided" {
+	run ad-score --zscore 3 "$METRICS"
+	assert_success
+	assert_output "$(cat "$G/zscore.out")"
+	run ad-score --zscore 3 --one-sided "$METRICS"
+	assert_output "$(cat "$G/zscore-one-sided.out")"
+}
+
+@test "--zscore: --id and --field, and records without them are rejected" {
+	printf '{"k":"x","v":1}\n{"k":"x","v":2}\n{"k":"x","v":3}\n{"k":"x"}\n{"v":3}\n{"k":"x","v":"3"}\n' > "$T/m.ndjson"
+	run --separate-stderr ad-score --zscore 2 --id k --field v "$T/m.ndjson"
+	assert_equal "$status" 65
+	assert_equal "${#lines[@]}" 3
+	assert_equal "${stderr_lines[0]}" "ad-score: $T/m.ndjson:4: missing or non-numeric field 'v'"
+	assert_equal "${stderr_lines[1]}" "ad-score: $T/m.ndjson:5: missing or non-string key field 'k'"
+	assert_equal "${stderr_lines[2]}" "ad-score: $T/m.ndjson:6: missing or non-numeric field 'v'"
+}
+
+@test "--zscore --state: saved at exit, loaded at start" {
+	head -5 "$METRICS" | ad-score --zscore 3 --state "$T/z.state" > /dev/null
+	run jq -c . "$T/z.state"
+	assert_line '{"id":"a","n":4,"mean":11.5,"m2":5}'
+	assert_line '{"id":"b","n":1,"mean":5,"m2":0}'
+	# continuing from the state gives what one run over everything gives
+	tail -n +6 "$METRICS" | ad-score --zscore 3 --state "$T/z.state" > "$T/second"
+	run cat "$T/second"
+	assert_output "$(tail -n +6 "$G/zscore.out")"
+	echo 'garbage' > "$T/bad.state"
+	run ad-score --zscore 3 --state "$T/bad.state" "$METRICS"
+	assert_equal "$status" 65
+	assert_output --partial "ad-score: $T/bad.state:1: invalid JSON"
+}
+
+@test "--zscore --model-out publishes the state, --model-in applies it" {
+	head -5 "$METRICS" | ad-score --zscore 3 --model-out "$T/pub.ndjson" > /dev/null
+	run wc -l < "$T/pub.ndjson"
+	assert_output 2
+	tail -n +6 "$METRICS" | ad-score --zscore 3 --model-in "$T/pub.ndjson" > "$T/second"
+	run cat "$T/second"
+	assert_output "$(tail -n +6 "$G/zscore.out")"
+}
+
+@test "--zscore --max-keys evicts the least recently used key" {
+	printf '{"id":"%s","value":1}\n' a b c a d | ad-score -v --zscore 3 --max-keys 2 2> "$T/err" > /dev/null
+	run cat "$T/err"
+	assert_output "ad-score: 5 read, 0 rejected, 2 keys, 3 evicted"
+}
+
+@test "man page example: anomalies with three reasons" {
+	cp "$MODELS/g.rf" "$T/kdd.rf"
+	cp "$SCORE" "$T/records.ndjson"
+	cd "$T"
+	run sh -c "ad-score -m kdd.rf --anomalies --explain 3 records.ndjson | jq -c '.why | length' | sort -u"
+	assert_output 3
+}
+
+@test "man page example: --info" {
+	cp "$MODELS/g.rf" "$T/kdd.rf"
+	cd "$T"
+	run sh -c "ad-score --info kdd.rf | jq -r .mode"
+	assert_output supervised
+}
+
+@test "man page example: z-scores kept across runs" {
+	cp "$METRICS" "$T/metrics.ndjson"
+	cd "$T"
+	run ad-score --zscore 3 --id id --field value --state z.state metrics.ndjson
+	assert_success
+	[ -s z.state ]
+}
+
+@test "real KDD: score the 10% file and find the attacks" {
+	need_kdd10
+	kdd-gen --in-order -n 20000 "$KDD10" > "$T/kdd.ndjson"
+	ad-train-rf --trees 10 -o "$T/kdd.rf" "$T/kdd.ndjson"
+	run sh -c "ad-score -m '$T/kdd.rf' '$T/kdd.ndjson' | jq -s '[.[] | select((.label != \"normal.\") != .anomaly)] | length'"
+	[ "$output" -lt 20 ]
+}
