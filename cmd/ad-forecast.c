@@ -24,9 +24,23 @@
 
 enum {
 	OPT_WINDOW = CLI_PROGRAM_OPTIONS,
-	OPT_HIDDEN, OPT_EPOCHS, OPT_BATCH, OPT_LR, OPT_VAL, OPT_PER_KEY,
-	OPT_SHARED, OPT_ID, OPT_TIME, OPT_FIELD, OPT_THREADS, OPT_REPORT,
-	OPT_TOLERANCE, OPT_ABS_TOLERANCE, OPT_HORIZON, OPT_RESYNC, OPT_MAX_KEYS,
+	OPT_HIDDEN,
+	OPT_EPOCHS,
+	OPT_BATCH,
+	OPT_LR,
+	OPT_VAL,
+	OPT_PER_KEY,
+	OPT_SHARED,
+	OPT_ID,
+	OPT_TIME,
+	OPT_FIELD,
+	OPT_THREADS,
+	OPT_REPORT,
+	OPT_TOLERANCE,
+	OPT_ABS_TOLERANCE,
+	OPT_HORIZON,
+	OPT_RESYNC,
+	OPT_MAX_KEYS,
 };
 
 struct opts {
@@ -57,54 +71,56 @@ usage(FILE *fp, int status)
 {
 	fputs(synopsis, fp);
 	if (fp == stdout)
-		fputs("\n"
-		      "  -h, --help            show this help and exit\n"
-		      "  -m, --model FILE      the model to forecast with (run) "
-		      "or to write (train)\n"
-		      "  -o, --output DEST     (run) destination; (train) the "
-		      "model, as -m\n"
-		      "  -q, --quiet           no warnings about keys without a "
-		      "model\n"
-		      "  -s, --seed S          (train) initialisation and "
-		      "shuffling (default 0)\n"
-		      "  -V, --version         print the version and exit\n"
-		      "  -v, --verbose         print a summary on stderr at the "
-		      "end\n"
-		      "      --window N        (train) inputs per forecast "
-		      "(default 30)\n"
-		      "      --hidden N        (train) LSTM units (default 64)\n"
-		      "      --epochs N        (train) passes over the data "
-		      "(default 20)\n"
-		      "      --batch N         (train) windows per step "
-		      "(default 128)\n"
-		      "      --lr RATE         (train) Adam learning rate "
-		      "(default 0.001)\n"
-		      "      --val FRACTION    (train) validation tail of each "
-		      "series (default 0.2)\n"
-		      "      --per-key         (train) one model per key "
-		      "(default)\n"
-		      "      --shared          (train) one model for all keys\n"
-		      "      --id FIELD        key field (default id; \"\": one "
-		      "series)\n"
-		      "      --time FIELD      time field (default ts)\n"
-		      "      --field FIELD     value field (default value)\n"
-		      "      --threads N       (train) worker threads (default: "
-		      "cores)\n"
-		      "      --report FILE     (train) losses per epoch as JSON\n"
-		      "      --tolerance F     (run) accepted |error| / "
-		      "|forecast| (default 0.05)\n"
-		      "      --abs-tolerance X (run) accepted |error| near zero "
-		      "(default 0)\n"
-		      "      --horizon N       (run) forecast N steps ahead "
-		      "(default 1)\n"
-		      "      --resync N        (run) real values back in after N "
-		      "mismatches in a row\n"
-		      "                        (default: the window; 0: never)\n"
-		      "      --max-keys N      (run) keys kept (default "
-		      "100000)\n"
-		      "      --reject FILE     append bad lines to FILE\n"
-		      "      --strict          stop at the first bad line\n"
-		      "      --max-line SIZE   longest input line (default 16M)\n",
+		fputs(
+		    "\n"
+		    "  -h, --help            show this help and exit\n"
+		    "  -m, --model FILE      the model to forecast with (run) "
+		    "or to write (train)\n"
+		    "  -o, --output DEST     (run) destination; (train) the "
+		    "model, as -m\n"
+		    "  -q, --quiet           no warnings about keys without a "
+		    "model\n"
+		    "  -s, --seed S          (train) initialisation and "
+		    "shuffling (default 0)\n"
+		    "  -V, --version         print the version and exit\n"
+		    "  -v, --verbose         print a summary on stderr at the "
+		    "end\n"
+		    "      --window N        (train) inputs per forecast "
+		    "(default 30)\n"
+		    "      --hidden N        (train) LSTM units (default 64)\n"
+		    "      --epochs N        (train) passes over the data "
+		    "(default 20)\n"
+		    "      --batch N         (train) windows per step "
+		    "(default 128)\n"
+		    "      --lr RATE         (train) Adam learning rate "
+		    "(default 0.001)\n"
+		    "      --val FRACTION    (train) validation tail of each "
+		    "series (default 0.2)\n"
+		    "      --per-key         (train) one model per key "
+		    "(default)\n"
+		    "      --shared          (train) one model for all keys\n"
+		    "      --id FIELD        key field (default id; \"\": one "
+		    "series)\n"
+		    "      --time FIELD      time field (default ts)\n"
+		    "      --field FIELD     value field (default value)\n"
+		    "      --threads N       (train) worker threads (default: "
+		    "cores)\n"
+		    "      --report FILE     (train) losses per epoch as JSON\n"
+		    "      --tolerance F     (run) accepted |error| / "
+		    "|forecast| (default 0.05)\n"
+		    "      --abs-tolerance X (run) accepted |error| near zero "
+		    "(default 0)\n"
+		    "      --horizon N       (run) forecast N steps ahead "
+		    "(default 1)\n"
+		    "      --resync N        (run) real values back in after N "
+		    "mismatches in a row\n"
+		    "                        (default: the window; 0: never)\n"
+		    "      --max-keys N      (run) keys kept (default "
+		    "100000)\n"
+		    "      --reject FILE     append bad lines to FILE\n"
+		    "      --strict          stop at the first bad line\n"
+		    "      --max-line SIZE   longest input line (default "
+		    "16M)\n",
 		    fp);
 	exit(status);
 }
@@ -169,18 +185,20 @@ run_option(struct opts *o, int c, const char *arg, struct ad_err *e)
 		o->model = arg;
 		return 0;
 	case OPT_TOLERANCE:
-		return num_parse_double("--tolerance", arg, 0, 1e300,
-		    &o->fc.tolerance, e);
+		return num_parse_double(
+		    "--tolerance", arg, 0, 1e300, &o->fc.tolerance, e);
 	case OPT_ABS_TOLERANCE:
-		return num_parse_double("--abs-tolerance", arg, 0, 1e300,
-		    &o->fc.abs_tolerance, e);
+		return num_parse_double(
+		    "--abs-tolerance", arg, 0, 1e300, &o->fc.abs_tolerance, e);
 	case OPT_HORIZON:
-		return parse_size("--horizon", arg, 1, 10000, &o->fc.horizon, e);
+		return parse_size(
+		    "--horizon", arg, 1, 10000, &o->fc.horizon, e);
 	case OPT_RESYNC:
-		return parse_size("--resync", arg, 0, 1000000, &o->fc.resync, e);
+		return parse_size(
+		    "--resync", arg, 0, 1000000, &o->fc.resync, e);
 	case OPT_MAX_KEYS:
-		return num_parse_long("--max-keys", arg, 1, LONG_MAX,
-		    &o->max_keys, e);
+		return num_parse_long(
+		    "--max-keys", arg, 1, LONG_MAX, &o->max_keys, e);
 	}
 	return 1;
 }
@@ -203,28 +221,28 @@ static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-		CLI_LONGOPTS,
-		{"model", required_argument, NULL, 'm'},
-		{"seed", required_argument, NULL, 's'},
-		{"window", required_argument, NULL, OPT_WINDOW},
-		{"hidden", required_argument, NULL, OPT_HIDDEN},
-		{"epochs", required_argument, NULL, OPT_EPOCHS},
-		{"batch", required_argument, NULL, OPT_BATCH},
-		{"lr", required_argument, NULL, OPT_LR},
-		{"val", required_argument, NULL, OPT_VAL},
-		{"per-key", no_argument, NULL, OPT_PER_KEY},
-		{"shared", no_argument, NULL, OPT_SHARED},
-		{"id", required_argument, NULL, OPT_ID},
-		{"time", required_argument, NULL, OPT_TIME},
-		{"field", required_argument, NULL, OPT_FIELD},
-		{"threads", required_argument, NULL, OPT_THREADS},
-		{"report", required_argument, NULL, OPT_REPORT},
-		{"tolerance", required_argument, NULL, OPT_TOLERANCE},
-		{"abs-tolerance", required_argument, NULL, OPT_ABS_TOLERANCE},
-		{"horizon", required_argument, NULL, OPT_HORIZON},
-		{"resync", required_argument, NULL, OPT_RESYNC},
-		{"max-keys", required_argument, NULL, OPT_MAX_KEYS},
-		{NULL, 0, NULL, 0},
+	    CLI_LONGOPTS,
+	    {"model", required_argument, NULL, 'm'},
+	    {"seed", required_argument, NULL, 's'},
+	    {"window", required_argument, NULL, OPT_WINDOW},
+	    {"hidden", required_argument, NULL, OPT_HIDDEN},
+	    {"epochs", required_argument, NULL, OPT_EPOCHS},
+	    {"batch", required_argument, NULL, OPT_BATCH},
+	    {"lr", required_argument, NULL, OPT_LR},
+	    {"val", required_argument, NULL, OPT_VAL},
+	    {"per-key", no_argument, NULL, OPT_PER_KEY},
+	    {"shared", no_argument, NULL, OPT_SHARED},
+	    {"id", required_argument, NULL, OPT_ID},
+	    {"time", required_argument, NULL, OPT_TIME},
+	    {"field", required_argument, NULL, OPT_FIELD},
+	    {"threads", required_argument, NULL, OPT_THREADS},
+	    {"report", required_argument, NULL, OPT_REPORT},
+	    {"tolerance", required_argument, NULL, OPT_TOLERANCE},
+	    {"abs-tolerance", required_argument, NULL, OPT_ABS_TOLERANCE},
+	    {"horizon", required_argument, NULL, OPT_HORIZON},
+	    {"resync", required_argument, NULL, OPT_RESYNC},
+	    {"max-keys", required_argument, NULL, OPT_MAX_KEYS},
+	    {NULL, 0, NULL, 0},
 	};
 	struct ad_err e;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
@@ -232,12 +250,18 @@ parse_opts(int argc, char **argv, struct opts *o)
 
 	ad_err_clear(&e);
 	cli_init(&o->cli, "ad-forecast");
-	o->tc = (struct fctrain_conf){.window = 30, .hidden = 64, .epochs = 20,
-	    .batch = 128, .lr = 0.001, .val = 0.2,
-	    .threads = ncpu < 1 ? 1 : ncpu > 64 ? 64 : (size_t)ncpu,
+	o->tc = (struct fctrain_conf){.window = 30,
+	    .hidden = 64,
+	    .epochs = 20,
+	    .batch = 128,
+	    .lr = 0.001,
+	    .val = 0.2,
+	    .threads = ncpu < 1	   ? 1
+		       : ncpu > 64 ? 64
+				   : (size_t)ncpu,
 	    .prog = "ad-forecast"};
-	o->fc = (struct forecast_conf){.tolerance = 0.05, .horizon = 1,
-	    .resync = FORECAST_RESYNC_WINDOW};
+	o->fc = (struct forecast_conf){
+	    .tolerance = 0.05, .horizon = 1, .resync = FORECAST_RESYNC_WINDOW};
 	o->max_keys = 100000;
 	if (argc > 1 && strcmp(argv[1], "train") == 0)
 		o->train = true;
@@ -254,8 +278,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		warnx("a command is needed: train or run");
 		usage(stderr, EX_USAGE);
 	}
-	while ((c = getopt_long(argc, argv, CLI_SHORTOPTS "m:s:", longopts,
-		    NULL)) != -1) {
+	while ((c = getopt_long(
+		    argc, argv, CLI_SHORTOPTS "m:s:", longopts, NULL)) != -1) {
 		if ((rc = cli_option(&o->cli, c, optarg, &e)) < 0)
 			goto bad;
 		if (rc > 0)
@@ -267,8 +291,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 			exit(EX_OK);
 		}
 		if (c == OPT_ID || c == OPT_TIME || c == OPT_FIELD) {
-			*(c == OPT_ID ? &o->id : c == OPT_TIME ? &o->time
-							     : &o->field) = optarg;
+			*(c == OPT_ID	    ? &o->id
+			    : c == OPT_TIME ? &o->time
+					    : &o->field) = optarg;
 			continue;
 		}
 		rc = o->train ? train_option(o, c, optarg, &e)
@@ -375,7 +400,8 @@ train_main(struct opts *o)
 		if (!o->cli.quiet)
 			warnx("key '%s': %lld points, too few to train on",
 			    json_string_value(json_object_get(skip, "key")),
-			    json_integer_value(json_object_get(skip, "points")));
+			    json_integer_value(
+				json_object_get(skip, "points")));
 	if (m == NULL)
 		status = ad_err_report(&e);
 	if (m != NULL && lstmfile_write(o->cli.output, m, &e) < 0)
@@ -384,8 +410,9 @@ train_main(struct opts *o)
 	    write_report(o->report, report, &e) < 0 && status == EX_OK)
 		status = ad_err_report(&e);
 	if (o->cli.verbose)
-		fprintf(stderr, "ad-forecast: read %zu, rejected %zu; trained "
-				"%zu keys, %zu models\n",
+		fprintf(stderr,
+		    "ad-forecast: read %zu, rejected %zu; trained "
+		    "%zu keys, %zu models\n",
 		    recin_read_count(in), recin_reject_count(in),
 		    m ? m->nkeys : 0, m ? m->nnets : 0);
 	if (status == EX_OK)
@@ -481,10 +508,10 @@ forecast_point(struct runner *r, const struct forecast_point *p, json_t *rec)
 		st->has_time = p->has_time;
 		st->last_ms = p->t_ms;
 	}
-	json_object_set_new(rec, "forecast",
-	    out.has ? json_real(out.forecast) : json_null());
-	json_object_set_new(rec, "error",
-	    out.has ? json_real(out.error) : json_null());
+	json_object_set_new(
+	    rec, "forecast", out.has ? json_real(out.forecast) : json_null());
+	json_object_set_new(
+	    rec, "error", out.has ? json_real(out.error) : json_null());
 	json_object_set_new(rec, "mismatch", json_boolean(out.mismatch));
 	json_object_set_new(rec, "score", json_real(out.score));
 	return 1;
@@ -554,9 +581,10 @@ run_main(struct opts *o)
 	if (run_input(&r, in) < 0)
 		status = ad_err_report(&r.err);
 	if (o->cli.verbose)
-		fprintf(stderr, "ad-forecast: read %zu, rejected %zu, without "
-				"a model %zu, stale %zu, resyncs %zu, evicted "
-				"keys %zu, reloads %zu\n",
+		fprintf(stderr,
+		    "ad-forecast: read %zu, rejected %zu, without "
+		    "a model %zu, stale %zu, resyncs %zu, evicted "
+		    "keys %zu, reloads %zu\n",
 		    recin_read_count(in), recin_reject_count(in), r.nomodel,
 		    r.stale, r.fc.resyncs + r.resyncs, keymap_evicted(r.states),
 		    r.reloads);

@@ -26,8 +26,8 @@ fc_data_init(struct fc_data *d)
 
 /* Append a point to the series of key (created on first sight). */
 void
-fc_data_add(struct fc_data *d, const char *key, bool has_time, int64_t t_ms,
-    double v)
+fc_data_add(
+    struct fc_data *d, const char *key, bool has_time, int64_t t_ms, double v)
 {
 	size_t i = (size_t)(uintptr_t)keymap_get(d->map, key);
 	struct fc_series *s;
@@ -112,10 +112,10 @@ cmp_series(const void *a, const void *b)
 struct part {
 	struct fc_series *s;
 	struct lstm_key *key;
-	size_t off;           /* first point in the big series */
-	size_t tr0, ntr;      /* its training windows in the train array */
-	size_t va0, nva;      /* its validation windows */
-	json_t *rep;          /* its report entry (borrowed) */
+	size_t off;	 /* first point in the big series */
+	size_t tr0, ntr; /* its training windows in the train array */
+	size_t va0, nva; /* its validation windows */
+	json_t *rep;	 /* its report entry (borrowed) */
 };
 
 struct ctx {
@@ -132,7 +132,7 @@ elapsed(const struct timespec *t0)
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	return (double)(t.tv_sec - t0->tv_sec) +
-	    (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
+	       (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
 }
 
 static void
@@ -154,10 +154,11 @@ on_epoch(void *arg, size_t epoch, double train_loss, double val_loss)
 {
 	struct ctx *c = arg;
 
-	json_array_append_new(c->loss, json_pack("{s:I, s:o, s:o, s:f}",
-	    "epoch", (json_int_t)epoch, "train", real_or_null(train_loss),
-	    "val", real_or_null(val_loss), "seconds",
-	    round(elapsed(&c->t0) * 1000) / 1000));
+	json_array_append_new(
+	    c->loss, json_pack("{s:I, s:o, s:o, s:f}", "epoch",
+			 (json_int_t)epoch, "train", real_or_null(train_loss),
+			 "val", real_or_null(val_loss), "seconds",
+			 round(elapsed(&c->t0) * 1000) / 1000));
 }
 
 /* Error statistics and validation RMSE of each key in parts[0..np-1]. */
@@ -173,8 +174,8 @@ key_errors(const struct lstm *net, const float *series, const size_t *tr,
 		float *pred = xcalloc(n + 1, sizeof(float));
 		double sum = 0, sq = 0, range = p->key->max - p->key->min;
 
-		if (lstm_predict_many(net, series, idx, n, c->window, c->threads,
-			pred, err) < 0) {
+		if (lstm_predict_many(net, series, idx, n, c->window,
+			c->threads, pred, err) < 0) {
 			free(pred);
 			return -1;
 		}
@@ -185,31 +186,40 @@ key_errors(const struct lstm *net, const float *series, const size_t *tr,
 			sq += e * e;
 		}
 		p->key->err_mean = sum / (double)n;
-		p->key->err_sd = n > 1 ? sqrt(fmax(0, (sq - sum * sum / (double)n) /
-						  (double)(n - 1)))
-				       : 0;
+		p->key->err_sd =
+		    n > 1 ? sqrt(fmax(0,
+				(sq - sum * sum / (double)n) / (double)(n - 1)))
+			  : 0;
 		if (!(range > 0))
 			range = 1;
-		json_object_set_new(p->rep, "val_rmse", p->nva > 0 ?
-		    json_real(sqrt(sq / (double)n) * range) : json_null());
+		json_object_set_new(p->rep, "val_rmse",
+		    p->nva > 0 ? json_real(sqrt(sq / (double)n) * range)
+			       : json_null());
 		free(pred);
 	}
 	return 0;
 }
 
 static int
-train_net(struct lstm *net, const float *series, const size_t *tr,
-    size_t ntr, const size_t *va, size_t nva, const struct fctrain_conf *c,
-    struct ctx *ctx, json_t *entry, struct ad_err *err)
+train_net(struct lstm *net, const float *series, const size_t *tr, size_t ntr,
+    const size_t *va, size_t nva, const struct fctrain_conf *c, struct ctx *ctx,
+    json_t *entry, struct ad_err *err)
 {
-	struct lstm_fit_conf fc = {.window = c->window, .epochs = c->epochs,
-	    .batch = c->batch, .threads = c->threads, .lr = c->lr,
-	    .seed = c->seed, .on_batch = on_batch, .on_epoch = on_epoch,
+	struct lstm_fit_conf fc = {.window = c->window,
+	    .epochs = c->epochs,
+	    .batch = c->batch,
+	    .threads = c->threads,
+	    .lr = c->lr,
+	    .seed = c->seed,
+	    .on_batch = on_batch,
+	    .on_epoch = on_epoch,
 	    .arg = ctx};
 
 	ctx->loss = json_array();
-	json_object_set_new(entry, "train_windows", json_integer((json_int_t)ntr));
-	json_object_set_new(entry, "val_windows", json_integer((json_int_t)nva));
+	json_object_set_new(
+	    entry, "train_windows", json_integer((json_int_t)ntr));
+	json_object_set_new(
+	    entry, "val_windows", json_integer((json_int_t)nva));
 	json_object_set_new(entry, "loss", ctx->loss);
 	lstm_init_params(net, c->seed);
 	return lstm_fit(net, series, tr, ntr, va, nva, &fc, err);
@@ -230,7 +240,8 @@ fctrain(struct fc_data *d, const struct fctrain_conf *c, json_t **report,
 	size_t total = 0, np = 0, ntr = 0, nva = 0, nbatch = 0, at = 0;
 	size_t *tr, *va;
 	float *series;
-	json_t *rep = json_object(), *models = json_array(), *keys = json_array();
+	json_t *rep = json_object(), *models = json_array(),
+	       *keys = json_array();
 	json_t *skipped = json_array();
 	struct ctx ctx;
 	int rc = 0;
@@ -245,8 +256,9 @@ fctrain(struct fc_data *d, const struct fctrain_conf *c, json_t **report,
 		if (s->timed)
 			sort_by_time(s);
 		if (ntrain < c->window + 1) {
-			json_array_append_new(skipped, json_pack("{s:s, s:I}",
-			    "key", s->key, "points", (json_int_t)s->n));
+			json_array_append_new(
+			    skipped, json_pack("{s:s, s:I}", "key", s->key,
+					 "points", (json_int_t)s->n));
 			continue;
 		}
 		parts[np++].s = s;
@@ -318,11 +330,12 @@ fctrain(struct fc_data *d, const struct fctrain_conf *c, json_t **report,
 		json_array_append_new(models, entry);
 		for (size_t k = 0; k < np; k++)
 			if (c->shared || k == n)
-				json_array_append_new(names, json_string(parts[k].s->key));
+				json_array_append_new(
+				    names, json_string(parts[k].s->key));
 		json_object_set_new(entry, "keys", names);
 		if (c->shared)
-			rc = train_net(m->nets[n], series, tr, ntr, va, nva, c, &ctx,
-			    entry, err);
+			rc = train_net(m->nets[n], series, tr, ntr, va, nva, c,
+			    &ctx, entry, err);
 		else
 			rc = train_net(m->nets[n], series, tr + p->tr0, p->ntr,
 			    va + p->va0, p->nva, c, &ctx, entry, err);
@@ -334,8 +347,8 @@ fctrain(struct fc_data *d, const struct fctrain_conf *c, json_t **report,
 	for (size_t k = 0; k < np; k++) {
 		json_object_set_new(parts[k].rep, "err_mean",
 		    json_real(parts[k].key->err_mean));
-		json_object_set_new(parts[k].rep, "err_sd",
-		    json_real(parts[k].key->err_sd));
+		json_object_set_new(
+		    parts[k].rep, "err_sd", json_real(parts[k].key->err_sd));
 	}
 out:
 	json_object_set_new(rep, "window", json_integer((json_int_t)c->window));
@@ -346,9 +359,10 @@ out:
 	json_object_set_new(rep, "val", json_real(c->val));
 	json_object_set_new(rep, "shared", json_boolean(c->shared));
 	json_object_set_new(rep, "seed", json_integer((json_int_t)c->seed));
-	json_object_set_new(rep, "threads", json_integer((json_int_t)c->threads));
-	json_object_set_new(rep, "seconds",
-	    json_real(round(elapsed(&ctx.t0) * 1000) / 1000));
+	json_object_set_new(
+	    rep, "threads", json_integer((json_int_t)c->threads));
+	json_object_set_new(
+	    rep, "seconds", json_real(round(elapsed(&ctx.t0) * 1000) / 1000));
 	json_object_set_new(rep, "models", models);
 	json_object_set_new(rep, "keys", keys);
 	json_object_set_new(rep, "skipped", skipped);

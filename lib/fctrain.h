@@ -32,8 +32,8 @@ struct fc_data {
 };
 
 void fc_data_init(struct fc_data *d);
-void fc_data_add(struct fc_data *d, const char *key, bool has_time,
-    int64_t t_ms, double v);
+void fc_data_add(
+    struct fc_data *d, const char *key, bool has_time, int64_t t_ms, double v);
 void fc_data_release(struct fc_data *d);
 
 struct fctrain_conf {

@@ -129,7 +129,8 @@ push(double *w, size_t *n, size_t cap, double v)
 static void
 learn_error(struct forecast_state *st, double e)
 {
-	double a = 1.0 / (st->en + 1 < FORECAST_SPAN ? st->en + 1 : FORECAST_SPAN);
+	double a =
+	    1.0 / (st->en + 1 < FORECAST_SPAN ? st->en + 1 : FORECAST_SPAN);
 	double sd = sqrt(st->evar), d;
 
 	if (sd < SD_FLOOR)
@@ -156,8 +157,8 @@ forecast_step(struct forecaster *fc, const struct lstm_key *key,
 	const struct lstm *net = fc->model->nets[key->net];
 	double range = key->max - key->min, accepted = value, p = 0;
 	size_t h = st->horizon, T = st->cap;
-	size_t resync = fc->conf.resync == FORECAST_RESYNC_WINDOW
-	    ? T : fc->conf.resync;
+	size_t resync =
+	    fc->conf.resync == FORECAST_RESYNC_WINDOW ? T : fc->conf.resync;
 
 	if (!(range > 0))
 		range = 1;
@@ -210,9 +211,9 @@ forecast_step(struct forecaster *fc, const struct lstm_key *key,
  * with the reason in why.  p->key points into key (reset here).
  */
 int
-forecast_decode(const json_t *rec, const char *id_field,
-    const char *time_field, const char *value_field, struct buf *key,
-    struct forecast_point *p, char *why, size_t whylen)
+forecast_decode(const json_t *rec, const char *id_field, const char *time_field,
+    const char *value_field, struct buf *key, struct forecast_point *p,
+    char *why, size_t whylen)
 {
 	const json_t *id = NULL, *t, *v;
 	char tw[200];
@@ -246,8 +247,8 @@ forecast_decode(const json_t *rec, const char *id_field,
 		return -1;
 	}
 	if (!json_is_number(v) || !isfinite(json_number_value(v))) {
-		snprintf(why, whylen, "field '%s' is not a number",
-		    value_field);
+		snprintf(
+		    why, whylen, "field '%s' is not a number", value_field);
 		return -1;
 	}
 	p->value = json_number_value(v);

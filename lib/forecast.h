@@ -33,19 +33,19 @@
 struct forecast_conf {
 	double tolerance;     /* relative to |forecast| */
 	double abs_tolerance; /* absolute floor, series units */
-	size_t horizon;       /* steps ahead, >= 1 */
-	size_t resync;        /* mismatches in a row; 0: never */
+	size_t horizon;	      /* steps ahead, >= 1 */
+	size_t resync;	      /* mismatches in a row; 0: never */
 };
 
 /* forecast_conf.resync: as many as the model's window. */
 #define FORECAST_RESYNC_WINDOW ((size_t)-1)
 
 struct forecast_state {
-	size_t n, cap;    /* values in the window, window length */
-	double *win;      /* accepted values, oldest first, series units */
-	double *real;     /* the last cap real values, oldest first */
+	size_t n, cap;	   /* values in the window, window length */
+	double *win;	   /* accepted values, oldest first, series units */
+	double *real;	   /* the last cap real values, oldest first */
 	size_t nreal, run; /* real values held, mismatches in a row */
-	double *due;      /* due[d]: forecast for the point d+1 steps ahead */
+	double *due;	   /* due[d]: forecast for the point d+1 steps ahead */
 	bool *has_due;
 	size_t horizon;
 	double en, emean, evar; /* running error distribution, normalised */
@@ -54,7 +54,7 @@ struct forecast_state {
 };
 
 struct forecast_out {
-	bool has;     /* a forecast was due for this point */
+	bool has; /* a forecast was due for this point */
 	double forecast, error, score;
 	bool mismatch;
 };
@@ -73,10 +73,10 @@ void forecaster_init(struct forecaster *fc, const struct lstm_model *model,
     const struct forecast_conf *conf);
 void forecaster_release(struct forecaster *fc);
 
-struct forecast_state *forecast_state_new(const struct lstm_key *key,
-    size_t window, size_t horizon);
-void forecast_state_fit(struct forecast_state *st, size_t window,
-    size_t horizon);
+struct forecast_state *forecast_state_new(
+    const struct lstm_key *key, size_t window, size_t horizon);
+void forecast_state_fit(
+    struct forecast_state *st, size_t window, size_t horizon);
 void forecast_state_free(struct forecast_state *st);
 void forecast_step(struct forecaster *fc, const struct lstm_key *key,
     struct forecast_state *st, double value, struct forecast_out *out);

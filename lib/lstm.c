@@ -27,8 +27,8 @@
 #include "prng.h"
 
 #if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
-#define HOT                                                              \
-	__attribute__((target_clones("arch=x86-64-v3", "default"),     \
+#define HOT                                                                    \
+	__attribute__((target_clones("arch=x86-64-v3", "default"),             \
 	    optimize("O2", "fp-contract=fast")))
 #else
 #define HOT
@@ -44,14 +44,14 @@ typedef int32_t v8i __attribute__((vector_size(32)));
 
 struct lstm_ws {
 	size_t hidden, window, cap;
-	float *x;    /* [T][n] inputs of n windows, step-major */
-	float *y;    /* [n] targets */
-	float *gate; /* [T][n][4H] gate activations, then their gradients */
-	float *c;    /* [T][n][H] cell states */
-	float *tc;   /* [T][n][H] tanh of the cell states */
-	float *h;    /* [T][n][H] hidden states */
+	float *x;	/* [T][n] inputs of n windows, step-major */
+	float *y;	/* [n] targets */
+	float *gate;	/* [T][n][4H] gate activations, then their gradients */
+	float *c;	/* [T][n][H] cell states */
+	float *tc;	/* [T][n][H] tanh of the cell states */
+	float *h;	/* [T][n][H] hidden states */
 	float *dh, *dc; /* [n][H] gradients flowing back */
-	float *pred; /* [n] */
+	float *pred;	/* [n] */
 };
 
 AI v8
@@ -163,22 +163,28 @@ gemm(size_t M, size_t N, size_t K, const float *A, size_t sam, size_t sak,
 
 				switch (M - i < 6 ? M - i : 6) {
 				case 6:
-					kern(6, kc, a, sam, sak, Bk + j, ldb, c, ldc);
+					kern(6, kc, a, sam, sak, Bk + j, ldb, c,
+					    ldc);
 					break;
 				case 5:
-					kern(5, kc, a, sam, sak, Bk + j, ldb, c, ldc);
+					kern(5, kc, a, sam, sak, Bk + j, ldb, c,
+					    ldc);
 					break;
 				case 4:
-					kern(4, kc, a, sam, sak, Bk + j, ldb, c, ldc);
+					kern(4, kc, a, sam, sak, Bk + j, ldb, c,
+					    ldc);
 					break;
 				case 3:
-					kern(3, kc, a, sam, sak, Bk + j, ldb, c, ldc);
+					kern(3, kc, a, sam, sak, Bk + j, ldb, c,
+					    ldc);
 					break;
 				case 2:
-					kern(2, kc, a, sam, sak, Bk + j, ldb, c, ldc);
+					kern(2, kc, a, sam, sak, Bk + j, ldb, c,
+					    ldc);
 					break;
 				default:
-					kern(1, kc, a, sam, sak, Bk + j, ldb, c, ldc);
+					kern(1, kc, a, sam, sak, Bk + j, ldb, c,
+					    ldc);
 					break;
 				}
 			}
@@ -195,8 +201,8 @@ gemm(size_t M, size_t N, size_t K, const float *A, size_t sam, size_t sak,
 
 /* Gate nonlinearities and the cell update for lanes j..j+k-1 of a row. */
 AI void
-cell_chunk(float *z, size_t H, const float *cp, float *c, float *tc,
-    float *h, size_t j, size_t k)
+cell_chunk(float *z, size_t H, const float *cp, float *c, float *tc, float *h,
+    size_t j, size_t k)
 {
 	v8 ig = vsigm(ldn(z + j, k)), fg = vsigm(ldn(z + H + j, k));
 	v8 og = vsigm(ldn(z + 2 * H + j, k)), gg = vtanh(ldn(z + 3 * H + j, k));
@@ -263,28 +269,29 @@ forward(const struct lstm *m, struct lstm_ws *ws, size_t n, size_t T)
 			float *zi = z + i * G;
 
 			for (j = 0; j + 8 <= G; j += 8)
-				stn(zi + j, ldn(b + j, 8) + xt[i] * ldn(wx + j, 8), 8);
+				stn(zi + j,
+				    ldn(b + j, 8) + xt[i] * ldn(wx + j, 8), 8);
 			for (; j < G; j++)
 				zi[j] = b[j] + xt[i] * wx[j];
 		}
 		if (t > 0)
-			gemm(n, G, H, ws->h + (t - 1) * n * H, H, 1,
-			    LSTM_WT(m), G, z, G);
+			gemm(n, G, H, ws->h + (t - 1) * n * H, H, 1, LSTM_WT(m),
+			    G, z, G);
 		for (size_t i = 0; i < n; i++) {
 			size_t o = (t * n + i) * H;
 			const float *cp = t > 0 ? ws->c + o - n * H : NULL;
 
 			for (j = 0; j + 8 <= H; j += 8)
-				cell_chunk(z + i * G, H, cp, ws->c + o, ws->tc + o,
-				    ws->h + o, j, 8);
+				cell_chunk(z + i * G, H, cp, ws->c + o,
+				    ws->tc + o, ws->h + o, j, 8);
 			if (j < H)
-				cell_chunk(z + i * G, H, cp, ws->c + o, ws->tc + o,
-				    ws->h + o, j, H - j);
+				cell_chunk(z + i * G, H, cp, ws->c + o,
+				    ws->tc + o, ws->h + o, j, H - j);
 		}
 	}
 	for (size_t i = 0; i < n; i++)
 		ws->pred[i] = *LSTM_BY(m) +
-		    dot(LSTM_WY(m), ws->h + ((T - 1) * n + i) * H, H);
+			      dot(LSTM_WY(m), ws->h + ((T - 1) * n + i) * H, H);
 }
 
 /*
@@ -324,11 +331,11 @@ backward(const struct lstm *m, struct lstm_ws *ws, size_t n, size_t T,
 			float *zi = z + i * G;
 
 			for (j = 0; j + 8 <= H; j += 8)
-				back_chunk(zi, H, cp, ws->tc + o, ws->dh + i * H,
-				    ws->dc + i * H, j, 8);
+				back_chunk(zi, H, cp, ws->tc + o,
+				    ws->dh + i * H, ws->dc + i * H, j, 8);
 			if (j < H)
-				back_chunk(zi, H, cp, ws->tc + o, ws->dh + i * H,
-				    ws->dc + i * H, j, H - j);
+				back_chunk(zi, H, cp, ws->tc + o,
+				    ws->dh + i * H, ws->dc + i * H, j, H - j);
 			for (j = 0; j + 8 <= G; j += 8) {
 				v8 d = ldn(zi + j, 8);
 
@@ -346,7 +353,8 @@ backward(const struct lstm *m, struct lstm_ws *ws, size_t n, size_t T,
 		}
 	}
 	if (T > 1)
-		gemm(H, G, (T - 1) * n, ws->h, 1, H, ws->gate + n * G, G, gwt, G);
+		gemm(H, G, (T - 1) * n, ws->h, 1, H, ws->gate + n * G, G, gwt,
+		    G);
 	return loss;
 }
 
@@ -481,8 +489,8 @@ lstm_ws_free(struct lstm_ws *ws)
 }
 
 static void
-gather(struct lstm_ws *ws, const float *series, const size_t *start,
-    size_t n, size_t T)
+gather(struct lstm_ws *ws, const float *series, const size_t *start, size_t n,
+    size_t T)
 {
 	assert(n <= ws->cap && T <= ws->window);
 	for (size_t i = 0; i < n; i++) {
@@ -499,8 +507,8 @@ gather(struct lstm_ws *ws, const float *series, const size_t *start,
  * ws must have room for one window of this length.
  */
 double
-lstm_predict(const struct lstm *m, struct lstm_ws *ws, const float *x,
-    size_t window)
+lstm_predict(
+    const struct lstm *m, struct lstm_ws *ws, const float *x, size_t window)
 {
 	memcpy(ws->x, x, window * sizeof(float));
 	forward(m, ws, 1, window);
@@ -581,7 +589,8 @@ job_run(struct pool *p, struct job *j, size_t tid)
 		if (j->sgrad != NULL) {
 			memset(j->sgrad[s], 0, j->m->nparam * sizeof(float));
 			j->sloss[s] = lstm_gradient(j->m, p->ws[tid], j->series,
-			    j->idx + off, cnt, j->window, j->scale, j->sgrad[s]);
+			    j->idx + off, cnt, j->window, j->scale,
+			    j->sgrad[s]);
 		} else {
 			lstm_forward(j->m, p->ws[tid], j->series, j->idx + off,
 			    cnt, j->window, j->pred + off);
@@ -636,8 +645,8 @@ pool_stop(struct pool *p)
 }
 
 static int
-pool_start(struct pool *p, size_t n, size_t hidden, size_t window,
-    struct ad_err *err)
+pool_start(
+    struct pool *p, size_t n, size_t hidden, size_t window, struct ad_err *err)
 {
 	memset(p, 0, sizeof(*p));
 	pthread_mutex_init(&p->mu, NULL);
@@ -654,8 +663,8 @@ pool_start(struct pool *p, size_t n, size_t hidden, size_t window,
 
 		p->wk[i].pool = p;
 		p->wk[i].tid = i;
-		if ((rc = pthread_create(&p->th[i - 1], NULL, worker_main,
-			 &p->wk[i])) != 0) {
+		if ((rc = pthread_create(
+			 &p->th[i - 1], NULL, worker_main, &p->wk[i])) != 0) {
 			ad_err_set(err, EX_OSERR, "cannot create thread: %s",
 			    strerror(rc));
 			pool_stop(p);
@@ -686,8 +695,12 @@ static void
 pool_predict(struct pool *p, const struct lstm *m, const float *series,
     const size_t *idx, size_t n, size_t window, float *pred)
 {
-	struct job j = {.m = m, .series = series, .idx = idx, .n = n,
-	    .window = window, .pred = pred};
+	struct job j = {.m = m,
+	    .series = series,
+	    .idx = idx,
+	    .n = n,
+	    .window = window,
+	    .pred = pred};
 
 	j.nshard = (n + LSTM_SHARD - 1) / LSTM_SHARD;
 	atomic_init(&j.next, 0);
@@ -750,16 +763,21 @@ lstm_fit(struct lstm *m, const float *series, const size_t *train,
 		double total = 0, vloss = NAN;
 
 		for (size_t i = ntrain; i > 1; i--) {
-			size_t k = (size_t)prng_below(&r, i), tmp = order[i - 1];
+			size_t k = (size_t)prng_below(&r, i),
+			       tmp = order[i - 1];
 
 			order[i - 1] = order[k];
 			order[k] = tmp;
 		}
 		for (size_t b0 = 0; b0 < ntrain; b0 += B) {
 			size_t cnt = ntrain - b0 < B ? ntrain - b0 : B;
-			struct job j = {.m = m, .series = series,
-			    .idx = order + b0, .n = cnt, .window = conf->window,
-			    .scale = 1.0 / (double)cnt, .sgrad = sgrad,
+			struct job j = {.m = m,
+			    .series = series,
+			    .idx = order + b0,
+			    .n = cnt,
+			    .window = conf->window,
+			    .scale = 1.0 / (double)cnt,
+			    .sgrad = sgrad,
 			    .sloss = sloss};
 
 			j.nshard = (cnt + LSTM_SHARD - 1) / LSTM_SHARD;
@@ -779,11 +797,11 @@ lstm_fit(struct lstm *m, const float *series, const size_t *train,
 		}
 		if (nval > 0) {
 			vloss = 0;
-			pool_predict(&pool, m, series, val, nval, conf->window,
-			    pred);
+			pool_predict(
+			    &pool, m, series, val, nval, conf->window, pred);
 			for (size_t i = 0; i < nval; i++) {
 				double e = (double)pred[i] -
-				    series[val[i] + conf->window];
+					   series[val[i] + conf->window];
 
 				vloss += e * e;
 			}
@@ -812,8 +830,8 @@ lstm_fit(struct lstm *m, const float *series, const size_t *train,
  */
 int
 lstm_predict_many(const struct lstm *m, const float *series,
-    const size_t *start, size_t n, size_t window, size_t threads,
-    float *pred, struct ad_err *err)
+    const size_t *start, size_t n, size_t window, size_t threads, float *pred,
+    struct ad_err *err)
 {
 	struct pool pool;
 	size_t nshard = (n + LSTM_SHARD - 1) / LSTM_SHARD;

@@ -49,11 +49,10 @@ struct lstm_ws;
 struct lstm_ws *lstm_ws_new(size_t hidden, size_t window, size_t n);
 void lstm_ws_free(struct lstm_ws *ws);
 
-double lstm_predict(const struct lstm *m, struct lstm_ws *ws,
-    const float *x, size_t window);
-void lstm_forward(const struct lstm *m, struct lstm_ws *ws,
-    const float *series, const size_t *start, size_t n, size_t window,
-    float *pred);
+double lstm_predict(
+    const struct lstm *m, struct lstm_ws *ws, const float *x, size_t window);
+void lstm_forward(const struct lstm *m, struct lstm_ws *ws, const float *series,
+    const size_t *start, size_t n, size_t window, float *pred);
 double lstm_gradient(const struct lstm *m, struct lstm_ws *ws,
     const float *series, const size_t *start, size_t n, size_t window,
     double scale, float *grad);
@@ -64,8 +63,8 @@ struct lstm_fit_conf {
 	double lr;
 	uint64_t seed;
 	void (*on_batch)(void *arg);
-	void (*on_epoch)(void *arg, size_t epoch, double train_loss,
-	    double val_loss);
+	void (*on_epoch)(
+	    void *arg, size_t epoch, double train_loss, double val_loss);
 	void *arg;
 };
 
@@ -73,7 +72,7 @@ int lstm_fit(struct lstm *m, const float *series, const size_t *train,
     size_t ntrain, const size_t *val, size_t nval,
     const struct lstm_fit_conf *conf, struct ad_err *err);
 int lstm_predict_many(const struct lstm *m, const float *series,
-    const size_t *start, size_t n, size_t window, size_t threads,
-    float *pred, struct ad_err *err);
+    const size_t *start, size_t n, size_t window, size_t threads, float *pred,
+    struct ad_err *err);
 
 #endif

@@ -137,8 +137,7 @@ lstm_model_sort(struct lstm_model *m)
  * (EX_CANTCREAT, EX_IOERR).
  */
 int
-lstmfile_write(const char *path, const struct lstm_model *m,
-    struct ad_err *err)
+lstmfile_write(const char *path, const struct lstm_model *m, struct ad_err *err)
 {
 	struct buf b;
 	size_t np = lstm_nparam(m->hidden);
@@ -191,8 +190,8 @@ corrupt(struct lstm_model *m, struct ad_err *err, const char *name,
  * lstm_model_free()), or NULL with err set (EX_DATAERR).
  */
 struct lstm_model *
-lstmfile_parse(const void *payload, size_t len, const char *name,
-    struct ad_err *err)
+lstmfile_parse(
+    const void *payload, size_t len, const char *name, struct ad_err *err)
 {
 	struct rd r = {payload, len, false};
 	struct lstm_model *m = xcalloc(1, sizeof(*m));
@@ -214,8 +213,7 @@ lstmfile_parse(const void *payload, size_t len, const char *name,
 	if (r.bad)
 		return corrupt(m, err, name, "short header");
 	if (m->window < 1 || m->window > MAX_WINDOW || m->hidden < 1 ||
-	    m->hidden > MAX_HIDDEN || flags > 1 || m->nnets < 1 ||
-	    m->nkeys < 1)
+	    m->hidden > MAX_HIDDEN || flags > 1 || m->nnets < 1 || m->nkeys < 1)
 		return corrupt(m, err, name, "bad sizes in the header");
 	m->shared = flags & 1;
 	m->id_field = get_str(&r);
@@ -235,7 +233,8 @@ lstmfile_parse(const void *payload, size_t len, const char *name,
 
 			memcpy(&net->p[i], &v, 4);
 			if (!isfinite(net->p[i]))
-				return corrupt(m, err, name, "weight not finite");
+				return corrupt(
+				    m, err, name, "weight not finite");
 		}
 		lstm_sync(net);
 	}

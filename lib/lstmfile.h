@@ -28,8 +28,8 @@
 
 struct lstm_key {
 	char *name;
-	double min, max;          /* of the training part, series units */
-	size_t net;               /* index into lstm_model.nets */
+	double min, max;	 /* of the training part, series units */
+	size_t net;		 /* index into lstm_model.nets */
 	double err_mean, err_sd; /* one-step errors, normalised units */
 	uint64_t points;
 };
@@ -43,13 +43,13 @@ struct lstm_model {
 	struct lstm_key *keys;
 };
 
-int lstmfile_write(const char *path, const struct lstm_model *m,
-    struct ad_err *err);
+int lstmfile_write(
+    const char *path, const struct lstm_model *m, struct ad_err *err);
 struct lstm_model *lstmfile_read(const char *path, struct ad_err *err);
-struct lstm_model *lstmfile_parse(const void *payload, size_t len,
-    const char *name, struct ad_err *err);
-const struct lstm_key *lstm_model_key(const struct lstm_model *m,
-    const char *name);
+struct lstm_model *lstmfile_parse(
+    const void *payload, size_t len, const char *name, struct ad_err *err);
+const struct lstm_key *lstm_model_key(
+    const struct lstm_model *m, const char *name);
 void lstm_model_sort(struct lstm_model *m);
 void lstm_model_free(struct lstm_model *m);
 

@@ -46,8 +46,12 @@ persistence_model(size_t window)
 	lstm_sync(net);
 	m->nkeys = 1;
 	m->keys = xcalloc(1, sizeof(*m->keys));
-	m->keys[0] = (struct lstm_key){.name = xstrdup("k"), .min = 0,
-	    .max = 100, .err_mean = 0, .err_sd = 0.01, .points = 100};
+	m->keys[0] = (struct lstm_key){.name = xstrdup("k"),
+	    .min = 0,
+	    .max = 100,
+	    .err_mean = 0,
+	    .err_sd = 0.01,
+	    .points = 100};
 	return m;
 }
 
@@ -55,8 +59,8 @@ static void
 queue(void)
 {
 	struct lstm_model *m = persistence_model(3);
-	struct forecast_conf conf = {.tolerance = 0.1, .abs_tolerance = 0,
-	    .horizon = 1, .resync = 0};
+	struct forecast_conf conf = {
+	    .tolerance = 0.1, .abs_tolerance = 0, .horizon = 1, .resync = 0};
 	struct forecaster fc;
 	struct forecast_state *st;
 	struct forecast_out out;
@@ -141,8 +145,7 @@ score(void)
 	is_near(forecast_score(st, 0.1), erf(1 / M_SQRT2), 1e-9,
 	    "one sd: score 0.683");
 	ok(forecast_score(st, 0.4) > 0.9999, "four sd: score near 1");
-	ok(forecast_score(st, -0.2) == forecast_score(st, 0.2),
-	    "two-sided");
+	ok(forecast_score(st, -0.2) == forecast_score(st, 0.2), "two-sided");
 	forecast_state_free(st);
 }
 
@@ -155,14 +158,14 @@ decode(void)
 	json_t *r;
 
 	buf_init(&key);
-	r = json_loads("{\"id\":7,\"ts\":\"2026-11-21T10:00:00Z\",\"v\":1.5}",
-	    0, NULL);
+	r = json_loads(
+	    "{\"id\":7,\"ts\":\"2026-11-21T10:00:00Z\",\"v\":1.5}", 0, NULL);
 	ok(forecast_decode(r, "id", "ts", "v", &key, &p, why, sizeof(why)) ==
 		    0 &&
 		strcmp(p.key, "7") == 0 && p.has_time && p.value == 1.5,
 	    "numeric id, ISO time, value");
-	ok(forecast_decode(r, "id", "ts", "value", &key, &p, why,
-	       sizeof(why)) < 0 &&
+	ok(forecast_decode(r, "id", "ts", "value", &key, &p, why, sizeof(why)) <
+		    0 &&
 		strcmp(why, "missing field 'value'") == 0,
 	    "missing value: %s", why);
 	ok(forecast_decode(r, "", "", "v", &key, &p, why, sizeof(why)) == 0 &&
@@ -170,8 +173,8 @@ decode(void)
 	    "no id field, no time field");
 	json_decref(r);
 	r = json_loads("{\"id\":\"a\",\"value\":null}", 0, NULL);
-	ok(forecast_decode(r, "id", "ts", "value", &key, &p, why,
-	       sizeof(why)) < 0 &&
+	ok(forecast_decode(r, "id", "ts", "value", &key, &p, why, sizeof(why)) <
+		    0 &&
 		strcmp(why, "field 'value' is not a number") == 0,
 	    "null value: %s", why);
 	json_decref(r);

@@ -76,9 +76,10 @@ gradient_check(size_t H, size_t T, size_t n)
 			bad++;
 	}
 	lstm_sync(m);
-	ok(bad == 0, "gradient check H=%zu T=%zu n=%zu: %zu of %zu parameters "
-	   "off, worst relative error %.2g (parameter %zu)", H, T, n, bad,
-	    m->nparam, worst_rel, worst);
+	ok(bad == 0,
+	    "gradient check H=%zu T=%zu n=%zu: %zu of %zu parameters "
+	    "off, worst relative error %.2g (parameter %zu)",
+	    H, T, n, bad, m->nparam, worst_rel, worst);
 	free(grad);
 	free(series);
 	lstm_ws_free(ws);
@@ -107,10 +108,16 @@ sine(void)
 {
 	size_t N = 1500, T = 30, ntrain = 0, nval = 0;
 	float *s = malloc(N * sizeof(float));
-	size_t *tr = malloc(N * sizeof(size_t)), *va = malloc(N * sizeof(size_t));
+	size_t *tr = malloc(N * sizeof(size_t)),
+	       *va = malloc(N * sizeof(size_t));
 	struct lstm *m = lstm_new(32), *m2;
-	struct lstm_fit_conf conf = {.window = T, .epochs = 40, .batch = 32,
-	    .threads = 2, .lr = 0.005, .seed = 1, .on_epoch = on_epoch};
+	struct lstm_fit_conf conf = {.window = T,
+	    .epochs = 40,
+	    .batch = 32,
+	    .threads = 2,
+	    .lr = 0.005,
+	    .seed = 1,
+	    .on_epoch = on_epoch};
 	struct epochs ep = {0};
 	struct ad_err err;
 	double rmse;
