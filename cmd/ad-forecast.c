@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fcrun.h"
 #include "fctrain.h"
 #include "forecast.h"
 #include "keymap.h"
@@ -428,34 +429,20 @@ out:
 
 struct runner {
 	struct opts *o;
-	struct lstm_model *model;
-	struct forecaster fc;
-	struct keymap *states, *warned;
+	struct fcrun *run;
+	struct keymap *warned;
 	struct sink *out;
 	struct buf scratch, key;
 	struct ad_err err;
 	const char *idf, *timef, *valf;
-	size_t nomodel, stale, reloads, resyncs;
+	size_t nomodel, reloads;
 };
 
 static void
-state_release(const char *key, void *value, void *arg)
+use_fields(struct runner *r)
 {
-	(void)key;
-	(void)arg;
-	forecast_state_free(value);
-}
+	const struct lstm_model *m = r->run->model;
 
-static void
-use_model(struct runner *r, struct lstm_model *m)
-{
-	if (r->model != NULL) {
-		r->resyncs += r->fc.resyncs;
-		forecaster_release(&r->fc);
-		lstm_model_free(r->model);
-	}
-	r->model = m;
-	forecaster_init(&r->fc, m, &r->o->fc);
 	r->idf = r->o->id ? r->o->id : m->id_field;
 	r->timef = r->o->time ? r->o->time : m->time_field;
 	r->valf = r->o->field ? r->o->field : m->value_field;
@@ -471,50 +458,11 @@ reload(struct runner *r)
 		warnx("%s; the old model stays in service", e.msg);
 		return;
 	}
-	use_model(r, m);
+	fcrun_swap(r->run, m);
+	use_fields(r);
 	r->reloads++;
 	if (r->o->cli.verbose)
 		warnx("reloaded '%s'", r->o->model);
-}
-
-/* Forecast one point and add the fields; 1 if the key has a model. */
-static int
-forecast_point(struct runner *r, const struct forecast_point *p, json_t *rec)
-{
-	const struct lstm_key *k = lstm_model_key(r->model, p->key);
-	struct forecast_state *st;
-	struct forecast_out out = {0};
-
-	if (k == NULL) {
-		if (keymap_get(r->warned, p->key) == NULL) {
-			keymap_put(r->warned, p->key, r);
-			if (!r->o->cli.quiet)
-				warnx("no model for key '%s': its points pass "
-				      "through",
-				    p->key);
-		}
-		r->nomodel++;
-		return 0;
-	}
-	if ((st = keymap_get(r->states, p->key)) == NULL) {
-		st = forecast_state_new(k, r->model->window, r->o->fc.horizon);
-		keymap_put(r->states, p->key, st);
-	}
-	forecast_state_fit(st, r->model->window, r->o->fc.horizon);
-	if (p->has_time && st->has_time && p->t_ms <= st->last_ms) {
-		r->stale++;
-	} else {
-		forecast_step(&r->fc, k, st, p->value, &out);
-		st->has_time = p->has_time;
-		st->last_ms = p->t_ms;
-	}
-	json_object_set_new(
-	    rec, "forecast", out.has ? json_real(out.forecast) : json_null());
-	json_object_set_new(
-	    rec, "error", out.has ? json_real(out.error) : json_null());
-	json_object_set_new(rec, "mismatch", json_boolean(out.mismatch));
-	json_object_set_new(rec, "score", json_real(out.score));
-	return 1;
 }
 
 static int
@@ -537,7 +485,16 @@ run_input(struct runner *r, struct recin *in)
 				break;
 			continue;
 		}
-		forecast_point(r, &p, rec);
+		if (fcrun_point(r->run, &p, rec) == FCRUN_NO_MODEL) {
+			r->nomodel++;
+			if (keymap_get(r->warned, p.key) == NULL) {
+				keymap_put(r->warned, p.key, r);
+				if (!r->o->cli.quiet)
+					warnx("no model for key '%s': its "
+					      "points pass through",
+					    p.key);
+			}
+		}
 		rc = ndjson_write(r->out, &r->scratch, rec, &r->err);
 		json_decref(rec);
 		if (rc < 0)
@@ -560,14 +517,14 @@ run_main(struct opts *o)
 
 	memset(&r, 0, sizeof(r));
 	r.o = o;
-	buf_init(&r.scratch);
-	buf_init(&r.key);
 	if ((m = lstmfile_read(o->model, &r.err)) == NULL)
 		return ad_err_report(&r.err);
-	use_model(&r, m);
+	buf_init(&r.scratch);
+	buf_init(&r.key);
+	r.run = fcrun_new(m, &o->fc, (size_t)o->max_keys);
+	use_fields(&r);
 	ad_signals_init();
 	reload_signals_init();
-	r.states = keymap_new((size_t)o->max_keys, state_release, NULL);
 	r.warned = keymap_new((size_t)o->max_keys, NULL, NULL);
 	if ((r.out = sink_open(o->cli.output, &o->cli.io, &r.err)) == NULL) {
 		status = ad_err_report(&r.err);
@@ -582,11 +539,10 @@ run_main(struct opts *o)
 		status = ad_err_report(&r.err);
 	if (o->cli.verbose)
 		fprintf(stderr,
-		    "ad-forecast: read %zu, rejected %zu, without "
-		    "a model %zu, stale %zu, resyncs %zu, evicted "
-		    "keys %zu, reloads %zu\n",
+		    "ad-forecast: read %zu, rejected %zu, without a model %zu, "
+		    "stale %zu, resyncs %zu, evicted keys %zu, reloads %zu\n",
 		    recin_read_count(in), recin_reject_count(in), r.nomodel,
-		    r.stale, r.fc.resyncs + r.resyncs, keymap_evicted(r.states),
+		    r.run->stale, fcrun_resyncs(r.run), fcrun_evicted(r.run),
 		    r.reloads);
 out_sink:
 	if (sink_close(r.out, &r.err) < 0 && status == EX_OK)
@@ -597,10 +553,8 @@ out_sink:
 		status = recin_status(in);
 out:
 	recin_free(in);
-	keymap_free(r.states);
 	keymap_free(r.warned);
-	forecaster_release(&r.fc);
-	lstm_model_free(r.model);
+	fcrun_free(r.run);
 	buf_release(&r.scratch);
 	buf_release(&r.key);
 	return status;
