@@ -28,9 +28,13 @@
 struct kpart {
 	bool assigned;
 	bool eof;
-	bool dirty;   /* handed out since the last commit */
-	int64_t next; /* offset to commit: last handed out + 1 */
+	int64_t next; /* last handed out + 1, or -1 */
+	int64_t want; /* asked to commit by source_commit(), or -1 */
+	int64_t done; /* confirmed committed, or -1 */
 };
+
+#define KPART_NEW(a) ((struct kpart){.assigned = (a), .next = -1, \
+    .want = -1, .done = -1})
 
 struct ksource {
 	struct kafka_errs errs; /* first: it is the client's opaque */
@@ -46,6 +50,7 @@ struct ksource {
 	bool assigned_once;
 	bool closing;
 	bool hook_failed;
+	bool sync_commit; /* inside a rebalance: commit synchronously */
 	struct ad_err hook_err;
 	size_t max_line;
 	size_t count;
@@ -68,6 +73,8 @@ part_get(struct ksource *ks, int32_t p)
 	}
 	return &ks->parts[p];
 }
+
+static rd_kafka_resp_err_t send_commit(struct ksource *ks, bool sync);
 
 static bool
 cooperative(rd_kafka_t *rk)
@@ -93,8 +100,13 @@ rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t e,
 		for (int i = 0; i < list->cnt; i++) {
 			struct kpart *kp = part_get(ks, list->elems[i].partition);
 
-			if (kp != NULL)
-				*kp = (struct kpart){.assigned = true, .next = -1};
+			/* Keep want/done: a commit refused in the rebalance
+			 * goes out again now that the partition is back. */
+			if (kp != NULL) {
+				kp->assigned = true;
+				kp->eof = false;
+				kp->next = -1;
+			}
 		}
 		ks->assigned_once = true;
 		if (coop)
@@ -105,14 +117,22 @@ rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t e,
 		return;
 	}
 	if (e == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS && !ks->closing &&
-	    !ks->hook_failed && source_idle(ks->self, &ks->hook_err) < 0)
-		ks->hook_failed = true;
+	    !ks->hook_failed) {
+		ks->sync_commit = true;
+		if (source_idle(ks->self, &ks->hook_err) < 0)
+			ks->hook_failed = true;
+		ks->sync_commit = false;
+	} else if (e == RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS && ks->closing) {
+		send_commit(ks, true);
+	}
 	for (int i = 0; i < list->cnt; i++) {
 		struct kpart *kp = part_get(ks, list->elems[i].partition);
 
 		if (kp != NULL)
-			*kp = (struct kpart){.next = -1};
+			kp->assigned = false;
 	}
+	/* Not at the end until the new assignment arrives. */
+	ks->assigned_once = false;
 	if (coop)
 		rd_kafka_error_destroy(rd_kafka_incremental_unassign(rk, list));
 	else
@@ -197,7 +217,6 @@ ks_next(void *impl, struct line *line, struct ad_err *err)
 		kp = part_get(ks, m->partition);
 		if (kp != NULL) {
 			kp->next = m->offset + 1;
-			kp->dirty = true;
 			kp->eof = false;
 		}
 		p = m->payload ? (const char *)m->payload : "";
@@ -222,43 +241,109 @@ ks_next(void *impl, struct line *line, struct ad_err *err)
 	}
 }
 
+/* Record which commits the coordinator confirmed. */
+static void
+commit_cb(rd_kafka_t *rk, rd_kafka_resp_err_t e,
+    rd_kafka_topic_partition_list_t *list, void *opaque)
+{
+	struct ksource *ks = opaque;
+
+	(void)rk;
+	(void)e;
+	for (int i = 0; list != NULL && i < list->cnt; i++) {
+		rd_kafka_topic_partition_t *tp = &list->elems[i];
+		struct kpart *kp = part_get(ks, tp->partition);
+
+		if (kp != NULL && tp->err == RD_KAFKA_RESP_ERR_NO_ERROR &&
+		    tp->offset > kp->done)
+			kp->done = tp->offset;
+	}
+}
+
+/*
+ * Send a commit for every assigned partition whose wanted offset is not
+ * confirmed yet.  Returns the request's error (async: only local ones).
+ */
+static rd_kafka_resp_err_t
+send_commit(struct ksource *ks, bool sync)
+{
+	rd_kafka_topic_partition_list_t *list;
+	rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR_NO_ERROR;
+
+	list = rd_kafka_topic_partition_list_new((int)ks->nparts);
+	for (size_t i = 0; i < ks->nparts; i++) {
+		struct kpart *kp = &ks->parts[i];
+
+		if (kp->assigned && kp->want > kp->done)
+			rd_kafka_topic_partition_list_add(list, ks->uri.topic,
+			    (int32_t)i)
+			    ->offset = kp->want;
+	}
+	if (list->cnt > 0) {
+		e = rd_kafka_commit(ks->rk, list, sync ? 0 : 1);
+		if (sync && e == RD_KAFKA_RESP_ERR_NO_ERROR)
+			commit_cb(ks->rk, e, list, ks);
+	}
+	rd_kafka_topic_partition_list_destroy(list);
+	return e;
+}
+
 /*
  * Commit the offsets handed out on the partitions still assigned.  Async
- * while consuming (consumer_close() waits for outstanding commits), sync
- * inside a rebalance, where the next owner must see them.
+ * while consuming; sync inside a rebalance, where the next owner must see
+ * them.  A commit the coordinator refuses (the group is rebalancing) is
+ * sent again with the next one, and at close.
  */
 static int
 ks_commit(void *impl, struct ad_err *err)
 {
 	struct ksource *ks = impl;
-	rd_kafka_topic_partition_list_t *list;
 	rd_kafka_resp_err_t e;
 
 	if (!ks->do_commit)
 		return 0;
-	list = rd_kafka_topic_partition_list_new((int)ks->nparts);
-	for (size_t i = 0; i < ks->nparts; i++) {
-		struct kpart *kp = &ks->parts[i];
-
-		if (kp->assigned && kp->dirty && kp->next >= 0) {
-			rd_kafka_topic_partition_list_add(list, ks->uri.topic,
-			    (int32_t)i)
-			    ->offset = kp->next;
-			kp->dirty = false;
-		}
-	}
-	if (list->cnt == 0) {
-		rd_kafka_topic_partition_list_destroy(list);
-		return 0;
-	}
-	e = rd_kafka_commit(ks->rk, list, 1);
-	rd_kafka_topic_partition_list_destroy(list);
-	if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
+	for (size_t i = 0; i < ks->nparts; i++)
+		if (ks->parts[i].assigned && ks->parts[i].next >= 0)
+			ks->parts[i].want = ks->parts[i].next;
+	e = send_commit(ks, ks->sync_commit);
+	if (e != RD_KAFKA_RESP_ERR_NO_ERROR && !ks->sync_commit) {
 		ad_err_set(err, EX_UNAVAILABLE, "kafka: '%s': commit: %s",
 		    ks->uri.name, rd_kafka_err2str(e));
 		return -1;
 	}
 	return 0;
+}
+
+/* Whether some commit asked for is not confirmed yet. */
+static bool
+commit_pending(const struct ksource *ks)
+{
+	for (size_t i = 0; i < ks->nparts; i++)
+		if (ks->parts[i].want > ks->parts[i].done)
+			return true;
+	return false;
+}
+
+/*
+ * Before leaving: commits refused while the group was rebalancing are
+ * tried again once this member has rejoined and has the partitions back,
+ * for up to the timeout.  Messages fetched meanwhile are dropped; they
+ * were never handed out.
+ */
+static void
+finish_commits(struct ksource *ks)
+{
+	int64_t waited = 0;
+
+	while (ks->do_commit && commit_pending(ks) && waited < ks->timeout_ms) {
+		rd_kafka_message_t *m;
+
+		if (send_commit(ks, true) == RD_KAFKA_RESP_ERR_NO_ERROR)
+			break;
+		if ((m = rd_kafka_consumer_poll(ks->rk, 100)) != NULL)
+			rd_kafka_message_destroy(m);
+		waited += 100;
+	}
 }
 
 static void
@@ -272,6 +357,7 @@ ks_free(void *impl)
 	if (ks->msg != NULL)
 		rd_kafka_message_destroy(ks->msg);
 	if (ks->rk != NULL) {
+		finish_commits(ks);
 		/* Waits for pending commits and leaves the group. */
 		rd_kafka_consumer_close(ks->rk);
 		rd_kafka_destroy(ks->rk);
@@ -313,8 +399,7 @@ start(struct ksource *ks, int partitions, struct ad_err *err)
 		for (int i = 0; i < partitions; i++) {
 			rd_kafka_topic_partition_list_add(list, ks->uri.topic, i)
 			    ->offset = offset;
-			*part_get(ks, i) = (struct kpart){.assigned = true,
-			    .next = -1};
+			*part_get(ks, i) = KPART_NEW(true);
 		}
 		ks->assigned_once = true;
 		e = rd_kafka_assign(ks->rk, list);
@@ -343,7 +428,8 @@ kafka_source_open(const char *uri, const struct io_conf *conf,
 	char group[300], reset[64];
 	const char *defaults[] = {group, reset, "enable.auto.commit=false",
 	    "enable.auto.offset.store=false", "enable.partition.eof=true",
-	    "socket.nagle.disable=true", "fetch.wait.max.ms=100", NULL};
+	    "socket.nagle.disable=true", "fetch.wait.max.ms=100",
+	    "partition.assignment.strategy=cooperative-sticky", NULL};
 	rd_kafka_conf_t *kc;
 	int partitions = 0;
 
@@ -365,6 +451,7 @@ kafka_source_open(const char *uri, const struct io_conf *conf,
 		goto fail;
 	if (ks->use_group)
 		rd_kafka_conf_set_rebalance_cb(kc, rebalance_cb);
+	rd_kafka_conf_set_offset_commit_cb(kc, commit_cb);
 	if ((ks->rk = kafka_new(RD_KAFKA_CONSUMER, kc, err)) == NULL)
 		goto fail;
 	rd_kafka_poll_set_consumer(ks->rk);

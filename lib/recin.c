@@ -111,12 +111,12 @@ recin_next_line(struct recin *in, struct line *line, struct ad_err *err)
 			spec = in->operands[in->next_operand++];
 			in->src = source_open(spec, in->conf, err);
 			if (in->src == NULL) {
+				/* Other failures are the caller's to report. */
+				if (err->status != EX_NOINPUT)
+					return -1;
 				ad_err_report(err);
-				if (err->status == EX_NOINPUT) {
-					in->status = EX_NOINPUT;
-					continue;
-				}
-				return -1;
+				in->status = EX_NOINPUT;
+				continue;
 			}
 			source_set_idle(in->src, recin_sync, in);
 		}
