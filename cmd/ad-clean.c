@@ -313,6 +313,11 @@ run_records(const struct opts *o, struct recin *in, struct sink *out,
 				 keylen, err)) < 0)
 				goto out;
 			n->written++;
+			/* At-least-once: commit what is written, now and then. */
+			if (n->written % 4096 == 0 &&
+			    ((r = sink_flush(out, err)) < 0 ||
+				(r = recin_commit(in, err)) < 0))
+				goto out;
 			break;
 		case RECCLEAN_DUPLICATE:
 			n->duplicates++;
