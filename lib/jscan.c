@@ -124,6 +124,14 @@ utf8_len(const unsigned char *p, size_t i, size_t n)
 	return len;
 }
 
+/* Bytes that need no attention inside a string: printable ASCII but '"' and '\\'. */
+static const bool plain[256] = {
+    [' '] = 1,
+    ['!'] = 1,
+    ['#' ... '['] = 1,
+    [']' ... '~'] = 1,
+};
+
 /*
  * Scan a string whose opening quote is at p[i].  Returns the index after
  * the closing quote, or 0 when it is not a valid string.  *escaped tells
@@ -137,7 +145,14 @@ scan_string(const char *p, size_t i, size_t n, bool *escaped)
 	*escaped = false;
 	i++;
 	while (i < n) {
-		unsigned char c = u[i];
+		unsigned char c;
+
+		/* Plain ASCII runs first: the common case, one test a byte. */
+		while (i < n && plain[u[i]])
+			i++;
+		if (i >= n)
+			break;
+		c = u[i];
 
 		if (c == '"')
 			return i + 1;
