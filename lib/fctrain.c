@@ -339,6 +339,13 @@ fctrain(struct fc_data *d, const struct fctrain_conf *c, json_t **report,
 		else
 			rc = train_net(m->nets[n], series, tr + p->tr0, p->ntr,
 			    va + p->va0, p->nva, c, &ctx, entry, err);
+		for (size_t i = 0; rc == 0 && i < m->nets[n]->nparam; i++)
+			if (!isfinite(m->nets[n]->p[i])) {
+				ad_err_set(err, EX_DATAERR,
+				    "training diverged (weights not finite); "
+				    "try a smaller --lr");
+				rc = -1;
+			}
 		if (rc == 0)
 			rc = key_errors(m->nets[n], series, tr, va,
 			    c->shared ? parts : p, c->shared ? np : 1, c, err);

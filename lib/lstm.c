@@ -143,17 +143,20 @@ kern(const int mr, size_t K, const float *A, size_t sam, size_t sak,
 	}
 }
 
-#define GEMM_KC 256
-
-/* C[M][N] += A[M][K] B[K][N]; A(m,k) = A[m*sam + k*sak], B and C dense. */
+/*
+ * C[M][N] += A[M][K] B[K][N]; A(m,k) = A[m*sam + k*sak], B and C dense.
+ * K is taken in blocks of KC so that a 6-row sliver of A and a 16-column
+ * panel of B stay in L1 together: 256 suits A with unit stride along k,
+ * 64 suits the dW product whose A steps a whole row per k.
+ */
 HOT static void
 gemm(size_t M, size_t N, size_t K, const float *A, size_t sam, size_t sak,
-    const float *B, size_t ldb, float *C, size_t ldc)
+    const float *B, size_t ldb, float *C, size_t ldc, size_t KC)
 {
 	size_t n16 = N - N % 16;
 
-	for (size_t k0 = 0; k0 < K; k0 += GEMM_KC) {
-		size_t kc = K - k0 < GEMM_KC ? K - k0 : GEMM_KC;
+	for (size_t k0 = 0; k0 < K; k0 += KC) {
+		size_t kc = K - k0 < KC ? K - k0 : KC;
 		const float *Ak = A + k0 * sak, *Bk = B + k0 * ldb;
 
 		for (size_t j = 0; j < n16; j += 16) {
@@ -276,7 +279,7 @@ forward(const struct lstm *m, struct lstm_ws *ws, size_t n, size_t T)
 		}
 		if (t > 0)
 			gemm(n, G, H, ws->h + (t - 1) * n * H, H, 1, LSTM_WT(m),
-			    G, z, G);
+			    G, z, G, 256);
 		for (size_t i = 0; i < n; i++) {
 			size_t o = (t * n + i) * H;
 			const float *cp = t > 0 ? ws->c + o - n * H : NULL;
@@ -349,12 +352,12 @@ backward(const struct lstm *m, struct lstm_ws *ws, size_t n, size_t T,
 		}
 		if (t > 0) {
 			memset(ws->dh, 0, n * H * sizeof(float));
-			gemm(n, H, G, z, G, 1, m->w, H, ws->dh, H);
+			gemm(n, H, G, z, G, 1, m->w, H, ws->dh, H, 256);
 		}
 	}
 	if (T > 1)
 		gemm(H, G, (T - 1) * n, ws->h, 1, H, ws->gate + n * G, G, gwt,
-		    G);
+		    G, 64);
 	return loss;
 }
 
