@@ -27,13 +27,21 @@
 /* Merged training rows shared by every tree. */
 struct packed {
 	size_t nu;	    /* distinct rows */
+	uint32_t *mult;	    /* how many selected rows each stands for */
 	uint8_t *ub;	    /* nu x nfeat bins */
 	uint8_t *uy;	    /* class of each */
 	uint32_t *map;	    /* selected row -> distinct row */
 	size_t nsel;
 };
 
+/* Buffers a thread reuses from tree to tree. */
+struct scratch {
+	uint32_t *w, *rows;
+	uint32_t *hist[FOREST_MAX_DEPTH + 2];
+};
+
 struct trainjob {
+	struct scratch scratch[64];
 	const struct trainset *ts;
 	const struct forest_params *p;
 	const struct packed *pk;
@@ -123,6 +131,7 @@ pack_rows(const struct trainset *ts, struct packed *pk)
 	pk->map = xreallocarray(NULL, nsel ? nsel : 1, sizeof(uint32_t));
 	pk->ub = xreallocarray(NULL, nsel ? nsel : 1, rowlen);
 	pk->uy = xreallocarray(NULL, nsel ? nsel : 1, 1);
+	pk->mult = xreallocarray(NULL, nsel ? nsel : 1, sizeof(uint32_t));
 	pk->nu = 0;
 	for (size_t i = 0; i < nsel; i++) {
 		size_t r = ts->rows ? ts->rows[i] : i;
@@ -144,9 +153,11 @@ pack_rows(const struct trainset *ts, struct packed *pk)
 		if (slot[k] == 0) {
 			memcpy(pk->ub + pk->nu * nf, b, nf);
 			pk->uy[pk->nu] = y;
+			pk->mult[pk->nu] = 0;
 			slot[k] = (uint32_t)++pk->nu;
 		}
 		pk->map[i] = slot[k] - 1;
+		pk->mult[slot[k] - 1]++;
 	}
 	free(slot);
 }
@@ -472,14 +483,38 @@ grow(struct grower *g, size_t lo, size_t hi, int depth, int level,
 	return id;
 }
 
-static void
-train_tree(size_t ti, void *arg)
+/*
+ * A Poisson(lambda) deviate: Knuth's product of uniforms for small lambda,
+ * the rounded normal approximation (error below 1%) beyond 30.
+ */
+static uint32_t
+poisson(struct prng *r, double lambda)
 {
-	const struct trainjob *j = arg;
+	if (lambda < 30) {
+		double l = exp(-lambda), p = prng_uniform(r);
+		uint32_t k = 0;
+
+		while (p > l) {
+			p *= prng_uniform(r);
+			k++;
+		}
+		return k;
+	} else {
+		double v = llround(lambda + sqrt(lambda) * prng_normal(r));
+
+		return v < 0 ? 0 : (uint32_t)v;
+	}
+}
+
+static void
+train_tree(size_t ti, int thread, void *arg)
+{
+	struct trainjob *j = arg;
+	struct scratch *sc = &j->scratch[thread];
 	const struct packed *pk = j->pk;
 	const struct forest_params *p = j->p;
 	struct grower g = {0};
-	size_t m, n = 0, nsel = pk->nsel;
+	size_t m, n = 0, nsel = pk->nsel, nu = pk->nu ? pk->nu : 1;
 	bool all = p->mtry == 0 || (size_t)p->mtry >= j->ts->nfeat;
 
 	g.j = j;
@@ -487,19 +522,28 @@ train_tree(size_t ti, void *arg)
 	g.K = j->ts->nclass;
 	g.t = &j->f->tree[ti];
 	prng_init(&g.rng, p->seed * 0x9E3779B97F4A7C15ULL + ti + 1);
-	g.w = xcalloc(pk->nu ? pk->nu : 1, sizeof(uint32_t));
-	g.rows = xreallocarray(NULL, pk->nu ? pk->nu : 1, sizeof(uint32_t));
+	if (sc->w == NULL) {
+		sc->w = xreallocarray(NULL, nu, sizeof(uint32_t));
+		sc->rows = xreallocarray(NULL, nu, sizeof(uint32_t));
+	}
+	g.w = sc->w;
+	g.rows = sc->rows;
+	memcpy(g.hist, sc->hist, sizeof(g.hist));
 	g.perm = xreallocarray(NULL, g.nf ? g.nf : 1, sizeof(size_t));
-	m = (size_t)llround(p->sample_rate * (double)nsel);
-	if (m < 1)
-		m = 1;
 	if (p->replace) {
-		for (size_t i = 0; i < m; i++)
-			g.w[pk->map[prng_below(&g.rng, nsel)]]++;
+		/* Poisson bootstrap: each of the selected rows is drawn
+		 * Poisson(rate) times, so a merged row of c rows gets a
+		 * Poisson(c rate) weight; one pass over the merged rows */
+		for (size_t u = 0; u < pk->nu; u++)
+			g.w[u] = poisson(&g.rng, p->sample_rate * pk->mult[u]);
 	} else {
 		/* m distinct rows: Floyd's algorithm through a bitmap */
-		uint8_t *seen = xcalloc(nsel, 1);
+		uint8_t *seen = xcalloc(nsel ? nsel : 1, 1);
 
+		memset(g.w, 0, nu * sizeof(uint32_t));
+		m = (size_t)llround(p->sample_rate * (double)nsel);
+		if (m < 1)
+			m = 1;
 		if (m > nsel)
 			m = nsel;
 		for (size_t i = nsel - m; i < nsel; i++) {
@@ -517,16 +561,20 @@ train_tree(size_t ti, void *arg)
 			g.rows[n++] = (uint32_t)u;
 	if (all)
 		build_hist(&g, level_hist(&g, 0), 0, n, NULL, g.nf);
-	grow(&g, 0, n, 0, 0, all);
-	for (int i = 0; i < FOREST_MAX_DEPTH + 2; i++)
-		free(g.hist[i]);
-	free(g.w);
-	free(g.rows);
+	if (n == 0) {
+		double T[FOREST_MAX_CLASSES] = {0};
+
+		T[0] = 1;
+		tree_add_node(g.t);
+		make_leaf(&g, 0, T, 1);
+	} else
+		grow(&g, 0, n, 0, 0, all);
+	memcpy(sc->hist, g.hist, sizeof(g.hist));
 	free(g.perm);
 }
 
 struct pool {
-	void (*job)(size_t i, void *arg);
+	void (*job)(size_t i, int thread, void *arg);
 	void *arg;
 	size_t njobs;
 	atomic_size_t next, done;
@@ -534,14 +582,20 @@ struct pool {
 	void *progress_arg;
 };
 
+struct worker {
+	struct pool *pl;
+	int thread;
+};
+
 static void *
 pool_worker(void *arg)
 {
-	struct pool *pl = arg;
+	struct worker *wk = arg;
+	struct pool *pl = wk->pl;
 	size_t i;
 
 	while ((i = atomic_fetch_add(&pl->next, 1)) < pl->njobs) {
-		pl->job(i, pl->arg);
+		pl->job(i, wk->thread, pl->arg);
 		atomic_fetch_add(&pl->done, 1);
 	}
 	return NULL;
@@ -553,22 +607,27 @@ pool_worker(void *arg)
  * Returns 0.
  */
 int
-forest_run_threads(int threads, size_t njobs, void (*job)(size_t, void *),
+forest_run_threads(int threads, size_t njobs,
+    void (*job)(size_t, int, void *),
     void *arg, void (*progress)(size_t, void *), void *progress_arg)
 {
 	struct pool pl = {.job = job, .arg = arg, .njobs = njobs,
 	    .progress = progress, .progress_arg = progress_arg};
 	pthread_t tid[64];
+	struct worker wk[64];
 	int nt = threads < 1 ? 1 : threads > 64 ? 64 : threads, started = 0;
 	size_t i;
 
 	atomic_init(&pl.next, 0);
 	atomic_init(&pl.done, 0);
-	for (int t = 1; t < nt; t++)
-		if (pthread_create(&tid[started], NULL, pool_worker, &pl) == 0)
+	for (int t = 1; t < nt; t++) {
+		wk[started] = (struct worker){&pl, started + 1};
+		if (pthread_create(&tid[started], NULL, pool_worker,
+			&wk[started]) == 0)
 			started++;
+	}
 	while ((i = atomic_fetch_add(&pl.next, 1)) < njobs) {
-		job(i, arg);
+		job(i, 0, arg);
 		atomic_fetch_add(&pl.done, 1);
 		if (progress)
 			progress(atomic_load(&pl.done), progress_arg);
@@ -589,7 +648,7 @@ forest_train(const struct trainset *ts, const struct forest_params *p)
 {
 	struct forest *f = xcalloc(1, sizeof(*f));
 	struct packed pk = {0};
-	struct trainjob j = {.ts = ts, .p = p, .pk = &pk, .f = f};
+	struct trainjob *j = xcalloc(1, sizeof(*j));
 
 	f->kind = FOREST_CLASSIFIER;
 	f->nfeat = ts->nfeat;
@@ -598,18 +657,30 @@ forest_train(const struct trainset *ts, const struct forest_params *p)
 	f->tree = xcalloc(f->ntrees ? f->ntrees : 1, sizeof(*f->tree));
 	f->nbins = xcalloc(f->nfeat + 1, sizeof(*f->nbins));
 	memcpy(f->nbins, ts->nbins, f->nfeat * sizeof(*f->nbins));
-	j.off = xcalloc(ts->nfeat + 1, sizeof(size_t));
+	j->ts = ts;
+	j->p = p;
+	j->pk = &pk;
+	j->f = f;
+	j->off = xcalloc(ts->nfeat + 1, sizeof(size_t));
 	for (size_t i = 0; i < ts->nfeat; i++) {
-		j.off[i] = j.totbins;
-		j.totbins += ts->nbins[i];
+		j->off[i] = j->totbins;
+		j->totbins += ts->nbins[i];
 	}
 	pack_rows(ts, &pk);
-	forest_run_threads(p->threads, f->ntrees, train_tree, &j, p->progress,
+	forest_run_threads(p->threads, f->ntrees, train_tree, j, p->progress,
 	    p->progress_arg);
 	free(pk.ub);
 	free(pk.uy);
 	free(pk.map);
-	free(j.off);
+	free(pk.mult);
+	free(j->off);
+	for (int t = 0; t < 64; t++) {
+		free(j->scratch[t].w);
+		free(j->scratch[t].rows);
+		for (int i = 0; i < FOREST_MAX_DEPTH + 2; i++)
+			free(j->scratch[t].hist[i]);
+	}
+	free(j);
 	forest_compile(f);
 	return f;
 }

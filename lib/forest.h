@@ -94,7 +94,7 @@ struct forest_params {
 	int trees, max_depth, min_leaf;
 	int mtry; /* features per split; 0 = all */
 	double sample_rate; /* rows drawn per tree, fraction of the data */
-	bool replace; /* bootstrap (with replacement) */
+	bool replace; /* Poisson bootstrap (with replacement) */
 	uint64_t seed;
 	int threads;
 	void (*progress)(size_t done, void *arg); /* called on one thread */
@@ -120,7 +120,7 @@ int32_t tree_add_node(struct tree *t);
 uint64_t *tree_add_set(struct tree *t, uint32_t *idx);
 void tree_release(struct tree *t);
 int forest_run_threads(int threads, size_t njobs,
-    void (*job)(size_t i, void *arg), void *arg,
+    void (*job)(size_t i, int thread, void *arg), void *arg,
     void (*progress)(size_t done, void *arg), void *progress_arg);
 
 #endif

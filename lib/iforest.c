@@ -196,8 +196,9 @@ igrow_node(struct igrow *g, size_t *idx, size_t n, int depth)
 }
 
 static void
-itrain_tree(size_t ti, void *arg)
+itrain_tree(size_t ti, int thread, void *arg)
 {
+	(void)thread;
 	const struct ijob *j = arg;
 	struct igrow g = {.j = j, .t = &j->f->tree[ti]};
 	size_t n = j->p->psi < j->nsel ? j->p->psi : j->nsel;
