@@ -124,7 +124,7 @@ utf8_len(const unsigned char *p, size_t i, size_t n)
 	return len;
 }
 
-/* Bytes that need no attention inside a string: printable ASCII but '"' and '\\'. */
+/* Bytes needing no attention in a string: printable ASCII but '"', '\\'. */
 static const bool plain[256] = {
     [' '] = 1,
     ['!'] = 1,
