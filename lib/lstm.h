@@ -22,7 +22,8 @@
 
 #include "ad.h"
 
-#define LSTM_SHARD 32
+/* Windows per shard: a multiple of the GEMM kernel's 6 rows. */
+#define LSTM_SHARD 24
 
 struct lstm {
 	size_t hidden; /* H */
