@@ -428,8 +428,7 @@ kafka_source_open(const char *uri, const struct io_conf *conf,
 	char group[300], reset[64];
 	const char *defaults[] = {group, reset, "enable.auto.commit=false",
 	    "enable.auto.offset.store=false", "enable.partition.eof=true",
-	    "socket.nagle.disable=true", "fetch.wait.max.ms=100",
-	    "partition.assignment.strategy=cooperative-sticky", NULL};
+	    "socket.nagle.disable=true", "fetch.wait.max.ms=10", NULL};
 	rd_kafka_conf_t *kc;
 	int partitions = 0;
 
