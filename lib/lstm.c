@@ -159,7 +159,35 @@ gemm(size_t M, size_t N, size_t K, const float *A, size_t sam, size_t sak,
 		size_t kc = K - k0 < KC ? K - k0 : KC;
 		const float *Ak = A + k0 * sak, *Bk = B + k0 * ldb;
 
-		for (size_t j = 0; j < n16; j += 16) {
+		size_t j0 = 0;
+
+		/*
+		 * One row (a single window, as in streaming): 64 columns at
+		 * a time, so that eight independent sums hide the FMA
+		 * latency.  Each sum still runs over k in order, as in
+		 * kern(), so the results are the same bits.
+		 */
+		for (; M == 1 && j0 + 64 <= N; j0 += 64) {
+			v8 acc[8];
+
+#pragma GCC unroll 8
+			for (int u = 0; u < 8; u++)
+				acc[u] = (v8){0};
+			for (size_t k = 0; k < kc; k++) {
+				float av = Ak[k * sak];
+
+#pragma GCC unroll 8
+				for (int u = 0; u < 8; u++)
+					acc[u] +=
+					    av *
+					    ldn(Bk + k * ldb + j0 + 8 * u, 8);
+			}
+#pragma GCC unroll 8
+			for (int u = 0; u < 8; u++)
+				stn(C + j0 + 8 * u,
+				    ldn(C + j0 + 8 * u, 8) + acc[u], 8);
+		}
+		for (size_t j = j0; j < n16; j += 16) {
 			for (size_t i = 0; i < M; i += 6) {
 				const float *a = Ak + i * sam;
 				float *c = C + i * ldc + j;

@@ -194,8 +194,8 @@ sys.stdout.buffer.write(body + struct.pack("<I", zlib.crc32(body)))' "$1"
 }
 
 @test "train is deterministic: same seed, any threads, same model bytes" {
-	ad-forecast train $SMALL -s 7 --threads 1 -o "$T/a" "$F/series.ndjson"
-	ad-forecast train $SMALL -s 7 --threads 3 -o "$T/b" "$F/series.ndjson"
+	ad-forecast train $SMALL --batch 64 -s 7 --threads 1 -o "$T/a" "$F/series.ndjson"
+	ad-forecast train $SMALL --batch 64 -s 7 --threads 3 -o "$T/b" "$F/series.ndjson"
 	cmp "$T/a" "$T/b"
 	ad-forecast train $SMALL -s 8 -o "$T/c" "$F/series.ndjson"
 	! cmp -s "$T/a" "$T/c"
