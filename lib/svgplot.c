@@ -118,7 +118,8 @@ time_label(char *out, size_t n, int64_t ms, int64_t span)
 }
 
 static const int64_t time_steps[] = {1000, 5000, 15000, 60000, 300000,
-    900000, 3600000, 3 * 3600000LL, 6 * 3600000LL, 86400000LL,
+    900000, 3600000, 3 * 3600000LL, 6 * 3600000LL, 12 * 3600000LL,
+    86400000LL, 2 * 86400000LL,
     7 * 86400000LL, 30 * 86400000LL};
 
 struct frame {

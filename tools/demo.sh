@@ -124,9 +124,9 @@ t4=$(now); stage "ad-forecast run" "$(lines "$OUT/forecast.ndjson")" "$t3" "$t4"
 ad-score --zscore 4 "$OUT/rules.ndjson" > "$OUT/zscored.ndjson"
 t5=$(now); stage "ad-score --zscore 4 (the rest)" "$(lines "$OUT/zscored.ndjson")" "$t4" "$t5"
 {
-	ad-alert --name forecast-mismatch --when mismatch --count 1 --within 5m --cooldown 30m \
+	ad-alert --name forecast-mismatch --when mismatch --count 1 --within 5m --cooldown 30m --resolve-after 30m \
 		"$OUT/forecast.ndjson"
-	ad-alert --name zscore --when anomaly --count 1 --within 5m --cooldown 30m \
+	ad-alert --name zscore --when anomaly --count 1 --within 5m --cooldown 30m --resolve-after 30m \
 		"$OUT/zscored.ndjson"
 } > "$OUT/metric-alerts.ndjson"
 t6=$(now); stage "ad-alert" "$(lines "$OUT/metric-alerts.ndjson")" "$t5" "$t6"

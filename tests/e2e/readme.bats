@@ -1,0 +1,46 @@
+#!/usr/bin/env bats
+# Every command block of README.md runs as written (extracted here, so the
+# README cannot drift).  The first block is `make demo` / `make check`
+# themselves: `make check` runs this file, and tests/e2e/demo.bats runs
+# what `make demo` runs.
+
+load ../helpers/common
+
+# block N: the Nth ```sh block of README.md (from 1).
+block() {
+	awk -v n="$1" '/^```sh$/ { k++; inside = (k == n); next }
+		/^```/ { inside = 0 } inside' "$TOP/README.md"
+}
+
+setup() {
+	cd "$BATS_TEST_TMPDIR"
+	mkdir -p data
+	cp "$TOP/data/make-metrics.py" data/
+}
+
+@test "README: the opening block is make demo and make check" {
+	run block 1
+	assert_line --index 0 --partial "make demo"
+	assert_line --index 1 --partial "make check"
+}
+
+@test "README: shell forensics on a captured KDD CSV" {
+	run bash -e -c "$(block 2)"
+	assert_success
+	assert_equal "${#lines[@]}" 3
+	assert_line --index 0 --partial '"why":['
+}
+
+@test "README: nightly retraining" {
+	bash -e -c "$(block 2 | head -n 2)"
+	run bash -e -c "$(block 3)"
+	assert_success
+	assert_output --partial '"trees":20'
+}
+
+@test "README: metrics, decomposed and classified" {
+	run bash -e -c "$(block 4)"
+	assert_success
+	assert_line "cpu.web1 periodic-stable"
+	assert_line "queue.depth nonperiodic-unstable"
+}
