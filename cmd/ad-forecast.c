@@ -74,6 +74,7 @@ usage(FILE *fp, int status)
 	if (fp == stdout)
 		fputs(
 		    "\n"
+		    "  -e, --exit-at-end     (Kafka sources) stop at the end\n"
 		    "  -h, --help            show this help and exit\n"
 		    "  -m, --model FILE      the model to forecast with (run) "
 		    "or to write (train)\n"
@@ -86,6 +87,8 @@ usage(FILE *fp, int status)
 		    "  -V, --version         print the version and exit\n"
 		    "  -v, --verbose         print a summary on stderr at the "
 		    "end\n"
+		    "  -X name=value         librdkafka property (repeatable); "
+		    "-F file of them\n"
 		    "      --window N        (train) inputs per forecast "
 		    "(default 30)\n"
 		    "      --hidden N        (train) LSTM units (default 64)\n"
