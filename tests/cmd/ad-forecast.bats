@@ -312,6 +312,22 @@ sys.stdout.buffer.write(body + struct.pack("<I", zlib.crc32(body)))' "$1"
 	assert_equal "$(wc -l < "$T/out")" 800
 }
 
+@test "SIGHUP reloads the model even when the file did not change" {
+	model
+	head -n 10 "$F/series.ndjson" > "$T/p1"
+	sed -n 11,20p "$F/series.ndjson" > "$T/p2"
+	mkfifo "$T/f1"
+	ad-forecast run -v -m "$T/m.lstm" "$T/p1" "$T/f1" "$T/p2" > "$T/out" 2> "$T/err" &
+	pid=$!
+	sleep 1 # the handler is in place long before: it comes with the model
+	kill -HUP "$pid"
+	: > "$T/f1"
+	wait "$pid"
+	run cat "$T/err"
+	assert_line --index 0 "ad-forecast: reloaded '$T/m.lstm'"
+	assert_equal "$(wc -l < "$T/out")" 20
+}
+
 @test "man page EXAMPLES: each one runs" {
 	cp "$F/series.ndjson" "$F/spiked.ndjson" "$T/"
 	cd "$T"
