@@ -321,6 +321,8 @@ fctrain(struct fc_data *d, const struct fctrain_conf *c, json_t **report,
 		rc = -1;
 		goto out;
 	}
+	if (c->shared)
+		nbatch = (ntr + c->batch - 1) / c->batch;
 	progress_init(&ctx.prog, "train", (uint64_t)nbatch * c->epochs);
 	for (size_t n = 0; n < m->nnets && rc == 0; n++) {
 		json_t *entry = json_object(), *names = json_array();
