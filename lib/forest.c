@@ -756,13 +756,36 @@ double
 forest_predict(const struct forest *f, const double *x, double *proba,
     double *contrib)
 {
-	double p[FOREST_MAX_CLASSES] = {0}, eh = 0, score;
+	struct forest_acc acc;
+
+	forest_acc_init(f, &acc, contrib);
+	forest_accumulate(f, x, 0, f->ntrees, &acc, contrib);
+	return forest_finish(f, &acc, proba, contrib);
+}
+
+/* Start an accumulation (and zero contrib, nfeat values, unless NULL). */
+void
+forest_acc_init(const struct forest *f, struct forest_acc *acc,
+    double *contrib)
+{
+	memset(acc, 0, sizeof(*acc));
+	if (contrib)
+		memset(contrib, 0, f->nfeat * sizeof(double));
+}
+
+/*
+ * Add trees t0 .. t1-1's leaves for x to acc, and their path
+ * contributions to contrib (unless NULL).  Splitting the trees between
+ * threads in order gives the same sums as forest_predict().
+ */
+void
+forest_accumulate(const struct forest *f, const double *x, size_t t0,
+    size_t t1, struct forest_acc *acc, double *contrib)
+{
 	size_t K = f->nclass;
 	const struct pnode *pn = f->pn;
 
-	if (contrib)
-		memset(contrib, 0, f->nfeat * sizeof(double));
-	for (size_t ti = 0; ti < f->ntrees; ti++) {
+	for (size_t ti = t0; ti < t1 && ti < f->ntrees; ti++) {
 		const struct tree *t = &f->tree[ti];
 		size_t i = f->proot[ti];
 
@@ -790,16 +813,30 @@ forest_predict(const struct forest *f, const double *x, double *proba,
 			i = next;
 		}
 		if (f->kind == FOREST_ISOLATION)
-			eh += f->pval[i];
+			acc->eh += f->pval[i];
 		else {
 			const float *lp = t->prob + pn[i].u.idx * K;
 
 			for (size_t k = 0; k < K; k++)
-				p[k] += lp[k];
+				acc->p[k] += lp[k];
 		}
 	}
+}
+
+/*
+ * Turn a complete accumulation into the score (see forest_predict()),
+ * proba (unless NULL) and contrib (unless NULL) in place.
+ */
+double
+forest_finish(const struct forest *f, struct forest_acc *acc, double *proba,
+    double *contrib)
+{
+	size_t K = f->nclass;
+	double score;
+
 	if (f->kind == FOREST_ISOLATION) {
-		eh /= (double)f->ntrees;
+		double eh = acc->eh / (double)f->ntrees;
+
 		score = pow(2, -eh / f->cpsi);
 		if (contrib) /* linearised: d score / d h = -score ln2 / c */
 			for (size_t i = 0; i < f->nfeat; i++)
@@ -808,13 +845,13 @@ forest_predict(const struct forest *f, const double *x, double *proba,
 		return score;
 	}
 	for (size_t k = 0; k < K; k++)
-		p[k] /= (double)f->ntrees;
+		acc->p[k] /= (double)f->ntrees;
 	if (proba)
-		memcpy(proba, p, K * sizeof(double));
+		memcpy(proba, acc->p, K * sizeof(double));
 	if (contrib)
 		for (size_t i = 0; i < f->nfeat; i++)
 			contrib[i] /= (double)f->ntrees;
-	return 1 - p[0];
+	return 1 - acc->p[0];
 }
 
 /*

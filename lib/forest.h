@@ -101,6 +101,18 @@ struct forest_params {
 	void *progress_arg;
 };
 
+/* Sums over trees, for splitting a prediction between threads. */
+struct forest_acc {
+	double p[FOREST_MAX_CLASSES];
+	double eh;
+};
+
+void forest_acc_init(const struct forest *f, struct forest_acc *acc,
+    double *contrib);
+void forest_accumulate(const struct forest *f, const double *x, size_t t0,
+    size_t t1, struct forest_acc *acc, double *contrib);
+double forest_finish(const struct forest *f, struct forest_acc *acc,
+    double *proba, double *contrib);
 struct forest *forest_train(const struct trainset *ts,
     const struct forest_params *p);
 void forest_free(struct forest *f);

@@ -140,7 +140,8 @@ pick_top(struct scorer *s)
 
 /* Append ,"score":..,"anomaly":.. and the rest (no braces). */
 static void
-add_fields(struct scorer *s, struct buf *out, double score, bool anomaly)
+add_fields(struct scorer *s, struct buf *out, const double *x, double score,
+    bool anomaly)
 {
 	const struct forestfile *m = s->m;
 
@@ -173,17 +174,17 @@ add_fields(struct scorer *s, struct buf *out, double score, bool anomaly)
 			buf_adds(out, "{\"feature\":");
 			buf_add_json_string(out, name, strlen(name));
 			buf_adds(out, ",\"value\":");
-			txt = featset_value_text(m->fs, f, s->x[f], tmp,
+			txt = featset_value_text(m->fs, f, x[f], tmp,
 			    sizeof(tmp));
 			if (txt != NULL)
 				buf_add_json_string(out, txt, strlen(txt));
-			else if (isnan(s->x[f]))
+			else if (isnan(x[f]))
 				buf_adds(out, "null");
-			else if (s->x[f] == trunc(s->x[f]) &&
-			    fabs(s->x[f]) < 1e15)
-				buf_add_long(out, (long long)s->x[f]);
+			else if (x[f] == trunc(x[f]) &&
+			    fabs(x[f]) < 1e15)
+				buf_add_long(out, (long long)x[f]);
 			else
-				buf_add_double(out, s->x[f]);
+				buf_add_double(out, x[f]);
 			buf_adds(out, ",\"contribution\":");
 			scorer_add_score(out, s->contrib[f]);
 			buf_addc(out, '}');
@@ -193,20 +194,18 @@ add_fields(struct scorer *s, struct buf *out, double score, bool anomaly)
 }
 
 /*
- * Score one line.  Returns 1 with the output line (no newline) in out, 0
- * when the record is not anomalous and only anomalies are wanted, or -1
- * with a reason in why when the line is not a JSON object.
+ * First half of scoring, which needs no model but its schema: scan or
+ * parse the line, fill x (s->m->fs->n values) and put in out the text the
+ * output line starts with: the record without its closing brace (*comma
+ * tells whether fields come before ours).  Returns 1, or -1 with a reason
+ * in why when the line is not a JSON object.
  */
 int
-scorer_line(struct scorer *s, const char *line, size_t len, struct buf *out,
-    char *why, size_t whylen)
+scorer_prepare(struct scorer *s, const char *line, size_t len, double *x,
+    struct buf *out, bool *comma, char *why, size_t whylen)
 {
 	const struct forestfile *m = s->m;
-	double thr = isnan(s->threshold) ? m->threshold : s->threshold;
-	double *contrib = s->explain > 0 ? s->contrib : NULL;
 	int n = flatjson_scan(line, len, s->fl, 256);
-	double score;
-	bool anomaly;
 	json_t *rec;
 
 	buf_reset(out);
@@ -214,38 +213,88 @@ scorer_line(struct scorer *s, const char *line, size_t len, struct buf *out,
 		for (int i = 0; i < n; i++)
 			if (scorer_reserved(s->fl[i].key, s->fl[i].keylen))
 				goto slow;
-		if (featset_row_flat(m->fs, s->fl, n, s->x) < 0)
+		if (featset_row_flat(m->fs, s->fl, n, x) < 0)
 			goto slow;
-		score = forest_predict(m->forest, s->x, s->proba, contrib);
-		anomaly = score >= thr;
-		if (s->anomalies_only && !anomaly)
-			return 0;
 		buf_add(out, line, scorer_close_brace(line, len));
-		if (n > 0)
-			buf_addc(out, ',');
-		add_fields(s, out, score, anomaly);
-		buf_addc(out, '}');
+		*comma = n > 0;
 		return 1;
 	}
 slow:
 	s->nslow++;
 	if ((rec = ndjson_parse(line, len, why, whylen)) == NULL)
 		return -1;
-	featset_row_json(m->fs, rec, s->x);
-	score = forest_predict(m->forest, s->x, s->proba, contrib);
-	anomaly = score >= thr;
-	if (s->anomalies_only && !anomaly) {
-		json_decref(rec);
-		return 0;
-	}
+	featset_row_json(m->fs, rec, x);
 	for (const char *const *r = reserved; *r != NULL; r++)
 		json_object_del(rec, *r);
 	ndjson_dump(out, rec);
 	out->len--; /* the closing brace */
-	if (json_object_size(rec) > 0)
-		buf_addc(out, ',');
-	add_fields(s, out, score, anomaly);
-	buf_addc(out, '}');
+	*comma = json_object_size(rec) > 0;
 	json_decref(rec);
 	return 1;
+}
+
+/*
+ * Start scoring x: walk the first trees (0 .. trees-1) into acc and
+ * contrib (nfeat values, used with --explain).  With trees 0, only
+ * zeroes them; a caller may split the walk between two threads.
+ */
+void
+scorer_begin(struct scorer *s, const double *x, size_t trees,
+    struct forest_acc *acc, double *contrib)
+{
+	const struct forest *f = s->m->forest;
+
+	forest_acc_init(f, acc, s->explain > 0 ? contrib : NULL);
+	forest_accumulate(f, x, 0, trees, acc, s->explain > 0 ? contrib : NULL);
+}
+
+/*
+ * Second half: walk the trees from `from` on into acc (as left by
+ * scorer_begin(), or zeroed by it with no trees), score x with s's model
+ * and append our fields and the closing brace to out (as left by
+ * scorer_prepare()).  contrib (nfeat values) holds the contributions so
+ * far.  Returns 1, or 0 when the record is not anomalous and only
+ * anomalies are wanted (out is then meaningless).
+ */
+int
+scorer_finish(struct scorer *s, const double *x, struct buf *out, bool comma,
+    struct forest_acc *acc, double *contrib, size_t from)
+{
+	const struct forestfile *m = s->m;
+	const struct forest *f = m->forest;
+	double thr = isnan(s->threshold) ? m->threshold : s->threshold;
+	double *c = s->explain > 0 ? contrib : NULL, score;
+	bool anomaly;
+
+	forest_accumulate(f, x, from, f->ntrees, acc, c);
+	score = forest_finish(f, acc, s->proba, c);
+	anomaly = score >= thr;
+	if (s->anomalies_only && !anomaly)
+		return 0;
+	if (c != NULL && c != s->contrib)
+		memcpy(s->contrib, c, f->nfeat * sizeof(double));
+	if (comma)
+		buf_addc(out, ',');
+	add_fields(s, out, x, score, anomaly);
+	buf_addc(out, '}');
+	return 1;
+}
+
+/*
+ * Score one line: scorer_prepare() then scorer_finish().  Returns 1 with
+ * the output line (no newline) in out, 0 when the record is not anomalous
+ * and only anomalies are wanted, or -1 with a reason in why when the line
+ * is not a JSON object.
+ */
+int
+scorer_line(struct scorer *s, const char *line, size_t len, struct buf *out,
+    char *why, size_t whylen)
+{
+	struct forest_acc acc;
+	bool comma;
+
+	if (scorer_prepare(s, line, len, s->x, out, &comma, why, whylen) < 0)
+		return -1;
+	scorer_begin(s, s->x, 0, &acc, s->contrib);
+	return scorer_finish(s, s->x, out, comma, &acc, s->contrib, 0);
 }
