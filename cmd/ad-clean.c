@@ -442,6 +442,9 @@ main(int argc, char **argv)
 		status = ad_err_report(&e);
 		goto out;
 	}
+	/* One record in, at most one out: flush and commit whenever input waits. */
+	if (!o.series)
+		recin_set_sink(in, out);
 	if (o.series) {
 		struct seriesclean_stats st;
 

@@ -290,11 +290,11 @@ read_rows(struct gen *g, struct source *src, struct reject *rj,
 	struct csv_row row;
 	char why[sizeof(err->msg)];
 	size_t index = 0;
-	int rc;
+	int rc = 0;
 
 	while ((!rows ? more(g) : !ad_stop) &&
 	    (rc = csvin_next(csv, &row, err)) != 0) {
-		if (rc < 0 && err->status != EX_DATAERR)
+		if (rc == -2)
 			break;
 		if (rc < 0)
 			snprintf(why, sizeof(why), "%s", err->msg);

@@ -115,9 +115,9 @@ row_error(struct csvin *in, struct csv_row *row, struct ad_err *err,
 
 /*
  * Next row.  Returns 1 with *row (borrowed until the next call), 0 at the
- * end, or -1 with err set: EX_DATAERR for a malformed row (row->raw and
- * row->lineno then describe it, and reading may go on), anything else for
- * a read error.
+ * end, -1 with err set (EX_DATAERR) for a malformed row (row->raw and
+ * row->lineno then describe it, and reading may go on), or -2 with err set
+ * when the source fails (read error, corrupt compression): reading ends.
  */
 int
 csvin_next(struct csvin *in, struct csv_row *row, struct ad_err *err)
@@ -128,7 +128,7 @@ csvin_next(struct csvin *in, struct csv_row *row, struct ad_err *err)
 		int rc = source_next(in->src, &in->line, err);
 
 		if (rc < 0)
-			return -1;
+			return -2;
 		if (rc == 0) {
 			if (!in->row_open)
 				return 0;

@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /*
- * Line sources.  Files and stdin go through zlib's gzread(), which reads
- * gzip members and plain bytes alike, into a buffer that grows up to the
+ * Line sources.  Files and stdin are read with read(2), inflated with zlib
+ * when they start with the gzip magic, into a buffer that grows up to the
  * line limit; a longer line is returned cut short and flagged, and the rest
  * of it is skipped, so no input can make the reader grow without bound.
+ * Not gzread(): it blocks until its buffer is full, and a pipeline must see
+ * each line as soon as it arrives.
  * kafka:// specs are handed to lib/kafka.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -27,8 +30,15 @@ struct source {
 };
 
 struct file_source {
-	gzFile gz;
-	const char *name; /* borrowed from struct source */
+	int fd;
+	struct source *self; /* for the idle hook */
+	const char *name;    /* borrowed from struct source */
+	bool sniffed;        /* the first bytes were checked for gzip */
+	bool gzip;
+	z_stream zs;
+	unsigned char *in;   /* compressed bytes read, not yet inflated */
+	bool in_eof;
+	bool between;        /* a gzip member ended; another may follow */
 	char *buf;
 	size_t cap, start, end, scanned;
 	size_t max_line;
@@ -38,13 +48,87 @@ struct file_source {
 };
 
 /*
- * Read more bytes into fs->buf after compacting it.  Returns the number of
- * bytes read, 0 at end of input, -1 on error with err set.
+ * read() what is there, up to n bytes.  Before blocking on a pipe or a
+ * terminal, run the idle hook, so that a program flushes its output while
+ * its input is quiet (records must not sit in a buffer).  Returns the byte
+ * count, 0 at end of input (or on a stop signal), -1 with err set.
+ */
+static ssize_t
+read_some(struct file_source *fs, void *p, size_t n, struct ad_err *err)
+{
+	struct pollfd pfd = {.fd = fs->fd, .events = POLLIN};
+
+	if (poll(&pfd, 1, 0) == 0 && source_idle(fs->self, err) < 0)
+		return -1;
+	for (;;) {
+		ssize_t r = read(fs->fd, p, n);
+
+		if (r >= 0)
+			return r;
+		if (errno == EINTR && ad_stop)
+			return 0;
+		if (errno != EINTR) {
+			ad_err_at(err, EX_IOERR, fs->name, fs->lineno + 1,
+			    "read error: %s", strerror(errno));
+			return -1;
+		}
+	}
+}
+
+/*
+ * Inflate what can be inflated into fs->buf.  Returns the bytes produced,
+ * 0 at the end, -1 with err set.  Concatenated gzip members are read as
+ * one stream, as gzip -d does.
+ */
+static ssize_t
+inflate_some(struct file_source *fs, struct ad_err *err)
+{
+	for (;;) {
+		size_t room = fs->cap - fs->end;
+		ssize_t r;
+		int z;
+
+		if (fs->zs.avail_in == 0 && !fs->in_eof) {
+			if ((r = read_some(fs, fs->in, CHUNK, err)) < 0)
+				return -1;
+			fs->in_eof = r == 0;
+			fs->zs.next_in = fs->in;
+			fs->zs.avail_in = (uInt)r;
+		}
+		fs->zs.next_out = (unsigned char *)fs->buf + fs->end;
+		fs->zs.avail_out = (uInt)room;
+		if (fs->zs.avail_in == 0 && fs->in_eof) {
+			if (fs->between)
+				return 0;
+			ad_err_at(err, EX_DATAERR, fs->name, fs->lineno + 1,
+			    "compressed data ends early");
+			return -1;
+		}
+		fs->between = false;
+		z = inflate(&fs->zs, Z_NO_FLUSH);
+		if (z == Z_STREAM_END) {
+			inflateReset(&fs->zs);
+			fs->between = true;
+		} else if (z != Z_OK && z != Z_BUF_ERROR) {
+			ad_err_at(err, EX_DATAERR, fs->name, fs->lineno + 1,
+			    "corrupt compressed data: %s",
+			    fs->zs.msg ? fs->zs.msg : "inflate failed");
+			return -1;
+		}
+		if (room - fs->zs.avail_out > 0)
+			return (ssize_t)(room - fs->zs.avail_out);
+	}
+}
+
+/*
+ * Read more bytes into fs->buf after compacting it.  The first bytes tell
+ * gzip (1f 8b) from plain text.  Returns the number of bytes read, 0 at
+ * end of input, -1 on error with err set.
  */
 static int
 file_fill(struct file_source *fs, struct ad_err *err)
 {
-	int n;
+	ssize_t n;
 
 	if (fs->start > 0) {
 		memmove(fs->buf, fs->buf + fs->start, fs->end - fs->start);
@@ -56,32 +140,40 @@ file_fill(struct file_source *fs, struct ad_err *err)
 		fs->cap = fs->cap * 2;
 		fs->buf = xrealloc(fs->buf, fs->cap);
 	}
-	n = gzread(fs->gz, fs->buf + fs->end, (unsigned)(fs->cap - fs->end));
-	if (n < 0) {
-		int zerr;
-		const char *msg = gzerror(fs->gz, &zerr);
+	if (!fs->sniffed) {
+		/* Read at least two bytes (or to the end) to see the magic. */
+		size_t got = 0;
 
-		if (zerr == Z_ERRNO)
-			ad_err_at(err, EX_IOERR, fs->name, fs->lineno + 1,
-			    "read error: %s", strerror(errno));
-		else
-			ad_err_at(err, EX_DATAERR, fs->name, fs->lineno + 1,
-			    "corrupt compressed data: %s", msg);
-		return -1;
-	}
-	if (n == 0) {
-		int zerr;
-
-		gzerror(fs->gz, &zerr);
-		if (zerr == Z_BUF_ERROR) {
-			ad_err_at(err, EX_DATAERR, fs->name, fs->lineno + 1,
-			    "compressed data ends early");
-			return -1;
+		while (got < 2) {
+			if ((n = read_some(fs, fs->in + got, CHUNK - got, err)) < 0)
+				return -1;
+			if (n == 0)
+				break;
+			got += (size_t)n;
 		}
-		fs->eof = true;
+		fs->sniffed = true;
+		fs->gzip = got >= 2 && fs->in[0] == 0x1f && fs->in[1] == 0x8b;
+		if (fs->gzip) {
+			fs->zs.next_in = fs->in;
+			fs->zs.avail_in = (uInt)got;
+			fs->in_eof = got == 0;
+		} else {
+			memcpy(fs->buf + fs->end, fs->in, got);
+			fs->end += got;
+			fs->eof = got == 0;
+			return (int)got;
+		}
 	}
+	if (fs->gzip)
+		n = inflate_some(fs, err);
+	else
+		n = read_some(fs, fs->buf + fs->end, fs->cap - fs->end, err);
+	if (n < 0)
+		return -1;
+	if (n == 0)
+		fs->eof = true;
 	fs->end += (size_t)n;
-	return n;
+	return (int)n;
 }
 
 static int
@@ -152,8 +244,9 @@ file_free(void *impl)
 
 	if (fs == NULL)
 		return;
-	if (fs->gz != NULL)
-		gzclose_r(fs->gz);
+	inflateEnd(&fs->zs);
+	close(fs->fd);
+	free(fs->in);
 	free(fs->buf);
 	free(fs);
 }
@@ -204,21 +297,23 @@ source_open(const char *spec, const struct io_conf *conf, struct ad_err *err)
 		return NULL;
 	}
 	fs = xcalloc(1, sizeof(*fs));
-	fs->gz = gzdopen(fd, "rb");
-	if (fs->gz == NULL) {
+	fs->fd = fd;
+	/* 15 + 32: zlib or gzip headers, detected. */
+	if (inflateInit2(&fs->zs, 15 + 32) != Z_OK) {
 		close(fd);
 		free(fs);
 		ad_err_set(err, EX_OSERR, "cannot read '%s': out of memory",
 		    spec);
 		return NULL;
 	}
-	gzbuffer(fs->gz, CHUNK);
+	fs->in = xmalloc(CHUNK);
 	fs->cap = CHUNK;
 	fs->buf = xmalloc(fs->cap);
 	fs->max_line = conf->max_line ? conf->max_line : IO_MAX_LINE_DEFAULT;
 	src = source_new(strcmp(spec, "-") == 0 ? "<stdin>" : spec, &file_ops,
 	    fs);
 	fs->name = src->name;
+	fs->self = src;
 	return src;
 }
 

@@ -40,7 +40,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			char why[300];
 
 			if (rc < 0) {
-				if (err.status != EX_DATAERR)
+				if (rc == -2)
 					break;
 				continue;
 			}
