@@ -254,7 +254,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 
 	ad_err_clear(&e);
 	cli_init(&o->cli, "ad-forecast");
-	o->tc = (struct fctrain_conf){.window = 30,
+	o->tc = (struct fctrain_conf){
+	    .window = 30,
 	    .hidden = 64,
 	    .epochs = 20,
 	    .batch = 128,
@@ -263,7 +264,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	    .threads = ncpu < 1	   ? 1
 		       : ncpu > 64 ? 64
 				   : (size_t)ncpu,
-	    .prog = "ad-forecast"};
+	};
 	o->fc = (struct forecast_conf){
 	    .tolerance = 0.05, .horizon = 1, .resync = FORECAST_RESYNC_WINDOW};
 	o->max_keys = 100000;
@@ -360,6 +361,17 @@ write_report(const char *path, const json_t *report, struct ad_err *e)
 	return rc;
 }
 
+static void
+print_epoch(const char *model, size_t epoch, size_t epochs, double train_loss,
+    double val_loss, void *arg)
+{
+	(void)arg;
+	fprintf(stderr,
+	    "ad-forecast: '%s' epoch %zu/%zu: train loss %.6g, validation "
+	    "loss %.6g\n",
+	    model, epoch, epochs, train_loss, val_loss);
+}
+
 static int
 train_main(struct opts *o)
 {
@@ -375,6 +387,8 @@ train_main(struct opts *o)
 	int status = EX_OK, rc;
 
 	ad_err_clear(&e);
+	if (o->cli.verbose)
+		o->tc.on_epoch = print_epoch;
 	fc_data_init(&d);
 	buf_init(&key);
 	if ((in = recin_new(o->operands, o->noperands, &o->cli.io,

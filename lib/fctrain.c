@@ -123,6 +123,8 @@ struct ctx {
 	uint64_t done;
 	json_t *loss; /* borrowed array of the current model */
 	struct timespec t0;
+	const struct fctrain_conf *conf;
+	const char *model; /* name of the model in training, for on_epoch */
 };
 
 static double
@@ -159,6 +161,9 @@ on_epoch(void *arg, size_t epoch, double train_loss, double val_loss)
 			 (json_int_t)epoch, "train", real_or_null(train_loss),
 			 "val", real_or_null(val_loss), "seconds",
 			 round(elapsed(&c->t0) * 1000) / 1000));
+	if (c->conf->on_epoch != NULL)
+		c->conf->on_epoch(c->model, epoch, c->conf->epochs, train_loss,
+		    val_loss, c->conf->arg);
 }
 
 /* Error statistics and validation RMSE of each key in parts[0..np-1]. */
@@ -247,6 +252,7 @@ fctrain(struct fc_data *d, const struct fctrain_conf *c, json_t **report,
 	int rc = 0;
 
 	memset(&ctx, 0, sizeof(ctx));
+	ctx.conf = c;
 	clock_gettime(CLOCK_MONOTONIC, &ctx.t0);
 	qsort(d->s, d->n, sizeof(*d->s), cmp_series);
 	for (size_t i = 0; i < d->n; i++) {
@@ -335,6 +341,7 @@ fctrain(struct fc_data *d, const struct fctrain_conf *c, json_t **report,
 				json_array_append_new(
 				    names, json_string(parts[k].s->key));
 		json_object_set_new(entry, "keys", names);
+		ctx.model = c->shared ? "shared" : p->s->key;
 		if (c->shared)
 			rc = train_net(m->nets[n], series, tr, ntr, va, nva, c,
 			    &ctx, entry, err);

@@ -42,7 +42,10 @@ struct fctrain_conf {
 	bool shared, quiet;
 	uint64_t seed;
 	const char *id_field, *time_field, *value_field;
-	const char *prog; /* for warnings */
+	/* optional: told each epoch's losses, as the report has them */
+	void (*on_epoch)(const char *model, size_t epoch, size_t epochs,
+	    double train_loss, double val_loss, void *arg);
+	void *arg;
 };
 
 struct lstm_model *fctrain(struct fc_data *d, const struct fctrain_conf *c,

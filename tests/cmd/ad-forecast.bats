@@ -211,6 +211,15 @@ sys.stdout.buffer.write(body + struct.pack("<I", zlib.crc32(body)))' "$1"
 	assert_output "$(printf '%s\n' '[true,true]' '[true,true]')"
 }
 
+@test "train -v prints each epoch's losses and a summary" {
+	run --separate-stderr ad-forecast train -v $SMALL --epochs 2 -o "$T/m" "$F/series.ndjson"
+	assert_success
+	assert_equal "${#stderr_lines[@]}" 5
+	[[ "${stderr_lines[0]}" =~ ^"ad-forecast: 'db' epoch 1/2: train loss "[0-9.e-]+", validation loss "[0-9.e-]+$ ]]
+	[[ "${stderr_lines[3]}" == "ad-forecast: 'web' epoch 2/2: "* ]]
+	assert_equal "${stderr_lines[4]}" "ad-forecast: read 800, rejected 0; trained 2 keys, 2 models"
+}
+
 @test "--shared trains one network for all keys" {
 	run ad-forecast train $SMALL --shared -s 1 --report - -o "$T/s" "$F/series.ndjson"
 	assert_success
