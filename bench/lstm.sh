@@ -33,11 +33,15 @@ awk -F, 'NR > 1 { s += $2; if (++n == 1) t = $1
 points=$(wc -l < "$OUT.ndjson")
 
 echo "PyTorch peer (lstm_torch.py, torch.set_num_threads(2)) ..."
-/usr/bin/python3 "$PEERS/lstm_torch.py" "$CSV" --threads 2 > "$OUT.torch"
-pt_train=$(json train_s < "$OUT.torch")
-pt_rmse=$(json test_rmse < "$OUT.torch")
-pt_rate=$(json infer_windows_per_s < "$OUT.torch")
-echo "  train ${pt_train} s, test RMSE ${pt_rmse}, inference ${pt_rate} windows/s"
+if /usr/bin/python3 "$PEERS/lstm_torch.py" "$CSV" --threads 2 > "$OUT.torch"; then
+	pt_train=$(json train_s < "$OUT.torch")
+	pt_rmse=$(json test_rmse < "$OUT.torch")
+	pt_rate=$(json infer_windows_per_s < "$OUT.torch")
+	echo "  train ${pt_train} s, test RMSE ${pt_rmse}, inference ${pt_rate} windows/s"
+else
+	echo "  the peer failed (python3-torch missing?): no ratios"
+	pt_train=
+fi
 
 echo "ad-forecast train ($points points, --threads $THREADS) ..."
 t0=$(now)
@@ -62,6 +66,7 @@ run_rmse=$(jq -rs --argjson k "$(awk -v n="$points" 'BEGIN { printf "%d", n * 0.
 	'[.[$k:][] | .error * .error] | add / length | sqrt' "$OUT.run")
 echo "  run: $best points/s (best of 3; a forecast per point), test RMSE from the stream ${run_rmse}"
 
+[ -n "$pt_train" ] || exit 0
 awk -v ot="$our_train" -v pt="$pt_train" -v orm="$our_rmse" -v prm="$pt_rmse" \
     -v ori="$best" -v pri="$pt_rate" 'BEGIN {
 	printf "ratio train time ours/torch: %.3f (target <= 0.3)\n", ot / pt
