@@ -24,6 +24,9 @@ trap 'rm -f "$OUT".*' EXIT
 make -s all >/dev/null
 
 now() { date +%s.%N; }
+# user + system CPU seconds of a command, whatever else the machine runs
+TIME="/usr/bin/time -f %U+%S"
+cpu() { awk -F+ '{ printf "%.1f", $1 + $2 }' "$1"; }
 json() { sed -E "s/.*\"$1\": ?([0-9.eE+-]+).*/\1/"; }
 
 # The peer's 5-minute means, as NDJSON points (ISO times of each bucket).
@@ -33,11 +36,12 @@ awk -F, 'NR > 1 { s += $2; if (++n == 1) t = $1
 points=$(wc -l < "$OUT.ndjson")
 
 echo "PyTorch peer (lstm_torch.py, torch.set_num_threads(2)) ..."
-if /usr/bin/python3 "$PEERS/lstm_torch.py" "$CSV" --threads 2 > "$OUT.torch"; then
+if $TIME -o "$OUT.torchcpu" /usr/bin/python3 "$PEERS/lstm_torch.py" "$CSV" --threads 2 > "$OUT.torch"; then
 	pt_train=$(json train_s < "$OUT.torch")
 	pt_rmse=$(json test_rmse < "$OUT.torch")
 	pt_rate=$(json infer_windows_per_s < "$OUT.torch")
 	echo "  train ${pt_train} s, test RMSE ${pt_rmse}, inference ${pt_rate} windows/s"
+	echo "  CPU of the whole command (train, test, inference, start-up): $(cpu "$OUT.torchcpu") s"
 else
 	echo "  the peer failed (python3-torch missing?): no ratios"
 	pt_train=
@@ -45,13 +49,13 @@ fi
 
 echo "ad-forecast train ($points points, --threads $THREADS) ..."
 t0=$(now)
-bin/ad-forecast train --window 30 --hidden 64 --epochs 20 --batch 128 \
+$TIME -o "$OUT.ourcpu" bin/ad-forecast train --window 30 --hidden 64 --epochs 20 --batch 128 \
 	--lr 0.001 --val 0.2 --seed 0 --threads "$THREADS" \
 	--report "$OUT.report" -o "$OUT.model" "$OUT.ndjson"
 t1=$(now)
 our_train=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.2f", b - a }')
 our_rmse=$(jq -r '.keys[0].val_rmse' "$OUT.report")
-echo "  train ${our_train} s (wall), test RMSE ${our_rmse}"
+echo "  train ${our_train} s (wall), test RMSE ${our_rmse}; CPU $(cpu "$OUT.ourcpu") s"
 echo "  epoch losses (train/val):" $(jq -r '[.models[0].loss[] | "\(.train * 1e6 | round / 1e6)/\(.val * 1e6 | round / 1e6)"] | .[0], .[9], .[19]' "$OUT.report")
 
 best=0
