@@ -19,14 +19,14 @@ mock=$!
 exec 9> "$d/ctl"
 while [ ! -s "$d/addr" ]; do sleep 0.1; done
 b=$(cat "$d/addr")
-"$bin/ad-clean" "kafka://$b/in?group=bench&offset=latest" \
+"$bin/ad-clean" $ADCLEAN_X "kafka://$b/in?group=bench&offset=latest" \
     -o "kafka://$b/out" &
 cons=$!
 "$helpers/ktool" "$b" out latency "$n" > "$d/lat" &
 meas=$!
 # Let the group settle (the mock's first rebalance waits 3 s).
 sleep 5
-"$bin/kdd-gen" -s 1 -r "$rate" -n "$n" -o "kafka://$b/in"
+"$bin/kdd-gen" $GEN_X -s 1 -r "$rate" --burst 1 -n "$n" -o "kafka://$b/in"
 wait $meas
 echo "kafka latency, $n records at $rate/s, kdd-gen -> in -> ad-clean -> out:"
 grep -v ready "$d/lat"

@@ -47,6 +47,7 @@ struct gen {
 	struct tokenbucket tb;
 	struct buf line;
 	long long seq;
+	int64_t flushed_ns; /* last flush while throttled */
 };
 
 static const char synopsis[] =
@@ -217,10 +218,19 @@ emit(struct gen *g, char *const *field, const size_t *len, size_t index,
 		int64_t deadline = tokenbucket_take(&g->tb,
 		    tokenbucket_now_ns());
 
-		/* Whoever reads a throttled stream sees records on time. */
+		/*
+		 * Whoever reads a throttled stream sees records on time: flush
+		 * before a long nap, or when the last flush is 5 ms old.
+		 */
 		if (deadline > 0) {
-			if (sink_flush(g->out, err) < 0)
-				return -1;
+			int64_t now = tokenbucket_now_ns();
+
+			if (deadline - now >= 1000000 ||
+			    now - g->flushed_ns >= 5000000) {
+				if (sink_flush(g->out, err) < 0)
+					return -1;
+				g->flushed_ns = now;
+			}
 			tokenbucket_sleep_until(deadline);
 			if (ad_stop)
 				return 0;
