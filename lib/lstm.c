@@ -19,7 +19,6 @@
 #include <assert.h>
 #include <math.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -579,23 +578,30 @@ struct job {
 	const float *series;
 	const size_t *idx;
 	size_t n, window, nshard;
-	atomic_size_t next; /* the next shard to take */
 	double scale;
 	float **sgrad; /* per shard, NULL: predict into pred */
 	double *sloss;
 	float *pred;
 };
 
+/*
+ * A pool of threads working through the shards of one job at a time.
+ * Shards are claimed under the mutex by whichever thread is free, the
+ * caller included, and the caller waits for the shards to be finished,
+ * not for the threads: a worker that the scheduler has not woken yet (a
+ * busy machine) holds nothing up, and joins whatever job is current when
+ * it runs.  Each shard has its own gradient buffer, so sums stay the same.
+ */
 struct pool {
 	pthread_mutex_t mu;
 	pthread_cond_t go, done;
 	pthread_t *th;
 	struct lstm_ws **ws; /* one per thread, the caller's is ws[0] */
 	struct worker *wk;
-	size_t n, started, busy;
-	unsigned long gen;
+	size_t n, started;
 	bool quit;
-	struct job *job;
+	struct job job;		  /* the job in progress (a copy) */
+	size_t claimed, finished; /* its shards taken, and done */
 };
 
 struct worker {
@@ -603,29 +609,35 @@ struct worker {
 	size_t tid;
 };
 
-/*
- * Shards are taken in turn by whichever thread is free, so that a thread
- * the scheduler holds back (a busy machine) does not hold the batch up;
- * each shard has its own gradient buffer, so the sums stay the same.
- */
 static void
-job_run(struct pool *p, struct job *j, size_t tid)
+run_shard(struct pool *p, const struct job *j, size_t s, size_t tid)
 {
-	size_t s;
+	size_t off = s * LSTM_SHARD;
+	size_t cnt = j->n - off < LSTM_SHARD ? j->n - off : LSTM_SHARD;
 
-	while ((s = atomic_fetch_add(&j->next, 1)) < j->nshard) {
-		size_t off = s * LSTM_SHARD;
-		size_t cnt = j->n - off < LSTM_SHARD ? j->n - off : LSTM_SHARD;
+	if (j->sgrad != NULL) {
+		memset(j->sgrad[s], 0, j->m->nparam * sizeof(float));
+		j->sloss[s] = lstm_gradient(j->m, p->ws[tid], j->series,
+		    j->idx + off, cnt, j->window, j->scale, j->sgrad[s]);
+	} else {
+		lstm_forward(j->m, p->ws[tid], j->series, j->idx + off, cnt,
+		    j->window, j->pred + off);
+	}
+}
 
-		if (j->sgrad != NULL) {
-			memset(j->sgrad[s], 0, j->m->nparam * sizeof(float));
-			j->sloss[s] = lstm_gradient(j->m, p->ws[tid], j->series,
-			    j->idx + off, cnt, j->window, j->scale,
-			    j->sgrad[s]);
-		} else {
-			lstm_forward(j->m, p->ws[tid], j->series, j->idx + off,
-			    cnt, j->window, j->pred + off);
-		}
+/* Work on the current job's shards while any is left; mu held. */
+static void
+take_shards(struct pool *p, size_t tid)
+{
+	while (p->claimed < p->job.nshard) {
+		size_t s = p->claimed++;
+		struct job j = p->job;
+
+		pthread_mutex_unlock(&p->mu);
+		run_shard(p, &j, s, tid);
+		pthread_mutex_lock(&p->mu);
+		if (++p->finished == p->job.nshard)
+			pthread_cond_signal(&p->done);
 	}
 }
 
@@ -634,23 +646,14 @@ worker_main(void *arg)
 {
 	struct worker *w = arg;
 	struct pool *p = w->pool;
-	unsigned long seen = 0;
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		struct job *j;
-
-		while (!p->quit && p->gen == seen)
+		while (!p->quit && p->claimed >= p->job.nshard)
 			pthread_cond_wait(&p->go, &p->mu);
 		if (p->quit)
 			break;
-		seen = p->gen;
-		j = p->job;
-		pthread_mutex_unlock(&p->mu);
-		job_run(p, j, w->tid);
-		pthread_mutex_lock(&p->mu);
-		if (--p->busy == 0)
-			pthread_cond_signal(&p->done);
+		take_shards(p, w->tid);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -707,17 +710,14 @@ pool_start(
 }
 
 static void
-pool_run(struct pool *p, struct job *j)
+pool_run(struct pool *p, const struct job *j)
 {
 	pthread_mutex_lock(&p->mu);
-	p->job = j;
-	p->gen++;
-	p->busy = p->n - 1;
+	p->job = *j;
+	p->claimed = p->finished = 0;
 	pthread_cond_broadcast(&p->go);
-	pthread_mutex_unlock(&p->mu);
-	job_run(p, j, 0);
-	pthread_mutex_lock(&p->mu);
-	while (p->busy > 0)
+	take_shards(p, 0);
+	while (p->finished < p->job.nshard)
 		pthread_cond_wait(&p->done, &p->mu);
 	pthread_mutex_unlock(&p->mu);
 }
@@ -734,7 +734,6 @@ pool_predict(struct pool *p, const struct lstm *m, const float *series,
 	    .pred = pred};
 
 	j.nshard = (n + LSTM_SHARD - 1) / LSTM_SHARD;
-	atomic_init(&j.next, 0);
 	pool_run(p, &j);
 }
 
@@ -812,7 +811,6 @@ lstm_fit(struct lstm *m, const float *series, const size_t *train,
 			    .sloss = sloss};
 
 			j.nshard = (cnt + LSTM_SHARD - 1) / LSTM_SHARD;
-			atomic_init(&j.next, 0);
 			pool_run(&pool, &j);
 			memcpy(grad, sgrad[0], np * sizeof(float));
 			total += sloss[0];
