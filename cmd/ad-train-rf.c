@@ -283,7 +283,23 @@ evaluate(struct opts *o, struct dataset *ds, struct progress *pr)
 	}
 	if (grid)
 		ncomb = rftrain_grid_size(grid);
-	progress_init(pr, "cross-validation", 0);
+	{
+		uint64_t total = 0;
+
+		for (size_t i = 0; i < ncomb; i++) {
+			struct rftrain p = base;
+			json_t *params = NULL;
+
+			if (grid) {
+				rftrain_grid_apply(grid, i, &p, &params);
+				json_decref(params);
+			}
+			total += (uint64_t)p.trees * (uint64_t)o->cv;
+		}
+		progress_init(pr, "cross-validation", total);
+	}
+	base.prog = pr;
+	base.prog_base = 0;
 	for (size_t i = 0; i < ncomb; i++) {
 		struct rftrain p = base;
 		json_t *params = NULL, *cv;
@@ -300,8 +316,8 @@ evaluate(struct opts *o, struct dataset *ds, struct progress *pr)
 				free(s);
 			}
 		}
-		p.prog = NULL;
 		cv = rftrain_cv(ds, &p, o->cv, text, &auc);
+		base.prog_base = p.prog_base;
 		if (auc > best_auc) {
 			best_auc = auc;
 			best = i;
