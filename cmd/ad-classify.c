@@ -380,19 +380,18 @@ run(const struct opts *o, struct recin *in, struct sink *out, int *status,
 		    sizeof(why));
 
 		if (k <= 0) {
+			/* Skipped; only a gap (null) spoils the series. */
 			recin_reject(in, "%s", why);
-			if (k == 0)
+			if (k == 0 && point_is_gap(&p))
 				series_mark_bad(series_get(set, p.key,
 						    p.has_id),
 				    recin_source_name(in), line.lineno, why);
 			continue;
 		}
 		se = series_get(set, p.key, p.has_id);
-		if (series_add(se, &p, o->tag, why, sizeof(why)) < 0) {
+		/* A point out of order is skipped; the rest stays in order. */
+		if (series_add(se, &p, o->tag, why, sizeof(why)) < 0)
 			recin_reject(in, "%s", why);
-			series_mark_bad(se, recin_source_name(in), line.lineno,
-			    why);
-		}
 	}
 	for (size_t i = 0; rc == 0 && i < series_count(set); i++) {
 		struct series *se = series_at(set, i);

@@ -251,6 +251,12 @@ add_point(struct series *s, const struct opts *o, json_t *rec,
 	if (time_parse(tv, &pt.t, &form, why, whylen) < 0)
 		return -1;
 	pt.value = number_or_nan(rec, o->field);
+	if (isnan(pt.value) && json_object_get(rec, o->field) != NULL &&
+	    !json_is_null(json_object_get(rec, o->field))) {
+		snprintf(why, whylen, "field '%s': expected a number",
+		    o->field);
+		return -1;
+	}
 	pt.forecast = number_or_nan(rec, "forecast");
 	pt.trend = number_or_nan(rec, "trend");
 	pt.seasonal = number_or_nan(rec, "seasonal");

@@ -402,11 +402,6 @@ take_point(struct run *r, struct recin *in, struct point *p,
 			    p->t_ms == window_last_time(w) ? "repeats"
 							   : "is before",
 			    p->key);
-			if (r->set != NULL)
-				series_mark_bad(series_get(r->set, p->key,
-						    p->has_id),
-				    recin_source_name(in), recin_lineno(in),
-				    "time out of order");
 			return 0;
 		}
 		if (w == NULL) {
@@ -427,11 +422,9 @@ take_point(struct run *r, struct recin *in, struct point *p,
 		}
 	}
 	se = series_get(r->set, p->key, p->has_id);
-	if (series_add(se, p, true, why, sizeof(why)) < 0) {
+	/* A point out of order is skipped; the rest stays in order. */
+	if (series_add(se, p, true, why, sizeof(why)) < 0)
 		recin_reject(in, "%s", why);
-		series_mark_bad(se, recin_source_name(in), recin_lineno(in),
-		    why);
-	}
 	return 0;
 }
 
@@ -452,8 +445,13 @@ run(struct run *r, struct recin *in, struct ad_err *e)
 		    sizeof(why));
 
 		if (k <= 0) {
+			/*
+			 * A rejected point is skipped and the rest of its series
+			 * still decomposed, except for a gap (null): an explicit
+			 * hole makes the series irregular.
+			 */
 			recin_reject(in, "%s", why);
-			if (k == 0 && r->set != NULL)
+			if (k == 0 && r->set != NULL && point_is_gap(&p))
 				series_mark_bad(series_get(r->set, p.key,
 						    p.has_id),
 				    recin_source_name(in), line.lineno, why);

@@ -351,6 +351,7 @@ point_parse(struct point_parser *pp, const char *line, size_t len,
 	int n, rc = 1;
 
 	memset(p, 0, offsetof(struct point, v));
+	memset(p->is_null, 0, sizeof(p->is_null));
 	if ((n = scan_flat(line, len, m)) >= 0) {
 		p->text = line;
 		p->textlen = len - 1;
@@ -437,4 +438,14 @@ point_parse(struct point_parser *pp, const char *line, size_t len,
 out:
 	json_decref(obj);
 	return rc;
+}
+
+/* Whether p was refused because a value field is null (a gap). */
+bool
+point_is_gap(const struct point *p)
+{
+	for (size_t i = 0; i < POINT_MAX_FIELDS; i++)
+		if (p->is_null[i])
+			return true;
+	return false;
 }

@@ -52,6 +52,7 @@ struct point_parser {
 
 void point_parser_init(struct point_parser *pp, const struct point_conf *c);
 void point_parser_release(struct point_parser *pp);
+bool point_is_gap(const struct point *p);
 int point_parse(struct point_parser *pp, const char *line, size_t len,
     struct point *p, char *why, size_t whylen);
 

@@ -18,7 +18,7 @@ for t in "$top/$B"/tests/t-*; do
 	fi > "$log.1" 2>&1 || status=1
 	cat "$log.1" | tee -a "$log" | grep -E '^(not ok|#)' || true
 done
-suites=$(ls "$top"/tests/cmd/*.bats "$top"/tests/e2e/*.bats 2>/dev/null)
+suites=$(ls "$top"/tests/cmd/*.bats "$top"/tests/e2e/*.bats "$top"/tests/reliability/*.bats 2>/dev/null)
 if [ -n "$suites" ]; then
 	bats --tap $suites > "$log.2" 2>&1 || status=1
 	grep -E '^(not ok|#|  )' "$log.2" | head -200
