@@ -115,6 +115,42 @@ kdd_is_json_number(const char *s, size_t n, bool integer_only)
 	return i == n;
 }
 
+/* Whether s (n bytes) is well-formed UTF-8 without NUL bytes (RFC 3629). */
+static bool
+utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+
+	while (p < end) {
+		unsigned c = *p++;
+		int more;
+		unsigned min, cp;
+
+		if (c == 0)
+			return false;
+		if (c < 0x80)
+			continue;
+		if (c >= 0xc2 && c <= 0xdf)
+			more = 1, min = 0x80, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			more = 2, min = 0x800, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			more = 3, min = 0x10000, cp = c & 0x07;
+		else
+			return false;
+		if (end - p < more)
+			return false;
+		while (more-- > 0) {
+			if ((*p & 0xc0) != 0x80)
+				return false;
+			cp = (cp << 6) | (*p++ & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return false;
+	}
+	return true;
+}
+
 /*
  * Append the 42 fields of a KDD CSV row to b as JSON members, without the
  * braces: "duration":0,"protocol_type":"tcp",...,"label":"normal.".
@@ -142,6 +178,12 @@ kdd_row_to_json(struct buf *b, char *const *field, const size_t *len,
 		b->data[b->len++] = '"';
 		b->data[b->len++] = ':';
 		if (c->type == KDD_STRING) {
+			if (!utf8_valid(field[i], len[i])) {
+				snprintf(why, whylen,
+				    "field %d '%s': invalid UTF-8", i + 1,
+				    c->name);
+				return -1;
+			}
 			buf_add_json_string(b, field[i], len[i]);
 			continue;
 		}
