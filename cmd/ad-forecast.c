@@ -552,6 +552,8 @@ run_main(struct opts *o)
 		status = ad_err_report(&r.err);
 		goto out_sink;
 	}
+	/* Each point is written as it is read: flush and commit when idle. */
+	recin_set_sink(in, r.out);
 	if (run_input(&r, in) < 0)
 		status = ad_err_report(&r.err);
 	if (o->cli.verbose)
