@@ -21,6 +21,7 @@
 #include "progress.h"
 #include "recin.h"
 #include "rftrain.h"
+#include "trainread.h"
 
 enum {
 	OPT_MODE = CLI_PROGRAM_OPTIONS, OPT_LABEL, OPT_NORMAL, OPT_CLASSES,
@@ -267,190 +268,24 @@ now_s(void)
 static int
 evaluate(struct opts *o, struct dataset *ds, struct progress *pr)
 {
-	json_t *rep = json_object(), *grid = NULL, *runs = json_array();
-	FILE *text = o->cli.verbose >= 0 && !o->cli.quiet ? stderr : NULL;
+	FILE *text = !o->cli.quiet ? stderr : NULL;
+	json_t *grid = NULL, *rep;
 	struct ad_err e;
-	size_t ncomb = 1, best = 0;
-	double best_auc = -1;
-	struct rftrain base = o->p;
 
 	ad_err_clear(&e);
 	if (o->grid && rftrain_grid_parse(o->grid, &grid, &e) < 0) {
 		warnx("%s", e.msg);
-		json_decref(rep);
-		json_decref(runs);
 		usage(stderr, EX_USAGE);
 	}
-	if (grid)
-		ncomb = rftrain_grid_size(grid);
-	{
-		uint64_t total = 0;
-
-		for (size_t i = 0; i < ncomb; i++) {
-			struct rftrain p = base;
-			json_t *params = NULL;
-
-			if (grid) {
-				rftrain_grid_apply(grid, i, &p, &params);
-				json_decref(params);
-			}
-			total += (uint64_t)p.trees * (uint64_t)o->cv;
-		}
-		progress_init(pr, "cross-validation", total);
-	}
-	base.prog = pr;
-	base.prog_base = 0;
-	for (size_t i = 0; i < ncomb; i++) {
-		struct rftrain p = base;
-		json_t *params = NULL, *cv;
-		double auc;
-
-		if (grid) {
-			rftrain_grid_apply(grid, i, &p, &params);
-			if (text) {
-				char *s = json_dumps(params, JSON_COMPACT |
-				    JSON_PRESERVE_ORDER);
-
-				fprintf(text, "grid %zu/%zu: %s\n", i + 1,
-				    ncomb, s);
-				free(s);
-			}
-		}
-		cv = rftrain_cv(ds, &p, o->cv, text, &auc);
-		base.prog_base = p.prog_base;
-		if (auc > best_auc) {
-			best_auc = auc;
-			best = i;
-		}
-		if (grid) {
-			json_t *run = json_object();
-
-			json_object_set_new(run, "params", params);
-			json_object_set_new(run, "cv", cv);
-			json_array_append_new(runs, run);
-		} else
-			json_object_set_new(rep, "cv", cv);
-	}
-	json_object_set_new(rep, "mode", json_string("supervised"));
-	json_object_set_new(rep, "rows", json_integer((json_int_t)ds->nrows));
-	json_object_set_new(rep, "folds", json_integer(o->cv));
-	if (grid) {
-		json_t *params;
-
-		rftrain_grid_apply(grid, best, &o->p, &params);
-		json_object_set_new(rep, "grid", runs);
-		json_object_set_new(rep, "best", params);
-		if (text) {
-			char *s = json_dumps(params, JSON_COMPACT |
-			    JSON_PRESERVE_ORDER);
-
-			fprintf(text, "best: %s (mean auc %.6f)\n", s, best_auc);
-			free(s);
-		}
-	} else
-		json_decref(runs);
-	o->p.prog_base = 0;
-	if (o->report && json_dump_file(rep, o->report, JSON_INDENT(2) | JSON_REAL_PRECISION(10) |
-		JSON_PRESERVE_ORDER) < 0) {
+	rep = rftrain_search(ds, &o->p, o->cv, grid, text, pr, &o->cv_auc);
+	json_decref(grid);
+	if (o->report && json_dump_file(rep, o->report, JSON_INDENT(2) |
+		JSON_REAL_PRECISION(10) | JSON_PRESERVE_ORDER) < 0) {
 		warn("cannot write '%s'", o->report);
 		json_decref(rep);
-		json_decref(grid);
 		return EX_CANTCREAT;
 	}
 	json_decref(rep);
-	json_decref(grid);
-	o->cv_auc = best_auc;
-	return 0;
-}
-
-/* The label of a scanned record, or NULL with a reason in why. */
-static const char *
-flat_label(const struct flatjson_field *fl, int n, const char *name,
-    size_t *len, bool *fallback)
-{
-	size_t nl = strlen(name);
-
-	for (int i = 0; i < n; i++)
-		if (fl[i].keylen == nl && memcmp(fl[i].key, name, nl) == 0) {
-			if (fl[i].type != FLATJSON_STRING)
-				return NULL;
-			if (fl[i].escaped) {
-				*fallback = true;
-				return NULL;
-			}
-			*len = fl[i].vallen;
-			return fl[i].val;
-		}
-	return NULL;
-}
-
-/* Read every record into ds; returns recin's status or -1. */
-static int
-load(struct opts *o, struct recin *in, struct dataset *ds,
-    const struct labels *lab)
-{
-	struct flatjson_field fl[256];
-	struct line line;
-	struct ad_err e;
-	double *x = NULL;
-	size_t cap = 0;
-	bool use_label = o->p.mode == FORESTFILE_SUPERVISED;
-	int rc;
-
-	ad_err_clear(&e);
-	while ((rc = recin_next_line(in, &line, &e)) > 0) {
-		int n = flatjson_scan(line.buf, line.len, fl, 256);
-		const char *ls = NULL;
-		size_t ll = 0;
-		bool fallback = n < 0;
-		json_t *rec = NULL, *lv;
-		long y = 0;
-
-		if (!fallback && use_label)
-			ls = flat_label(fl, n, o->label, &ll, &fallback);
-		if (!fallback && featset_learn_flat(ds->fs, fl, n, &x, &cap) < 0)
-			fallback = true;
-		if (fallback) {
-			char why[300];
-
-			rec = ndjson_parse(line.buf, line.len, why, sizeof(why));
-			if (rec == NULL) {
-				if (recin_reject(in, "%s", why) < 0)
-					break;
-				continue;
-			}
-			lv = use_label ? json_object_get(rec, o->label) : NULL;
-			if (json_is_string(lv)) {
-				ls = json_string_value(lv);
-				ll = json_string_length(lv);
-			}
-		}
-		if (use_label && ls == NULL) {
-			json_decref(rec);
-			if (recin_reject(in, "missing or non-string label "
-					     "field '%s'", o->label) < 0)
-				break;
-			continue;
-		}
-		if (use_label && (y = labels_class(lab, ls, ll)) < 0) {
-			json_decref(rec);
-			if (recin_reject(in, "label '%.*s' is not in '%s'",
-				(int)(ll > 100 ? 100 : ll), ls,
-				o->classes) < 0)
-				break;
-			continue;
-		}
-		if (rec != NULL) {
-			featset_learn_json(ds->fs, rec, &x, &cap);
-			json_decref(rec);
-		}
-		dataset_add(ds, x, (uint8_t)y);
-	}
-	free(x);
-	if (rc < 0) {
-		ad_err_report(&e);
-		return -1;
-	}
 	return 0;
 }
 
@@ -536,7 +371,9 @@ main(int argc, char **argv)
 	}
 	ds = dataset_new(m->fs);
 	t0 = now_s();
-	if (load(&o, in, ds, &lab) < 0) {
+	if (trainread(in, ds, o.p.mode == FORESTFILE_SUPERVISED ? o.label : NULL,
+		&lab, o.classes, &e) < 0) {
+		ad_err_report(&e);
 		status = EX_IOERR;
 		goto out;
 	}
@@ -559,7 +396,6 @@ main(int argc, char **argv)
 	if (o.cv) {
 		int rc = evaluate(&o, ds, &pr);
 
-		progress_done(&pr);
 		if (rc != 0) {
 			status = rc;
 			goto out;

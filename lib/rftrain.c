@@ -364,3 +364,91 @@ rftrain_grid_apply(const json_t *grid, size_t i, struct rftrain *p,
 			    : (int)json_integer_value(val);
 	}
 }
+
+/*
+ * Cross-validate p with k folds, or, with grid, every combination of it,
+ * printing the folds on text (unless NULL) and counting trees on pr
+ * (unless NULL).  Sets p to the combination with the best mean AUC (the
+ * first on ties) and *best_auc to that AUC.  Returns the report as a new
+ * JSON object: {"cv":..} or {"grid":[{"params","cv"}..],"best":{..}},
+ * with "mode", "rows" and "folds".
+ */
+json_t *
+rftrain_search(const struct dataset *ds, struct rftrain *p, int k,
+    const json_t *grid, FILE *text, struct progress *pr, double *best_auc)
+{
+	json_t *rep = json_object(), *runs = json_array();
+	size_t ncomb = grid ? rftrain_grid_size(grid) : 1, best = 0;
+	struct rftrain base = *p;
+	uint64_t total = 0;
+
+	*best_auc = -1;
+	for (size_t i = 0; i < ncomb; i++) {
+		struct rftrain q = base;
+		json_t *params = NULL;
+
+		if (grid) {
+			rftrain_grid_apply(grid, i, &q, &params);
+			json_decref(params);
+		}
+		total += (uint64_t)q.trees * (uint64_t)k;
+	}
+	if (pr != NULL)
+		progress_init(pr, "cross-validation", total);
+	base.prog = pr;
+	base.prog_base = 0;
+	for (size_t i = 0; i < ncomb; i++) {
+		struct rftrain q = base;
+		json_t *params = NULL, *cv;
+		double auc;
+
+		if (grid) {
+			rftrain_grid_apply(grid, i, &q, &params);
+			if (text) {
+				char *s = json_dumps(params, JSON_COMPACT |
+				    JSON_PRESERVE_ORDER);
+
+				fprintf(text, "grid %zu/%zu: %s\n", i + 1,
+				    ncomb, s);
+				free(s);
+			}
+		}
+		cv = rftrain_cv(ds, &q, k, text, &auc);
+		base.prog_base = q.prog_base;
+		if (auc > *best_auc) {
+			*best_auc = auc;
+			best = i;
+		}
+		if (grid) {
+			json_t *run = json_object();
+
+			json_object_set_new(run, "params", params);
+			json_object_set_new(run, "cv", cv);
+			json_array_append_new(runs, run);
+		} else
+			json_object_set_new(rep, "cv", cv);
+	}
+	if (pr != NULL)
+		progress_done(pr);
+	json_object_set_new(rep, "mode", json_string("supervised"));
+	json_object_set_new(rep, "rows", json_integer((json_int_t)ds->nrows));
+	json_object_set_new(rep, "folds", json_integer(k));
+	if (grid) {
+		json_t *params;
+
+		rftrain_grid_apply(grid, best, p, &params);
+		json_object_set_new(rep, "grid", runs);
+		json_object_set_new(rep, "best", params);
+		if (text) {
+			char *s = json_dumps(params, JSON_COMPACT |
+			    JSON_PRESERVE_ORDER);
+
+			fprintf(text, "best: %s (mean auc %.6f)\n", s,
+			    *best_auc);
+			free(s);
+		}
+	} else
+		json_decref(runs);
+	p->prog_base = 0;
+	return rep;
+}

@@ -37,6 +37,8 @@ struct forest *rftrain_fit(const struct dataset *ds, struct rftrain *p,
     const uint32_t *rows, size_t nsel);
 json_t *rftrain_cv(const struct dataset *ds, struct rftrain *p, int k,
     FILE *text, double *mean_auc);
+json_t *rftrain_search(const struct dataset *ds, struct rftrain *p, int k,
+    const json_t *grid, FILE *text, struct progress *pr, double *best_auc);
 int rftrain_grid_parse(const char *spec, json_t **grid, struct ad_err *err);
 size_t rftrain_grid_size(const json_t *grid);
 void rftrain_grid_apply(const json_t *grid, size_t i, struct rftrain *p,
