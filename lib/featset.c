@@ -485,6 +485,17 @@ int
 featset_learn_flat(struct featset *fs, const struct flatjson_field *fl,
     int n, double **x, size_t *cap)
 {
+	return featset_learn_parsed(fs, fl, NULL, n, x, cap);
+}
+
+/*
+ * featset_learn_flat() with the numbers already converted: nums[j] is
+ * field j's value when it is a number (nums may be NULL).
+ */
+int
+featset_learn_parsed(struct featset *fs, const struct flatjson_field *fl,
+    const double *nums, int n, double **x, size_t *cap)
+{
 	grow_x(fs, x, cap);
 	for (size_t i = 0; i < fs->n; i++)
 		(*x)[i] = FEATSET_MISSING;
@@ -494,8 +505,12 @@ featset_learn_flat(struct featset *fs, const struct flatjson_field *fl,
 	for (int j = 0; j < n; j++) {
 		double v = 0;
 
-		if (fl[j].type == FLATJSON_NUMBER)
-			flatjson_number(fl[j].val, fl[j].vallen, &v);
+		if (fl[j].type == FLATJSON_NUMBER) {
+			if (nums != NULL)
+				v = nums[j];
+			else
+				flatjson_number(fl[j].val, fl[j].vallen, &v);
+		}
 		learn_value(fs, fl[j].key, fl[j].keylen, fl[j].hash,
 		    (int)fl[j].type, fl[j].val, fl[j].vallen, v, x, cap);
 	}

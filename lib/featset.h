@@ -83,6 +83,8 @@ json_t *featset_info(const struct featset *fs);
 
 int featset_learn_flat(struct featset *fs, const struct flatjson_field *fl,
     int n, double **x, size_t *cap);
+int featset_learn_parsed(struct featset *fs, const struct flatjson_field *fl,
+    const double *nums, int n, double **x, size_t *cap);
 void featset_learn_json(struct featset *fs, json_t *rec, double **x,
     size_t *cap);
 #endif

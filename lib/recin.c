@@ -211,6 +211,30 @@ recin_reject(struct recin *in, const char *fmt, ...)
 }
 
 /*
+ * Reject a line read earlier, given its source name, line number and
+ * bytes (for readers that parse lines in batches, after later lines were
+ * read); otherwise as recin_reject().
+ */
+int
+recin_reject_at(struct recin *in, const char *source, size_t lineno,
+    const char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vreject_line(&in->rej, source, lineno, buf, len, fmt, ap);
+	va_end(ap);
+	if (in->status == 0)
+		in->status = EX_DATAERR;
+	if (in->rej.failed)
+		in->status = EX_IOERR;
+	if (rc < 0)
+		in->stopped = true;
+	return rc;
+}
+
+/*
  * Commit what has been read so far (Kafka offsets) and flush the
  * dead-letter file.  Call after the results are written.  Sources that
  * have ended are closed once committed.  Returns 0 or -1 with err set.

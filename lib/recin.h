@@ -26,6 +26,9 @@ int recin_next(struct recin *in, json_t **rec, struct ad_err *err);
 int recin_next_line(struct recin *in, struct line *line, struct ad_err *err);
 int recin_reject(struct recin *in, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+int recin_reject_at(struct recin *in, const char *source, size_t lineno,
+    const char *buf, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
 int recin_commit(struct recin *in, struct ad_err *err);
 void recin_set_sink(struct recin *in, struct sink *out);
 const char *recin_source_name(const struct recin *in);
