@@ -74,9 +74,8 @@ scan_number(const char *p, const char *end)
 		start = p;
 		while (p < end && *p >= '0' && *p <= '9')
 			p++;
-		if (p - start > 18 && (p >= end || (*p != '.' && *p != 'e' &&
-		    *p != 'E')))
-			return NULL; /* jansson decides about huge integers */
+		if (p - start > 18)
+			return NULL; /* jansson decides about huge numbers */
 	} else
 		return NULL;
 	if (p < end && *p == '.') {
@@ -95,6 +94,8 @@ scan_number(const char *p, const char *end)
 			p++;
 		if (p == start)
 			return NULL;
+		if (p - start > 2)
+			return NULL; /* may overflow: jansson refuses those */
 	}
 	return p;
 }
@@ -226,12 +227,9 @@ flatjson_scan(const char *line, size_t len, struct flatjson_field *f,
 			break;
 		case '{':
 		case '[':
-			if ((p = skip_value(p, end, 1)) == NULL)
-				return -1;
-			fl->type = FLATJSON_NESTED;
-			fl->val = v;
-			fl->vallen = (size_t)(p - v);
-			break;
+			/* nested values (and their duplicate keys) are
+			 * jansson's: records are flat in the common case */
+			return -1;
 		default:
 			if ((p = skip_value(p, end, 1)) == NULL)
 				return -1;

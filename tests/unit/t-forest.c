@@ -84,12 +84,17 @@ test_flatjson(void)
 {
 	struct flatjson_field fl[8];
 	double v;
-	const char *ok1 = "{\"a\":1,\"b\":\"x\",\"c\":[1,{\"d\":null}],\"e\":true}";
+	const char *ok1 = "{\"a\":1,\"b\":\"x\",\"c\":null,\"e\":true}";
+	const char *nested = "{\"a\":{\"\":1,\"\":2}}";
 
 	ok(flatjson_scan(ok1, strlen(ok1), fl, 8) == 4, "flatjson: 4 fields");
 	ok(fl[1].type == FLATJSON_STRING && fl[1].vallen == 1 &&
 	    fl[1].val[0] == 'x', "flatjson: string span");
-	ok(fl[2].type == FLATJSON_NESTED, "flatjson: nested value");
+	ok(fl[2].type == FLATJSON_NULL, "flatjson: null");
+	ok(flatjson_scan(nested, strlen(nested), fl, 8) == -1,
+	    "flatjson: nested values left to jansson");
+	ok(flatjson_scan("{\"a\":1e400}", 11, fl, 8) == -1,
+	    "flatjson: a possibly overflowing exponent is left to jansson");
 	ok(flatjson_scan("{\"a\":1,\"a\":2}", 13, fl, 8) == -1,
 	    "flatjson: duplicate key refused");
 	ok(flatjson_scan("{\"a\":01}", 8, fl, 8) == -1,

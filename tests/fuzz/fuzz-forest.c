@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * libFuzzer target: the forest model loader.  The input is a model
+ * payload (what follows the model file header); when forestfile_decode()
+ * accepts it, the model must score feature vectors, missing values and
+ * unknown categories included, without faults.
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "forestfile.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct ad_err err;
+	struct forestfile *m;
+
+	ad_err_clear(&err);
+	m = forestfile_decode(data, size, "fuzz", &err);
+	if (m != NULL) {
+		size_t n = m->fs->n + 1;
+		double *x = calloc(n, sizeof(double));
+		double *c = calloc(n, sizeof(double));
+		double p[FOREST_MAX_CLASSES];
+		const double vals[] = {0, NAN, -1, 1e300, 3};
+
+		for (size_t v = 0; v < sizeof(vals) / sizeof(vals[0]); v++) {
+			for (size_t i = 0; i < n; i++)
+				x[i] = vals[v];
+			(void)forest_predict(m->forest, x, p, c);
+		}
+		free(x);
+		free(c);
+		forestfile_free(m);
+	}
+	return 0;
+}
