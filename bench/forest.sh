@@ -101,4 +101,8 @@ for i in 1 2 3; do
 	[ "$r" -gt "$best" ] && best=$r
 done
 echo "ad-score -m (100 trees, depth 20, all features): $best records/s (best of 3, output to a file)"
+t0=$(now)
+$B/ad-score -m "$W/all.rf" "$W/kdd.ndjson" > /dev/null
+t1=$(now)
+echo "ad-score -m, output to /dev/null as the peer writes nothing: $(awk -v n="$n" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }') records/s"
 echo "python json.loads + predict_proba (batches of 10,000, NDJSON in): $sk_ndjson records/s: ratio $(ratio "$best" "$sk_ndjson") (target >= 3)"
