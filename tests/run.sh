@@ -21,7 +21,9 @@ done
 suites=$(ls "$top"/tests/cmd/*.bats "$top"/tests/e2e/*.bats "$top"/tests/reliability/*.bats 2>/dev/null)
 if [ -n "$suites" ]; then
 	bats --tap $suites > "$log.2" 2>&1 || status=1
-	grep -E '^(not ok|#|  )' "$log.2" | head -200
+	# Each failure with its diagnostics (the lines after it, up to 40).
+	awk '/^not ok/ { show = 40; print; next } /^ok/ { show = 0 }
+		show > 0 { print; show-- }' "$log.2"
 	cat "$log.2" >> "$log"
 fi
 rm -f "$log.1" "$log.2"
