@@ -15,6 +15,7 @@
 #include "num.h"
 #include "recin.h"
 #include "reload.h"
+#include "scorepipe.h"
 #include "scorer.h"
 #include "sink.h"
 #include "zsrun.h"
@@ -172,27 +173,6 @@ bad:
 	exit(ad_err_report(&e));
 }
 
-/* Write one output line, keyed for Kafka when the sink wants a key. */
-static int
-emit(struct sink *out, const struct buf *b, struct flatjson_field *fl,
-    struct ad_err *e)
-{
-	const char *kf = sink_key_field(out), *key = NULL;
-	size_t klen = 0;
-
-	if (kf != NULL) {
-		int n = flatjson_scan(b->data, b->len, fl, 256);
-
-		for (int i = 0; i < n; i++)
-			if (fl[i].keylen == strlen(kf) &&
-			    memcmp(fl[i].key, kf, fl[i].keylen) == 0) {
-				key = fl[i].val;
-				klen = fl[i].vallen;
-			}
-	}
-	return sink_write(out, b->data, b->len, key, klen, e);
-}
-
 static int
 info(const char *path)
 {
@@ -211,32 +191,43 @@ info(const char *path)
 	return finish(EX_OK);
 }
 
-/* Forest scoring: the main loop, with hot reload between records. */
+/*
+ * Forest scoring: this thread reads, parses and walks the first 40% of
+ * the trees, a writer thread (scorepipe.h) the rest, and writes; the
+ * model is hot reloaded between two records.
+ */
 static int
 score_forest(struct opts *o, struct recin *in, struct sink *out)
 {
-	struct scorer s;
+	struct scorer rd, wr; /* rd borrows wr's model */
+	struct scorepipe *pipe;
 	struct reload rl;
 	struct ad_err e;
 	struct forestfile *m;
 	struct line line;
-	struct buf b;
-	size_t n = 0;
 	int rc, status = EX_OK;
 
 	ad_err_clear(&e);
 	if ((m = forestfile_load(o->model, &e)) == NULL)
 		return ad_err_report(&e);
-	scorer_init(&s, m);
-	s.threshold = o->threshold;
-	s.explain = o->explain;
-	s.anomalies_only = o->anomalies;
+	scorer_init(&wr, m);
+	wr.threshold = o->threshold;
+	wr.explain = o->explain;
+	wr.anomalies_only = o->anomalies;
+	scorer_init(&rd, m);
+	rd.explain = o->explain;
+	if ((pipe = scorepipe_new(&wr, out, &e)) == NULL) {
+		rd.m = NULL;
+		scorer_release(&rd);
+		scorer_release(&wr);
+		return ad_err_report(&e);
+	}
+	recin_set_sink(in, scorepipe_proxy(pipe));
 	reload_signals_init();
 	reload_init(&rl, o->model);
-	buf_init(&b);
 	while ((rc = recin_next_line(in, &line, &e)) > 0) {
+		struct scorepipe_item *it;
 		char why[300];
-		int r;
 
 		if (reload_changed(&rl)) {
 			struct forestfile *nm = forestfile_load(o->model, &e);
@@ -244,33 +235,40 @@ score_forest(struct opts *o, struct recin *in, struct sink *out)
 			if (nm == NULL)
 				warnx("%s; keeping the previous model", e.msg);
 			else {
-				scorer_set_model(&s, nm);
+				rd.m = nm;
+				if (scorepipe_set_model(pipe, nm, &e) < 0)
+					break;
 				if (o->cli.verbose > 0)
 					warnx("reloaded '%s'", o->model);
 			}
 			ad_err_clear(&e);
 		}
-		r = scorer_line(&s, line.buf, line.len, &b, why, sizeof(why));
-		if (r < 0 && recin_reject(in, "%s", why) < 0)
-			break;
-		if (r > 0 && emit(out, &b, s.fl, &e) < 0) {
-			status = ad_err_report(&e);
-			break;
+		it = scorepipe_slot(pipe, rd.m->fs->n);
+		if (scorer_prepare(&rd, line.buf, line.len, it->x, &it->text,
+			&it->comma, why, sizeof(why)) < 0) {
+			if (recin_reject(in, "%s", why) < 0)
+				break;
+			continue;
 		}
-		if (++n % 4096 == 0 && (sink_flush(out, &e) < 0 ||
-		    recin_commit(in, &e) < 0)) {
-			status = ad_err_report(&e);
+		it->from = (size_t)(0.4 * (double)rd.m->forest->ntrees);
+		scorer_begin(&rd, it->x, it->from, &it->acc,
+		    it->x + rd.m->fs->n);
+		if (scorepipe_push(pipe, &e) < 0)
 			break;
-		}
 	}
-	if (rc < 0)
+	if (rc < 0 || (rc > 0 && e.status != 0)) /* read or pipeline error */
+		status = ad_err_report(&e);
+	recin_set_sink(in, NULL);
+	ad_err_clear(&e);
+	if (scorepipe_free(pipe, &e) < 0 && status == EX_OK)
 		status = ad_err_report(&e);
 	if (o->cli.verbose > 0)
 		fprintf(stderr, "ad-score: %zu read, %zu rejected, %zu slow "
 				"path\n",
-		    recin_read_count(in), recin_reject_count(in), s.nslow);
-	buf_release(&b);
-	scorer_release(&s);
+		    recin_read_count(in), recin_reject_count(in), rd.nslow);
+	rd.m = NULL;
+	scorer_release(&rd);
+	scorer_release(&wr);
 	return status;
 }
 
