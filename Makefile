@@ -116,10 +116,10 @@ uninstall:
 	for m in man/*.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$${m#man/}; done
 
 fmt:
-	clang-format -i cmd/*.c lib/*.c lib/*.h tests/unit/*.c tests/unit/*.h tests/helpers/*.c
+	clang-format -i cmd/*.c lib/*.c lib/*.h tests/unit/*.c tests/unit/*.h tests/helpers/*.c tests/fuzz/*.c
 
 fmt-check:
-	clang-format --dry-run --Werror cmd/*.c lib/*.c lib/*.h tests/unit/*.c tests/unit/*.h tests/helpers/*.c
+	clang-format --dry-run --Werror cmd/*.c lib/*.c lib/*.h tests/unit/*.c tests/unit/*.h tests/helpers/*.c tests/fuzz/*.c
 
 lint-man:
 	groff -mdoc -ww -z man/*.1

@@ -23,13 +23,19 @@
 
 enum {
 	OPT_PERIOD = CLI_PROGRAM_OPTIONS,
-	OPT_SEASONAL_STRENGTH, OPT_STABLE_VAR, OPT_NORMALIZE, OPT_TAG,
-	OPT_S_WINDOW, OPT_ID, OPT_TIME, OPT_FIELD,
+	OPT_SEASONAL_STRENGTH,
+	OPT_STABLE_VAR,
+	OPT_NORMALIZE,
+	OPT_TAG,
+	OPT_S_WINDOW,
+	OPT_ID,
+	OPT_TIME,
+	OPT_FIELD,
 };
 
 struct opts {
 	struct cli cli;
-	long period; /* 0: auto */
+	long period;   /* 0: auto */
 	long s_window; /* 0: periodic */
 	double min_strength, stable_var;
 	bool norm_remainder, tag;
@@ -41,8 +47,8 @@ struct opts {
 /* The verdict on one series. */
 struct verdict {
 	const char *cls;
-	long period;	/* 0: none */
-	double acf;	/* NaN: none */
+	long period; /* 0: none */
+	double acf;  /* NaN: none */
 	double strength, share, norm_var;
 };
 
@@ -61,24 +67,33 @@ usage(FILE *fp, int status)
 {
 	fputs(synopsis, fp);
 	if (fp == stdout)
-		fputs("\n"
-		      "  -h, --help              show this help and exit\n"
-		      "  -o, --output DEST       write to DEST: path, -, kafka://, file:\n"
-		      "  -q, --quiet             no warnings about bad records\n"
-		      "  -V, --version           print the version and exit\n"
-		      "  -v, --verbose           print a summary on stderr at the end\n"
-		      "      --period N|auto     seasonal period, or detect it (default)\n"
-		      "      --seasonal-strength S  periodic when at least S (default 0.6)\n"
-		      "      --stable-var V      stable when the remainder share is at most V\n"
-		      "                          (default 0.2)\n"
-		      "      --normalize variance|remainder  stability rule (default variance)\n"
-		      "      --tag               write the points with \"class\" added\n"
-		      "      --s-window W        STL seasonal span or periodic (default)\n"
-		      "      --id F              key field (default id)\n"
-		      "      --time F            time field (default ts)\n"
-		      "      --field F           value field (default value)\n"
-		      "      --reject FILE       append bad records to FILE\n"
-		      "      --strict            stop at the first bad record\n",
+		fputs(
+		    "\n"
+		    "  -h, --help              show this help and exit\n"
+		    "  -o, --output DEST       write to DEST: path, -, "
+		    "kafka://, file:\n"
+		    "  -q, --quiet             no warnings about bad records\n"
+		    "  -V, --version           print the version and exit\n"
+		    "  -v, --verbose           print a summary on stderr at "
+		    "the end\n"
+		    "      --period N|auto     seasonal period, or detect it "
+		    "(default)\n"
+		    "      --seasonal-strength S  periodic when at least S "
+		    "(default 0.6)\n"
+		    "      --stable-var V      stable when the remainder share "
+		    "is at most V\n"
+		    "                          (default 0.2)\n"
+		    "      --normalize variance|remainder  stability rule "
+		    "(default variance)\n"
+		    "      --tag               write the points with \"class\" "
+		    "added\n"
+		    "      --s-window W        STL seasonal span or periodic "
+		    "(default)\n"
+		    "      --id F              key field (default id)\n"
+		    "      --time F            time field (default ts)\n"
+		    "      --field F           value field (default value)\n"
+		    "      --reject FILE       append bad records to FILE\n"
+		    "      --strict            stop at the first bad record\n",
 		    fp);
 	exit(status);
 }
@@ -94,18 +109,18 @@ static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-		CLI_LONGOPTS,
-		{"period", required_argument, NULL, OPT_PERIOD},
-		{"seasonal-strength", required_argument, NULL,
-		    OPT_SEASONAL_STRENGTH},
-		{"stable-var", required_argument, NULL, OPT_STABLE_VAR},
-		{"normalize", required_argument, NULL, OPT_NORMALIZE},
-		{"tag", no_argument, NULL, OPT_TAG},
-		{"s-window", required_argument, NULL, OPT_S_WINDOW},
-		{"id", required_argument, NULL, OPT_ID},
-		{"time", required_argument, NULL, OPT_TIME},
-		{"field", required_argument, NULL, OPT_FIELD},
-		{NULL, 0, NULL, 0},
+	    CLI_LONGOPTS,
+	    {"period", required_argument, NULL, OPT_PERIOD},
+	    {"seasonal-strength", required_argument, NULL,
+		OPT_SEASONAL_STRENGTH},
+	    {"stable-var", required_argument, NULL, OPT_STABLE_VAR},
+	    {"normalize", required_argument, NULL, OPT_NORMALIZE},
+	    {"tag", no_argument, NULL, OPT_TAG},
+	    {"s-window", required_argument, NULL, OPT_S_WINDOW},
+	    {"id", required_argument, NULL, OPT_ID},
+	    {"time", required_argument, NULL, OPT_TIME},
+	    {"field", required_argument, NULL, OPT_FIELD},
+	    {NULL, 0, NULL, 0},
 	};
 	struct ad_err e;
 	int c;
@@ -119,7 +134,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->pc.fields[0] = "value";
 	o->pc.nfields = 1;
 	while ((c = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) !=
-	    -1) {
+	       -1) {
 		int rc = cli_option(&o->cli, c, optarg, &e);
 
 		if (rc < 0)
@@ -238,7 +253,8 @@ classify(const struct opts *o, const char *key, const double *x,
 	memset(v, 0, sizeof(*v));
 	v->acf = NAN;
 	if (n < 3) {
-		warnx("'%s': %zu point%s, too few to classify (need at least 3)",
+		warnx(
+		    "'%s': %zu point%s, too few to classify (need at least 3)",
 		    key, n, n == 1 ? "" : "s");
 		return -1;
 	}
@@ -260,8 +276,9 @@ classify(const struct opts *o, const char *key, const double *x,
 		v->acf = acf_at(x, n, (size_t)o->period);
 	} else {
 		struct acf_period ap;
-		size_t pref[16], np = t_ms != NULL
-		    ? acf_natural_periods(t_ms, n, pref, 16) : 0;
+		size_t pref[16],
+		    np = t_ms != NULL ? acf_natural_periods(t_ms, n, pref, 16)
+				      : 0;
 
 		if (acf_find_period(x, n, 2, 0, pref, np, &ap))
 			v->period = (long)ap.period;
@@ -303,7 +320,8 @@ classify(const struct opts *o, const char *key, const double *x,
 			      : v->share <= o->stable_var)
 		v->cls = periodic ? "periodic-stable" : "nonperiodic-stable";
 	else
-		v->cls = periodic ? "periodic-unstable" : "nonperiodic-unstable";
+		v->cls =
+		    periodic ? "periodic-unstable" : "nonperiodic-unstable";
 	free(s);
 	free(t);
 	free(r);
@@ -325,14 +343,14 @@ emit(const struct opts *o, struct sink *out, struct series *se,
 	if (o->tag) {
 		for (size_t i = 0; i < se->n; i++) {
 			const char *text = se->text.data + se->off[i];
-			size_t end = i + 1 < se->n ? se->off[i + 1]
-						   : se->text.len;
+			size_t end =
+			    i + 1 < se->n ? se->off[i + 1] : se->text.len;
 			size_t len = end - se->off[i] - 1;
 
 			buf_reset(b);
 			buf_add(b, text, len);
 			buf_adds(b, text[len] == '\0' ? "\"class\":\""
-						       : ",\"class\":\"");
+						      : ",\"class\":\"");
 			buf_adds(b, v->cls);
 			buf_adds(b, "\"}");
 			if (sink_write(out, b->data, b->len, NULL, 0, e) < 0)
@@ -376,15 +394,15 @@ run(const struct opts *o, struct recin *in, struct sink *out, int *status,
 	buf_init(&b);
 	while ((rc = recin_next_line(in, &line, e)) > 0) {
 		struct series *se;
-		int k = point_parse(&pp, line.buf, line.len, &p, why,
-		    sizeof(why));
+		int k =
+		    point_parse(&pp, line.buf, line.len, &p, why, sizeof(why));
 
 		if (k <= 0) {
 			/* Skipped; only a gap (null) spoils the series. */
 			recin_reject(in, "%s", why);
 			if (k == 0 && point_is_gap(&p))
-				series_mark_bad(series_get(set, p.key,
-						    p.has_id),
+				series_mark_bad(
+				    series_get(set, p.key, p.has_id),
 				    recin_source_name(in), line.lineno, why);
 			continue;
 		}
@@ -407,8 +425,8 @@ run(const struct opts *o, struct recin *in, struct sink *out, int *status,
 			continue;
 		}
 		x = series_column(se, 0);
-		if (classify(o, se->key, x, se->has_time ? se->t : NULL,
-			se->n, &v) < 0)
+		if (classify(o, se->key, x, se->has_time ? se->t : NULL, se->n,
+			&v) < 0)
 			*status = EX_DATAERR;
 		else
 			rc = emit(o, out, se, &v, &b, e);
@@ -434,8 +452,8 @@ main(int argc, char **argv)
 	ad_err_clear(&e);
 	parse_opts(argc, argv, &o);
 	ad_signals_init();
-	in = recin_new(o.files, o.nfiles, &o.cli.io, o.cli.reject,
-	    o.cli.strict, &e);
+	in = recin_new(
+	    o.files, o.nfiles, &o.cli.io, o.cli.reject, o.cli.strict, &e);
 	if (in == NULL) {
 		status = ad_err_report(&e);
 		goto out;

@@ -58,20 +58,28 @@ usage(FILE *fp, int status)
 	if (fp == stdout)
 		fputs("\n"
 		      "  -h, --help          show this help and exit\n"
-		      "  -o, --output FILE   write the SVG to FILE (default stdout)\n"
+		      "  -o, --output FILE   write the SVG to FILE (default "
+		      "stdout)\n"
 		      "  -q, --quiet         no warnings\n"
 		      "  -V, --version       print the version and exit\n"
 		      "  -v, --verbose       print a summary on stderr\n"
-		      "      --id F          key field, one panel per key (default id)\n"
+		      "      --id F          key field, one panel per key "
+		      "(default id)\n"
 		      "      --time F        time field (default ts)\n"
-		      "      --field F       value field (default value; score with --histogram)\n"
-		      "      --alerts FILE   shade the intervals of these alert records\n"
+		      "      --field F       value field (default value; score "
+		      "with --histogram)\n"
+		      "      --alerts FILE   shade the intervals of these "
+		      "alert records\n"
 		      "      --max-panels N  draw at most N keys (default 12)\n"
 		      "      --title TEXT    heading of the picture\n"
-		      "      --histogram     draw a histogram of the field in [0, 1]\n"
-		      "      --threshold X   threshold line of the histogram (default 0.5)\n"
-		      "      --label F       label field splitting normal/attack (default label)\n"
-		      "      --normal V      label value of normal records (default normal.)\n"
+		      "      --histogram     draw a histogram of the field in "
+		      "[0, 1]\n"
+		      "      --threshold X   threshold line of the histogram "
+		      "(default 0.5)\n"
+		      "      --label F       label field splitting "
+		      "normal/attack (default label)\n"
+		      "      --normal V      label value of normal records "
+		      "(default normal.)\n"
 		      "      --bins N        histogram bins (default 50)\n"
 		      "      --reject FILE   append bad lines to FILE\n"
 		      "      --strict        stop at the first bad line\n",
@@ -83,19 +91,19 @@ static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-		CLI_LONGOPTS,
-		{"id", required_argument, NULL, OPT_ID},
-		{"time", required_argument, NULL, OPT_TIME},
-		{"field", required_argument, NULL, OPT_FIELD},
-		{"alerts", required_argument, NULL, OPT_ALERTS},
-		{"histogram", no_argument, NULL, OPT_HISTOGRAM},
-		{"threshold", required_argument, NULL, OPT_THRESHOLD},
-		{"label", required_argument, NULL, OPT_LABEL},
-		{"normal", required_argument, NULL, OPT_NORMAL},
-		{"bins", required_argument, NULL, OPT_BINS},
-		{"max-panels", required_argument, NULL, OPT_MAX_PANELS},
-		{"title", required_argument, NULL, OPT_TITLE},
-		{NULL, 0, NULL, 0},
+	    CLI_LONGOPTS,
+	    {"id", required_argument, NULL, OPT_ID},
+	    {"time", required_argument, NULL, OPT_TIME},
+	    {"field", required_argument, NULL, OPT_FIELD},
+	    {"alerts", required_argument, NULL, OPT_ALERTS},
+	    {"histogram", no_argument, NULL, OPT_HISTOGRAM},
+	    {"threshold", required_argument, NULL, OPT_THRESHOLD},
+	    {"label", required_argument, NULL, OPT_LABEL},
+	    {"normal", required_argument, NULL, OPT_NORMAL},
+	    {"bins", required_argument, NULL, OPT_BINS},
+	    {"max-panels", required_argument, NULL, OPT_MAX_PANELS},
+	    {"title", required_argument, NULL, OPT_TITLE},
+	    {NULL, 0, NULL, 0},
 	};
 	struct ad_err e;
 	int c, rc;
@@ -110,7 +118,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->bins = 50;
 	o->max_panels = 12;
 	while ((c = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) !=
-	    -1) {
+	       -1) {
 		if ((rc = cli_option(&o->cli, c, optarg, &e)) < 0)
 			goto bad;
 		if (rc > 0)
@@ -149,8 +157,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->normal = optarg;
 			break;
 		case OPT_BINS:
-			if (num_parse_long("--bins", optarg, 1, 1000, &o->bins,
-				&e) < 0)
+			if (num_parse_long(
+				"--bins", optarg, 1, 1000, &o->bins, &e) < 0)
 				goto bad;
 			break;
 		case OPT_MAX_PANELS:
@@ -226,8 +234,8 @@ panel_for(struct series *s, const char *key, long max, bool create)
 		keymap_put(s->index, key, (void *)(uintptr_t)SKIPPED);
 		return NULL;
 	}
-	s->panels = xreallocarray(s->panels, s->npanels + 1,
-	    sizeof(*s->panels));
+	s->panels =
+	    xreallocarray(s->panels, s->npanels + 1, sizeof(*s->panels));
 	memset(&s->panels[s->npanels], 0, sizeof(*s->panels));
 	s->panels[s->npanels].title = xstrdup(key);
 	keymap_put(s->index, key, (void *)(uintptr_t)(++s->npanels));
@@ -236,8 +244,8 @@ panel_for(struct series *s, const char *key, long max, bool create)
 
 /* Add one record to the series picture; -1 rejects it (reason in why). */
 static int
-add_point(struct series *s, const struct opts *o, json_t *rec,
-    struct buf *key, char *why, size_t whylen)
+add_point(struct series *s, const struct opts *o, json_t *rec, struct buf *key,
+    char *why, size_t whylen)
 {
 	struct plot_point pt;
 	struct time_form form;
@@ -253,15 +261,15 @@ add_point(struct series *s, const struct opts *o, json_t *rec,
 	pt.value = number_or_nan(rec, o->field);
 	if (isnan(pt.value) && json_object_get(rec, o->field) != NULL &&
 	    !json_is_null(json_object_get(rec, o->field))) {
-		snprintf(why, whylen, "field '%s': expected a number",
-		    o->field);
+		snprintf(
+		    why, whylen, "field '%s': expected a number", o->field);
 		return -1;
 	}
 	pt.forecast = number_or_nan(rec, "forecast");
 	pt.trend = number_or_nan(rec, "trend");
 	pt.seasonal = number_or_nan(rec, "seasonal");
 	pt.anomalous = json_is_true(json_object_get(rec, "anomaly")) ||
-	    json_is_true(json_object_get(rec, "mismatch"));
+		       json_is_true(json_object_get(rec, "mismatch"));
 	key_of(rec, o->id, key);
 	if ((p = panel_for(s, key->data, o->max_panels, true)) != NULL)
 		plot_panel_add(p, &pt);
@@ -298,7 +306,8 @@ read_alerts(struct series *s, const struct opts *o, struct ad_err *err)
 				since = ts;
 			if (strcmp(json_string_value(st), "firing") == 0)
 				plot_panel_add_alert(p, since, INT64_MAX, true);
-			else if (p->nalerts > 0 && p->alerts[p->nalerts - 1].open) {
+			else if (p->nalerts > 0 &&
+				 p->alerts[p->nalerts - 1].open) {
 				p->alerts[p->nalerts - 1].to = ts;
 				p->alerts[p->nalerts - 1].open = false;
 			}
@@ -376,8 +385,8 @@ main(int argc, char **argv)
 			double v = number_or_nan(rec, o.field);
 
 			if (isnan(v))
-				recin_reject(in, "field '%s': expected a number",
-				    o.field);
+				recin_reject(in,
+				    "field '%s': expected a number", o.field);
 			else
 				hist_add(&h, &o, rec, v), written++;
 		} else if (add_point(&s, &o, rec, &key, why, sizeof(why)) < 0) {
@@ -411,7 +420,8 @@ main(int argc, char **argv)
 	if (status == EX_OK)
 		status = recin_status(in);
 	if (o.cli.verbose)
-		fprintf(stderr, "ad-plot: read %zu, plotted %zu, rejected %zu\n",
+		fprintf(stderr,
+		    "ad-plot: read %zu, plotted %zu, rejected %zu\n",
 		    recin_read_count(in), written, recin_reject_count(in));
 out:
 	recin_free(in);

@@ -21,9 +21,19 @@
 #include "zsrun.h"
 
 enum {
-	OPT_THRESHOLD = CLI_PROGRAM_OPTIONS, OPT_ANOMALIES, OPT_EXPLAIN,
-	OPT_INFO, OPT_ZSCORE, OPT_ONE_SIDED, OPT_ID, OPT_FIELD, OPT_STATE,
-	OPT_SAVE_EVERY, OPT_MAX_KEYS, OPT_MODEL_IN, OPT_MODEL_OUT,
+	OPT_THRESHOLD = CLI_PROGRAM_OPTIONS,
+	OPT_ANOMALIES,
+	OPT_EXPLAIN,
+	OPT_INFO,
+	OPT_ZSCORE,
+	OPT_ONE_SIDED,
+	OPT_ID,
+	OPT_FIELD,
+	OPT_STATE,
+	OPT_SAVE_EVERY,
+	OPT_MAX_KEYS,
+	OPT_MODEL_IN,
+	OPT_MODEL_OUT,
 };
 
 struct opts {
@@ -50,28 +60,36 @@ usage(FILE *fp, int status)
 {
 	fputs(synopsis, fp);
 	if (fp == stdout)
-		fputs("\n"
-		      "  -h, --help          show this help and exit\n"
-		      "  -m, --model FILE    forest model from ad-train-rf\n"
-		      "  -o, --output DEST   write to DEST: path, -, kafka://, file:\n"
-		      "  -q, --quiet         no warnings about bad records\n"
-		      "  -V, --version       print the version and exit\n"
-		      "  -v, --verbose       summary and reloads on stderr\n"
-		      "      --threshold T   anomaly when score >= T (default: the model's)\n"
-		      "      --anomalies     pass only anomalous records\n"
-		      "      --explain N     add the N features that moved the score most\n"
-		      "      --info          print the model's metadata as JSON\n"
-		      "      --zscore K      per-key z-score, anomalous beyond K sd\n"
-		      "      --one-sided     only values above mean + K sd\n"
-		      "      --id F          key field (default id)\n"
-		      "      --field F       value field (default value)\n"
-		      "      --state FILE    load state at start, save at exit\n"
-		      "      --save-every N  also save every N records (default 10000)\n"
-		      "      --max-keys N    keys kept, least recently used evicted (100000)\n"
-		      "      --model-in SRC  read state lines from SRC and apply them\n"
-		      "      --model-out DST publish state lines to DST\n"
-		      "      --reject FILE   append bad records to FILE\n"
-		      "      --strict        stop at the first bad record\n",
+		fputs(
+		    "\n"
+		    "  -h, --help          show this help and exit\n"
+		    "  -m, --model FILE    forest model from ad-train-rf\n"
+		    "  -o, --output DEST   write to DEST: path, -, kafka://, "
+		    "file:\n"
+		    "  -q, --quiet         no warnings about bad records\n"
+		    "  -V, --version       print the version and exit\n"
+		    "  -v, --verbose       summary and reloads on stderr\n"
+		    "      --threshold T   anomaly when score >= T (default: "
+		    "the model's)\n"
+		    "      --anomalies     pass only anomalous records\n"
+		    "      --explain N     add the N features that moved the "
+		    "score most\n"
+		    "      --info          print the model's metadata as JSON\n"
+		    "      --zscore K      per-key z-score, anomalous beyond K "
+		    "sd\n"
+		    "      --one-sided     only values above mean + K sd\n"
+		    "      --id F          key field (default id)\n"
+		    "      --field F       value field (default value)\n"
+		    "      --state FILE    load state at start, save at exit\n"
+		    "      --save-every N  also save every N records (default "
+		    "10000)\n"
+		    "      --max-keys N    keys kept, least recently used "
+		    "evicted (100000)\n"
+		    "      --model-in SRC  read state lines from SRC and apply "
+		    "them\n"
+		    "      --model-out DST publish state lines to DST\n"
+		    "      --reject FILE   append bad records to FILE\n"
+		    "      --strict        stop at the first bad record\n",
 		    fp);
 	exit(status);
 }
@@ -102,10 +120,13 @@ parse_opts(int argc, char **argv, struct opts *o)
 	ad_err_clear(&e);
 	cli_init(&o->cli, "ad-score");
 	o->threshold = NAN;
-	o->z = (struct zsrun_opts){.k = NAN, .id = "id", .field = "value",
-	    .save_every = 10000, .max_keys = 100000};
-	while ((c = getopt_long(argc, argv, CLI_SHORTOPTS "m:", longopts,
-		    NULL)) != -1) {
+	o->z = (struct zsrun_opts){.k = NAN,
+	    .id = "id",
+	    .field = "value",
+	    .save_every = 10000,
+	    .max_keys = 100000};
+	while ((c = getopt_long(
+		    argc, argv, CLI_SHORTOPTS "m:", longopts, NULL)) != -1) {
 		int rc = cli_option(&o->cli, c, optarg, &e), r = 0;
 
 		if (rc < 0)
@@ -116,7 +137,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 		case 'h':
 			usage(stdout, EX_OK);
 			break;
-		case 'm': o->model = optarg; break;
+		case 'm':
+			o->model = optarg;
+			break;
 		case 'V':
 			printf("ad-score %s\n", AD_VERSION);
 			exit(EX_OK);
@@ -124,33 +147,49 @@ parse_opts(int argc, char **argv, struct opts *o)
 			r = num_parse_double("--threshold", optarg, -1e300,
 			    1e300, &o->threshold, &e);
 			break;
-		case OPT_ANOMALIES: o->anomalies = true; break;
+		case OPT_ANOMALIES:
+			o->anomalies = true;
+			break;
 		case OPT_EXPLAIN:
-			r = num_parse_long("--explain", optarg, 1, 1000, &l,
-			    &e);
+			r = num_parse_long(
+			    "--explain", optarg, 1, 1000, &l, &e);
 			o->explain = (int)l;
 			break;
-		case OPT_INFO: o->info = true; break;
-		case OPT_ZSCORE:
-			r = num_parse_double("--zscore", optarg, 0, 1e300,
-			    &o->z.k, &e);
+		case OPT_INFO:
+			o->info = true;
 			break;
-		case OPT_ONE_SIDED: o->z.one_sided = true; break;
-		case OPT_ID: o->z.id = optarg; break;
-		case OPT_FIELD: o->z.field = optarg; break;
-		case OPT_STATE: o->z.state = optarg; break;
+		case OPT_ZSCORE:
+			r = num_parse_double(
+			    "--zscore", optarg, 0, 1e300, &o->z.k, &e);
+			break;
+		case OPT_ONE_SIDED:
+			o->z.one_sided = true;
+			break;
+		case OPT_ID:
+			o->z.id = optarg;
+			break;
+		case OPT_FIELD:
+			o->z.field = optarg;
+			break;
+		case OPT_STATE:
+			o->z.state = optarg;
+			break;
 		case OPT_SAVE_EVERY:
-			r = num_parse_long("--save-every", optarg, 1, LONG_MAX,
-			    &l, &e);
+			r = num_parse_long(
+			    "--save-every", optarg, 1, LONG_MAX, &l, &e);
 			o->z.save_every = (size_t)l;
 			break;
 		case OPT_MAX_KEYS:
-			r = num_parse_long("--max-keys", optarg, 1, LONG_MAX,
-			    &l, &e);
+			r = num_parse_long(
+			    "--max-keys", optarg, 1, LONG_MAX, &l, &e);
 			o->z.max_keys = (size_t)l;
 			break;
-		case OPT_MODEL_IN: o->z.model_in = optarg; break;
-		case OPT_MODEL_OUT: o->z.model_out = optarg; break;
+		case OPT_MODEL_IN:
+			o->z.model_in = optarg;
+			break;
+		case OPT_MODEL_OUT:
+			o->z.model_out = optarg;
+			break;
 		default:
 			usage(stderr, EX_USAGE);
 		}
@@ -251,8 +290,8 @@ score_forest(struct opts *o, struct recin *in, struct sink *out)
 			continue;
 		}
 		it->from = (size_t)(0.4 * (double)rd.m->forest->ntrees);
-		scorer_begin(&rd, it->x, it->from, &it->acc,
-		    it->x + rd.m->fs->n);
+		scorer_begin(
+		    &rd, it->x, it->from, &it->acc, it->x + rd.m->fs->n);
 		if (scorepipe_push(pipe, &e) < 0)
 			break;
 	}
@@ -263,8 +302,9 @@ score_forest(struct opts *o, struct recin *in, struct sink *out)
 	if (scorepipe_free(pipe, &e) < 0 && status == EX_OK)
 		status = ad_err_report(&e);
 	if (o->cli.verbose > 0)
-		fprintf(stderr, "ad-score: %zu read, %zu rejected, %zu slow "
-				"path\n",
+		fprintf(stderr,
+		    "ad-score: %zu read, %zu rejected, %zu slow "
+		    "path\n",
 		    recin_read_count(in), recin_reject_count(in), rd.nslow);
 	rd.m = NULL;
 	scorer_release(&rd);

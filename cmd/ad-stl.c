@@ -22,9 +22,22 @@
 
 enum {
 	OPT_PERIOD = CLI_PROGRAM_OPTIONS,
-	OPT_S_WINDOW, OPT_S_DEGREE, OPT_T_WINDOW, OPT_T_DEGREE, OPT_L_WINDOW,
-	OPT_L_DEGREE, OPT_S_JUMP, OPT_T_JUMP, OPT_L_JUMP, OPT_INNER,
-	OPT_OUTER, OPT_ROBUST, OPT_ID, OPT_TIME, OPT_FIELD, OPT_WINDOW,
+	OPT_S_WINDOW,
+	OPT_S_DEGREE,
+	OPT_T_WINDOW,
+	OPT_T_DEGREE,
+	OPT_L_WINDOW,
+	OPT_L_DEGREE,
+	OPT_S_JUMP,
+	OPT_T_JUMP,
+	OPT_L_JUMP,
+	OPT_INNER,
+	OPT_OUTER,
+	OPT_ROBUST,
+	OPT_ID,
+	OPT_TIME,
+	OPT_FIELD,
+	OPT_WINDOW,
 	OPT_MAX_KEYS,
 };
 
@@ -57,26 +70,40 @@ usage(FILE *fp, int status)
 	if (fp == stdout)
 		fputs("\n"
 		      "  -h, --help           show this help and exit\n"
-		      "  -o, --output DEST    write to DEST: path, -, kafka://, file:\n"
+		      "  -o, --output DEST    write to DEST: path, -, "
+		      "kafka://, file:\n"
 		      "  -q, --quiet          no warnings about bad records\n"
 		      "  -V, --version        print the version and exit\n"
-		      "  -v, --verbose        print a summary on stderr at the end\n"
-		      "      --period N|auto  seasonal period in points, or detect it\n"
-		      "      --s-window W     seasonal loess span, or periodic (default)\n"
-		      "      --s-degree D     seasonal loess degree, 0 or 1 (default 0)\n"
-		      "      --t-window W     trend span (default R's nextodd formula)\n"
+		      "  -v, --verbose        print a summary on stderr at the "
+		      "end\n"
+		      "      --period N|auto  seasonal period in points, or "
+		      "detect it\n"
+		      "      --s-window W     seasonal loess span, or periodic "
+		      "(default)\n"
+		      "      --s-degree D     seasonal loess degree, 0 or 1 "
+		      "(default 0)\n"
+		      "      --t-window W     trend span (default R's nextodd "
+		      "formula)\n"
 		      "      --t-degree D     trend degree (default 1)\n"
-		      "      --l-window W     low-pass span (default nextodd(period))\n"
-		      "      --l-degree D     low-pass degree (default t-degree)\n"
-		      "      --s-jump, --t-jump, --l-jump J  loess jumps (default span/10)\n"
-		      "      --inner N        inner iterations (default 2, 1 if robust)\n"
-		      "      --outer N        robustness iterations (default 0, 15 if robust)\n"
+		      "      --l-window W     low-pass span (default "
+		      "nextodd(period))\n"
+		      "      --l-degree D     low-pass degree (default "
+		      "t-degree)\n"
+		      "      --s-jump, --t-jump, --l-jump J  loess jumps "
+		      "(default span/10)\n"
+		      "      --inner N        inner iterations (default 2, 1 "
+		      "if robust)\n"
+		      "      --outer N        robustness iterations (default "
+		      "0, 15 if robust)\n"
 		      "      --robust         robust fitting; adds \"weight\"\n"
-		      "      --window D       trailing-window mean/var/cov features\n"
+		      "      --window D       trailing-window mean/var/cov "
+		      "features\n"
 		      "      --id F           key field (default id)\n"
 		      "      --time F         time field (default ts)\n"
-		      "      --field F        value field, repeatable (default value)\n"
-		      "      --max-keys N     window state for at most N keys (LRU)\n"
+		      "      --field F        value field, repeatable (default "
+		      "value)\n"
+		      "      --max-keys N     window state for at most N keys "
+		      "(LRU)\n"
 		      "      --reject FILE    append bad records to FILE\n"
 		      "      --strict         stop at the first bad record\n",
 		    fp);
@@ -100,26 +127,26 @@ static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-		CLI_LONGOPTS,
-		{"period", required_argument, NULL, OPT_PERIOD},
-		{"s-window", required_argument, NULL, OPT_S_WINDOW},
-		{"s-degree", required_argument, NULL, OPT_S_DEGREE},
-		{"t-window", required_argument, NULL, OPT_T_WINDOW},
-		{"t-degree", required_argument, NULL, OPT_T_DEGREE},
-		{"l-window", required_argument, NULL, OPT_L_WINDOW},
-		{"l-degree", required_argument, NULL, OPT_L_DEGREE},
-		{"s-jump", required_argument, NULL, OPT_S_JUMP},
-		{"t-jump", required_argument, NULL, OPT_T_JUMP},
-		{"l-jump", required_argument, NULL, OPT_L_JUMP},
-		{"inner", required_argument, NULL, OPT_INNER},
-		{"outer", required_argument, NULL, OPT_OUTER},
-		{"robust", no_argument, NULL, OPT_ROBUST},
-		{"id", required_argument, NULL, OPT_ID},
-		{"time", required_argument, NULL, OPT_TIME},
-		{"field", required_argument, NULL, OPT_FIELD},
-		{"window", required_argument, NULL, OPT_WINDOW},
-		{"max-keys", required_argument, NULL, OPT_MAX_KEYS},
-		{NULL, 0, NULL, 0},
+	    CLI_LONGOPTS,
+	    {"period", required_argument, NULL, OPT_PERIOD},
+	    {"s-window", required_argument, NULL, OPT_S_WINDOW},
+	    {"s-degree", required_argument, NULL, OPT_S_DEGREE},
+	    {"t-window", required_argument, NULL, OPT_T_WINDOW},
+	    {"t-degree", required_argument, NULL, OPT_T_DEGREE},
+	    {"l-window", required_argument, NULL, OPT_L_WINDOW},
+	    {"l-degree", required_argument, NULL, OPT_L_DEGREE},
+	    {"s-jump", required_argument, NULL, OPT_S_JUMP},
+	    {"t-jump", required_argument, NULL, OPT_T_JUMP},
+	    {"l-jump", required_argument, NULL, OPT_L_JUMP},
+	    {"inner", required_argument, NULL, OPT_INNER},
+	    {"outer", required_argument, NULL, OPT_OUTER},
+	    {"robust", no_argument, NULL, OPT_ROBUST},
+	    {"id", required_argument, NULL, OPT_ID},
+	    {"time", required_argument, NULL, OPT_TIME},
+	    {"field", required_argument, NULL, OPT_FIELD},
+	    {"window", required_argument, NULL, OPT_WINDOW},
+	    {"max-keys", required_argument, NULL, OPT_MAX_KEYS},
+	    {NULL, 0, NULL, 0},
 	};
 	const long big = 1L << 40;
 	struct stl_params *p = &o->stl;
@@ -134,13 +161,13 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->pc.time_field = "ts";
 	o->max_keys = 100000;
 	while ((c = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) !=
-	    -1) {
+	       -1) {
 		int rc = cli_option(&o->cli, c, optarg, &e);
 
 		if (rc < 0) {
 			warnx("%s", e.msg);
-			usage(stderr, e.status == EX_USAGE ? EX_USAGE
-							   : e.status);
+			usage(
+			    stderr, e.status == EX_USAGE ? EX_USAGE : e.status);
 		}
 		if (rc > 0)
 			continue;
@@ -155,13 +182,14 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->decompose = true;
 			o->auto_period = strcmp(optarg, "auto") == 0;
 			if (!o->auto_period)
-				p->period = opt_long("--period", optarg, 2, big);
+				p->period =
+				    opt_long("--period", optarg, 2, big);
 			break;
 		case OPT_S_WINDOW:
 			p->periodic = strcmp(optarg, "periodic") == 0;
 			if (!p->periodic)
-				p->s_window = opt_long("--s-window", optarg, 1,
-				    big);
+				p->s_window =
+				    opt_long("--s-window", optarg, 1, big);
 			break;
 		case OPT_S_DEGREE:
 			p->s_degree = opt_long("--s-degree", optarg, 0, 1);
@@ -211,8 +239,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->pc.fields[o->pc.nfields++] = optarg;
 			break;
 		case OPT_WINDOW:
-			if (num_parse_duration_ms("--window", optarg,
-				&o->window_ms, &e) < 0 ||
+			if (num_parse_duration_ms(
+				"--window", optarg, &o->window_ms, &e) < 0 ||
 			    o->window_ms <= 0) {
 				warnx("--window: expected a positive duration, "
 				      "not '%s'",
@@ -221,8 +249,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 			}
 			break;
 		case OPT_MAX_KEYS:
-			o->max_keys = (size_t)opt_long("--max-keys", optarg, 1,
-			    big);
+			o->max_keys =
+			    (size_t)opt_long("--max-keys", optarg, 1, big);
 			break;
 		default:
 			usage(stderr, EX_USAGE);
@@ -241,8 +269,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 
 /* Append ,"name":v (or name:v when first) to b. */
 static void
-add_num(struct buf *b, bool *first, const char *prefix, const char *name,
-    double v)
+add_num(
+    struct buf *b, bool *first, const char *prefix, const char *name, double v)
 {
 	if (!*first)
 		buf_addc(b, ',');
@@ -271,8 +299,8 @@ add_window(struct buf *b, bool *first, const struct window *w,
 	}
 	for (size_t i = 0; i < pc->nfields; i++)
 		for (size_t j = i + 1; j < pc->nfields; j++) {
-			snprintf(name, sizeof(name), "cov_%s_%s",
-			    pc->fields[i], pc->fields[j]);
+			snprintf(name, sizeof(name), "cov_%s_%s", pc->fields[i],
+			    pc->fields[j]);
 			add_num(b, first, NULL, name, window_cov(w, i, j));
 		}
 	if (!*first)
@@ -319,8 +347,9 @@ emit_series(struct run *r, struct series *se, struct ad_err *e)
 	if (r->o->auto_period) {
 		struct acf_period ap;
 		double *x = series_column(se, 0);
-		size_t pref[16], np = se->has_time
-		    ? acf_natural_periods(se->t, n, pref, 16) : 0;
+		size_t pref[16],
+		    np = se->has_time ? acf_natural_periods(se->t, n, pref, 16)
+				      : 0;
 
 		acf_find_period(x, n, 2, 0, pref, np, &ap);
 		free(x);
@@ -367,8 +396,8 @@ emit_series(struct run *r, struct series *se, struct ad_err *e)
 
 			add_num(&r->line, &first, pre, "seasonal", c[i]);
 			add_num(&r->line, &first, pre, "trend", c[n + i]);
-			add_num(&r->line, &first, pre, "remainder",
-			    c[2 * n + i]);
+			add_num(
+			    &r->line, &first, pre, "remainder", c[2 * n + i]);
 			if (p.robust)
 				add_num(&r->line, &first, pre, "weight",
 				    c[3 * n + i]);
@@ -387,8 +416,8 @@ bad:
 
 /* Handle one good point: window features, then store or write it. */
 static int
-take_point(struct run *r, struct recin *in, struct point *p,
-    struct buf *tmp, struct ad_err *e)
+take_point(struct run *r, struct recin *in, struct point *p, struct buf *tmp,
+    struct ad_err *e)
 {
 	char why[400];
 	struct series *se = NULL;
@@ -417,8 +446,8 @@ take_point(struct run *r, struct recin *in, struct point *p,
 		p->empty = false;
 		if (r->set == NULL) {
 			buf_addc(tmp, '}');
-			return sink_write(r->out, tmp->data, tmp->len, NULL, 0,
-			    e);
+			return sink_write(
+			    r->out, tmp->data, tmp->len, NULL, 0, e);
 		}
 	}
 	se = series_get(r->set, p->key, p->has_id);
@@ -441,8 +470,8 @@ run(struct run *r, struct recin *in, struct ad_err *e)
 	point_parser_init(&pp, &r->o->pc);
 	buf_init(&tmp);
 	while ((rc = recin_next_line(in, &line, e)) > 0) {
-		int k = point_parse(&pp, line.buf, line.len, &p, why,
-		    sizeof(why));
+		int k =
+		    point_parse(&pp, line.buf, line.len, &p, why, sizeof(why));
 
 		if (k <= 0) {
 			/*
@@ -452,16 +481,16 @@ run(struct run *r, struct recin *in, struct ad_err *e)
 			 */
 			recin_reject(in, "%s", why);
 			if (k == 0 && r->set != NULL && point_is_gap(&p))
-				series_mark_bad(series_get(r->set, p.key,
-						    p.has_id),
+				series_mark_bad(
+				    series_get(r->set, p.key, p.has_id),
 				    recin_source_name(in), line.lineno, why);
 			continue;
 		}
 		if ((rc = take_point(r, in, &p, &tmp, e)) < 0)
 			break;
 	}
-	for (size_t i = 0; rc == 0 && r->set != NULL &&
-	     i < series_count(r->set); i++)
+	for (size_t i = 0;
+	     rc == 0 && r->set != NULL && i < series_count(r->set); i++)
 		rc = emit_series(r, series_at(r->set, i), e);
 	buf_release(&tmp);
 	point_parser_release(&pp);
@@ -488,8 +517,8 @@ main(int argc, char **argv)
 		r.windows = keymap_new(o.max_keys, release_window, NULL);
 	if (o.decompose)
 		r.set = series_set_new(o.pc.nfields, true);
-	in = recin_new(o.files, o.nfiles, &o.cli.io, o.cli.reject,
-	    o.cli.strict, &e);
+	in = recin_new(
+	    o.files, o.nfiles, &o.cli.io, o.cli.reject, o.cli.strict, &e);
 	if (in == NULL) {
 		status = ad_err_report(&e);
 		goto out;

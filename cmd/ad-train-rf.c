@@ -24,10 +24,24 @@
 #include "trainread.h"
 
 enum {
-	OPT_MODE = CLI_PROGRAM_OPTIONS, OPT_LABEL, OPT_NORMAL, OPT_CLASSES,
-	OPT_FEATURES, OPT_EXCLUDE, OPT_TREES, OPT_MAX_DEPTH, OPT_MAX_BINS,
-	OPT_MIN_LEAF, OPT_MTRY, OPT_SAMPLE_RATE, OPT_FRACTION,
-	OPT_SAMPLE_SIZE, OPT_THREADS, OPT_CV, OPT_GRID, OPT_REPORT,
+	OPT_MODE = CLI_PROGRAM_OPTIONS,
+	OPT_LABEL,
+	OPT_NORMAL,
+	OPT_CLASSES,
+	OPT_FEATURES,
+	OPT_EXCLUDE,
+	OPT_TREES,
+	OPT_MAX_DEPTH,
+	OPT_MAX_BINS,
+	OPT_MIN_LEAF,
+	OPT_MTRY,
+	OPT_SAMPLE_RATE,
+	OPT_FRACTION,
+	OPT_SAMPLE_SIZE,
+	OPT_THREADS,
+	OPT_CV,
+	OPT_GRID,
+	OPT_REPORT,
 };
 
 struct opts {
@@ -57,35 +71,49 @@ usage(FILE *fp, int status)
 {
 	fputs(synopsis, fp);
 	if (fp == stdout)
-		fputs("\n"
-		      "  -h, --help          show this help and exit\n"
-		      "  -o, --output MODEL  write the model to MODEL (atomically)\n"
-		      "  -q, --quiet         no warnings, no cross-validation text\n"
-		      "  -s, --seed S        seed for sampling (default 1)\n"
-		      "  -V, --version       print the version and exit\n"
-		      "  -v, --verbose       print timings and counts on stderr\n"
-		      "      --mode M        supervised (default), unsupervised, isolation\n"
-		      "      --label F       label field (default label)\n"
-		      "      --normal V      label of normal records (default normal.)\n"
-		      "      --classes FILE  multi-class: lines 'label class'\n"
-		      "      --features L    only these fields (comma-separated)\n"
-		      "      --exclude L     not these fields\n"
-		      "      --trees N       trees (default 100)\n"
-		      "      --max-depth D   maximum depth (default 20; isolation: log2 n)\n"
-		      "      --max-bins B    value bins per feature, 2..255 (default 255)\n"
-		      "      --min-leaf N    fewest rows in a leaf (default 1)\n"
-		      "      --mtry N        features per split: N, sqrt, all\n"
-		      "                      (default sqrt; unsupervised: all)\n"
-		      "      --sample-rate R rows drawn per tree, with replacement (1)\n"
-		      "      --fraction F    unsupervised: synthetic rows per real row (0.1)\n"
-		      "      --sample-size N isolation: rows per tree (default 256)\n"
-		      "      --threads N     training threads (default: all cores)\n"
-		      "      --cv K          stratified K-fold cross-validation report\n"
-		      "      --grid SPEC     cross-validated search, e.g. "
-		      "'trees=30,100 max-depth=15,20'\n"
-		      "      --report FILE   write the cross-validation report as JSON\n"
-		      "      --reject FILE   append bad records to FILE\n"
-		      "      --strict        stop at the first bad record\n",
+		fputs(
+		    "\n"
+		    "  -h, --help          show this help and exit\n"
+		    "  -o, --output MODEL  write the model to MODEL "
+		    "(atomically)\n"
+		    "  -q, --quiet         no warnings, no cross-validation "
+		    "text\n"
+		    "  -s, --seed S        seed for sampling (default 1)\n"
+		    "  -V, --version       print the version and exit\n"
+		    "  -v, --verbose       print timings and counts on stderr\n"
+		    "      --mode M        supervised (default), unsupervised, "
+		    "isolation\n"
+		    "      --label F       label field (default label)\n"
+		    "      --normal V      label of normal records (default "
+		    "normal.)\n"
+		    "      --classes FILE  multi-class: lines 'label class'\n"
+		    "      --features L    only these fields "
+		    "(comma-separated)\n"
+		    "      --exclude L     not these fields\n"
+		    "      --trees N       trees (default 100)\n"
+		    "      --max-depth D   maximum depth (default 20; "
+		    "isolation: log2 n)\n"
+		    "      --max-bins B    value bins per feature, 2..255 "
+		    "(default 255)\n"
+		    "      --min-leaf N    fewest rows in a leaf (default 1)\n"
+		    "      --mtry N        features per split: N, sqrt, all\n"
+		    "                      (default sqrt; unsupervised: all)\n"
+		    "      --sample-rate R rows drawn per tree, with "
+		    "replacement (1)\n"
+		    "      --fraction F    unsupervised: synthetic rows per "
+		    "real row (0.1)\n"
+		    "      --sample-size N isolation: rows per tree (default "
+		    "256)\n"
+		    "      --threads N     training threads (default: all "
+		    "cores)\n"
+		    "      --cv K          stratified K-fold cross-validation "
+		    "report\n"
+		    "      --grid SPEC     cross-validated search, e.g. "
+		    "'trees=30,100 max-depth=15,20'\n"
+		    "      --report FILE   write the cross-validation report "
+		    "as JSON\n"
+		    "      --reject FILE   append bad records to FILE\n"
+		    "      --strict        stop at the first bad record\n",
 		    fp);
 	exit(status);
 }
@@ -135,14 +163,20 @@ parse_opts(int argc, char **argv, struct opts *o)
 	cli_init(&o->cli, "ad-train-rf");
 	o->label = "label";
 	o->normal = "normal.";
-	*p = (struct rftrain){.mode = FORESTFILE_SUPERVISED, .trees = 100,
-	    .max_depth = 20, .max_bins = 255, .min_leaf = 1,
-	    .mtry = RFTRAIN_SQRT, .sample_rate = 1, .fraction = 0.1,
-	    .sample_size = 256, .seed = 1};
+	*p = (struct rftrain){.mode = FORESTFILE_SUPERVISED,
+	    .trees = 100,
+	    .max_depth = 20,
+	    .max_bins = 255,
+	    .min_leaf = 1,
+	    .mtry = RFTRAIN_SQRT,
+	    .sample_rate = 1,
+	    .fraction = 0.1,
+	    .sample_size = 256,
+	    .seed = 1};
 	l = sysconf(_SC_NPROCESSORS_ONLN);
 	p->threads = l > 0 ? (int)l : 1;
-	while ((c = getopt_long(argc, argv, CLI_SHORTOPTS "s:", longopts,
-		    NULL)) != -1) {
+	while ((c = getopt_long(
+		    argc, argv, CLI_SHORTOPTS "s:", longopts, NULL)) != -1) {
 		int rc = cli_option(&o->cli, c, optarg, &e), r = 0;
 
 		if (rc < 0)
@@ -154,8 +188,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 			usage(stdout, EX_OK);
 			break;
 		case 's':
-			r = num_parse_long("--seed", optarg, 0, LONG_MAX, &l,
-			    &e);
+			r = num_parse_long(
+			    "--seed", optarg, 0, LONG_MAX, &l, &e);
 			p->seed = (uint64_t)l;
 			break;
 		case 'V':
@@ -169,28 +203,40 @@ parse_opts(int argc, char **argv, struct opts *o)
 			else if (strcmp(optarg, "isolation") == 0)
 				p->mode = FORESTFILE_ISOLATION;
 			else {
-				ad_err_set(&e, EX_USAGE, "--mode: expected "
+				ad_err_set(&e, EX_USAGE,
+				    "--mode: expected "
 				    "supervised, unsupervised or isolation, "
-				    "got '%s'", optarg);
+				    "got '%s'",
+				    optarg);
 				goto bad;
 			}
 			break;
-		case OPT_LABEL: o->label = optarg; break;
-		case OPT_NORMAL: o->normal = optarg; break;
-		case OPT_CLASSES: o->classes = optarg; break;
-		case OPT_FEATURES: o->features = optarg; break;
-		case OPT_EXCLUDE: o->exclude = optarg; break;
+		case OPT_LABEL:
+			o->label = optarg;
+			break;
+		case OPT_NORMAL:
+			o->normal = optarg;
+			break;
+		case OPT_CLASSES:
+			o->classes = optarg;
+			break;
+		case OPT_FEATURES:
+			o->features = optarg;
+			break;
+		case OPT_EXCLUDE:
+			o->exclude = optarg;
+			break;
 		case OPT_TREES:
-			r = parse_int("--trees", optarg, 1, 100000, &p->trees,
-			    &e);
+			r = parse_int(
+			    "--trees", optarg, 1, 100000, &p->trees, &e);
 			break;
 		case OPT_MAX_DEPTH:
 			r = parse_int("--max-depth", optarg, 1,
 			    FOREST_MAX_DEPTH, &p->max_depth, &e);
 			break;
 		case OPT_MAX_BINS:
-			r = parse_int("--max-bins", optarg, 2,
-			    DATASET_MAX_BINS, &p->max_bins, &e);
+			r = parse_int("--max-bins", optarg, 2, DATASET_MAX_BINS,
+			    &p->max_bins, &e);
 			break;
 		case OPT_MIN_LEAF:
 			r = parse_int("--min-leaf", optarg, 1, 1000000000,
@@ -203,31 +249,35 @@ parse_opts(int argc, char **argv, struct opts *o)
 			else if (strcmp(optarg, "all") == 0)
 				p->mtry = 0;
 			else
-				r = parse_int("--mtry", optarg, 1, 65535,
-				    &p->mtry, &e);
+				r = parse_int(
+				    "--mtry", optarg, 1, 65535, &p->mtry, &e);
 			break;
 		case OPT_SAMPLE_RATE:
 			r = num_parse_double("--sample-rate", optarg, 1e-6, 1,
 			    &p->sample_rate, &e);
 			break;
 		case OPT_FRACTION:
-			r = num_parse_double("--fraction", optarg, 1e-6, 100,
-			    &p->fraction, &e);
+			r = num_parse_double(
+			    "--fraction", optarg, 1e-6, 100, &p->fraction, &e);
 			break;
 		case OPT_SAMPLE_SIZE:
-			r = num_parse_long("--sample-size", optarg, 2,
-			    100000000, &l, &e);
+			r = num_parse_long(
+			    "--sample-size", optarg, 2, 100000000, &l, &e);
 			p->sample_size = (size_t)l;
 			break;
 		case OPT_THREADS:
-			r = parse_int("--threads", optarg, 1, 64, &p->threads,
-			    &e);
+			r = parse_int(
+			    "--threads", optarg, 1, 64, &p->threads, &e);
 			break;
 		case OPT_CV:
 			r = parse_int("--cv", optarg, 2, 100, &o->cv, &e);
 			break;
-		case OPT_GRID: o->grid = optarg; break;
-		case OPT_REPORT: o->report = optarg; break;
+		case OPT_GRID:
+			o->grid = optarg;
+			break;
+		case OPT_REPORT:
+			o->report = optarg;
+			break;
 		default:
 			usage(stderr, EX_USAGE);
 		}
@@ -279,8 +329,9 @@ evaluate(struct opts *o, struct dataset *ds, struct progress *pr)
 	}
 	rep = rftrain_search(ds, &o->p, o->cv, grid, text, pr, &o->cv_auc);
 	json_decref(grid);
-	if (o->report && json_dump_file(rep, o->report, JSON_INDENT(2) |
-		JSON_REAL_PRECISION(10) | JSON_PRESERVE_ORDER) < 0) {
+	if (o->report && json_dump_file(rep, o->report,
+			     JSON_INDENT(2) | JSON_REAL_PRECISION(10) |
+				 JSON_PRESERVE_ORDER) < 0) {
 		warn("cannot write '%s'", o->report);
 		json_decref(rep);
 		return EX_CANTCREAT;
@@ -298,8 +349,8 @@ fill_model(struct forestfile *m, const struct opts *o, struct labels *lab,
 
 	m->mode = o->p.mode;
 	m->label = xstrdup(o->label);
-	m->normal = xstrdup(o->p.mode == FORESTFILE_SUPERVISED && !o->classes
-		? o->normal : "");
+	m->normal = xstrdup(
+	    o->p.mode == FORESTFILE_SUPERVISED && !o->classes ? o->normal : "");
 	if (o->p.mode == FORESTFILE_SUPERVISED) {
 		m->nclass = lab->nclass;
 		m->classes = lab->classes;
@@ -308,15 +359,16 @@ fill_model(struct forestfile *m, const struct opts *o, struct labels *lab,
 	} else {
 		m->nclass = o->p.mode == FORESTFILE_ISOLATION ? 1 : 2;
 		m->classes = xcalloc(2, sizeof(char *));
-		m->classes[0] = xstrdup(o->p.mode == FORESTFILE_ISOLATION
-			? "anomaly" : "real");
+		m->classes[0] = xstrdup(
+		    o->p.mode == FORESTFILE_ISOLATION ? "anomaly" : "real");
 		if (m->nclass == 2)
 			m->classes[1] = xstrdup("synthetic");
 	}
 	m->threshold = 0.5;
 	m->trees = o->p.trees;
 	m->max_depth = o->p.mode == FORESTFILE_ISOLATION
-	    ? forest_depth(m->forest) : o->p.max_depth;
+			   ? forest_depth(m->forest)
+			   : o->p.max_depth;
 	m->max_bins = o->p.max_bins;
 	m->min_leaf = o->p.min_leaf;
 	m->mtry = rftrain_mtry(&o->p, ds->nfeat);
@@ -371,8 +423,9 @@ main(int argc, char **argv)
 	}
 	ds = dataset_new(m->fs);
 	t0 = now_s();
-	if (trainread(in, ds, o.p.mode == FORESTFILE_SUPERVISED ? o.label : NULL,
-		&lab, o.classes, &e) < 0) {
+	if (trainread(in, ds,
+		o.p.mode == FORESTFILE_SUPERVISED ? o.label : NULL, &lab,
+		o.classes, &e) < 0) {
 		ad_err_report(&e);
 		status = EX_IOERR;
 		goto out;
@@ -412,12 +465,12 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (o.cli.verbose > 0)
-		fprintf(stderr, "ad-train-rf: %zu records read, %zu rejected, "
-				"%zu features, %.3f s reading; %d trees, %zu "
-				"nodes, %.3f s training; model '%s'\n",
+		fprintf(stderr,
+		    "ad-train-rf: %zu records read, %zu rejected, "
+		    "%zu features, %.3f s reading; %d trees, %zu "
+		    "nodes, %.3f s training; model '%s'\n",
 		    ds->nrows, recin_reject_count(in), m->fs->n, t1 - t0,
-		    o.p.trees, forest_nodes(m->forest), t2 - t1,
-		    o.cli.output);
+		    o.p.trees, forest_nodes(m->forest), t2 - t1, o.cli.output);
 out:
 	forestfile_free(m);
 	dataset_free(ds);

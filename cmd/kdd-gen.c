@@ -61,25 +61,36 @@ usage(FILE *fp, int status)
 {
 	fputs(synopsis, fp);
 	if (fp == stdout)
-		fputs("\n"
-		      "  -b, --burst N        token bucket size (default max(1, rate/2))\n"
-		      "  -e, --exit-at-end    (Kafka sources) stop at the end of input\n"
-		      "  -h, --help           show this help and exit\n"
-		      "  -n, --count N        stop after N records\n"
-		      "  -o, --output DEST    write to DEST: path, -, kafka://, file:\n"
-		      "  -q, --quiet          no warnings about bad rows\n"
-		      "  -r, --rate R         at most R records per second\n"
-		      "  -s, --seed S         seed for row draws, uuids and synthetic traffic\n"
-		      "  -V, --version        print the version and exit\n"
-		      "  -v, --verbose        print a summary on stderr at the end\n"
-		      "  -X name=value        librdkafka property (repeatable); -F file of them\n"
-		      "      --in-order       every row once, in file order, then exit\n"
-		      "      --start TIME     simulated clock: first utc (ISO 8601 or epoch)\n"
-		      "      --interval D     simulated clock step (default 10ms)\n"
-		      "      --reject FILE    append bad CSV rows to FILE\n"
-		      "      --strict         stop at the first bad row\n"
-		      "      --max-line SIZE  longest input line (default 16M)\n"
-		      "\nWith no file, synthetic KDD-shaped traffic is generated.\n",
+		fputs(
+		    "\n"
+		    "  -b, --burst N        token bucket size (default max(1, "
+		    "rate/2))\n"
+		    "  -e, --exit-at-end    (Kafka sources) stop at the end of "
+		    "input\n"
+		    "  -h, --help           show this help and exit\n"
+		    "  -n, --count N        stop after N records\n"
+		    "  -o, --output DEST    write to DEST: path, -, kafka://, "
+		    "file:\n"
+		    "  -q, --quiet          no warnings about bad rows\n"
+		    "  -r, --rate R         at most R records per second\n"
+		    "  -s, --seed S         seed for row draws, uuids and "
+		    "synthetic traffic\n"
+		    "  -V, --version        print the version and exit\n"
+		    "  -v, --verbose        print a summary on stderr at the "
+		    "end\n"
+		    "  -X name=value        librdkafka property (repeatable); "
+		    "-F file of them\n"
+		    "      --in-order       every row once, in file order, "
+		    "then exit\n"
+		    "      --start TIME     simulated clock: first utc (ISO "
+		    "8601 or epoch)\n"
+		    "      --interval D     simulated clock step (default "
+		    "10ms)\n"
+		    "      --reject FILE    append bad CSV rows to FILE\n"
+		    "      --strict         stop at the first bad row\n"
+		    "      --max-line SIZE  longest input line (default 16M)\n"
+		    "\nWith no file, synthetic KDD-shaped traffic is "
+		    "generated.\n",
 		    fp);
 	exit(status);
 }
@@ -88,15 +99,15 @@ static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
-		CLI_LONGOPTS,
-		{"burst", required_argument, NULL, 'b'},
-		{"count", required_argument, NULL, 'n'},
-		{"rate", required_argument, NULL, 'r'},
-		{"seed", required_argument, NULL, 's'},
-		{"in-order", no_argument, NULL, OPT_IN_ORDER},
-		{"start", required_argument, NULL, OPT_START},
-		{"interval", required_argument, NULL, OPT_INTERVAL},
-		{NULL, 0, NULL, 0},
+	    CLI_LONGOPTS,
+	    {"burst", required_argument, NULL, 'b'},
+	    {"count", required_argument, NULL, 'n'},
+	    {"rate", required_argument, NULL, 'r'},
+	    {"seed", required_argument, NULL, 's'},
+	    {"in-order", no_argument, NULL, OPT_IN_ORDER},
+	    {"start", required_argument, NULL, OPT_START},
+	    {"interval", required_argument, NULL, OPT_INTERVAL},
+	    {NULL, 0, NULL, 0},
 	};
 	struct ad_err e;
 	struct time_form form;
@@ -118,27 +129,27 @@ parse_opts(int argc, char **argv, struct opts *o)
 			continue;
 		switch (c) {
 		case 'b':
-			if (num_parse_double("--burst", optarg, 1, 1e9,
-				&o->burst, &e) < 0)
+			if (num_parse_double(
+				"--burst", optarg, 1, 1e9, &o->burst, &e) < 0)
 				goto bad;
 			break;
 		case 'h':
 			usage(stdout, EX_OK);
 			break;
 		case 'n':
-			if (num_parse_long("--count", optarg, 0, LONG_MAX, &v,
-				&e) < 0)
+			if (num_parse_long(
+				"--count", optarg, 0, LONG_MAX, &v, &e) < 0)
 				goto bad;
 			o->count = v;
 			break;
 		case 'r':
-			if (num_parse_double("--rate", optarg, 1e-3, 1e9,
-				&o->rate, &e) < 0)
+			if (num_parse_double(
+				"--rate", optarg, 1e-3, 1e9, &o->rate, &e) < 0)
 				goto bad;
 			break;
 		case 's':
-			if (num_parse_long("--seed", optarg, 0, LONG_MAX, &v,
-				&e) < 0)
+			if (num_parse_long(
+				"--seed", optarg, 0, LONG_MAX, &v, &e) < 0)
 				goto bad;
 			o->seed = (uint64_t)v;
 			break;
@@ -150,16 +161,16 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_START:
 			if (time_parse_text(optarg, &o->start_ms, &form) < 0 &&
-			    num_parse_long("--start", optarg, 0, LONG_MAX, &v,
-				&e) < 0)
+			    num_parse_long(
+				"--start", optarg, 0, LONG_MAX, &v, &e) < 0)
 				goto bad;
 			if (time_parse_text(optarg, &o->start_ms, &form) < 0)
 				o->start_ms = v < 100000000000L ? v * 1000 : v;
 			o->sim_clock = true;
 			break;
 		case OPT_INTERVAL:
-			if (num_parse_duration_ms("--interval", optarg,
-				&o->interval_ms, &e) < 0)
+			if (num_parse_duration_ms(
+				"--interval", optarg, &o->interval_ms, &e) < 0)
 				goto bad;
 			break;
 		default:
@@ -215,8 +226,8 @@ emit(struct gen *g, char *const *field, const size_t *len, size_t index,
 	int64_t us;
 
 	if (g->o->rate > 0) {
-		int64_t deadline = tokenbucket_take(&g->tb,
-		    tokenbucket_now_ns());
+		int64_t deadline =
+		    tokenbucket_take(&g->tb, tokenbucket_now_ns());
 
 		/*
 		 * Whoever reads a throttled stream sees records on time: flush
@@ -255,8 +266,8 @@ emit(struct gen *g, char *const *field, const size_t *len, size_t index,
 	buf_add_long(&g->line, (long long)index);
 	buf_addc(&g->line, '}');
 	if (sink_key_field(g->out) != NULL)
-		key = key_for(field, len, uuid, sink_key_field(g->out),
-		    &keylen);
+		key =
+		    key_for(field, len, uuid, sink_key_field(g->out), &keylen);
 	g->seq++;
 	return sink_write(g->out, g->line.data, g->line.len, key, keylen, err);
 }
@@ -273,8 +284,8 @@ encode(struct gen *g, char *const *field, const size_t *len, size_t n,
 
 /* Encode a row known to be good (synthetic, or checked when loaded). */
 static int
-encode_emit(struct gen *g, char *const *field, const size_t *len,
-    size_t index, struct ad_err *err)
+encode_emit(struct gen *g, char *const *field, const size_t *len, size_t index,
+    struct ad_err *err)
 {
 	char why[200];
 
@@ -303,7 +314,7 @@ read_rows(struct gen *g, struct source *src, struct reject *rj,
 	int rc = 0;
 
 	while ((!rows ? more(g) : !ad_stop) &&
-	    (rc = csvin_next(csv, &row, err)) != 0) {
+	       (rc = csvin_next(csv, &row, err)) != 0) {
 		if (rc == -2)
 			break;
 		if (rc < 0)
@@ -343,8 +354,8 @@ run(struct gen *g, struct reject *rj, struct ad_err *err)
 		kddsynth_init(synth, g->o->seed);
 		while (rc == 0 && more(g)) {
 			kddsynth_next(synth);
-			rc = encode_emit(g, synth->field, synth->len,
-			    (size_t)g->seq, err);
+			rc = encode_emit(
+			    g, synth->field, synth->len, (size_t)g->seq, err);
 		}
 		free(synth);
 		return rc;
@@ -408,8 +419,9 @@ main(int argc, char **argv)
 	if (status == EX_OK && rj.count > 0)
 		status = EX_DATAERR;
 	if (o.cli.verbose)
-		fprintf(stderr, "kdd-gen: wrote %lld records, rejected %zu rows\n",
-		    g.seq, rj.count);
+		fprintf(stderr,
+		    "kdd-gen: wrote %lld records, rejected %zu rows\n", g.seq,
+		    rj.count);
 out_reject:
 	reject_release(&rj);
 out:

@@ -154,9 +154,8 @@ z_upper(double p)
  * (res still describes the best candidate looked at).
  */
 int
-acf_find_period(const double *x, size_t n, size_t min_period,
-    size_t max_period, const size_t *prefer, size_t nprefer,
-    struct acf_period *res)
+acf_find_period(const double *x, size_t n, size_t min_period, size_t max_period,
+    const size_t *prefer, size_t nprefer, struct acf_period *res)
 {
 	size_t q = 0, ncand = 0, best = 0;
 	double *r, s2 = 0, z, se;
@@ -245,8 +244,8 @@ size_t
 acf_natural_periods(const int64_t *t, size_t n, size_t *out, size_t max)
 {
 	static const int64_t cal[] = {60000, 300000, 600000, 900000, 1800000,
-	    3600000, 7200000, 10800000, 14400000, 21600000, 28800000,
-	    43200000, 86400000, 604800000};
+	    3600000, 7200000, 10800000, 14400000, 21600000, 28800000, 43200000,
+	    86400000, 604800000};
 	int64_t *d, step;
 	size_t m = 0;
 

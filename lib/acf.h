@@ -23,8 +23,7 @@ double *acf_detrended(const double *x, size_t n, size_t maxlag);
 int acf_find_period(const double *x, size_t n, size_t min_period,
     size_t max_period, const size_t *prefer, size_t nprefer,
     struct acf_period *res);
-size_t acf_natural_periods(const int64_t *t, size_t n, size_t *out,
-    size_t max);
+size_t acf_natural_periods(const int64_t *t, size_t n, size_t *out, size_t max);
 double acf_at(const double *x, size_t n, size_t lag);
 
 #endif

@@ -59,9 +59,9 @@ cli_option(struct cli *c, int opt, const char *arg, struct ad_err *err)
 		return 1;
 	case CLI_MAX_LINE:
 		return num_parse_size("--max-line", arg, &c->io.max_line, err) <
-			0
-		    ? -1
-		    : 1;
+			       0
+			   ? -1
+			   : 1;
 	case CLI_TIMEOUT:
 		if (num_parse_duration_ms("--timeout", arg, &ms, err) < 0)
 			return -1;

@@ -35,17 +35,18 @@ enum cli_longopt {
 
 #define CLI_SHORTOPTS "hVvqo:eX:F:"
 
-#define CLI_LONGOPTS                                                     \
-	{"help", no_argument, NULL, 'h'},                                \
-	    {"version", no_argument, NULL, 'V'},                         \
-	    {"verbose", no_argument, NULL, 'v'},                         \
-	    {"quiet", no_argument, NULL, 'q'},                           \
-	    {"output", required_argument, NULL, 'o'},                    \
-	    {"exit-at-end", no_argument, NULL, 'e'},                     \
-	    {"reject", required_argument, NULL, CLI_REJECT},             \
-	    {"strict", no_argument, NULL, CLI_STRICT},                   \
-	    {"max-line", required_argument, NULL, CLI_MAX_LINE},         \
-	    {"timeout", required_argument, NULL, CLI_TIMEOUT}
+#define CLI_LONGOPTS                                                           \
+	{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}, \
+	    {"verbose", no_argument, NULL, 'v'},                               \
+	    {"quiet", no_argument, NULL, 'q'},                                 \
+	    {"output", required_argument, NULL, 'o'},                          \
+	    {"exit-at-end", no_argument, NULL, 'e'},                           \
+	    {"reject", required_argument, NULL, CLI_REJECT},                   \
+	    {"strict", no_argument, NULL, CLI_STRICT},                         \
+	    {"max-line", required_argument, NULL, CLI_MAX_LINE},               \
+	{                                                                      \
+		"timeout", required_argument, NULL, CLI_TIMEOUT                \
+	}
 
 void cli_init(struct cli *c, const char *client_id);
 int cli_option(struct cli *c, int opt, const char *arg, struct ad_err *err);

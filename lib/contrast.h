@@ -14,7 +14,7 @@
 
 #include "dataset.h"
 
-size_t contrast_make(const struct dataset *ds, double fraction,
-    uint64_t seed, uint8_t **bins, uint8_t **y);
+size_t contrast_make(const struct dataset *ds, double fraction, uint64_t seed,
+    uint8_t **bins, uint8_t **y);
 
 #endif

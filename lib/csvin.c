@@ -17,14 +17,14 @@
 struct csvin {
 	struct source *src;
 	struct csv_parser parser;
-	struct buf arena;   /* field bytes, each NUL-terminated */
-	size_t *offset;     /* where each field starts in arena */
+	struct buf arena; /* field bytes, each NUL-terminated */
+	size_t *offset;	  /* where each field starts in arena */
 	size_t *len;
 	char **field;
 	size_t nfields, cap;
-	size_t start_line;  /* first line of the row being built */
+	size_t start_line; /* first line of the row being built */
 	bool row_ready;
-	bool row_open;      /* a quoted field spans lines */
+	bool row_open; /* a quoted field spans lines */
 	struct line line;
 };
 
@@ -35,11 +35,11 @@ on_field(void *s, size_t n, void *data)
 
 	if (in->nfields == in->cap) {
 		in->cap = in->cap ? in->cap * 2 : 64;
-		in->offset = xreallocarray(in->offset, in->cap,
-		    sizeof(*in->offset));
+		in->offset =
+		    xreallocarray(in->offset, in->cap, sizeof(*in->offset));
 		in->len = xreallocarray(in->len, in->cap, sizeof(*in->len));
-		in->field = xreallocarray(in->field, in->cap,
-		    sizeof(*in->field));
+		in->field =
+		    xreallocarray(in->field, in->cap, sizeof(*in->field));
 	}
 	in->offset[in->nfields] = in->arena.len;
 	in->len[in->nfields] = n;
@@ -99,11 +99,11 @@ fill_row(struct csvin *in, struct csv_row *row)
 }
 
 static int
-row_error(struct csvin *in, struct csv_row *row, struct ad_err *err,
-    const char *why)
+row_error(
+    struct csvin *in, struct csv_row *row, struct ad_err *err, const char *why)
 {
-	ad_err_at(err, EX_DATAERR, source_name(in->src), in->start_line, "%s",
-	    why);
+	ad_err_at(
+	    err, EX_DATAERR, source_name(in->src), in->start_line, "%s", why);
 	csv_free(&in->parser);
 	csv_init(&in->parser, CSV_STRICT | CSV_STRICT_FINI);
 	reset_row(in);
@@ -134,8 +134,8 @@ csvin_next(struct csvin *in, struct csv_row *row, struct ad_err *err)
 				return 0;
 			in->row_open = false;
 			if (csv_fini(&in->parser, on_field, on_row, in) != 0)
-				return row_error(in, row, err,
-				    "unterminated quoted field");
+				return row_error(
+				    in, row, err, "unterminated quoted field");
 			if (in->row_ready) {
 				fill_row(in, row);
 				return 1;
@@ -148,12 +148,10 @@ csvin_next(struct csvin *in, struct csv_row *row, struct ad_err *err)
 			in->start_line = in->line.lineno;
 			return row_error(in, row, err, "line too long");
 		}
-		if (csv_parse(&in->parser, in->line.buf, in->line.len,
-			on_field, on_row, in) != in->line.len ||
-		    csv_parse(&in->parser, "\n", 1, on_field, on_row, in) !=
-			1)
-			return row_error(in, row, err,
-			    "malformed quoting");
+		if (csv_parse(&in->parser, in->line.buf, in->line.len, on_field,
+			on_row, in) != in->line.len ||
+		    csv_parse(&in->parser, "\n", 1, on_field, on_row, in) != 1)
+			return row_error(in, row, err, "malformed quoting");
 		if (in->row_ready) {
 			fill_row(in, row);
 			return 1;

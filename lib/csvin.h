@@ -11,9 +11,9 @@
 
 struct csv_row {
 	size_t nfields;
-	char **field;   /* NUL-terminated, borrowed until the next row */
+	char **field; /* NUL-terminated, borrowed until the next row */
 	size_t *len;
-	size_t lineno;  /* first line of the row, from 1 */
+	size_t lineno;	 /* first line of the row, from 1 */
 	const char *raw; /* the row's last line as read, for dead letters */
 	size_t rawlen;
 };

@@ -112,8 +112,8 @@ cv_binary(const double *score, const uint8_t *pos, size_t n, double threshold,
 	m->precision = tp + fp > 0 ? tp / (tp + fp) : 0;
 	m->recall = tp + fn > 0 ? tp / (tp + fn) : 0;
 	m->f1 = m->precision + m->recall > 0
-	    ? 2 * m->precision * m->recall / (m->precision + m->recall)
-	    : 0;
+		    ? 2 * m->precision * m->recall / (m->precision + m->recall)
+		    : 0;
 }
 
 static json_t *
@@ -149,14 +149,14 @@ cv_summary_json(const struct cv_metrics *m, size_t n)
 			((double *)&mean)[f] += ((const double *)&m[i])[f] / n;
 	for (size_t i = 0; i < n; i++)
 		for (size_t f = 0; f < nf; f++) {
-			double d = ((const double *)&m[i])[f] -
-			    ((double *)&mean)[f];
+			double d =
+			    ((const double *)&m[i])[f] - ((double *)&mean)[f];
 
 			((double *)&sd)[f] += d * d;
 		}
 	for (size_t f = 0; f < nf; f++)
-		((double *)&sd)[f] = n > 1 ? sqrt(((double *)&sd)[f] / (n - 1))
-					   : 0;
+		((double *)&sd)[f] =
+		    n > 1 ? sqrt(((double *)&sd)[f] / (n - 1)) : 0;
 	json_object_set_new(o, "mean", cv_metrics_json(&mean));
 	json_object_set_new(o, "sd", cv_metrics_json(&sd));
 	return o;

@@ -17,8 +17,8 @@ struct cv_metrics {
 	double auc, accuracy, precision, recall, f1;
 };
 
-void cv_folds(const uint8_t *y, size_t n, size_t nclass, int k,
-    uint64_t seed, uint8_t *fold);
+void cv_folds(const uint8_t *y, size_t n, size_t nclass, int k, uint64_t seed,
+    uint8_t *fold);
 double cv_auc(const double *score, const uint8_t *pos, size_t n);
 void cv_binary(const double *score, const uint8_t *pos, size_t n,
     double threshold, struct cv_metrics *m);

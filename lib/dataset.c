@@ -56,15 +56,15 @@ dataset_add(struct dataset *ds, const double *x, uint8_t y)
 	if (ds->nrows == ds->cap) {
 		ds->cap = ds->cap ? 2 * ds->cap : 4096;
 		for (size_t i = 0; i < ds->ncols; i++)
-			ds->col[i] = xreallocarray(ds->col[i], ds->cap,
-			    sizeof(double));
+			ds->col[i] =
+			    xreallocarray(ds->col[i], ds->cap, sizeof(double));
 		ds->y = xrealloc(ds->y, ds->cap);
 	}
 	while (ds->ncols < ds->fs->n) {
-		ds->col = xreallocarray(ds->col, ds->ncols + 1,
-		    sizeof(*ds->col));
-		ds->col[ds->ncols] = xreallocarray(NULL, ds->cap,
-		    sizeof(double));
+		ds->col =
+		    xreallocarray(ds->col, ds->ncols + 1, sizeof(*ds->col));
+		ds->col[ds->ncols] =
+		    xreallocarray(NULL, ds->cap, sizeof(double));
 		for (size_t r = 0; r < ds->nrows; r++)
 			ds->col[ds->ncols][r] = FEATSET_MISSING;
 		ds->ncols++;
@@ -176,8 +176,8 @@ numeric_edges(struct dataset *ds, size_t f, int max_bins)
 		     i++) {
 			run += (double)tab[i].n;
 			if (run >= per * (double)(ne + 1))
-				e[ne++] = tab[i].v +
-				    (tab[i + 1].v - tab[i].v) / 2;
+				e[ne++] =
+				    tab[i].v + (tab[i + 1].v - tab[i].v) / 2;
 		}
 	}
 	for (size_t i = 0; i < ne; i++) /* a midpoint may round up */
@@ -221,8 +221,9 @@ categorical_bins(struct dataset *ds, size_t f, int max_bins)
 	for (size_t r = 0; r < ds->nrows; r++)
 		if (!isnan(c[r]) && c[r] >= 0)
 			c[r] = (double)newof[(size_t)c[r]];
-	ds->nbins[f] = (uint16_t)(nc + 1 > (size_t)max_bins + 1
-		? (size_t)max_bins + 1 : nc + 1);
+	ds->nbins[f] =
+	    (uint16_t)(nc + 1 > (size_t)max_bins + 1 ? (size_t)max_bins + 1
+						     : nc + 1);
 	if (ds->nbins[f] < 2)
 		ds->nbins[f] = 2;
 	free(count);
@@ -317,15 +318,15 @@ dataset_bin(struct dataset *ds, int max_bins, int threads)
 		if (ds->fs->f[f].kind == FEATURE_CATEGORICAL)
 			categorical_bins(ds, f, max_bins);
 	}
-	ds->bins = xreallocarray(NULL, ds->nrows ? ds->nrows : 1,
-	    ds->nfeat ? ds->nfeat : 1);
+	ds->bins = xreallocarray(
+	    NULL, ds->nrows ? ds->nrows : 1, ds->nfeat ? ds->nfeat : 1);
 	bool started[16] = {false};
 
 	for (int t = 0; t < nt; t++)
 		job[t] = (struct binjob){ds, (size_t)t, (size_t)nt, max_bins};
 	for (int t = 1; t < nt; t++)
-		started[t] = pthread_create(&tid[t], NULL, bin_columns,
-		    &job[t]) == 0;
+		started[t] =
+		    pthread_create(&tid[t], NULL, bin_columns, &job[t]) == 0;
 	bin_columns(&job[0]);
 	for (int t = 1; t < nt; t++) {
 		if (started[t])

@@ -24,9 +24,9 @@ struct dataset {
 	uint8_t *y;   /* class of each row */
 	/* after dataset_bin() */
 	size_t nfeat;
-	uint16_t *nbins;   /* per feature, the missing bin included */
-	double **edges;    /* numeric: nbins - 2 upper bounds of bins 1.. */
-	uint8_t *bins;     /* nrows x nfeat, row-major */
+	uint16_t *nbins; /* per feature, the missing bin included */
+	double **edges;	 /* numeric: nbins - 2 upper bounds of bins 1.. */
+	uint8_t *bins;	 /* nrows x nfeat, row-major */
 	bool binned;
 };
 

@@ -73,8 +73,8 @@ void
 vwarn_at(const char *file, size_t line, const char *fmt, va_list ap)
 {
 	fflush(stdout);
-	fprintf(stderr, "%s: %s:%zu: ", program_invocation_short_name, file,
-	    line);
+	fprintf(
+	    stderr, "%s: %s:%zu: ", program_invocation_short_name, file, line);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }

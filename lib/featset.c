@@ -13,8 +13,8 @@
 #include "featset.h"
 
 /* Fields that describe a record rather than the connection. */
-static const char *const bookkeeping[] = {"utc", "uuid", "sequence_id",
-    "index", "score", "anomaly", "class", "probability", "why", NULL};
+static const char *const bookkeeping[] = {"utc", "uuid", "sequence_id", "index",
+    "score", "anomaly", "class", "probability", "why", NULL};
 
 /* New empty schema; caller frees with featset_free(). */
 struct featset *
@@ -130,8 +130,8 @@ featset_candidate(const struct featset *fs, const char *name, size_t len)
 
 /* Index of the feature called name (hash = flatjson_hash()), or -1. */
 long
-featset_find(const struct featset *fs, const char *name, size_t len,
-    unsigned hash)
+featset_find(
+    const struct featset *fs, const char *name, size_t len, unsigned hash)
 {
 	for (size_t k = hash & (fs->cap - 1); fs->slot[k] != 0;
 	     k = (k + 1) & (fs->cap - 1)) {
@@ -162,8 +162,8 @@ rehash_names(struct featset *fs)
 
 /* Append a feature (the name must not be present); returns its index. */
 size_t
-featset_add(struct featset *fs, const char *name, size_t len,
-    enum feature_kind kind)
+featset_add(
+    struct featset *fs, const char *name, size_t len, enum feature_kind kind)
 {
 	struct feature *f;
 
@@ -183,8 +183,8 @@ featset_add(struct featset *fs, const char *name, size_t len,
 
 /* Category number of s in f, or -1 when f never saw it. */
 long
-featset_cat_find(const struct feature *f, const char *s, size_t len,
-    unsigned hash)
+featset_cat_find(
+    const struct feature *f, const char *s, size_t len, unsigned hash)
 {
 	for (size_t k = hash & (f->ccap - 1); f->cslot[k] != 0;
 	     k = (k + 1) & (f->ccap - 1)) {
@@ -224,8 +224,8 @@ featset_cat_add(struct feature *f, const char *s, size_t len)
 		return (size_t)c;
 	f->cat = xreallocarray(f->cat, f->ncat + 1, sizeof(*f->cat));
 	f->catlen = xreallocarray(f->catlen, f->ncat + 1, sizeof(*f->catlen));
-	f->cathash = xreallocarray(f->cathash, f->ncat + 1,
-	    sizeof(*f->cathash));
+	f->cathash =
+	    xreallocarray(f->cathash, f->ncat + 1, sizeof(*f->cathash));
 	f->cat[f->ncat] = xstrndup(s, len);
 	f->catlen[f->ncat] = len;
 	f->cathash[f->ncat] = h;
@@ -270,8 +270,8 @@ featset_cat_reorder(struct feature *f, const size_t *order)
  * featset_row_json(), which decodes it).
  */
 int
-featset_row_flat(const struct featset *fs, const struct flatjson_field *fl,
-    int n, double *x)
+featset_row_flat(
+    const struct featset *fs, const struct flatjson_field *fl, int n, double *x)
 {
 	for (size_t i = 0; i < fs->n; i++)
 		x[i] = FEATSET_MISSING;
@@ -332,8 +332,8 @@ featset_row_json(const struct featset *fs, json_t *rec, double *x)
 		} else if (json_is_string(v)) {
 			const char *s = json_string_value(v);
 			size_t len = json_string_length(v);
-			long c = featset_cat_find(f, s, len,
-			    flatjson_hash(s, len));
+			long c =
+			    featset_cat_find(f, s, len, flatjson_hash(s, len));
 
 			x[i] = c >= 0 ? (double)c : FEATSET_UNKNOWN;
 		}
@@ -346,8 +346,8 @@ featset_row_json(const struct featset *fs, json_t *rec, double *x)
  * the number or null).
  */
 const char *
-featset_value_text(const struct featset *fs, size_t i, double v,
-    char *tmp, size_t tmplen)
+featset_value_text(
+    const struct featset *fs, size_t i, double v, char *tmp, size_t tmplen)
 {
 	const struct feature *f = &fs->f[i];
 
@@ -427,11 +427,12 @@ featset_info(const struct featset *fs)
 		json_t *o = json_object();
 
 		json_object_set_new(o, "name", json_string(f->name));
-		json_object_set_new(o, "type", json_string(
-		    f->kind == FEATURE_NUMERIC ? "numeric" : "categorical"));
+		json_object_set_new(o, "type",
+		    json_string(f->kind == FEATURE_NUMERIC ? "numeric"
+							   : "categorical"));
 		if (f->kind == FEATURE_CATEGORICAL)
-			json_object_set_new(o, "categories",
-			    json_integer((json_int_t)f->ncat));
+			json_object_set_new(
+			    o, "categories", json_integer((json_int_t)f->ncat));
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -447,9 +448,8 @@ grow_x(const struct featset *fs, double **x, size_t *cap)
 }
 
 static void
-learn_value(struct featset *fs, const char *key, size_t keylen,
-    unsigned hash, int type, const char *s, size_t slen, double num,
-    double **x, size_t *cap)
+learn_value(struct featset *fs, const char *key, size_t keylen, unsigned hash,
+    int type, const char *s, size_t slen, double num, double **x, size_t *cap)
 {
 	long i = featset_find(fs, key, keylen, hash);
 	struct feature *f;
@@ -482,8 +482,8 @@ learn_value(struct featset *fs, const char *key, size_t keylen,
  * Returns 0, or -1 for an escaped string (use featset_learn_json()).
  */
 int
-featset_learn_flat(struct featset *fs, const struct flatjson_field *fl,
-    int n, double **x, size_t *cap)
+featset_learn_flat(struct featset *fs, const struct flatjson_field *fl, int n,
+    double **x, size_t *cap)
 {
 	return featset_learn_parsed(fs, fl, NULL, n, x, cap);
 }
@@ -529,12 +529,12 @@ featset_learn_json(struct featset *fs, json_t *rec, double **x, size_t *cap)
 		(*x)[i] = FEATSET_MISSING;
 	json_object_foreach(rec, key, v) {
 		size_t kl = strlen(key);
-		int type = json_is_number(v)	 ? FLATJSON_NUMBER
-		    : json_is_string(v)		 ? FLATJSON_STRING
-		    : json_is_true(v)		 ? FLATJSON_TRUE
-		    : json_is_false(v)		 ? FLATJSON_FALSE
-		    : json_is_null(v)		 ? FLATJSON_NULL
-						 : FLATJSON_NESTED;
+		int type = json_is_number(v)   ? FLATJSON_NUMBER
+			   : json_is_string(v) ? FLATJSON_STRING
+			   : json_is_true(v)   ? FLATJSON_TRUE
+			   : json_is_false(v)  ? FLATJSON_FALSE
+			   : json_is_null(v)   ? FLATJSON_NULL
+					       : FLATJSON_NESTED;
 
 		learn_value(fs, key, kl, flatjson_hash(key, kl), type,
 		    json_is_string(v) ? json_string_value(v) : NULL,

@@ -44,8 +44,14 @@ scan_string(const char *p, const char *end, bool *esc)
 			if (++p >= end)
 				return NULL;
 			switch (*p) {
-			case '"': case '\\': case '/': case 'b': case 'f':
-			case 'n': case 'r': case 't':
+			case '"':
+			case '\\':
+			case '/':
+			case 'b':
+			case 'f':
+			case 'n':
+			case 'r':
+			case 't':
 				break;
 			case 'u':
 				/* \u escapes may encode surrogates: leave to jansson */
@@ -144,7 +150,8 @@ skip_value(const char *p, const char *end, int depth)
 	case 't':
 		return end - p >= 4 && memcmp(p, "true", 4) == 0 ? p + 4 : NULL;
 	case 'f':
-		return end - p >= 5 && memcmp(p, "false", 5) == 0 ? p + 5 : NULL;
+		return end - p >= 5 && memcmp(p, "false", 5) == 0 ? p + 5
+								  : NULL;
 	case 'n':
 		return end - p >= 4 && memcmp(p, "null", 4) == 0 ? p + 4 : NULL;
 	default:
@@ -170,8 +177,8 @@ flatjson_hash(const char *s, size_t n)
  * then parses it with jansson, which says what is wrong, if anything.
  */
 int
-flatjson_scan(const char *line, size_t len, struct flatjson_field *f,
-    size_t max)
+flatjson_scan(
+    const char *line, size_t len, struct flatjson_field *f, size_t max)
 {
 	const char *p = line, *end = line + len;
 	uint16_t slot[256];
@@ -233,10 +240,10 @@ flatjson_scan(const char *line, size_t len, struct flatjson_field *f,
 		default:
 			if ((p = skip_value(p, end, 1)) == NULL)
 				return -1;
-			fl->type = *v == 't' ? FLATJSON_TRUE
-			    : *v == 'f'	   ? FLATJSON_FALSE
-			    : *v == 'n'	   ? FLATJSON_NULL
-					   : FLATJSON_NUMBER;
+			fl->type = *v == 't'   ? FLATJSON_TRUE
+				   : *v == 'f' ? FLATJSON_FALSE
+				   : *v == 'n' ? FLATJSON_NULL
+					       : FLATJSON_NUMBER;
 			fl->val = v;
 			fl->vallen = (size_t)(p - v);
 		}
@@ -255,9 +262,9 @@ tail:
 	return p == end ? (int)n : -1;
 }
 
-static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8,
-    1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
-    1e21, 1e22};
+static const double pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9,
+    1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21,
+    1e22};
 
 /*
  * Convert a JSON number already validated by flatjson_scan() to a double,

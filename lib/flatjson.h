@@ -30,12 +30,12 @@ struct flatjson_field {
 	const char *val; /* strings: inside the quotes */
 	size_t vallen;
 	enum flatjson_type type;
-	bool escaped; /* a string value holding a backslash escape */
+	bool escaped;  /* a string value holding a backslash escape */
 	unsigned hash; /* of the key */
 };
 
-int flatjson_scan(const char *line, size_t len, struct flatjson_field *f,
-    size_t max);
+int flatjson_scan(
+    const char *line, size_t len, struct flatjson_field *f, size_t max);
 unsigned flatjson_hash(const char *s, size_t n);
 int flatjson_number(const char *s, size_t n, double *out);
 

@@ -26,11 +26,11 @@
 
 /* Merged training rows shared by every tree. */
 struct packed {
-	size_t nu;	    /* distinct rows */
-	uint32_t *mult;	    /* how many selected rows each stands for */
-	uint8_t *ub;	    /* nu x nfeat bins */
-	uint8_t *uy;	    /* class of each */
-	uint32_t *map;	    /* selected row -> distinct row */
+	size_t nu;	/* distinct rows */
+	uint32_t *mult; /* how many selected rows each stands for */
+	uint8_t *ub;	/* nu x nfeat bins */
+	uint8_t *uy;	/* class of each */
+	uint32_t *map;	/* selected row -> distinct row */
 	size_t nsel;
 };
 
@@ -166,8 +166,8 @@ static uint32_t *
 level_hist(struct grower *g, int level)
 {
 	if (g->hist[level] == NULL)
-		g->hist[level] = xreallocarray(NULL, g->j->totbins * g->K,
-		    sizeof(uint32_t));
+		g->hist[level] =
+		    xreallocarray(NULL, g->j->totbins * g->K, sizeof(uint32_t));
 	return g->hist[level];
 }
 
@@ -221,8 +221,8 @@ gini_part(const double *c, size_t K, double n)
  * larger side.
  */
 static void
-eval_feature(struct grower *g, size_t f, const uint32_t *hf,
-    const double *T, double N, int major, struct split *best)
+eval_feature(struct grower *g, size_t f, const uint32_t *hf, const double *T,
+    double N, int major, struct split *best)
 {
 	size_t K = g->K, nb = g->j->ts->nbins[f];
 	double M[FOREST_MAX_CLASSES], L[FOREST_MAX_CLASSES],
@@ -386,8 +386,8 @@ grow(struct grower *g, size_t lo, size_t hi, int depth, int level,
 	}
 	if (h != NULL) {
 		for (size_t f = 0; f < nf; f++)
-			eval_feature(g, f, h + j->off[f] * K, T, N, major,
-			    &best);
+			eval_feature(
+			    g, f, h + j->off[f] * K, T, N, major, &best);
 	} else {
 		/* mtry features at random; more when none of them splits */
 		size_t m = (size_t)p->mtry, done = 0;
@@ -422,7 +422,8 @@ grow(struct grower *g, size_t lo, size_t hi, int depth, int level,
 		size_t a = lo, b = hi;
 
 		while (a < b) {
-			if (goes_left(&best, j->pk->ub + (size_t)g->rows[a] * nf))
+			if (goes_left(
+				&best, j->pk->ub + (size_t)g->rows[a] * nf))
 				a++;
 			else {
 				uint32_t tmp = g->rows[a];
@@ -467,10 +468,12 @@ grow(struct grower *g, size_t lo, size_t hi, int depth, int level,
 			for (size_t i = 0; i < j->totbins * K; i++)
 				hp[i] -= hs[i];
 			if (small_left) {
-				l = grow(g, lo, mid, depth + 1, level + 1, true);
+				l = grow(
+				    g, lo, mid, depth + 1, level + 1, true);
 				r = grow(g, mid, hi, depth + 1, level, true);
 			} else {
-				r = grow(g, mid, hi, depth + 1, level + 1, true);
+				r = grow(
+				    g, mid, hi, depth + 1, level + 1, true);
 				l = grow(g, lo, mid, depth + 1, level, true);
 			}
 		} else {
@@ -607,12 +610,14 @@ pool_worker(void *arg)
  * Returns 0.
  */
 int
-forest_run_threads(int threads, size_t njobs,
-    void (*job)(size_t, int, void *),
+forest_run_threads(int threads, size_t njobs, void (*job)(size_t, int, void *),
     void *arg, void (*progress)(size_t, void *), void *progress_arg)
 {
-	struct pool pl = {.job = job, .arg = arg, .njobs = njobs,
-	    .progress = progress, .progress_arg = progress_arg};
+	struct pool pl = {.job = job,
+	    .arg = arg,
+	    .njobs = njobs,
+	    .progress = progress,
+	    .progress_arg = progress_arg};
 	pthread_t tid[64];
 	struct worker wk[64];
 	int nt = threads < 1 ? 1 : threads > 64 ? 64 : threads, started = 0;
@@ -622,8 +627,8 @@ forest_run_threads(int threads, size_t njobs,
 	atomic_init(&pl.done, 0);
 	for (int t = 1; t < nt; t++) {
 		wk[started] = (struct worker){&pl, started + 1};
-		if (pthread_create(&tid[started], NULL, pool_worker,
-			&wk[started]) == 0)
+		if (pthread_create(
+			&tid[started], NULL, pool_worker, &wk[started]) == 0)
 			started++;
 	}
 	while ((i = atomic_fetch_add(&pl.next, 1)) < njobs) {
@@ -667,8 +672,8 @@ forest_train(const struct trainset *ts, const struct forest_params *p)
 		j->totbins += ts->nbins[i];
 	}
 	pack_rows(ts, &pk);
-	forest_run_threads(p->threads, f->ntrees, train_tree, j, p->progress,
-	    p->progress_arg);
+	forest_run_threads(
+	    p->threads, f->ntrees, train_tree, j, p->progress, p->progress_arg);
 	free(pk.ub);
 	free(pk.uy);
 	free(pk.map);
@@ -753,8 +758,8 @@ forest_compile(struct forest *f)
  * value plus the sum of contrib.
  */
 double
-forest_predict(const struct forest *f, const double *x, double *proba,
-    double *contrib)
+forest_predict(
+    const struct forest *f, const double *x, double *proba, double *contrib)
 {
 	struct forest_acc acc;
 
@@ -765,8 +770,7 @@ forest_predict(const struct forest *f, const double *x, double *proba,
 
 /* Start an accumulation (and zero contrib, nfeat values, unless NULL). */
 void
-forest_acc_init(const struct forest *f, struct forest_acc *acc,
-    double *contrib)
+forest_acc_init(const struct forest *f, struct forest_acc *acc, double *contrib)
 {
 	memset(acc, 0, sizeof(*acc));
 	if (contrib)
@@ -779,8 +783,8 @@ forest_acc_init(const struct forest *f, struct forest_acc *acc,
  * threads in order gives the same sums as forest_predict().
  */
 void
-forest_accumulate(const struct forest *f, const double *x, size_t t0,
-    size_t t1, struct forest_acc *acc, double *contrib)
+forest_accumulate(const struct forest *f, const double *x, size_t t0, size_t t1,
+    struct forest_acc *acc, double *contrib)
 {
 	size_t K = f->nclass;
 	const struct pnode *pn = f->pn;
@@ -796,16 +800,18 @@ forest_accumulate(const struct forest *f, const double *x, size_t t0,
 			size_t next;
 
 			if (nd->kind == FNODE_NUMERIC)
-				left = v <= nd->u.thr || (isnan(v) && nd->dleft);
+				left =
+				    v <= nd->u.thr || (isnan(v) && nd->dleft);
 			else if (isnan(v) || v < 0)
 				left = nd->dleft;
 			else {
 				size_t nb = f->nbins[nd->feat];
-				size_t b = (size_t)v + 1 < nb ? (size_t)v + 1
-							      : nb - 1;
+				size_t b =
+				    (size_t)v + 1 < nb ? (size_t)v + 1 : nb - 1;
 
 				left = (t->set[4 * nd->u.idx + (b >> 6)] >>
-					   (b & 63)) & 1;
+					   (b & 63)) &
+				       1;
 			}
 			next = left ? i + 1 : i + (size_t)nd->right;
 			if (contrib)
@@ -841,7 +847,7 @@ forest_finish(const struct forest *f, struct forest_acc *acc, double *proba,
 		if (contrib) /* linearised: d score / d h = -score ln2 / c */
 			for (size_t i = 0; i < f->nfeat; i++)
 				contrib[i] *= -score * M_LN2 / f->cpsi /
-				    (double)f->ntrees;
+					      (double)f->ntrees;
 		return score;
 	}
 	for (size_t k = 0; k < K; k++)
@@ -860,8 +866,7 @@ forest_finish(const struct forest *f, struct forest_acc *acc, double *proba,
  * raw values.
  */
 double
-forest_predict_bins(const struct forest *f, const uint8_t *bins,
-    double *proba)
+forest_predict_bins(const struct forest *f, const uint8_t *bins, double *proba)
 {
 	double p[FOREST_MAX_CLASSES] = {0};
 	size_t K = f->nclass;
@@ -880,7 +885,8 @@ forest_predict_bins(const struct forest *f, const uint8_t *bins,
 				left = b <= nd->tbin;
 			else
 				left = (t->set[4 * nd->aux + (b >> 6)] >>
-					   (b & 63)) & 1;
+					   (b & 63)) &
+				       1;
 			nd = &t->node[left ? nd->left : nd->right];
 		}
 		for (size_t k = 0; k < K; k++)

@@ -38,10 +38,10 @@ enum fnode_kind {
 };
 
 struct fnode {
-	double thr;	    /* numeric: left when x <= thr */
-	float value;	    /* score (or iforest expected depth) here */
+	double thr;	     /* numeric: left when x <= thr */
+	float value;	     /* score (or iforest expected depth) here */
 	int32_t left, right; /* children */
-	uint32_t aux;	    /* leaf: class row in prob; categorical: bitset */
+	uint32_t aux;	     /* leaf: class row in prob; categorical: bitset */
 	uint16_t feat;
 	uint8_t kind, dleft, tbin; /* tbin: numeric: left when bin <= tbin */
 };
@@ -68,9 +68,9 @@ struct pnode {
 
 struct forest {
 	enum forest_kind kind;
-	struct pnode *pn;  /* every tree, pre-order (forest_compile()) */
-	float *pval;	   /* node values in the same order */
-	size_t *proot;	   /* first node of each tree */
+	struct pnode *pn; /* every tree, pre-order (forest_compile()) */
+	float *pval;	  /* node values in the same order */
+	size_t *proot;	  /* first node of each tree */
 	size_t nfeat, nclass, ntrees;
 	uint16_t *nbins; /* per feature: maps a category to its bin */
 	struct tree *tree;
@@ -92,9 +92,9 @@ struct trainset {
 
 struct forest_params {
 	int trees, max_depth, min_leaf;
-	int mtry; /* features per split; 0 = all */
+	int mtry;	    /* features per split; 0 = all */
 	double sample_rate; /* rows drawn per tree, fraction of the data */
-	bool replace; /* Poisson bootstrap (with replacement) */
+	bool replace;	    /* Poisson bootstrap (with replacement) */
 	uint64_t seed;
 	int threads;
 	void (*progress)(size_t done, void *arg); /* called on one thread */
@@ -107,19 +107,19 @@ struct forest_acc {
 	double eh;
 };
 
-void forest_acc_init(const struct forest *f, struct forest_acc *acc,
-    double *contrib);
+void forest_acc_init(
+    const struct forest *f, struct forest_acc *acc, double *contrib);
 void forest_accumulate(const struct forest *f, const double *x, size_t t0,
     size_t t1, struct forest_acc *acc, double *contrib);
 double forest_finish(const struct forest *f, struct forest_acc *acc,
     double *proba, double *contrib);
-struct forest *forest_train(const struct trainset *ts,
-    const struct forest_params *p);
+struct forest *forest_train(
+    const struct trainset *ts, const struct forest_params *p);
 void forest_free(struct forest *f);
-double forest_predict(const struct forest *f, const double *x, double *proba,
-    double *contrib);
-double forest_predict_bins(const struct forest *f, const uint8_t *bins,
-    double *proba);
+double forest_predict(
+    const struct forest *f, const double *x, double *proba, double *contrib);
+double forest_predict_bins(
+    const struct forest *f, const uint8_t *bins, double *proba);
 double forest_c(double n);
 void forest_save(const struct forest *f, struct buf *b);
 struct forest *forest_load(struct wire *w, size_t nfeat);

@@ -13,8 +13,8 @@
 #include "modelfile.h"
 #include "wire.h"
 
-static const char *const mode_names[] = {"supervised", "unsupervised",
-    "isolation"};
+static const char *const mode_names[] = {
+    "supervised", "unsupervised", "isolation"};
 
 /* "supervised", "unsupervised" or "isolation". */
 const char *
@@ -44,8 +44,8 @@ forestfile_free(struct forestfile *m)
  * (EX_CANTCREAT, EX_IOERR).
  */
 int
-forestfile_save(const struct forestfile *m, const char *path,
-    struct ad_err *err)
+forestfile_save(
+    const struct forestfile *m, const char *path, struct ad_err *err)
 {
 	struct buf b;
 	int rc;
@@ -84,8 +84,7 @@ forestfile_save(const struct forestfile *m, const char *path,
  * err set to EX_DATAERR.
  */
 struct forestfile *
-forestfile_decode(const void *p, size_t n, const char *name,
-    struct ad_err *err)
+forestfile_decode(const void *p, size_t n, const char *name, struct ad_err *err)
 {
 	struct forestfile *m = xcalloc(1, sizeof(*m));
 	struct wire w;
@@ -97,7 +96,8 @@ forestfile_decode(const void *p, size_t n, const char *name,
 	if (!w.bad && version != FORESTFILE_VERSION) {
 		ad_err_set(err, EX_DATAERR,
 		    "'%s': unsupported forest model version %u (this program "
-		    "reads version %d)", name, version, FORESTFILE_VERSION);
+		    "reads version %d)",
+		    name, version, FORESTFILE_VERSION);
 		forestfile_free(m);
 		return NULL;
 	}
@@ -106,7 +106,7 @@ forestfile_decode(const void *p, size_t n, const char *name,
 	m->normal = wire_str(&w);
 	m->nclass = wire_count(&w, 4);
 	if (!w.bad && (m->nclass < 1 || m->nclass > FOREST_MAX_CLASSES ||
-	    m->mode > FORESTFILE_ISOLATION))
+			  m->mode > FORESTFILE_ISOLATION))
 		w.bad = true;
 	if (!w.bad) {
 		m->classes = xcalloc(m->nclass, sizeof(*m->classes));
@@ -134,14 +134,13 @@ forestfile_decode(const void *p, size_t n, const char *name,
 	if (!w.bad)
 		m->forest = forest_load(&w, m->fs->n);
 	if (!w.bad && (w.p != w.end ||
-	    (m->forest->kind == FOREST_ISOLATION) !=
-		(m->mode == FORESTFILE_ISOLATION) ||
-	    (m->mode != FORESTFILE_ISOLATION &&
-		m->forest->nclass != m->nclass)))
+			  (m->forest->kind == FOREST_ISOLATION) !=
+			      (m->mode == FORESTFILE_ISOLATION) ||
+			  (m->mode != FORESTFILE_ISOLATION &&
+			      m->forest->nclass != m->nclass)))
 		w.bad = true;
 	if (w.bad) {
-		ad_err_set(err, EX_DATAERR, "'%s': corrupt forest model",
-		    name);
+		ad_err_set(err, EX_DATAERR, "'%s': corrupt forest model", name);
 		forestfile_free(m);
 		return NULL;
 	}
@@ -175,27 +174,27 @@ forestfile_info(const struct forestfile *m)
 
 	json_object_set_new(o, "kind", json_string(FORESTFILE_KIND));
 	json_object_set_new(o, "version", json_integer(FORESTFILE_VERSION));
-	json_object_set_new(o, "mode", json_string(
-	    forestfile_mode_name(m->mode)));
+	json_object_set_new(
+	    o, "mode", json_string(forestfile_mode_name(m->mode)));
 	if (m->mode == FORESTFILE_SUPERVISED) {
 		json_object_set_new(o, "label", json_string(m->label));
 		if (m->normal[0] != '\0')
-			json_object_set_new(o, "normal",
-			    json_string(m->normal));
+			json_object_set_new(
+			    o, "normal", json_string(m->normal));
 	}
 	for (size_t i = 0; i < m->nclass; i++)
 		json_array_append_new(cl, json_string(m->classes[i]));
 	json_object_set_new(o, "classes", cl);
 	json_object_set_new(o, "threshold", json_real(m->threshold));
-	json_object_set_new(o, "trees", json_integer((json_int_t)
-	    m->forest->ntrees));
+	json_object_set_new(
+	    o, "trees", json_integer((json_int_t)m->forest->ntrees));
 	json_object_set_new(hp, "max_depth", json_integer(m->max_depth));
 	if (m->mode != FORESTFILE_ISOLATION) {
 		json_object_set_new(hp, "max_bins", json_integer(m->max_bins));
 		json_object_set_new(hp, "min_leaf", json_integer(m->min_leaf));
 		json_object_set_new(hp, "mtry", json_integer(m->mtry));
-		json_object_set_new(hp, "sample_rate",
-		    json_real(m->sample_rate));
+		json_object_set_new(
+		    hp, "sample_rate", json_real(m->sample_rate));
 	}
 	if (m->mode == FORESTFILE_UNSUPERVISED)
 		json_object_set_new(hp, "fraction", json_real(m->fraction));
@@ -205,10 +204,9 @@ forestfile_info(const struct forestfile *m)
 	json_object_set_new(hp, "seed", json_integer((json_int_t)m->seed));
 	json_object_set_new(o, "params", hp);
 	json_object_set_new(o, "rows", json_integer((json_int_t)m->rows));
-	json_object_set_new(o, "nodes", json_integer((json_int_t)
-	    forest_nodes(m->forest)));
-	json_object_set_new(o, "depth", json_integer(
-	    forest_depth(m->forest)));
+	json_object_set_new(
+	    o, "nodes", json_integer((json_int_t)forest_nodes(m->forest)));
+	json_object_set_new(o, "depth", json_integer(forest_depth(m->forest)));
 	if (!isnan(m->cv_auc))
 		json_object_set_new(o, "cv_auc", json_real(m->cv_auc));
 	json_object_set_new(o, "created", json_string(m->created));

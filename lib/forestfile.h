@@ -27,26 +27,26 @@ enum forestfile_mode {
 
 struct forestfile {
 	enum forestfile_mode mode;
-	char *label, *normal;	/* supervised: label field, normal value */
+	char *label, *normal; /* supervised: label field, normal value */
 	size_t nclass;
-	char **classes;		/* class 0 is normal (or real) */
+	char **classes; /* class 0 is normal (or real) */
 	double threshold;
 	/* hyperparameters, for --info */
 	int trees, max_depth, max_bins, min_leaf, mtry;
 	double sample_rate, fraction;
 	uint64_t sample_size, seed, rows;
-	char created[32];	/* ISO 8601 UTC */
-	double cv_auc;		/* NaN when not cross-validated */
+	char created[32]; /* ISO 8601 UTC */
+	double cv_auc;	  /* NaN when not cross-validated */
 	struct featset *fs;
 	struct forest *forest;
 };
 
 const char *forestfile_mode_name(enum forestfile_mode m);
-int forestfile_save(const struct forestfile *m, const char *path,
-    struct ad_err *err);
+int forestfile_save(
+    const struct forestfile *m, const char *path, struct ad_err *err);
 struct forestfile *forestfile_load(const char *path, struct ad_err *err);
-struct forestfile *forestfile_decode(const void *p, size_t n,
-    const char *name, struct ad_err *err);
+struct forestfile *forestfile_decode(
+    const void *p, size_t n, const char *name, struct ad_err *err);
 void forestfile_free(struct forestfile *m);
 json_t *forestfile_info(const struct forestfile *m);
 

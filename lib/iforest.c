@@ -49,7 +49,8 @@ igrow_node(struct igrow *g, size_t *idx, size_t n, int depth)
 	for (size_t i = 0; i < nf; i++)
 		g->perm[i] = i;
 	for (size_t tries = 0; tries < nf; tries++) {
-		size_t pick = tries + prng_below(&g->rng, nf - tries), f, nl = 0;
+		size_t pick = tries + prng_below(&g->rng, nf - tries), f,
+		       nl = 0;
 		size_t nmiss = 0, mid;
 		bool cat, dleft;
 		uint64_t set[4] = {0};
@@ -79,10 +80,12 @@ igrow_node(struct igrow *g, size_t *idx, size_t n, int depth)
 			do {
 				memset(set, 0, sizeof(set));
 				for (size_t b = 1; b < 256; b++)
-					if (((present[b >> 6] >> (b & 63)) & 1) &&
+					if (((present[b >> 6] >> (b & 63)) &
+						1) &&
 					    (prng_next(&g->rng) >> 63))
 						set[b >> 6] |= 1ULL << (b & 63);
-			} while ((set[0] | set[1] | set[2] | set[3]) == 0 ||
+			} while (
+			    (set[0] | set[1] | set[2] | set[3]) == 0 ||
 			    (set[0] == present[0] && set[1] == present[1] &&
 				set[2] == present[2] && set[3] == present[3]));
 		} else {
@@ -138,8 +141,10 @@ igrow_node(struct igrow *g, size_t *idx, size_t n, int depth)
 				if (cat) {
 					uint8_t bb = ds->bins[r * nf + f];
 
-					l = bb == 0 ? dleft
-						    : (set[bb >> 6] >> (bb & 63)) & 1;
+					l = bb == 0
+						? dleft
+						: (set[bb >> 6] >> (bb & 63)) &
+						      1;
 				} else {
 					double v = colval(ds, f, r);
 
@@ -172,10 +177,14 @@ igrow_node(struct igrow *g, size_t *idx, size_t n, int depth)
 					for (size_t b = 1; b < 256; b++) {
 						bool pres = false;
 
-						for (size_t i = 0; i < n && !pres; i++)
-							pres = ds->bins[idx[i] * nf + f] == b;
+						for (size_t i = 0;
+						     i < n && !pres; i++)
+							pres = ds->bins[idx[i] *
+									    nf +
+									f] == b;
 						if (!pres)
-							s[b >> 6] |= 1ULL << (b & 63);
+							s[b >> 6] |=
+							    1ULL << (b & 63);
 					}
 				nd = &g->t->node[id];
 				nd->kind = FNODE_CATEGORICAL;

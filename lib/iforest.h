@@ -21,7 +21,7 @@ struct iforest_params {
 	void *progress_arg;
 };
 
-struct forest *iforest_train(const struct dataset *ds,
-    const uint32_t *rows, size_t nsel, const struct iforest_params *p);
+struct forest *iforest_train(const struct dataset *ds, const uint32_t *rows,
+    size_t nsel, const struct iforest_params *p);
 
 #endif

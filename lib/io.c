@@ -26,8 +26,8 @@ io_conf_init(struct io_conf *conf, const char *client_id)
 void
 io_conf_add_prop(struct io_conf *conf, const char *name_value)
 {
-	conf->props = xreallocarray(conf->props, conf->nprops + 1,
-	    sizeof(*conf->props));
+	conf->props =
+	    xreallocarray(conf->props, conf->nprops + 1, sizeof(*conf->props));
 	conf->props[conf->nprops++] = xstrdup(name_value);
 }
 
@@ -37,8 +37,8 @@ io_conf_add_prop(struct io_conf *conf, const char *name_value)
  * '=').
  */
 int
-io_conf_add_prop_file(struct io_conf *conf, const char *path,
-    struct ad_err *err)
+io_conf_add_prop_file(
+    struct io_conf *conf, const char *path, struct ad_err *err)
 {
 	FILE *fp = fopen(path, "r");
 	char *line = NULL;

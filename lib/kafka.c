@@ -91,8 +91,8 @@ kafka_uri_parse(struct kafka_uri *u, const char *spec, struct ad_err *err)
 	u->brokers = xstrndup(p, (size_t)(slash - p));
 	u->topic = xstrndup(slash + 1, (size_t)(spec + n - slash - 1));
 	if (strchr(u->topic, '/') != NULL) {
-		ad_err_set(err, EX_USAGE, "'%s': bad topic name '%s'", spec,
-		    u->topic);
+		ad_err_set(
+		    err, EX_USAGE, "'%s': bad topic name '%s'", spec, u->topic);
 		return -1;
 	}
 	while (q != NULL && *q != '\0') {
@@ -153,8 +153,8 @@ conf_set(rd_kafka_conf_t *kc, const char *nv, struct ad_err *err)
 	const char *eq = strchr(nv, '=');
 
 	if (eq == NULL || (size_t)(eq - nv) >= sizeof(name)) {
-		ad_err_set(err, EX_CONFIG, "kafka: '%s': expected name=value",
-		    nv);
+		ad_err_set(
+		    err, EX_CONFIG, "kafka: '%s': expected name=value", nv);
 		return -1;
 	}
 	memcpy(name, nv, (size_t)(eq - nv));
@@ -239,9 +239,8 @@ now_ms(void)
  * exist.
  */
 int
-kafka_wait_topic(rd_kafka_t *rk, const struct kafka_uri *u,
-    int64_t timeout_ms, const struct kafka_errs *errs, int *partitions,
-    struct ad_err *err)
+kafka_wait_topic(rd_kafka_t *rk, const struct kafka_uri *u, int64_t timeout_ms,
+    const struct kafka_errs *errs, int *partitions, struct ad_err *err)
 {
 	int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 1);
 	rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, u->topic, NULL);
@@ -255,11 +254,12 @@ kafka_wait_topic(rd_kafka_t *rk, const struct kafka_uri *u,
 			break;
 		e = rd_kafka_metadata(rk, 0, rkt, &md, (int)left);
 		if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
-			e = md->topic_cnt == 1 ? md->topics[0].err
-					       : RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC;
+			e = md->topic_cnt == 1
+				? md->topics[0].err
+				: RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC;
 			*partitions = md->topic_cnt == 1
-			    ? md->topics[0].partition_cnt
-			    : 0;
+					  ? md->topics[0].partition_cnt
+					  : 0;
 			rd_kafka_metadata_destroy(md);
 			if (e == RD_KAFKA_RESP_ERR_NO_ERROR && *partitions > 0)
 				break;

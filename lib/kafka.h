@@ -14,9 +14,9 @@
 #include "source.h"
 
 bool kafka_is_uri(const char *spec);
-struct source *kafka_source_open(const char *uri, const struct io_conf *conf,
-    struct ad_err *err);
-struct sink *kafka_sink_open(const char *uri, const struct io_conf *conf,
-    struct ad_err *err);
+struct source *kafka_source_open(
+    const char *uri, const struct io_conf *conf, struct ad_err *err);
+struct sink *kafka_sink_open(
+    const char *uri, const struct io_conf *conf, struct ad_err *err);
 
 #endif

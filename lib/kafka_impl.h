@@ -24,10 +24,10 @@ enum kafka_offset {
 struct kafka_uri {
 	char *brokers; /* "host:port,host:port" */
 	char *topic;
-	char *group;   /* NULL: plain assignment */
-	char *key;     /* key=FIELD, or NULL */
+	char *group; /* NULL: plain assignment */
+	char *key;   /* key=FIELD, or NULL */
 	enum kafka_offset offset;
-	char *name;    /* "kafka://brokers/topic", for messages */
+	char *name; /* "kafka://brokers/topic", for messages */
 };
 
 /* The last error librdkafka reported through error_cb, for messages. */
@@ -42,8 +42,8 @@ void kafka_uri_release(struct kafka_uri *u);
 rd_kafka_conf_t *kafka_conf_new(const struct kafka_uri *u,
     const struct io_conf *conf, const char *const *defaults,
     struct kafka_errs *errs, struct ad_err *err);
-rd_kafka_t *kafka_new(rd_kafka_type_t type, rd_kafka_conf_t *kc,
-    struct ad_err *err);
+rd_kafka_t *kafka_new(
+    rd_kafka_type_t type, rd_kafka_conf_t *kc, struct ad_err *err);
 int kafka_wait_topic(rd_kafka_t *rk, const struct kafka_uri *u,
     int64_t timeout_ms, const struct kafka_errs *errs, int *partitions,
     struct ad_err *err);

@@ -46,9 +46,8 @@ failed(struct ksink *kk, struct ad_err *err)
 {
 	ad_err_set(err,
 	    kafka_err_retriable(kk->failure) ? EX_TEMPFAIL : EX_UNAVAILABLE,
-	    "kafka: '%s': delivery failed for %zu message%s: %s",
-	    kk->uri.name, kk->nfailed, kk->nfailed == 1 ? "" : "s",
-	    kk->failmsg);
+	    "kafka: '%s': delivery failed for %zu message%s: %s", kk->uri.name,
+	    kk->nfailed, kk->nfailed == 1 ? "" : "s", kk->failmsg);
 	return -1;
 }
 
@@ -61,12 +60,12 @@ kk_write(void *impl, const char *buf, size_t len, const char *key,
 	if (kk->nfailed > 0)
 		return failed(kk, err);
 	for (;;) {
-		rd_kafka_resp_err_t e = rd_kafka_producev(kk->rk,
-		    RD_KAFKA_V_RKT(kk->rkt),
-		    RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
-		    RD_KAFKA_V_VALUE((void *)buf, len),
-		    RD_KAFKA_V_KEY((const void *)key, key ? keylen : 0),
-		    RD_KAFKA_V_END);
+		rd_kafka_resp_err_t e =
+		    rd_kafka_producev(kk->rk, RD_KAFKA_V_RKT(kk->rkt),
+			RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+			RD_KAFKA_V_VALUE((void *)buf, len),
+			RD_KAFKA_V_KEY((const void *)key, key ? keylen : 0),
+			RD_KAFKA_V_END);
 
 		if (e == RD_KAFKA_RESP_ERR_NO_ERROR)
 			break;
@@ -94,7 +93,8 @@ kk_flush(void *impl, struct ad_err *err)
 	/* Bounded by message.timeout.ms: each message fails by then. */
 	do
 		e = rd_kafka_flush(kk->rk, 1000);
-	while (e == RD_KAFKA_RESP_ERR__TIMED_OUT && rd_kafka_outq_len(kk->rk) > 0);
+	while (
+	    e == RD_KAFKA_RESP_ERR__TIMED_OUT && rd_kafka_outq_len(kk->rk) > 0);
 	rd_kafka_poll(kk->rk, 0);
 	if (kk->nfailed > 0)
 		return failed(kk, err);
@@ -123,9 +123,9 @@ kk_close(void *impl, struct ad_err *err)
 }
 
 static const struct sink_ops kafka_sink_ops = {
-	.write = kk_write,
-	.flush = kk_flush,
-	.close = kk_close,
+    .write = kk_write,
+    .flush = kk_flush,
+    .close = kk_close,
 };
 
 /*
@@ -136,21 +136,18 @@ static const struct sink_ops kafka_sink_ops = {
  * within conf->timeout_ms or the topic does not exist.
  */
 struct sink *
-kafka_sink_open(const char *uri, const struct io_conf *conf,
-    struct ad_err *err)
+kafka_sink_open(const char *uri, const struct io_conf *conf, struct ad_err *err)
 {
 	struct ksink *kk = xcalloc(1, sizeof(*kk));
 	const char *defaults[] = {"linger.ms=5", "compression.codec=lz4",
-	    "socket.nagle.disable=true",
-	    "message.timeout.ms=30000", NULL};
+	    "socket.nagle.disable=true", "message.timeout.ms=30000", NULL};
 	rd_kafka_conf_t *kc;
 	struct sink *snk;
 	int partitions = 0;
 
 	if (kafka_uri_parse(&kk->uri, uri, err) < 0)
 		goto fail;
-	if (kk->uri.group != NULL ||
-	    kk->uri.offset != KAFKA_OFFSET_DEFAULT) {
+	if (kk->uri.group != NULL || kk->uri.offset != KAFKA_OFFSET_DEFAULT) {
 		ad_err_set(err, EX_USAGE,
 		    "'%s': group= and offset= are for reading, not writing",
 		    uri);

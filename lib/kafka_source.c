@@ -33,8 +33,8 @@ struct kpart {
 	int64_t done; /* confirmed committed, or -1 */
 };
 
-#define KPART_NEW(a) ((struct kpart){.assigned = (a), .next = -1, \
-    .want = -1, .done = -1})
+#define KPART_NEW(a)                                                           \
+	((struct kpart){.assigned = (a), .next = -1, .want = -1, .done = -1})
 
 struct ksource {
 	struct kafka_errs errs; /* first: it is the client's opaque */
@@ -98,7 +98,8 @@ rebalance_cb(rd_kafka_t *rk, rd_kafka_resp_err_t e,
 
 	if (e == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
 		for (int i = 0; i < list->cnt; i++) {
-			struct kpart *kp = part_get(ks, list->elems[i].partition);
+			struct kpart *kp =
+			    part_get(ks, list->elems[i].partition);
 
 			/* Keep want/done: a commit refused in the rebalance
 			 * goes out again now that the partition is back. */
@@ -168,8 +169,8 @@ message_error(struct ksource *ks, rd_kafka_message_t *m, struct ad_err *err)
 	case RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED:
 	case RD_KAFKA_RESP_ERR_GROUP_AUTHORIZATION_FAILED:
 	case RD_KAFKA_RESP_ERR__FATAL:
-		ad_err_set(err, EX_UNAVAILABLE, "kafka: '%s': %s",
-		    ks->uri.name, rd_kafka_message_errstr(m));
+		ad_err_set(err, EX_UNAVAILABLE, "kafka: '%s': %s", ks->uri.name,
+		    rd_kafka_message_errstr(m));
 		return -1;
 	default:
 		/* Transport trouble: librdkafka reconnects by itself. */
@@ -275,8 +276,8 @@ send_commit(struct ksource *ks, bool sync)
 		struct kpart *kp = &ks->parts[i];
 
 		if (kp->assigned && kp->want > kp->done)
-			rd_kafka_topic_partition_list_add(list, ks->uri.topic,
-			    (int32_t)i)
+			rd_kafka_topic_partition_list_add(
+			    list, ks->uri.topic, (int32_t)i)
 			    ->offset = kp->want;
 	}
 	if (list->cnt > 0) {
@@ -368,9 +369,9 @@ ks_free(void *impl)
 }
 
 static const struct source_ops kafka_source_ops = {
-	.next = ks_next,
-	.commit = ks_commit,
-	.free = ks_free,
+    .next = ks_next,
+    .commit = ks_commit,
+    .free = ks_free,
 };
 
 static int
@@ -382,8 +383,8 @@ start(struct ksource *ks, int partitions, struct ad_err *err)
 
 	list = rd_kafka_topic_partition_list_new(partitions);
 	if (ks->use_group) {
-		rd_kafka_topic_partition_list_add(list, ks->uri.topic,
-		    RD_KAFKA_PARTITION_UA);
+		rd_kafka_topic_partition_list_add(
+		    list, ks->uri.topic, RD_KAFKA_PARTITION_UA);
 		e = rd_kafka_subscribe(ks->rk, list);
 	} else {
 		switch (ks->uri.offset) {
@@ -397,7 +398,8 @@ start(struct ksource *ks, int partitions, struct ad_err *err)
 			offset = RD_KAFKA_OFFSET_BEGINNING;
 		}
 		for (int i = 0; i < partitions; i++) {
-			rd_kafka_topic_partition_list_add(list, ks->uri.topic, i)
+			rd_kafka_topic_partition_list_add(
+			    list, ks->uri.topic, i)
 			    ->offset = offset;
 			*part_get(ks, i) = KPART_NEW(true);
 		}
@@ -421,8 +423,8 @@ start(struct ksource *ks, int partitions, struct ad_err *err)
  * the topic does not exist.
  */
 struct source *
-kafka_source_open(const char *uri, const struct io_conf *conf,
-    struct ad_err *err)
+kafka_source_open(
+    const char *uri, const struct io_conf *conf, struct ad_err *err)
 {
 	struct ksource *ks = xcalloc(1, sizeof(*ks));
 	char group[300], reset[64];
@@ -441,7 +443,7 @@ kafka_source_open(const char *uri, const struct io_conf *conf,
 	ks->timeout_ms = conf->timeout_ms;
 	snprintf(group, sizeof(group), "group.id=%s",
 	    ks->use_group && *ks->uri.group ? ks->uri.group
-	    : conf->client_id               ? conf->client_id
+	    : conf->client_id		    ? conf->client_id
 					    : "adpipe");
 	snprintf(reset, sizeof(reset), "auto.offset.reset=%s",
 	    ks->uri.offset == KAFKA_OFFSET_LATEST ? "latest" : "earliest");
@@ -464,8 +466,8 @@ kafka_source_open(const char *uri, const struct io_conf *conf,
 fail:
 	ks->closing = true;
 	if (ks->rk != NULL)
-		rd_kafka_destroy_flags(ks->rk,
-		    RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
+		rd_kafka_destroy_flags(
+		    ks->rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE);
 	ks->rk = NULL;
 	ks_free(ks);
 	return NULL;

@@ -19,8 +19,8 @@ kddrows_init(struct kddrows *t)
 
 /* Append a copy of a 42-field row that came from line index of its file. */
 void
-kddrows_add(struct kddrows *t, char *const *field, const size_t *len,
-    size_t index)
+kddrows_add(
+    struct kddrows *t, char *const *field, const size_t *len, size_t index)
 {
 	if (t->n == t->cap) {
 		t->cap = t->cap ? t->cap * 2 : 4096;

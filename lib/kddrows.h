@@ -20,10 +20,9 @@ struct kddrows {
 };
 
 void kddrows_init(struct kddrows *t);
-void kddrows_add(struct kddrows *t, char *const *field, const size_t *len,
-    size_t index);
-void kddrows_get(const struct kddrows *t, size_t i, char **field,
-    size_t *len);
+void kddrows_add(
+    struct kddrows *t, char *const *field, const size_t *len, size_t index);
+void kddrows_get(const struct kddrows *t, size_t i, char **field, size_t *len);
 void kddrows_release(struct kddrows *t);
 
 #endif

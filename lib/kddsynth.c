@@ -14,14 +14,48 @@
 #include "kddsynth.h"
 
 enum {
-	F_DURATION, F_PROTO, F_SERVICE, F_FLAG, F_SRC, F_DST, F_LAND, F_WRONG,
-	F_URGENT, F_HOT, F_FAILED, F_LOGGED, F_COMPROMISED, F_ROOT_SHELL,
-	F_SU, F_NUM_ROOT, F_FILE_CREATE, F_SHELLS, F_ACCESS, F_OUTBOUND,
-	F_HOST_LOGIN, F_GUEST, F_COUNT, F_SRV_COUNT, F_SERROR, F_SRV_SERROR,
-	F_RERROR, F_SRV_RERROR, F_SAME_SRV, F_DIFF_SRV, F_SRV_DIFF_HOST,
-	F_DH_COUNT, F_DH_SRV_COUNT, F_DH_SAME_SRV, F_DH_DIFF_SRV,
-	F_DH_SAME_PORT, F_DH_SRV_DIFF_HOST, F_DH_SERROR, F_DH_SRV_SERROR,
-	F_DH_RERROR, F_DH_SRV_RERROR, F_LABEL,
+	F_DURATION,
+	F_PROTO,
+	F_SERVICE,
+	F_FLAG,
+	F_SRC,
+	F_DST,
+	F_LAND,
+	F_WRONG,
+	F_URGENT,
+	F_HOT,
+	F_FAILED,
+	F_LOGGED,
+	F_COMPROMISED,
+	F_ROOT_SHELL,
+	F_SU,
+	F_NUM_ROOT,
+	F_FILE_CREATE,
+	F_SHELLS,
+	F_ACCESS,
+	F_OUTBOUND,
+	F_HOST_LOGIN,
+	F_GUEST,
+	F_COUNT,
+	F_SRV_COUNT,
+	F_SERROR,
+	F_SRV_SERROR,
+	F_RERROR,
+	F_SRV_RERROR,
+	F_SAME_SRV,
+	F_DIFF_SRV,
+	F_SRV_DIFF_HOST,
+	F_DH_COUNT,
+	F_DH_SRV_COUNT,
+	F_DH_SAME_SRV,
+	F_DH_DIFF_SRV,
+	F_DH_SAME_PORT,
+	F_DH_SRV_DIFF_HOST,
+	F_DH_SERROR,
+	F_DH_SRV_SERROR,
+	F_DH_RERROR,
+	F_DH_SRV_RERROR,
+	F_LABEL,
 };
 
 struct rec {
@@ -223,7 +257,8 @@ portsweep(struct kddsynth *g, struct rec *r)
 	r->proto = "tcp";
 	r->service = "private";
 	r->flag = prng_uniform(&g->rng) < 0.7 ? "REJ" : "RSTR";
-	v[F_DURATION] = prng_uniform(&g->rng) < 0.8 ? 0 : (double)range(g, 1, 5000);
+	v[F_DURATION] =
+	    prng_uniform(&g->rng) < 0.8 ? 0 : (double)range(g, 1, 5000);
 	v[F_COUNT] = (double)range(g, 1, 2);
 	v[F_SRV_COUNT] = (double)range(g, 1, 2);
 	v[F_RERROR] = v[F_SRV_RERROR] = rate(uni(g, 0.5, 1.2));
@@ -324,15 +359,15 @@ buffer_overflow(struct kddsynth *g, struct rec *r)
 }
 
 static const struct family families[] = {
-	{"smurf.", 3, 100, 600, smurf},
-	{"neptune.", 3, 100, 500, neptune},
-	{"back.", 1, 10, 50, back},
-	{"teardrop.", 1, 10, 40, teardrop},
-	{"portsweep.", 2, 10, 60, portsweep},
-	{"ipsweep.", 2, 10, 60, ipsweep},
-	{"satan.", 2, 10, 60, satan},
-	{"guess_passwd.", 2, 3, 20, guess_passwd},
-	{"buffer_overflow.", 1, 1, 3, buffer_overflow},
+    {"smurf.", 3, 100, 600, smurf},
+    {"neptune.", 3, 100, 500, neptune},
+    {"back.", 1, 10, 50, back},
+    {"teardrop.", 1, 10, 40, teardrop},
+    {"portsweep.", 2, 10, 60, portsweep},
+    {"ipsweep.", 2, 10, 60, ipsweep},
+    {"satan.", 2, 10, 60, satan},
+    {"guess_passwd.", 2, 3, 20, guess_passwd},
+    {"buffer_overflow.", 1, 1, 3, buffer_overflow},
 };
 
 #define NFAMILIES (sizeof(families) / sizeof(families[0]))
@@ -346,8 +381,8 @@ static int
 print_number(char *out, double v, bool two_decimals)
 {
 	char tmp[24];
-	long long x = llround(fmax(0, fmin(v, 1e15)) *
-	    (two_decimals ? 100.0 : 1.0));
+	long long x =
+	    llround(fmax(0, fmin(v, 1e15)) * (two_decimals ? 100.0 : 1.0));
 	int n = 0, len = 0;
 
 	do {
@@ -418,20 +453,20 @@ kddsynth_next(struct kddsynth *g)
 
 		switch (i) {
 		case F_PROTO:
-			n = snprintf(g->text[i], sizeof(g->text[i]), "%s",
-			    r.proto);
+			n = snprintf(
+			    g->text[i], sizeof(g->text[i]), "%s", r.proto);
 			break;
 		case F_SERVICE:
-			n = snprintf(g->text[i], sizeof(g->text[i]), "%s",
-			    r.service);
+			n = snprintf(
+			    g->text[i], sizeof(g->text[i]), "%s", r.service);
 			break;
 		case F_FLAG:
-			n = snprintf(g->text[i], sizeof(g->text[i]), "%s",
-			    r.flag);
+			n = snprintf(
+			    g->text[i], sizeof(g->text[i]), "%s", r.flag);
 			break;
 		case F_LABEL:
-			n = snprintf(g->text[i], sizeof(g->text[i]), "%s",
-			    r.label);
+			n = snprintf(
+			    g->text[i], sizeof(g->text[i]), "%s", r.label);
 			break;
 		default:
 			n = print_number(g->text[i], r.v[i],

@@ -13,9 +13,9 @@
 
 struct kddsynth {
 	struct prng rng;
-	int attack;        /* index of the attack in its burst, or -1 */
-	long burst_left;   /* records left in the burst */
-	double host_load;  /* drifting dst_host_count baseline */
+	int attack;	  /* index of the attack in its burst, or -1 */
+	long burst_left;  /* records left in the burst */
+	double host_load; /* drifting dst_host_count baseline */
 	char text[KDD_NCOLUMNS][32];
 	char *field[KDD_NCOLUMNS];
 	size_t len[KDD_NCOLUMNS];

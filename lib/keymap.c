@@ -13,7 +13,7 @@
 #include "keymap.h"
 
 struct entry {
-	struct entry *chain;      /* next in the bucket */
+	struct entry *chain;	   /* next in the bucket */
 	struct entry *prev, *next; /* recency list: prev is older */
 	uint64_t hash;
 	void *value;

@@ -16,8 +16,8 @@ typedef void keymap_each_fn(const char *key, void *value, void *arg);
 
 struct keymap;
 
-struct keymap *keymap_new(size_t max_keys, keymap_release_fn *release,
-    void *arg);
+struct keymap *keymap_new(
+    size_t max_keys, keymap_release_fn *release, void *arg);
 void *keymap_get(struct keymap *m, const char *key);
 void keymap_put(struct keymap *m, const char *key, void *value);
 void *keymap_remove(struct keymap *m, const char *key);

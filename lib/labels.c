@@ -22,8 +22,8 @@ add_class(struct labels *l, const char *name)
 	for (size_t i = 0; i < l->nclass; i++)
 		if (strcmp(l->classes[i], name) == 0)
 			return i;
-	l->classes = xreallocarray(l->classes, l->nclass + 1,
-	    sizeof(*l->classes));
+	l->classes =
+	    xreallocarray(l->classes, l->nclass + 1, sizeof(*l->classes));
 	l->classes[l->nclass] = xstrdup(name);
 	return l->nclass++;
 }
@@ -77,8 +77,8 @@ labels_load(struct labels *l, const char *path, struct ad_err *err)
 			break;
 		}
 		l->label = xreallocarray(l->label, l->n + 1, sizeof(char *));
-		l->class_of = xreallocarray(l->class_of, l->n + 1,
-		    sizeof(size_t));
+		l->class_of =
+		    xreallocarray(l->class_of, l->n + 1, sizeof(size_t));
 		l->label[l->n] = xstrndup(lab, strip_dot(lab, strlen(lab)));
 		l->class_of[l->n++] = add_class(l, cls);
 	}
@@ -98,8 +98,9 @@ labels_class(const struct labels *l, const char *s, size_t len)
 	len = strip_dot(s, len);
 	if (l->normal != NULL)
 		return strlen(l->normal) == len &&
-			memcmp(l->normal, s, len) == 0
-		    ? 0 : 1;
+			       memcmp(l->normal, s, len) == 0
+			   ? 0
+			   : 1;
 	if (len == 6 && memcmp(s, "normal", 6) == 0)
 		return 0;
 	for (size_t i = 0; i < l->n; i++)

@@ -150,18 +150,18 @@ modelfile_parse(const void *data, size_t size, const char *name,
 	void *payload;
 
 	if (size == 0) {
-		ad_err_set(err, EX_DATAERR, "'%s': empty file, not a model",
-		    name);
+		ad_err_set(
+		    err, EX_DATAERR, "'%s': empty file, not a model", name);
 		return NULL;
 	}
 	if (size < 8 || memcmp(d, magic, 8) != 0) {
-		ad_err_set(err, EX_DATAERR, "'%s': not an adpipe model file",
-		    name);
+		ad_err_set(
+		    err, EX_DATAERR, "'%s': not an adpipe model file", name);
 		return NULL;
 	}
 	if (size < MODELFILE_HEADER) {
-		ad_err_set(err, EX_DATAERR, "'%s': truncated model header",
-		    name);
+		ad_err_set(
+		    err, EX_DATAERR, "'%s': truncated model header", name);
 		return NULL;
 	}
 	version = get_u32(d + 8);
@@ -183,13 +183,14 @@ modelfile_parse(const void *data, size_t size, const char *name,
 		ad_err_set(err, EX_DATAERR,
 		    "'%s': truncated or padded model (%zu bytes, expected "
 		    "%llu)",
-		    name, size, (unsigned long long)plen + MODELFILE_HEADER + 4);
+		    name, size,
+		    (unsigned long long)plen + MODELFILE_HEADER + 4);
 		return NULL;
 	}
 	if ((uint32_t)crc32_z(crc32(0L, Z_NULL, 0), d, size - 4) !=
 	    get_u32(d + size - 4)) {
-		ad_err_set(err, EX_DATAERR, "'%s': checksum mismatch, corrupt model",
-		    name);
+		ad_err_set(err, EX_DATAERR,
+		    "'%s': checksum mismatch, corrupt model", name);
 		return NULL;
 	}
 	payload = xmalloc((size_t)plen);
@@ -204,8 +205,8 @@ modelfile_parse(const void *data, size_t size, const char *name,
  * cannot be opened, EX_DATAERR when it is not a sound model of that kind.
  */
 void *
-modelfile_read(const char *path, const char *kind, size_t *len,
-    struct ad_err *err)
+modelfile_read(
+    const char *path, const char *kind, size_t *len, struct ad_err *err)
 {
 	FILE *fp = fopen(path, "rb");
 	unsigned char *data = NULL;

@@ -25,8 +25,8 @@
 
 int modelfile_write(const char *path, const char *kind, const void *payload,
     size_t len, struct ad_err *err);
-void *modelfile_read(const char *path, const char *kind, size_t *len,
-    struct ad_err *err);
+void *modelfile_read(
+    const char *path, const char *kind, size_t *len, struct ad_err *err);
 void *modelfile_parse(const void *data, size_t size, const char *name,
     const char *kind, size_t *len, struct ad_err *err);
 

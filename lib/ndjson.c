@@ -24,8 +24,8 @@ ndjson_parse(const char *line, size_t len, char *why, size_t whylen)
 		snprintf(why, whylen, "empty line");
 		return NULL;
 	}
-	v = json_loadb(line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
-	    &jerr);
+	v = json_loadb(
+	    line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 	if (v == NULL) {
 		snprintf(why, whylen, "invalid JSON at column %d: %s",
 		    jerr.column, jerr.text);
@@ -33,11 +33,11 @@ ndjson_parse(const char *line, size_t len, char *why, size_t whylen)
 	}
 	if (!json_is_object(v)) {
 		snprintf(why, whylen, "expected a JSON object, got %s",
-		    json_is_array(v) ? "an array"
-		    : json_is_string(v) ? "a string"
-		    : json_is_null(v)	? "null"
+		    json_is_array(v)	 ? "an array"
+		    : json_is_string(v)	 ? "a string"
+		    : json_is_null(v)	 ? "null"
 		    : json_is_boolean(v) ? "a boolean"
-					: "a number");
+					 : "a number");
 		json_decref(v);
 		return NULL;
 	}
@@ -80,8 +80,8 @@ ndjson_dump(struct buf *b, const json_t *v)
 		break;
 	}
 	case JSON_STRING:
-		buf_add_json_string(b, json_string_value(v),
-		    json_string_length(v));
+		buf_add_json_string(
+		    b, json_string_value(v), json_string_length(v));
 		break;
 	case JSON_INTEGER:
 		buf_add_long(b, json_integer_value(v));

@@ -16,8 +16,8 @@
  * or -1 with err set (EX_USAGE) naming what.
  */
 int
-num_parse_long(const char *what, const char *s, long min, long max,
-    long *out, struct ad_err *err)
+num_parse_long(const char *what, const char *s, long min, long max, long *out,
+    struct ad_err *err)
 {
 	char *end;
 	long v;
@@ -25,8 +25,8 @@ num_parse_long(const char *what, const char *s, long min, long max,
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (end == s || *end != '\0') {
-		ad_err_set(err, EX_USAGE, "%s: '%s' is not an integer", what,
-		    s);
+		ad_err_set(
+		    err, EX_USAGE, "%s: '%s' is not an integer", what, s);
 		return -1;
 	}
 	if (errno == ERANGE || v < min || v > max) {
@@ -71,8 +71,12 @@ unit_ms(const char *u, size_t n)
 		const char *name;
 		int64_t ms;
 	} units[] = {
-		{"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000},
-		{"d", 86400000}, {"w", 604800000},
+	    {"ms", 1},
+	    {"s", 1000},
+	    {"m", 60000},
+	    {"h", 3600000},
+	    {"d", 86400000},
+	    {"w", 604800000},
 	};
 
 	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
@@ -88,8 +92,8 @@ unit_ms(const char *u, size_t n)
  * seconds.  The result must be positive.  Returns 0 or -1 with err set.
  */
 int
-num_parse_duration_ms(const char *what, const char *s, int64_t *out,
-    struct ad_err *err)
+num_parse_duration_ms(
+    const char *what, const char *s, int64_t *out, struct ad_err *err)
 {
 	double total = 0;
 	const char *p = s;
@@ -135,8 +139,7 @@ bad:
  * Returns 0 or -1 with err set.
  */
 int
-num_parse_size(const char *what, const char *s, size_t *out,
-    struct ad_err *err)
+num_parse_size(const char *what, const char *s, size_t *out, struct ad_err *err)
 {
 	char *end;
 	double v, mult = 1;
@@ -171,7 +174,7 @@ num_parse_size(const char *what, const char *s, size_t *out,
 	*out = (size_t)(v * mult);
 	return 0;
 bad:
-	ad_err_set(err, EX_USAGE, "%s: '%s' is not a size (e.g. 4096, 64K, 16M)",
-	    what, s);
+	ad_err_set(err, EX_USAGE,
+	    "%s: '%s' is not a size (e.g. 4096, 64K, 16M)", what, s);
 	return -1;
 }

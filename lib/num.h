@@ -15,9 +15,9 @@ int num_parse_long(const char *what, const char *s, long min, long max,
     long *out, struct ad_err *err);
 int num_parse_double(const char *what, const char *s, double min, double max,
     double *out, struct ad_err *err);
-int num_parse_duration_ms(const char *what, const char *s, int64_t *out,
-    struct ad_err *err);
-int num_parse_size(const char *what, const char *s, size_t *out,
-    struct ad_err *err);
+int num_parse_duration_ms(
+    const char *what, const char *s, int64_t *out, struct ad_err *err);
+int num_parse_size(
+    const char *what, const char *s, size_t *out, struct ad_err *err);
 
 #endif

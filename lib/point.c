@@ -283,8 +283,8 @@ member_number(const struct member *m, json_t *obj, struct buf *tmp)
 }
 
 static int
-get_time(const struct member *m, json_t *obj, struct point *p,
-    struct buf *tmp, char *why, size_t whylen)
+get_time(const struct member *m, json_t *obj, struct point *p, struct buf *tmp,
+    char *why, size_t whylen)
 {
 	json_t *v;
 	int rc;
@@ -300,8 +300,8 @@ get_time(const struct member *m, json_t *obj, struct point *p,
 		t = strtoll(tmp->data, NULL, 10);
 		memset(&p->form, 0, sizeof(p->form));
 		p->form.kind = (t >= 100000000000LL || t <= -100000000000LL)
-		    ? TIME_EPOCH_MS
-		    : TIME_EPOCH_S;
+				   ? TIME_EPOCH_MS
+				   : TIME_EPOCH_S;
 		p->t_ms = p->form.kind == TIME_EPOCH_MS ? t : t * 1000;
 		return 0;
 	}
@@ -378,10 +378,11 @@ point_parse(struct point_parser *pp, const char *line, size_t len,
 		} else if (f->type == J_STRING && !f->escaped) {
 			buf_add(&pp->key, f->val + 1, f->vallen - 2);
 		} else if (f->type == J_STRING || obj != NULL) {
-			json_t *v = obj != NULL
-			    ? json_incref(json_object_get(obj, f->key))
-			    : json_loadb(f->val, f->vallen, JSON_DECODE_ANY,
-				  NULL);
+			json_t *v =
+			    obj != NULL
+				? json_incref(json_object_get(obj, f->key))
+				: json_loadb(
+				      f->val, f->vallen, JSON_DECODE_ANY, NULL);
 
 			if (json_is_string(v))
 				buf_add(&pp->key, json_string_value(v),
@@ -403,16 +404,15 @@ point_parse(struct point_parser *pp, const char *line, size_t len,
 		}
 		p->has_time = true;
 	} else if (c->need_time) {
-		snprintf(why, whylen, "missing time field '%s'",
-		    c->time_field);
+		snprintf(why, whylen, "missing time field '%s'", c->time_field);
 		rc = 0;
 		goto out;
 	}
 	for (size_t i = 0; i < c->nfields; i++) {
 		p->has_field[i] = p->is_null[i] = false;
 		if ((f = find(m, n, c->fields[i])) == NULL) {
-			snprintf(why, whylen, "missing field '%s'",
-			    c->fields[i]);
+			snprintf(
+			    why, whylen, "missing field '%s'", c->fields[i]);
 			rc = 0;
 			goto out;
 		}

@@ -33,8 +33,8 @@ struct point_conf {
 struct point {
 	const char *text; /* record text up to (not with) its final '}' */
 	size_t textlen;
-	bool empty;	  /* the record is {} (no field to put a comma after) */
-	const char *key;  /* key text (a string id's characters, else JSON) */
+	bool empty;	 /* the record is {} (no field to put a comma after) */
+	const char *key; /* key text (a string id's characters, else JSON) */
 	size_t keylen;
 	bool has_id;
 	bool has_time;

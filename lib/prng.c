@@ -48,7 +48,7 @@ prng_random_seed(void)
 		return seed;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 20) ^
-	    (uint64_t)getpid();
+	       (uint64_t)getpid();
 }
 
 /* Next 64 random bits. */

@@ -37,7 +37,7 @@ struct recin {
 	struct sink *out;      /* flushed before commits, or NULL */
 	struct source **ended; /* read to the end, commit still due */
 	size_t nended;
-	int64_t synced_ms;     /* when out was last flushed and committed */
+	int64_t synced_ms; /* when out was last flushed and committed */
 };
 
 #define RECIN_SYNC_MS 1000

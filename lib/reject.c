@@ -15,8 +15,8 @@
  * with err set (EX_CANTCREAT).
  */
 int
-reject_init(struct reject *rj, const char *path, bool strict,
-    struct ad_err *err)
+reject_init(
+    struct reject *rj, const char *path, bool strict, struct ad_err *err)
 {
 	memset(rj, 0, sizeof(*rj));
 	rj->strict = strict;

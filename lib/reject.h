@@ -15,15 +15,15 @@
 #include "ad.h"
 
 struct reject {
-	FILE *fp;   /* dead-letter file, or NULL */
+	FILE *fp; /* dead-letter file, or NULL */
 	char *path;
 	bool strict;
 	size_t count;
 	bool failed; /* writing the dead-letter file failed */
 };
 
-int reject_init(struct reject *rj, const char *path, bool strict,
-    struct ad_err *err);
+int reject_init(
+    struct reject *rj, const char *path, bool strict, struct ad_err *err);
 int reject_line(struct reject *rj, const char *source, size_t lineno,
     const char *raw, size_t rawlen, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));

@@ -48,8 +48,8 @@ remember(struct reload *r, const struct stat *st)
 	r->dev = st->st_dev;
 	r->ino = st->st_ino;
 	r->size = st->st_size;
-	r->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 +
-	    st->st_mtim.tv_nsec;
+	r->mtime_ns =
+	    (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
 }
 
 /* Start watching path (borrowed) as it is now. */

@@ -48,24 +48,35 @@ rftrain_fit(const struct dataset *ds, struct rftrain *p, const uint32_t *rows,
 	struct forest *f;
 	bool *cat = xcalloc(ds->nfeat + 1, sizeof(bool));
 	uint8_t *cbins = NULL, *cy = NULL;
-	struct trainset ts = {
-	    .nrows = ds->nrows, .nfeat = ds->nfeat, .nclass = p->nclass,
-	    .bins = ds->bins, .y = ds->y, .nbins = ds->nbins,
-	    .categorical = cat, .edges = (const double *const *)ds->edges,
-	    .rows = rows, .nsel = nsel};
-	struct forest_params fp = {
-	    .trees = p->trees, .max_depth = p->max_depth,
-	    .min_leaf = p->min_leaf, .mtry = rftrain_mtry(p, ds->nfeat),
-	    .sample_rate = p->sample_rate, .replace = true, .seed = p->seed,
-	    .threads = p->threads, .progress = on_progress,
+	struct trainset ts = {.nrows = ds->nrows,
+	    .nfeat = ds->nfeat,
+	    .nclass = p->nclass,
+	    .bins = ds->bins,
+	    .y = ds->y,
+	    .nbins = ds->nbins,
+	    .categorical = cat,
+	    .edges = (const double *const *)ds->edges,
+	    .rows = rows,
+	    .nsel = nsel};
+	struct forest_params fp = {.trees = p->trees,
+	    .max_depth = p->max_depth,
+	    .min_leaf = p->min_leaf,
+	    .mtry = rftrain_mtry(p, ds->nfeat),
+	    .sample_rate = p->sample_rate,
+	    .replace = true,
+	    .seed = p->seed,
+	    .threads = p->threads,
+	    .progress = on_progress,
 	    .progress_arg = p};
 
 	for (size_t i = 0; i < ds->nfeat; i++)
 		cat[i] = ds->fs->f[i].kind == FEATURE_CATEGORICAL;
 	if (p->mode == FORESTFILE_ISOLATION) {
 		struct iforest_params ip = {.trees = p->trees,
-		    .psi = p->sample_size, .seed = p->seed,
-		    .threads = p->threads, .progress = on_progress,
+		    .psi = p->sample_size,
+		    .seed = p->seed,
+		    .threads = p->threads,
+		    .progress = on_progress,
 		    .progress_arg = p};
 
 		free(cat);
@@ -88,8 +99,9 @@ rftrain_fit(const struct dataset *ds, struct rftrain *p, const uint32_t *rows,
 static void
 print_metrics(FILE *fp, const char *what, const struct cv_metrics *m)
 {
-	fprintf(fp, "%s: auc %.6f accuracy %.6f precision %.6f recall %.6f "
-		    "f1 %.6f\n",
+	fprintf(fp,
+	    "%s: auc %.6f accuracy %.6f precision %.6f recall %.6f "
+	    "f1 %.6f\n",
 	    what, m->auc, m->accuracy, m->precision, m->recall, m->f1);
 }
 
@@ -129,8 +141,8 @@ rftrain_cv(const struct dataset *ds, struct rftrain *p, int k, FILE *text,
 		for (size_t i = 0; i < n; i++) {
 			if (fold[i] != fi)
 				continue;
-			score[nh] = forest_predict_bins(f,
-			    ds->bins + i * ds->nfeat, proba + nh * K);
+			score[nh] = forest_predict_bins(
+			    f, ds->bins + i * ds->nfeat, proba + nh * K);
 			pos[nh] = ds->y[i] != 0;
 			train[nh++] = (uint32_t)i; /* remember held-out rows */
 		}
@@ -164,10 +176,11 @@ rftrain_cv(const struct dataset *ds, struct rftrain *p, int k, FILE *text,
 				m->auc = cv_auc(s, is, nh);
 				m->precision = tp + fp > 0 ? tp / (tp + fp) : 0;
 				m->recall = tp + fn > 0 ? tp / (tp + fn) : 0;
-				m->f1 = tp > 0 ? 2 * tp / (2 * tp + fp + fn) : 0;
+				m->f1 =
+				    tp > 0 ? 2 * tp / (2 * tp + fp + fn) : 0;
 				m->accuracy = NAN;
-				json_object_set_new(cls, p->classes[c],
-				    cv_metrics_json(m));
+				json_object_set_new(
+				    cls, p->classes[c], cv_metrics_json(m));
 			}
 			json_object_set_new(fo, "classes", cls);
 			free(s);
@@ -184,13 +197,13 @@ rftrain_cv(const struct dataset *ds, struct rftrain *p, int k, FILE *text,
 	sum = cv_summary_json(fm, (size_t)k);
 	json_object_update(rep, sum);
 	json_decref(sum);
-	*mean_auc = json_real_value(json_object_get(json_object_get(rep,
-	    "mean"), "auc"));
+	*mean_auc = json_real_value(
+	    json_object_get(json_object_get(rep, "mean"), "auc"));
 	if (text != NULL) {
 		json_t *mn = json_object_get(rep, "mean"),
 		       *sd = json_object_get(rep, "sd");
-		const char *keys[] = {"auc", "accuracy", "precision", "recall",
-		    "f1"};
+		const char *keys[] = {
+		    "auc", "accuracy", "precision", "recall", "f1"};
 
 		fprintf(text, "mean:");
 		for (int i = 0; i < 5; i++)
@@ -217,8 +230,9 @@ rftrain_cv(const struct dataset *ds, struct rftrain *p, int k, FILE *text,
 					mm.recall += one[fi].recall / k;
 					mm.f1 += one[fi].f1 / k;
 				}
-				fprintf(text, "class %s: auc %.6f precision "
-					      "%.6f recall %.6f f1 %.6f\n",
+				fprintf(text,
+				    "class %s: auc %.6f precision "
+				    "%.6f recall %.6f f1 %.6f\n",
 				    p->classes[c], mm.auc, mm.precision,
 				    mm.recall, mm.f1);
 			}
@@ -236,8 +250,8 @@ rftrain_cv(const struct dataset *ds, struct rftrain *p, int k, FILE *text,
 	return rep;
 }
 
-static const char *const grid_keys[] = {"trees", "max-depth", "min-leaf",
-    "mtry", "sample-rate", NULL};
+static const char *const grid_keys[] = {
+    "trees", "max-depth", "min-leaf", "mtry", "sample-rate", NULL};
 
 /*
  * Parse a grid "trees=30,100 max-depth=15,20" into a new JSON object of
@@ -266,7 +280,8 @@ rftrain_grid_parse(const char *spec, json_t **grid, struct ad_err *err)
 			json_decref(vals);
 			ad_err_set(err, EX_USAGE,
 			    "--grid: unknown parameter '%s' (use trees, "
-			    "max-depth, min-leaf, mtry, sample-rate)", tok);
+			    "max-depth, min-leaf, mtry, sample-rate)",
+			    tok);
 			goto out;
 		}
 		for (v = strtok_r(eq + 1, ",", &vsave); v != NULL;
@@ -280,20 +295,22 @@ rftrain_grid_parse(const char *spec, json_t **grid, struct ad_err *err)
 					goto fail;
 				json_array_append_new(vals, json_real(d));
 			} else if (strcmp(tok, "mtry") == 0 &&
-			    (strcmp(v, "sqrt") == 0 || strcmp(v, "all") == 0))
+				   (strcmp(v, "sqrt") == 0 ||
+				       strcmp(v, "all") == 0))
 				json_array_append_new(vals, json_string(v));
 			else {
 				if (num_parse_long("--grid", v,
 					strcmp(tok, "max-depth") == 0 ? 1 : 1,
 					strcmp(tok, "max-depth") == 0
-					    ? FOREST_MAX_DEPTH : 100000,
+					    ? FOREST_MAX_DEPTH
+					    : 100000,
 					&l, err) < 0)
 					goto fail;
 				json_array_append_new(vals, json_integer(l));
 			}
 		}
 		if (json_array_size(vals) == 0) {
-fail:
+		fail:
 			json_decref(vals);
 			if (err->status == 0)
 				goto bad;
@@ -307,8 +324,8 @@ fail:
 	*grid = g;
 	return 0;
 bad:
-	ad_err_set(err, EX_USAGE,
-	    "--grid: expected 'name=v1,v2 ...', got '%s'", spec);
+	ad_err_set(
+	    err, EX_USAGE, "--grid: expected 'name=v1,v2 ...', got '%s'", spec);
 out:
 	free(copy);
 	json_decref(g);
@@ -333,8 +350,8 @@ rftrain_grid_size(const json_t *grid)
  * its parameters as a new JSON object in *params.
  */
 void
-rftrain_grid_apply(const json_t *grid, size_t i, struct rftrain *p,
-    json_t **params)
+rftrain_grid_apply(
+    const json_t *grid, size_t i, struct rftrain *p, json_t **params)
 {
 	const char *k;
 	json_t *v;
@@ -358,10 +375,12 @@ rftrain_grid_apply(const json_t *grid, size_t i, struct rftrain *p,
 		else if (strcmp(k, "sample-rate") == 0)
 			p->sample_rate = json_real_value(val);
 		else if (strcmp(k, "mtry") == 0)
-			p->mtry = json_is_string(val)
-			    ? (strcmp(json_string_value(val), "sqrt") == 0
-				      ? RFTRAIN_SQRT : 0)
-			    : (int)json_integer_value(val);
+			p->mtry =
+			    json_is_string(val)
+				? (strcmp(json_string_value(val), "sqrt") == 0
+					  ? RFTRAIN_SQRT
+					  : 0)
+				: (int)json_integer_value(val);
 	}
 }
 
@@ -405,8 +424,8 @@ rftrain_search(const struct dataset *ds, struct rftrain *p, int k,
 		if (grid) {
 			rftrain_grid_apply(grid, i, &q, &params);
 			if (text) {
-				char *s = json_dumps(params, JSON_COMPACT |
-				    JSON_PRESERVE_ORDER);
+				char *s = json_dumps(
+				    params, JSON_COMPACT | JSON_PRESERVE_ORDER);
 
 				fprintf(text, "grid %zu/%zu: %s\n", i + 1,
 				    ncomb, s);
@@ -440,11 +459,11 @@ rftrain_search(const struct dataset *ds, struct rftrain *p, int k,
 		json_object_set_new(rep, "grid", runs);
 		json_object_set_new(rep, "best", params);
 		if (text) {
-			char *s = json_dumps(params, JSON_COMPACT |
-			    JSON_PRESERVE_ORDER);
+			char *s = json_dumps(
+			    params, JSON_COMPACT | JSON_PRESERVE_ORDER);
 
-			fprintf(text, "best: %s (mean auc %.6f)\n", s,
-			    *best_auc);
+			fprintf(
+			    text, "best: %s (mean auc %.6f)\n", s, *best_auc);
 			free(s);
 		}
 	} else

@@ -25,7 +25,7 @@ struct rftrain {
 	uint64_t seed;
 	int threads;
 	size_t nclass;
-	char **classes; /* borrowed */
+	char **classes;	       /* borrowed */
 	struct progress *prog; /* may be NULL */
 	uint64_t prog_base;
 };
@@ -41,7 +41,7 @@ json_t *rftrain_search(const struct dataset *ds, struct rftrain *p, int k,
     const json_t *grid, FILE *text, struct progress *pr, double *best_auc);
 int rftrain_grid_parse(const char *spec, json_t **grid, struct ad_err *err);
 size_t rftrain_grid_size(const json_t *grid);
-void rftrain_grid_apply(const json_t *grid, size_t i, struct rftrain *p,
-    json_t **params);
+void rftrain_grid_apply(
+    const json_t *grid, size_t i, struct rftrain *p, json_t **params);
 
 #endif

@@ -33,19 +33,19 @@
 
 struct rollfile {
 	char *pattern;
-	size_t roll;      /* 0: no size limit */
+	size_t roll; /* 0: no size limit */
 	bool gzip;
 	int64_t flush_ms;
 	char expanded[4096]; /* the pattern for the current period */
 	time_t expanded_at;
-	unsigned seq;     /* next sequence number in this period */
-	char *final;      /* final name of the open file, or NULL */
+	unsigned seq; /* next sequence number in this period */
+	char *final;  /* final name of the open file, or NULL */
 	char *tmp;
 	FILE *fp;
 	gzFile gz;
-	size_t bytes;     /* record bytes in the open file */
+	size_t bytes; /* record bytes in the open file */
 	int64_t flushed_ms;
-	int failed;       /* sticky exit status of the first failure */
+	int failed; /* sticky exit status of the first failure */
 	char failmsg[512];
 };
 
@@ -121,14 +121,14 @@ open_file(struct rollfile *rf, struct ad_err *err)
 	const char *base = strrchr(rf->expanded, '/');
 	const char *dot = strrchr(base ? base + 1 : rf->expanded, '.');
 	size_t stem = dot && dot != (base ? base + 1 : rf->expanded)
-	    ? (size_t)(dot - rf->expanded)
-	    : strlen(rf->expanded);
-	const char *gz = rf->gzip && (strlen(rf->expanded) < 3 ||
-					 strcmp(rf->expanded +
-						 strlen(rf->expanded) - 3,
-					     ".gz") != 0)
-	    ? ".gz"
-	    : "";
+			  ? (size_t)(dot - rf->expanded)
+			  : strlen(rf->expanded);
+	const char *gz =
+	    rf->gzip && (strlen(rf->expanded) < 3 ||
+			    strcmp(rf->expanded + strlen(rf->expanded) - 3,
+				".gz") != 0)
+		? ".gz"
+		: "";
 	size_t cap = strlen(rf->expanded) + 32;
 	int fd;
 
@@ -147,8 +147,8 @@ open_file(struct rollfile *rf, struct ad_err *err)
 	}
 	errno = 0;
 	if (make_parents(rf->tmp) < 0 ||
-	    (fd = open(rf->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-		 0666)) < 0)
+	    (fd = open(
+		 rf->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666)) < 0)
 		return fail(rf, err, EX_CANTCREAT, "cannot create", rf->tmp);
 	if (rf->gzip) {
 		if ((rf->gz = gzdopen(fd, "wb")) != NULL)
@@ -201,8 +201,8 @@ close_file(struct rollfile *rf, struct ad_err *err)
 			int fd = open(rf->tmp, O_RDONLY | O_CLOEXEC);
 
 			if (fd < 0 || fsync(fd) < 0)
-				rc = fail(rf, err, EX_IOERR, "cannot sync",
-				    rf->tmp);
+				rc = fail(
+				    rf, err, EX_IOERR, "cannot sync", rf->tmp);
 			if (fd >= 0)
 				close(fd);
 		}
@@ -252,9 +252,10 @@ rf_write(void *impl, const char *buf, size_t len, const char *key,
 	if (rf->fp != NULL) {
 		if (fwrite(buf, 1, len, rf->fp) != len ||
 		    putc('\n', rf->fp) == EOF)
-			return fail(rf, err, EX_IOERR, "write error on", rf->tmp);
+			return fail(
+			    rf, err, EX_IOERR, "write error on", rf->tmp);
 	} else if ((len > 0 && gzwrite(rf->gz, buf, (unsigned)len) == 0) ||
-	    gzputc(rf->gz, '\n') < 0) {
+		   gzputc(rf->gz, '\n') < 0) {
 		return fail(rf, err, EX_IOERR, "write error on", rf->tmp);
 	}
 	rf->bytes += len + 1;
@@ -293,14 +294,13 @@ rf_close(void *impl, struct ad_err *err)
 }
 
 static const struct sink_ops rollfile_ops = {
-	.write = rf_write,
-	.flush = rf_flush,
-	.close = rf_close,
+    .write = rf_write,
+    .flush = rf_flush,
+    .close = rf_close,
 };
 
 static int
-parse_param(struct rollfile *rf, const char *spec, char *p,
-    struct ad_err *err)
+parse_param(struct rollfile *rf, const char *spec, char *p, struct ad_err *err)
 {
 	char *eq = strchr(p, '=');
 	const char *v = eq ? eq + 1 : "";
@@ -331,8 +331,7 @@ parse_param(struct rollfile *rf, const char *spec, char *p,
  * (EX_USAGE for a bad parameter or pattern).
  */
 struct sink *
-rollfile_open(const char *spec, const struct io_conf *conf,
-    struct ad_err *err)
+rollfile_open(const char *spec, const struct io_conf *conf, struct ad_err *err)
 {
 	struct rollfile *rf = xcalloc(1, sizeof(*rf));
 	char *q, *params = NULL;

@@ -9,7 +9,7 @@
 #include "io.h"
 #include "sink.h"
 
-struct sink *rollfile_open(const char *spec, const struct io_conf *conf,
-    struct ad_err *err);
+struct sink *rollfile_open(
+    const char *spec, const struct io_conf *conf, struct ad_err *err);
 
 #endif

@@ -19,15 +19,15 @@ struct batch {
 
 struct scorepipe {
 	struct batch b[2];
-	struct batch *cur;	/* being filled by the reader */
-	struct batch *given;	/* handed to the writer, NULL when idle */
+	struct batch *cur;   /* being filled by the reader */
+	struct batch *given; /* handed to the writer, NULL when idle */
 	bool stop, failed;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	pthread_t tid;
-	struct scorer *s;	/* the writer's; owns the model */
+	struct scorer *s; /* the writer's; owns the model */
 	struct sink *out, *proxy;
-	struct ad_err err;	/* the writer's first error */
+	struct ad_err err; /* the writer's first error */
 	struct flatjson_field fl[256];
 };
 
@@ -78,7 +78,8 @@ writer(void *arg)
 			struct scorepipe_item *it = &b->item[i];
 
 			if (scorer_finish(p->s, it->x, &it->text, it->comma,
-				&it->acc, it->x + p->s->m->fs->n, it->from) > 0 &&
+				&it->acc, it->x + p->s->m->fs->n,
+				it->from) > 0 &&
 			    scorepipe_write(p->out, &it->text, p->fl, &e) < 0)
 				failed = true;
 		}
@@ -145,9 +146,9 @@ proxy_close(void *impl, struct ad_err *err)
 }
 
 static const struct sink_ops proxy_ops = {
-	.write = proxy_write,
-	.flush = proxy_flush,
-	.close = proxy_close,
+    .write = proxy_write,
+    .flush = proxy_flush,
+    .close = proxy_close,
 };
 
 /*
@@ -233,8 +234,8 @@ scorepipe_sync(struct scorepipe *p, struct ad_err *err)
 
 /* Score the records pushed from now on with m (owned by the pipeline). */
 int
-scorepipe_set_model(struct scorepipe *p, struct forestfile *m,
-    struct ad_err *err)
+scorepipe_set_model(
+    struct scorepipe *p, struct forestfile *m, struct ad_err *err)
 {
 	int rc = scorepipe_sync(p, err);
 

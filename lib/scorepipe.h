@@ -32,14 +32,14 @@ struct scorepipe_item {
 
 struct scorepipe;
 
-struct scorepipe *scorepipe_new(struct scorer *writer, struct sink *out,
-    struct ad_err *err);
+struct scorepipe *scorepipe_new(
+    struct scorer *writer, struct sink *out, struct ad_err *err);
 struct sink *scorepipe_proxy(struct scorepipe *p);
 struct scorepipe_item *scorepipe_slot(struct scorepipe *p, size_t nfeat);
 int scorepipe_push(struct scorepipe *p, struct ad_err *err);
 int scorepipe_sync(struct scorepipe *p, struct ad_err *err);
-int scorepipe_set_model(struct scorepipe *p, struct forestfile *m,
-    struct ad_err *err);
+int scorepipe_set_model(
+    struct scorepipe *p, struct forestfile *m, struct ad_err *err);
 int scorepipe_free(struct scorepipe *p, struct ad_err *err);
 int scorepipe_write(struct sink *out, const struct buf *b,
     struct flatjson_field *fl, struct ad_err *err);

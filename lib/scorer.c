@@ -12,8 +12,8 @@
 #include "scorer.h"
 
 /* Fields ad-score writes; a record already holding one takes the slow path. */
-static const char *const reserved[] = {"score", "anomaly", "class",
-    "probability", "why", NULL};
+static const char *const reserved[] = {
+    "score", "anomaly", "class", "probability", "why", NULL};
 
 static void
 size_arrays(struct scorer *s)
@@ -58,8 +58,9 @@ scorer_release(struct scorer *s)
 bool
 scorer_reserved(const char *key, size_t len)
 {
-	if (len < 3 || len > 11 || (key[0] != 's' && key[0] != 'a' &&
-	    key[0] != 'c' && key[0] != 'p' && key[0] != 'w'))
+	if (len < 3 || len > 11 ||
+	    (key[0] != 's' && key[0] != 'a' && key[0] != 'c' && key[0] != 'p' &&
+		key[0] != 'w'))
 		return false;
 	for (const char *const *r = reserved; *r != NULL; r++)
 		if (strlen(*r) == len && memcmp(*r, key, len) == 0)
@@ -117,8 +118,8 @@ scorer_close_brace(const char *line, size_t len)
 static size_t
 pick_top(struct scorer *s)
 {
-	size_t nf = s->m->fs->n, k = (size_t)s->explain < nf
-	    ? (size_t)s->explain : nf, n = 0;
+	size_t nf = s->m->fs->n,
+	       k = (size_t)s->explain < nf ? (size_t)s->explain : nf, n = 0;
 
 	for (size_t i = 0; i < nf; i++) {
 		double a = fabs(s->contrib[i]);
@@ -155,8 +156,8 @@ add_fields(struct scorer *s, struct buf *out, const double *x, double score,
 			if (s->proba[k] > s->proba[best])
 				best = k;
 		buf_adds(out, ",\"class\":");
-		buf_add_json_string(out, m->classes[best],
-		    strlen(m->classes[best]));
+		buf_add_json_string(
+		    out, m->classes[best], strlen(m->classes[best]));
 		buf_adds(out, ",\"probability\":");
 		scorer_add_score(out, s->proba[best]);
 	}
@@ -174,14 +175,13 @@ add_fields(struct scorer *s, struct buf *out, const double *x, double score,
 			buf_adds(out, "{\"feature\":");
 			buf_add_json_string(out, name, strlen(name));
 			buf_adds(out, ",\"value\":");
-			txt = featset_value_text(m->fs, f, x[f], tmp,
-			    sizeof(tmp));
+			txt = featset_value_text(
+			    m->fs, f, x[f], tmp, sizeof(tmp));
 			if (txt != NULL)
 				buf_add_json_string(out, txt, strlen(txt));
 			else if (isnan(x[f]))
 				buf_adds(out, "null");
-			else if (x[f] == trunc(x[f]) &&
-			    fabs(x[f]) < 1e15)
+			else if (x[f] == trunc(x[f]) && fabs(x[f]) < 1e15)
 				buf_add_long(out, (long long)x[f]);
 			else
 				buf_add_double(out, x[f]);

@@ -25,20 +25,20 @@ struct scorer {
 	double *x, *contrib, proba[FOREST_MAX_CLASSES];
 	size_t *top;
 	struct flatjson_field fl[256];
-	size_t nslow;	      /* records that took the jansson path */
+	size_t nslow; /* records that took the jansson path */
 };
 
 void scorer_init(struct scorer *s, struct forestfile *m);
 void scorer_set_model(struct scorer *s, struct forestfile *m);
 void scorer_release(struct scorer *s);
-int scorer_prepare(struct scorer *s, const char *line, size_t len,
-    double *x, struct buf *out, bool *comma, char *why, size_t whylen);
+int scorer_prepare(struct scorer *s, const char *line, size_t len, double *x,
+    struct buf *out, bool *comma, char *why, size_t whylen);
 void scorer_begin(struct scorer *s, const double *x, size_t trees,
     struct forest_acc *acc, double *contrib);
 int scorer_finish(struct scorer *s, const double *x, struct buf *out,
     bool comma, struct forest_acc *acc, double *contrib, size_t from);
-int scorer_line(struct scorer *s, const char *line, size_t len,
-    struct buf *out, char *why, size_t whylen);
+int scorer_line(struct scorer *s, const char *line, size_t len, struct buf *out,
+    char *why, size_t whylen);
 void scorer_add_score(struct buf *b, double v);
 bool scorer_reserved(const char *key, size_t len);
 size_t scorer_close_brace(const char *line, size_t len);

@@ -83,8 +83,8 @@ series_get(struct series_set *s, const char *key, bool has_id)
  * is not after the previous point's (the series then has a gap).
  */
 int
-series_add(struct series *se, const struct point *p, bool keep_text,
-    char *why, size_t whylen)
+series_add(struct series *se, const struct point *p, bool keep_text, char *why,
+    size_t whylen)
 {
 	if (p->has_time && se->n > 0 && se->has_time &&
 	    p->t_ms <= se->t[se->n - 1]) {
@@ -100,8 +100,8 @@ series_add(struct series *se, const struct point *p, bool keep_text,
 		se->v = xreallocarray(se->v, se->cap * se->k, sizeof(double));
 		se->t = xreallocarray(se->t, se->cap, sizeof(int64_t));
 		if (keep_text)
-			se->off = xreallocarray(se->off, se->cap,
-			    sizeof(size_t));
+			se->off =
+			    xreallocarray(se->off, se->cap, sizeof(size_t));
 	}
 	if (se->n == 0)
 		se->has_time = p->has_time;
@@ -120,8 +120,8 @@ series_add(struct series *se, const struct point *p, bool keep_text,
 
 /* Remember that a point of se was refused (the first reason is kept). */
 void
-series_mark_bad(struct series *se, const char *src, size_t line,
-    const char *why)
+series_mark_bad(
+    struct series *se, const char *src, size_t line, const char *why)
 {
 	if (se->nbad++ == 0) {
 		snprintf(se->bad_src, sizeof(se->bad_src), "%s", src);

@@ -18,14 +18,14 @@
 #include "point.h"
 
 struct series {
-	char *key;	/* owned */
+	char *key; /* owned */
 	bool has_id;
-	size_t k;	/* values per point */
+	size_t k; /* values per point */
 	size_t n, cap;
-	double *v;	/* n * k values, point-major */
-	int64_t *t;	/* n times (ms), when has_time */
+	double *v;  /* n * k values, point-major */
+	int64_t *t; /* n times (ms), when has_time */
 	bool has_time;
-	size_t *off;	/* record text of point i: text.data + off[i] */
+	size_t *off; /* record text of point i: text.data + off[i] */
 	struct buf text;
 	bool empty_rec; /* some record was {} */
 	size_t nbad;	/* points refused: a gap */
@@ -38,12 +38,11 @@ struct series_set;
 
 struct series_set *series_set_new(size_t k, bool keep_text);
 void series_set_free(struct series_set *s);
-struct series *series_get(struct series_set *s, const char *key,
-    bool has_id);
+struct series *series_get(struct series_set *s, const char *key, bool has_id);
 int series_add(struct series *se, const struct point *p, bool keep_text,
     char *why, size_t whylen);
-void series_mark_bad(struct series *se, const char *src, size_t line,
-    const char *why);
+void series_mark_bad(
+    struct series *se, const char *src, size_t line, const char *why);
 size_t series_count(const struct series_set *s);
 struct series *series_at(struct series_set *s, size_t i);
 void series_drop_points(struct series *se);

@@ -25,7 +25,7 @@ struct sink {
 struct file_sink {
 	FILE *fp;
 	const char *name; /* borrowed from struct sink */
-	char *iobuf;      /* NULL for stdout, which keeps its own */
+	char *iobuf;	  /* NULL for stdout, which keeps its own */
 	bool is_stdout;
 };
 
@@ -81,9 +81,9 @@ file_close(void *impl, struct ad_err *err)
 }
 
 static const struct sink_ops file_ops = {
-	.write = file_write,
-	.flush = file_flush,
-	.close = file_close,
+    .write = file_write,
+    .flush = file_flush,
+    .close = file_close,
 };
 
 /*

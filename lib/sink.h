@@ -23,12 +23,12 @@ struct sink_ops {
 
 struct sink;
 
-struct sink *sink_open(const char *spec, const struct io_conf *conf,
-    struct ad_err *err);
-struct sink *sink_new(const char *name, const struct sink_ops *ops,
-    void *impl, const char *key_field);
-int sink_write(struct sink *snk, const char *buf, size_t len,
-    const char *key, size_t keylen, struct ad_err *err);
+struct sink *sink_open(
+    const char *spec, const struct io_conf *conf, struct ad_err *err);
+struct sink *sink_new(const char *name, const struct sink_ops *ops, void *impl,
+    const char *key_field);
+int sink_write(struct sink *snk, const char *buf, size_t len, const char *key,
+    size_t keylen, struct ad_err *err);
 int sink_flush(struct sink *snk, struct ad_err *err);
 int sink_close(struct sink *snk, struct ad_err *err);
 const char *sink_name(const struct sink *snk);

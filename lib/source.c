@@ -33,12 +33,12 @@ struct file_source {
 	int fd;
 	struct source *self; /* for the idle hook */
 	const char *name;    /* borrowed from struct source */
-	bool sniffed;        /* the first bytes were checked for gzip */
+	bool sniffed;	     /* the first bytes were checked for gzip */
 	bool gzip;
 	z_stream zs;
-	unsigned char *in;   /* compressed bytes read, not yet inflated */
+	unsigned char *in; /* compressed bytes read, not yet inflated */
 	bool in_eof;
-	bool between;        /* a gzip member ended; another may follow */
+	bool between; /* a gzip member ended; another may follow */
 	char *buf;
 	size_t cap, start, end, scanned;
 	size_t max_line;
@@ -145,7 +145,8 @@ file_fill(struct file_source *fs, struct ad_err *err)
 		size_t got = 0;
 
 		while (got < 2) {
-			if ((n = read_some(fs, fs->in + got, CHUNK - got, err)) < 0)
+			if ((n = read_some(
+				 fs, fs->in + got, CHUNK - got, err)) < 0)
 				return -1;
 			if (n == 0)
 				break;
@@ -182,8 +183,8 @@ file_next(void *impl, struct line *line, struct ad_err *err)
 	struct file_source *fs = impl;
 
 	for (;;) {
-		char *nl = memchr(fs->buf + fs->scanned, '\n',
-		    fs->end - fs->scanned);
+		char *nl =
+		    memchr(fs->buf + fs->scanned, '\n', fs->end - fs->scanned);
 		size_t have;
 
 		if (nl != NULL || (fs->eof && fs->end > fs->start)) {
@@ -252,9 +253,9 @@ file_free(void *impl)
 }
 
 static const struct source_ops file_ops = {
-	.next = file_next,
-	.commit = file_commit,
-	.free = file_free,
+    .next = file_next,
+    .commit = file_commit,
+    .free = file_free,
 };
 
 /*
@@ -302,16 +303,16 @@ source_open(const char *spec, const struct io_conf *conf, struct ad_err *err)
 	if (inflateInit2(&fs->zs, 15 + 32) != Z_OK) {
 		close(fd);
 		free(fs);
-		ad_err_set(err, EX_OSERR, "cannot read '%s': out of memory",
-		    spec);
+		ad_err_set(
+		    err, EX_OSERR, "cannot read '%s': out of memory", spec);
 		return NULL;
 	}
 	fs->in = xmalloc(CHUNK);
 	fs->cap = CHUNK;
 	fs->buf = xmalloc(fs->cap);
 	fs->max_line = conf->max_line ? conf->max_line : IO_MAX_LINE_DEFAULT;
-	src = source_new(strcmp(spec, "-") == 0 ? "<stdin>" : spec, &file_ops,
-	    fs);
+	src = source_new(
+	    strcmp(spec, "-") == 0 ? "<stdin>" : spec, &file_ops, fs);
 	fs->name = src->name;
 	fs->self = src;
 	return src;
@@ -352,8 +353,8 @@ source_name(const struct source *src)
  * what was derived from the lines read so far and commit them.
  */
 void
-source_set_idle(struct source *src, int (*idle)(void *arg, struct ad_err *err),
-    void *arg)
+source_set_idle(
+    struct source *src, int (*idle)(void *arg, struct ad_err *err), void *arg)
 {
 	src->idle = idle;
 	src->idle_arg = arg;

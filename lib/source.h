@@ -17,9 +17,9 @@
 /* One line, borrowed from the source until the next source_next(). */
 struct line {
 	const char *buf; /* not terminated; may hold NUL bytes */
-	size_t len;      /* without the newline */
-	size_t lineno;   /* from 1 */
-	bool too_long;   /* longer than max_line: buf holds only its start */
+	size_t len;	 /* without the newline */
+	size_t lineno;	 /* from 1 */
+	bool too_long;	 /* longer than max_line: buf holds only its start */
 	const char *key; /* Kafka message key, or NULL */
 	size_t keylen;
 	const char *where; /* Kafka: "topic[partition]@offset", else NULL */
@@ -34,15 +34,15 @@ struct source_ops {
 
 struct source;
 
-struct source *source_open(const char *spec, const struct io_conf *conf,
-    struct ad_err *err);
-struct source *source_new(const char *name, const struct source_ops *ops,
-    void *impl);
+struct source *source_open(
+    const char *spec, const struct io_conf *conf, struct ad_err *err);
+struct source *source_new(
+    const char *name, const struct source_ops *ops, void *impl);
 int source_next(struct source *src, struct line *line, struct ad_err *err);
 int source_commit(struct source *src, struct ad_err *err);
 const char *source_name(const struct source *src);
-void source_set_idle(struct source *src,
-    int (*idle)(void *arg, struct ad_err *err), void *arg);
+void source_set_idle(
+    struct source *src, int (*idle)(void *arg, struct ad_err *err), void *arg);
 int source_idle(struct source *src, struct ad_err *err);
 void source_free(struct source *src);
 

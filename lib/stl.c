@@ -198,8 +198,8 @@ stlfts(const double *x, long n, long np, double *trend, double *work)
  */
 static void
 stlss(const double *y, long n, long np, long ns, long isdeg, long nsjump,
-    bool userw, const double *rw, double *season, double *work1,
-    double *work2, double *work3, double *work4)
+    bool userw, const double *rw, double *season, double *work1, double *work2,
+    double *work3, double *work4)
 {
 	long i, j, k, m, nleft, nright;
 
@@ -217,8 +217,8 @@ stlss(const double *y, long n, long np, long ns, long isdeg, long nsjump,
 			work4, userw, work3))
 			work2[0] = work2[1];
 		nleft = k - ns + 1 > 1 ? k - ns + 1 : 1;
-		if (!stlest(work1, k, ns, isdeg, (double)(k + 1),
-			&work2[k + 1], nleft, k, work4, userw, work3))
+		if (!stlest(work1, k, ns, isdeg, (double)(k + 1), &work2[k + 1],
+			nleft, k, work4, userw, work3))
 			work2[k + 1] = work2[k];
 		for (m = 1; m <= k + 2; m++)
 			season[(m - 1) * np + j - 1] = work2[m - 1];
@@ -230,10 +230,9 @@ stlss(const double *y, long n, long np, long ns, long isdeg, long nsjump,
  * low-pass, deseasonalise, trend smooth.  work holds 5 columns of n+2np.
  */
 static void
-stlstp(const double *y, long n, long np, long ns, long nt, long nl,
-    long isdeg, long itdeg, long ildeg, long nsjump, long ntjump,
-    long nljump, long ni, bool userw, const double *rw, double *season,
-    double *trend, double *work)
+stlstp(const double *y, long n, long np, long ns, long nt, long nl, long isdeg,
+    long itdeg, long ildeg, long nsjump, long ntjump, long nljump, long ni,
+    bool userw, const double *rw, double *season, double *trend, double *work)
 {
 	size_t ld = (size_t)(n + 2 * np);
 	double *w1 = work, *w2 = work + ld, *w3 = work + 2 * ld;
@@ -271,8 +270,8 @@ psort(double *a, long n, const long *ind, long ni)
 	long p, jl, ju, i, j, m, k, ij, l;
 	double t, tt;
 
-#define A(x) a[(x) - 1]
-#define IND(x) ind[(x) - 1]
+#define A(x) a[(x)-1]
+#define IND(x) ind[(x)-1]
 	if (n < 2 || ni <= 0)
 		return;
 	jl = 1;
@@ -392,8 +391,7 @@ L174:
  * the MAD being the median absolute residual.  scratch holds n doubles.
  */
 static void
-stlrwt(const double *y, long n, const double *fit, double *rw,
-    double *scratch)
+stlrwt(const double *y, long n, const double *fit, double *rw, double *scratch)
 {
 	long mid[2], i;
 	double cmad, c9, c1, r;
@@ -488,8 +486,9 @@ stl_params_resolve(struct stl_params *p, size_t n, struct ad_err *err)
 	if (p->l_degree == STL_UNSET)
 		p->l_degree = p->t_degree;
 	if (p->t_window == STL_UNSET)
-		p->t_window = stl_nextodd(ceil(1.5 * (double)p->period /
-		    (1.0 - 1.5 / (double)p->s_window)));
+		p->t_window =
+		    stl_nextodd(ceil(1.5 * (double)p->period /
+				     (1.0 - 1.5 / (double)p->s_window)));
 	if (p->l_window == STL_UNSET)
 		p->l_window = stl_nextodd((double)p->period);
 	if (p->s_jump == STL_UNSET)
@@ -503,10 +502,10 @@ stl_params_resolve(struct stl_params *p, size_t n, struct ad_err *err)
 	if (p->outer == STL_UNSET)
 		p->outer = p->robust ? 15 : 0;
 	if (p->s_window < 1 || p->t_window < 1 || p->l_window < 1 ||
-	    p->s_jump < 1 || p->t_jump < 1 || p->l_jump < 1 ||
-	    p->inner < 1 || p->outer < 0) {
-		ad_err_set(err, EX_USAGE,
-		    "windows, jumps and inner must be positive");
+	    p->s_jump < 1 || p->t_jump < 1 || p->l_jump < 1 || p->inner < 1 ||
+	    p->outer < 0) {
+		ad_err_set(
+		    err, EX_USAGE, "windows, jumps and inner must be positive");
 		return -1;
 	}
 	return 0;
@@ -603,8 +602,8 @@ stl_decompose(const double *y, size_t n, const struct stl_params *p,
  * least 3; jump <= 0 means ceil(window / 10) as R would choose.
  */
 void
-stl_loess(const double *y, size_t n, long window, long degree, long jump,
-    double *out)
+stl_loess(
+    const double *y, size_t n, long window, long degree, long jump, double *out)
 {
 	double *res;
 

@@ -20,7 +20,7 @@
 
 struct stl_params {
 	long period;
-	bool periodic;	/* s.window = "periodic": 10 n + 1, s.degree 0 */
+	bool periodic; /* s.window = "periodic": 10 n + 1, s.degree 0 */
 	long s_window, s_degree;
 	long t_window, t_degree;
 	long l_window, l_degree;

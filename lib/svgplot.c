@@ -35,13 +35,12 @@ plot_panel_add(struct plot_panel *p, const struct plot_point *pt)
 
 /* Add an alert interval [from, to] to the panel. */
 void
-plot_panel_add_alert(struct plot_panel *p, int64_t from, int64_t to,
-    bool open)
+plot_panel_add_alert(struct plot_panel *p, int64_t from, int64_t to, bool open)
 {
 	if (p->nalerts == p->alerts_cap) {
 		p->alerts_cap = p->alerts_cap ? p->alerts_cap * 2 : 8;
-		p->alerts = xreallocarray(p->alerts, p->alerts_cap,
-		    sizeof(*p->alerts));
+		p->alerts =
+		    xreallocarray(p->alerts, p->alerts_cap, sizeof(*p->alerts));
 	}
 	p->alerts[p->nalerts].from = from;
 	p->alerts[p->nalerts].to = to;
@@ -88,8 +87,7 @@ add_text(struct buf *b, const char *s)
  * of ten, *first the first multiple of it at or above lo.
  */
 void
-svgplot_nice_ticks(double lo, double hi, int want, double *first,
-    double *step)
+svgplot_nice_ticks(double lo, double hi, int want, double *first, double *step)
 {
 	double span = hi - lo, raw, mag, f;
 
@@ -117,10 +115,9 @@ time_label(char *out, size_t n, int64_t ms, int64_t span)
 		strftime(out, n, "%m-%d %H:%M", &tm);
 }
 
-static const int64_t time_steps[] = {1000, 5000, 15000, 60000, 300000,
-    900000, 3600000, 3 * 3600000LL, 6 * 3600000LL, 12 * 3600000LL,
-    86400000LL, 2 * 86400000LL,
-    7 * 86400000LL, 30 * 86400000LL};
+static const int64_t time_steps[] = {1000, 5000, 15000, 60000, 300000, 900000,
+    3600000, 3 * 3600000LL, 6 * 3600000LL, 12 * 3600000LL, 86400000LL,
+    2 * 86400000LL, 7 * 86400000LL, 30 * 86400000LL};
 
 struct frame {
 	double x0, y0, w, h; /* plot area */
@@ -131,8 +128,8 @@ struct frame {
 static double
 fx(const struct frame *f, int64_t t)
 {
-	return f->x0 + (double)(t - f->tmin) / (double)(f->tmax - f->tmin) *
-	    f->w;
+	return f->x0 +
+	       (double)(t - f->tmin) / (double)(f->tmax - f->tmin) * f->w;
 }
 
 static double
@@ -164,7 +161,8 @@ axes(struct buf *b, const struct frame *f)
 		    f->x0, f->x0 + f->w, y, y, f->x0 - 6, y + 4,
 		    fabs(v) < step * 1e-9 ? 0.0 : v);
 	}
-	for (size_t i = 0; i < sizeof(time_steps) / sizeof(time_steps[0]); i++) {
+	for (size_t i = 0; i < sizeof(time_steps) / sizeof(time_steps[0]);
+	     i++) {
 		tstep = time_steps[i];
 		if (span / tstep <= 8)
 			break;
@@ -192,9 +190,10 @@ line(struct buf *b, const struct frame *f, const struct plot_panel *p,
 	double lastx = -1, lo = 0, hi = 0;
 
 	for (size_t i = 0; i <= p->npts; i++) {
-		double v = i < p->npts
-		    ? *(const double *)((const char *)&p->pts[i] + offset)
-		    : NAN;
+		double v =
+		    i < p->npts
+			? *(const double *)((const char *)&p->pts[i] + offset)
+			: NAN;
 		double x = i < p->npts ? floor(fx(f, p->pts[i].t)) : -2;
 
 		if (open && (x != lastx || isnan(v))) {
@@ -209,8 +208,10 @@ line(struct buf *b, const struct frame *f, const struct plot_panel *p,
 			continue;
 		}
 		if (!open) {
-			buf_addf(b, "<polyline class=\"%s\" fill=\"none\" %s "
-				    "points=\"", cls, style);
+			buf_addf(b,
+			    "<polyline class=\"%s\" fill=\"none\" %s "
+			    "points=\"",
+			    cls, style);
 			open = true;
 			lo = hi = v;
 		} else if (x != lastx) {
@@ -258,19 +259,21 @@ panel(struct buf *b, const struct plot_panel *p, double y0)
 		f.vmin -= pad;
 		f.vmax += pad;
 	}
-	buf_addf(b, "<g class=\"panel\">\n<text class=\"title\" x=\"%d\" "
-		    "y=\"%.1f\" font-size=\"13\" font-weight=\"bold\">",
+	buf_addf(b,
+	    "<g class=\"panel\">\n<text class=\"title\" x=\"%d\" "
+	    "y=\"%.1f\" font-size=\"13\" font-weight=\"bold\">",
 	    LEFT, y0 - 8);
 	add_text(b, p->title);
 	buf_adds(b, "</text>\n");
 	for (size_t i = 0; i < p->nalerts; i++) {
-		double x1 = fx(&f, p->alerts[i].from < f.tmin ? f.tmin
-							       : p->alerts[i].from);
-		double x2 = fx(&f, p->alerts[i].to > f.tmax ? f.tmax
-							    : p->alerts[i].to);
+		double x1 = fx(&f,
+		    p->alerts[i].from < f.tmin ? f.tmin : p->alerts[i].from);
+		double x2 =
+		    fx(&f, p->alerts[i].to > f.tmax ? f.tmax : p->alerts[i].to);
 
 		buf_addf(b,
-		    "<rect class=\"alert\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
+		    "<rect class=\"alert\" x=\"%.1f\" y=\"%.1f\" "
+		    "width=\"%.1f\" "
 		    "height=\"%d\" fill=\"#f4a3a3\" fill-opacity=\"0.35\"/>\n",
 		    x1, y0, fmax(2, x2 - x1), PANEL_H);
 	}
@@ -345,8 +348,9 @@ svgplot_series(struct buf *out, const char *title, struct plot_panel *panels,
 		panel(out, &panels[i],
 		    TOP + 50 + (double)i * (PANEL_H + GAP + 20));
 	if (note != NULL) {
-		buf_addf(out, "<text class=\"note\" x=\"%d\" y=\"%.0f\" "
-			      "font-size=\"11\">",
+		buf_addf(out,
+		    "<text class=\"note\" x=\"%d\" y=\"%.0f\" "
+		    "font-size=\"11\">",
 		    LEFT, height - 10);
 		add_text(out, note);
 		buf_adds(out, "</text>\n");
@@ -362,7 +366,8 @@ svgplot_series(struct buf *out, const char *title, struct plot_panel *panels,
 void
 svgplot_histogram(struct buf *out, const struct plot_hist *h)
 {
-	struct frame f = {LEFT, TOP + 40, WIDTH - LEFT - RIGHT, 300, 0, 1, 0, 0};
+	struct frame f = {
+	    LEFT, TOP + 40, WIDTH - LEFT - RIGHT, 300, 0, 1, 0, 0};
 	double bw = f.w / (double)h->nbins, first, step;
 	size_t maxc = 1;
 
@@ -372,7 +377,8 @@ svgplot_histogram(struct buf *out, const struct plot_hist *h)
 	buf_addf(out,
 	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" "
-	    "height=\"420\" viewBox=\"0 0 %d 420\" font-family=\"sans-serif\">\n"
+	    "height=\"420\" viewBox=\"0 0 %d 420\" "
+	    "font-family=\"sans-serif\">\n"
 	    "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
 	    "<text class=\"heading\" x=\"%d\" y=\"20\" font-size=\"15\" "
 	    "font-weight=\"bold\">",
@@ -389,13 +395,17 @@ svgplot_histogram(struct buf *out, const struct plot_hist *h)
 		if (h->normal[i] > 0)
 			buf_addf(out,
 			    "<rect class=\"bar normal\" x=\"%.1f\" y=\"%.1f\" "
-			    "width=\"%.1f\" height=\"%.1f\" fill=\"#1f77b4\"/>\n",
-			    x + 0.5, fy(&f, hn), bw - 1, f.y0 + f.h - fy(&f, hn));
+			    "width=\"%.1f\" height=\"%.1f\" "
+			    "fill=\"#1f77b4\"/>\n",
+			    x + 0.5, fy(&f, hn), bw - 1,
+			    f.y0 + f.h - fy(&f, hn));
 		if (h->other[i] > 0)
 			buf_addf(out,
 			    "<rect class=\"bar attack\" x=\"%.1f\" y=\"%.1f\" "
-			    "width=\"%.1f\" height=\"%.1f\" fill=\"#d62728\"/>\n",
-			    x + 0.5, fy(&f, ht), bw - 1, fy(&f, hn) - fy(&f, ht));
+			    "width=\"%.1f\" height=\"%.1f\" "
+			    "fill=\"#d62728\"/>\n",
+			    x + 0.5, fy(&f, ht), bw - 1,
+			    fy(&f, hn) - fy(&f, ht));
 	}
 	buf_addf(out,
 	    "<rect class=\"frame\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" "
@@ -404,24 +414,26 @@ svgplot_histogram(struct buf *out, const struct plot_hist *h)
 	for (int k = 0; k <= 10; k++) {
 		double x = f.x0 + f.w * k / 10.0;
 
-		buf_addf(out, "<text class=\"xtick\" x=\"%.1f\" y=\"%.1f\" "
-			      "text-anchor=\"middle\" font-size=\"11\">%.1f</text>\n",
+		buf_addf(out,
+		    "<text class=\"xtick\" x=\"%.1f\" y=\"%.1f\" "
+		    "text-anchor=\"middle\" font-size=\"11\">%.1f</text>\n",
 		    x, f.y0 + f.h + 14, k / 10.0);
 	}
 	svgplot_nice_ticks(0, f.vmax, 4, &first, &step);
 	if (step < 1)
 		step = 1;
 	for (double e = 0; e <= f.vmax; e += step)
-		buf_addf(out, "<text class=\"ytick\" x=\"%.1f\" y=\"%.1f\" "
-			      "text-anchor=\"end\" font-size=\"11\">%.0f</text>\n",
+		buf_addf(out,
+		    "<text class=\"ytick\" x=\"%.1f\" y=\"%.1f\" "
+		    "text-anchor=\"end\" font-size=\"11\">%.0f</text>\n",
 		    f.x0 - 6, fy(&f, e) + 4, pow(10, e));
 	buf_addf(out,
 	    "<line class=\"threshold\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
 	    "y2=\"%.1f\" stroke=\"black\" stroke-dasharray=\"6 3\"/>"
-	    "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\">threshold %g</text>\n",
+	    "<text x=\"%.1f\" y=\"%.1f\" font-size=\"11\">threshold "
+	    "%g</text>\n",
 	    f.x0 + f.w * h->threshold, f.x0 + f.w * h->threshold, f.y0 - 5,
-	    f.y0 + f.h, f.x0 + f.w * h->threshold + 4, f.y0 + 10,
-	    h->threshold);
+	    f.y0 + f.h, f.x0 + f.w * h->threshold + 4, f.y0 + 10, h->threshold);
 	buf_addf(out,
 	    "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" "
 	    "text-anchor=\"middle\">score</text>\n"

@@ -15,14 +15,14 @@
 #include "buf.h"
 
 struct plot_point {
-	int64_t t; /* ms since the epoch */
+	int64_t t;				 /* ms since the epoch */
 	double value, forecast, trend, seasonal; /* NAN when absent */
 	bool anomalous;
 };
 
 struct plot_interval {
 	int64_t from, to; /* ms */
-	bool open;        /* still firing at the end of the data */
+	bool open;	  /* still firing at the end of the data */
 };
 
 struct plot_panel {
@@ -38,17 +38,17 @@ struct plot_hist {
 	double threshold;
 	size_t nbins;
 	size_t *normal, *other; /* counts per bin, [0, 1] split evenly */
-	bool labelled;           /* other holds attacks, normal the rest */
+	bool labelled;		/* other holds attacks, normal the rest */
 };
 
 void plot_panel_add(struct plot_panel *p, const struct plot_point *pt);
-void plot_panel_add_alert(struct plot_panel *p, int64_t from, int64_t to,
-    bool open);
+void plot_panel_add_alert(
+    struct plot_panel *p, int64_t from, int64_t to, bool open);
 void plot_panel_release(struct plot_panel *p);
 void svgplot_series(struct buf *out, const char *title,
     struct plot_panel *panels, size_t npanels, const char *note);
 void svgplot_histogram(struct buf *out, const struct plot_hist *h);
-void svgplot_nice_ticks(double lo, double hi, int want, double *first,
-    double *step);
+void svgplot_nice_ticks(
+    double lo, double hi, int want, double *first, double *step);
 
 #endif

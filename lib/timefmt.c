@@ -118,8 +118,8 @@ time_parse_text(const char *s, int64_t *ms, struct time_form *form)
 	form->offset_min = off;
 	*ms = ((days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
 		   h * 3600 + mi * 60 + sec - off * 60) *
-		      1000 +
-	    frac_ms);
+		   1000 +
+	       frac_ms);
 	return 0;
 }
 
@@ -136,8 +136,8 @@ time_parse(const json_t *v, int64_t *ms, struct time_form *form, char *why,
 		json_int_t t = json_integer_value(v);
 
 		form->kind = (t >= 100000000000LL || t <= -100000000000LL)
-		    ? TIME_EPOCH_MS
-		    : TIME_EPOCH_S;
+				 ? TIME_EPOCH_MS
+				 : TIME_EPOCH_S;
 		*ms = form->kind == TIME_EPOCH_MS ? t : t * 1000;
 		return 0;
 	}
@@ -148,16 +148,17 @@ time_parse(const json_t *v, int64_t *ms, struct time_form *form, char *why,
 			goto bad;
 		form->kind = fabs(t) >= 1e11 ? TIME_EPOCH_MS : TIME_EPOCH_S;
 		form->real = true;
-		*ms = (int64_t)llround(form->kind == TIME_EPOCH_MS ? t
-								  : t * 1000.0);
+		*ms = (int64_t)llround(
+		    form->kind == TIME_EPOCH_MS ? t : t * 1000.0);
 		return 0;
 	}
-	if (json_is_string(v) && time_parse_text(json_string_value(v), ms,
-				     form) == 0)
+	if (json_is_string(v) &&
+	    time_parse_text(json_string_value(v), ms, form) == 0)
 		return 0;
 bad:
 	if (json_is_string(v))
-		snprintf(why, whylen, "'%.40s' is not a time", json_string_value(v));
+		snprintf(
+		    why, whylen, "'%.40s' is not a time", json_string_value(v));
 	else
 		snprintf(why, whylen,
 		    "expected a time (epoch s, epoch ms or ISO 8601)");
@@ -203,9 +204,11 @@ time_format(int64_t ms, const struct time_form *form)
 	else
 		snprintf(tmp + n, sizeof(tmp) - (size_t)n, "%c%02d:%02d",
 		    form->offset_min < 0 ? '-' : '+',
-		    (form->offset_min < 0 ? -form->offset_min : form->offset_min) /
+		    (form->offset_min < 0 ? -form->offset_min
+					  : form->offset_min) /
 			60,
-		    (form->offset_min < 0 ? -form->offset_min : form->offset_min) %
+		    (form->offset_min < 0 ? -form->offset_min
+					  : form->offset_min) %
 			60);
 	return json_string(tmp);
 }

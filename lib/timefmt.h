@@ -23,13 +23,13 @@ enum time_kind {
 struct time_form {
 	enum time_kind kind;
 	int offset_min; /* ISO: the zone offset written, in minutes */
-	int frac;       /* ISO: digits after the seconds' point (0-6) */
-	bool zulu;      /* ISO: 'Z' rather than +00:00 */
-	bool real;      /* epoch seconds written with a fraction */
+	int frac;	/* ISO: digits after the seconds' point (0-6) */
+	bool zulu;	/* ISO: 'Z' rather than +00:00 */
+	bool real;	/* epoch seconds written with a fraction */
 };
 
-int time_parse(const json_t *v, int64_t *ms, struct time_form *form,
-    char *why, size_t whylen);
+int time_parse(const json_t *v, int64_t *ms, struct time_form *form, char *why,
+    size_t whylen);
 int time_parse_text(const char *s, int64_t *ms, struct time_form *form);
 json_t *time_format(int64_t ms, const struct time_form *form);
 void time_format_iso_us(struct buf *b, int64_t us);

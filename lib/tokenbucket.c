@@ -11,8 +11,8 @@
 
 /* Start full: up to burst events may pass at once. */
 void
-tokenbucket_init(struct tokenbucket *tb, double rate, double burst,
-    int64_t now_ns)
+tokenbucket_init(
+    struct tokenbucket *tb, double rate, double burst, int64_t now_ns)
 {
 	tb->rate = rate;
 	tb->burst = burst < 1 ? 1 : burst;

@@ -16,8 +16,8 @@ struct tokenbucket {
 	int64_t last;  /* ns */
 };
 
-void tokenbucket_init(struct tokenbucket *tb, double rate, double burst,
-    int64_t now_ns);
+void tokenbucket_init(
+    struct tokenbucket *tb, double rate, double burst, int64_t now_ns);
 int64_t tokenbucket_take(struct tokenbucket *tb, int64_t now_ns);
 int64_t tokenbucket_now_ns(void);
 void tokenbucket_sleep_until(int64_t deadline_ns);

@@ -19,13 +19,13 @@
 #define MAXF 64 /* fields per line on the fast path */
 
 struct batch {
-	struct buf text;  /* the lines, back to back */
+	struct buf text; /* the lines, back to back */
 	size_t n;
 	size_t off[BATCH], len[BATCH], lineno[BATCH];
-	uint16_t src[BATCH]; /* index into names */
-	int nf[BATCH];	     /* fields, or -1 for the jansson path */
+	uint16_t src[BATCH];	   /* index into names */
+	int nf[BATCH];		   /* fields, or -1 for the jansson path */
 	struct flatjson_field *fl; /* BATCH x MAXF */
-	double *num;		    /* BATCH x MAXF */
+	double *num;		   /* BATCH x MAXF */
 };
 
 struct reader {
@@ -45,14 +45,14 @@ scan_batch(struct batch *b)
 	for (size_t i = 0; i < b->n; i++) {
 		struct flatjson_field *fl = b->fl + i * MAXF;
 		double *num = b->num + i * MAXF;
-		int n = flatjson_scan(b->text.data + b->off[i], b->len[i], fl,
-		    MAXF);
+		int n = flatjson_scan(
+		    b->text.data + b->off[i], b->len[i], fl, MAXF);
 
 		b->nf[i] = n;
 		for (int j = 0; j < n; j++)
 			if (fl[j].type == FLATJSON_NUMBER)
-				flatjson_number(fl[j].val, fl[j].vallen,
-				    &num[j]);
+				flatjson_number(
+				    fl[j].val, fl[j].vallen, &num[j]);
 	}
 }
 
@@ -134,8 +134,8 @@ add_line(struct ctx *c, struct reader *r, struct batch *b, size_t i)
 
 		rec = ndjson_parse(line, len, why, sizeof(why));
 		if (rec == NULL)
-			return recin_reject_at(c->in, src, lineno, line, len,
-			    "%s", why);
+			return recin_reject_at(
+			    c->in, src, lineno, line, len, "%s", why);
 		lv = c->label ? json_object_get(rec, c->label) : NULL;
 		if (json_is_string(lv)) {
 			ls = json_string_value(lv);
@@ -210,8 +210,8 @@ trainread(struct recin *in, struct dataset *ds, const char *label,
     const struct labels *lab, const char *classes, struct ad_err *err)
 {
 	struct reader *r = xcalloc(1, sizeof(*r));
-	struct ctx c = {.in = in, .ds = ds, .label = label, .lab = lab,
-	    .classes = classes};
+	struct ctx c = {
+	    .in = in, .ds = ds, .label = label, .lab = lab, .classes = classes};
 	struct batch *cur, *pending = NULL;
 	bool threaded, stopped = false;
 	struct line line;
@@ -221,10 +221,10 @@ trainread(struct recin *in, struct dataset *ds, const char *label,
 	pthread_cond_init(&r->cv, NULL);
 	for (int k = 0; k < 2; k++) {
 		buf_init(&r->b[k].text);
-		r->b[k].fl = xreallocarray(NULL, (size_t)BATCH * MAXF,
-		    sizeof(struct flatjson_field));
-		r->b[k].num = xreallocarray(NULL, (size_t)BATCH * MAXF,
-		    sizeof(double));
+		r->b[k].fl = xreallocarray(
+		    NULL, (size_t)BATCH * MAXF, sizeof(struct flatjson_field));
+		r->b[k].num =
+		    xreallocarray(NULL, (size_t)BATCH * MAXF, sizeof(double));
 	}
 	threaded = pthread_create(&r->tid, NULL, scanner, r) == 0;
 	cur = &r->b[0];
@@ -233,7 +233,7 @@ trainread(struct recin *in, struct dataset *ds, const char *label,
 		cur->n = 0;
 		buf_reset(&cur->text);
 		while (!stopped && rc > 0 && cur->n < BATCH &&
-		    (rc = recin_next_line(in, &line, err)) > 0) {
+		       (rc = recin_next_line(in, &line, err)) > 0) {
 			size_t i = cur->n++;
 
 			cur->off[i] = cur->text.len;

@@ -19,8 +19,8 @@
 struct window {
 	size_t k;
 	int64_t span;
-	int64_t *t;	/* ring of times */
-	double *x;	/* ring of points, k doubles each */
+	int64_t *t; /* ring of times */
+	double *x;  /* ring of points, k doubles each */
 	size_t head, n, cap;
 	double *mean;	/* k */
 	double *c;	/* k x k co-moments */
@@ -104,8 +104,8 @@ recompute(struct window *w)
 
 		for (size_t i = 0; i < k; i++)
 			for (size_t j = i; j < k; j++)
-				w->c[i * k + j] += (x[i] - w->mean[i]) *
-				    (x[j] - w->mean[j]);
+				w->c[i * k + j] +=
+				    (x[i] - w->mean[i]) * (x[j] - w->mean[j]);
 	}
 	w->removed = 0;
 }

@@ -154,8 +154,8 @@ wire_count(struct wire *w, size_t elem_size)
 {
 	uint64_t n = wire_u64(w);
 
-	if (w->bad || (elem_size > 0 &&
-	    n > (uint64_t)(w->end - w->p) / elem_size)) {
+	if (w->bad ||
+	    (elem_size > 0 && n > (uint64_t)(w->end - w->p) / elem_size)) {
 		w->bad = true;
 		return 0;
 	}

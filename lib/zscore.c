@@ -56,8 +56,8 @@ zscore_free(struct zscore *z)
  * score is erf(|z|/sqrt 2) (one-sided: Phi(z)), 0 while z is undefined.
  */
 void
-zscore_point(struct zscore *z, const char *key, double x,
-    struct zscore_result *r)
+zscore_point(
+    struct zscore *z, const char *key, double x, struct zscore_result *r)
 {
 	struct zscore_stat *st = keymap_get(z->map, key);
 	double d;
@@ -111,8 +111,8 @@ zscore_set(struct zscore *z, const char *key, const struct zscore_stat *st)
  * -1 with a reason in why.
  */
 int
-zscore_apply_line(struct zscore *z, const char *line, size_t len, char *why,
-    size_t whylen)
+zscore_apply_line(
+    struct zscore *z, const char *line, size_t len, char *why, size_t whylen)
 {
 	json_t *rec = ndjson_parse(line, len, why, whylen), *id;
 	struct zscore_stat st;
@@ -139,8 +139,10 @@ zscore_apply_line(struct zscore *z, const char *line, size_t len, char *why,
 		json_t *v = json_object_get(rec, names[i]);
 
 		if (!json_is_number(v)) {
-			snprintf(why, whylen, "missing or non-numeric field "
-					      "'%s'", names[i]);
+			snprintf(why, whylen,
+			    "missing or non-numeric field "
+			    "'%s'",
+			    names[i]);
 			json_decref(rec);
 			return -1;
 		}
@@ -178,12 +180,13 @@ zscore_load(struct zscore *z, const char *path, struct ad_err *err)
 	}
 	while ((len = getline(&line, &cap, fp)) > 0) {
 		lineno++;
-		while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+		while (
+		    len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			len--;
 		if (len == 0)
 			continue;
-		if (zscore_apply_line(z, line, (size_t)len, why,
-			sizeof(why)) < 0) {
+		if (zscore_apply_line(z, line, (size_t)len, why, sizeof(why)) <
+		    0) {
 			ad_err_at(err, EX_DATAERR, path, lineno, "%s", why);
 			rc = -1;
 			break;

@@ -30,12 +30,12 @@ struct zscore_result {
 
 struct zscore *zscore_new(double k, bool one_sided, size_t max_keys);
 void zscore_free(struct zscore *z);
-void zscore_point(struct zscore *z, const char *key, double x,
-    struct zscore_result *r);
-void zscore_set(struct zscore *z, const char *key,
-    const struct zscore_stat *st);
-int zscore_apply_line(struct zscore *z, const char *line, size_t len,
-    char *why, size_t whylen);
+void zscore_point(
+    struct zscore *z, const char *key, double x, struct zscore_result *r);
+void zscore_set(
+    struct zscore *z, const char *key, const struct zscore_stat *st);
+int zscore_apply_line(
+    struct zscore *z, const char *line, size_t len, char *why, size_t whylen);
 int zscore_load(struct zscore *z, const char *path, struct ad_err *err);
 int zscore_save(struct zscore *z, const char *path, struct ad_err *err);
 void zscore_dump(struct zscore *z,

@@ -79,8 +79,8 @@ publish_one(const char *line, size_t len, const char *key, void *arg)
 {
 	struct pub *p = arg;
 
-	if (p->rc == 0 && sink_write(p->snk, line, len, key, strlen(key),
-			      p->e) < 0)
+	if (p->rc == 0 &&
+	    sink_write(p->snk, line, len, key, strlen(key), p->e) < 0)
 		p->rc = -1;
 }
 
@@ -164,14 +164,14 @@ point(const struct zsrun_opts *o, struct zscore *z, const char *line,
 		snprintf(key, sizeof(key), "%lld",
 		    (long long)json_integer_value(idv));
 	else {
-		snprintf(why, whylen, "missing or non-string key field '%s'",
-		    o->id);
+		snprintf(
+		    why, whylen, "missing or non-string key field '%s'", o->id);
 		json_decref(rec);
 		return -1;
 	}
 	if (!json_is_number(v) || !isfinite(json_number_value(v))) {
-		snprintf(why, whylen, "missing or non-numeric field '%s'",
-		    o->field);
+		snprintf(
+		    why, whylen, "missing or non-numeric field '%s'", o->field);
 		json_decref(rec);
 		return -1;
 	}
@@ -239,8 +239,9 @@ zsrun(const struct zsrun_opts *o, struct recin *in, struct sink *out,
 			break;
 		if (r > 0 && sink_write(out, b.data, b.len, NULL, 0, &e) < 0)
 			goto fail;
-		if (++n % o->save_every == 0 && (sink_flush(out, &e) < 0 ||
-		    recin_commit(in, &e) < 0 || checkpoint(o, z, mo, &e) < 0))
+		if (++n % o->save_every == 0 &&
+		    (sink_flush(out, &e) < 0 || recin_commit(in, &e) < 0 ||
+			checkpoint(o, z, mo, &e) < 0))
 			goto fail;
 	}
 	if (rc < 0)
@@ -248,8 +249,9 @@ zsrun(const struct zsrun_opts *o, struct recin *in, struct sink *out,
 	if (checkpoint(o, z, mo, &e) < 0)
 		goto fail;
 	if (verbose > 0)
-		fprintf(stderr, "ad-score: %zu read, %zu rejected, %zu keys, "
-				"%zu evicted\n",
+		fprintf(stderr,
+		    "ad-score: %zu read, %zu rejected, %zu keys, "
+		    "%zu evicted\n",
 		    recin_read_count(in), recin_reject_count(in),
 		    zscore_count(z), zscore_evicted(z));
 	goto out;

@@ -26,7 +26,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FILE *fp;
 
 	if (path[0] == '\0')
-		snprintf(path, sizeof(path), "/tmp/fuzz-ndjson.%d", (int)getpid());
+		snprintf(
+		    path, sizeof(path), "/tmp/fuzz-ndjson.%d", (int)getpid());
 	fp = fopen(path, "wb");
 	fwrite(data, 1, size, fp);
 	fclose(fp);
@@ -36,8 +37,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((src = source_open(path, &conf, &err)) != NULL) {
 		while (source_next(src, &line, &err) == 1) {
 			char why[300];
-			json_t *v = ndjson_parse(line.buf, line.len, why,
-			    sizeof(why));
+			json_t *v =
+			    ndjson_parse(line.buf, line.len, why, sizeof(why));
 
 			if (v != NULL) {
 				buf_reset(&out);

@@ -36,16 +36,16 @@ client(rd_kafka_type_t type, const char *brokers)
 	char errstr[512];
 	rd_kafka_t *rk;
 
-	if (rd_kafka_conf_set(conf, "bootstrap.servers", brokers, errstr,
-		sizeof(errstr)) ||
-	    rd_kafka_conf_set(conf, "group.id", "ktool", errstr,
-		sizeof(errstr)) ||
-	    rd_kafka_conf_set(conf, "enable.partition.eof", "true", errstr,
-		sizeof(errstr)) ||
-	    rd_kafka_conf_set(conf, "fetch.wait.max.ms", "10", errstr,
-		sizeof(errstr)) ||
-	    rd_kafka_conf_set(conf, "socket.nagle.disable", "true", errstr,
-		sizeof(errstr)))
+	if (rd_kafka_conf_set(
+		conf, "bootstrap.servers", brokers, errstr, sizeof(errstr)) ||
+	    rd_kafka_conf_set(
+		conf, "group.id", "ktool", errstr, sizeof(errstr)) ||
+	    rd_kafka_conf_set(
+		conf, "enable.partition.eof", "true", errstr, sizeof(errstr)) ||
+	    rd_kafka_conf_set(
+		conf, "fetch.wait.max.ms", "10", errstr, sizeof(errstr)) ||
+	    rd_kafka_conf_set(
+		conf, "socket.nagle.disable", "true", errstr, sizeof(errstr)))
 		errx(78, "%s", errstr);
 	if ((rk = rd_kafka_new(type, conf, errstr, sizeof(errstr))) == NULL)
 		errx(78, "%s", errstr);
@@ -76,10 +76,11 @@ count(rd_kafka_t *rk, const char *topic)
 	for (int i = 0; i < n; i++) {
 		int64_t lo, hi;
 
-		if (rd_kafka_query_watermark_offsets(rk, topic, i, &lo, &hi,
-			10000))
+		if (rd_kafka_query_watermark_offsets(
+			rk, topic, i, &lo, &hi, 10000))
 			errx(69, "no watermarks for %s[%d]", topic, i);
-		printf("%d\t%lld\t%lld\t%lld\n", i, (long long)(hi - lo), (long long)lo, (long long)hi);
+		printf("%d\t%lld\t%lld\t%lld\n", i, (long long)(hi - lo),
+		    (long long)lo, (long long)hi);
 		total += hi - lo;
 	}
 	printf("total\t%lld\n", total);
@@ -159,19 +160,20 @@ latency(rd_kafka_t *rk, const char *topic, long want)
 			    json_string_value(json_object_get(rec, "utc"));
 			double us = 0;
 
-			if (u != NULL && time_parse(json_object_get(rec, "utc"),
-					     &ms, &form, why, sizeof(why)) == 0) {
+			if (u != NULL &&
+			    time_parse(json_object_get(rec, "utc"), &ms, &form,
+				why, sizeof(why)) == 0) {
 				/* Keep the microseconds kdd-gen writes. */
 				const char *dot = strchr(u, '.');
 
 				us = ms * 1000.0;
 				if (dot != NULL && strlen(dot) >= 7)
 					us = ms * 1000.0 +
-					    atoi((char[]){dot[4], dot[5], dot[6],
-						0});
+					     atoi((char[]){
+						 dot[4], dot[5], dot[6], 0});
 				lat[got++] = ((double)ts.tv_sec * 1e6 +
 						 ts.tv_nsec / 1e3 - us) /
-				    1000.0;
+					     1000.0;
 			}
 			json_decref(rec);
 		}
@@ -181,8 +183,8 @@ latency(rd_kafka_t *rk, const char *topic, long want)
 	if (got == 0)
 		errx(1, "no messages");
 	qsort(lat, (size_t)got, sizeof(*lat), cmp);
-	printf("n=%ld p50=%.2fms p99=%.2fms max=%.2fms\n", got,
-	    lat[got / 2], lat[(size_t)(got * 0.99)], lat[got - 1]);
+	printf("n=%ld p50=%.2fms p99=%.2fms max=%.2fms\n", got, lat[got / 2],
+	    lat[(size_t)(got * 0.99)], lat[got - 1]);
 	free(lat);
 	return 0;
 }

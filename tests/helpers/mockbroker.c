@@ -80,8 +80,8 @@ main(int argc, char **argv)
 			*colon = '\0';
 		if (parts < 1)
 			usage();
-		e = rd_kafka_mock_topic_create(mc, name, parts,
-		    nbrokers < 3 ? nbrokers : 3);
+		e = rd_kafka_mock_topic_create(
+		    mc, name, parts, nbrokers < 3 ? nbrokers : 3);
 		if (e)
 			errx(70, "kafka: topic '%s': %s", name,
 			    rd_kafka_err2str(e));

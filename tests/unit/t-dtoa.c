@@ -31,7 +31,7 @@ check(double v)
 
 	snprintf(ref, sizeof(ref), "%.17g", v);
 	return n == strlen(out) && strtod(out, NULL) == v &&
-	    strpbrk(out, ".e") != NULL && n <= strlen(ref) + 3;
+	       strpbrk(out, ".e") != NULL && n <= strlen(ref) + 3;
 }
 
 int
@@ -76,8 +76,7 @@ main(void)
 				dtoa_json(v, out);
 				printf("# bad: %.17g -> %s\n", v, out);
 			}
-		}
-		else {
+		} else {
 			char ref[40];
 
 			dtoa_json(v, out);

@@ -32,9 +32,17 @@ train_lines(const char *const *lines, size_t n, enum forestfile_mode mode,
 	struct flatjson_field fl[64];
 	double *x = NULL;
 	size_t cap = 0;
-	struct rftrain p = {.mode = mode, .trees = trees, .max_depth = depth,
-	    .max_bins = 255, .min_leaf = 1, .mtry = mtry, .sample_rate = 1,
-	    .fraction = 1, .sample_size = 256, .seed = 7, .threads = 2,
+	struct rftrain p = {.mode = mode,
+	    .trees = trees,
+	    .max_depth = depth,
+	    .max_bins = 255,
+	    .min_leaf = 1,
+	    .mtry = mtry,
+	    .sample_rate = 1,
+	    .fraction = 1,
+	    .sample_size = 256,
+	    .seed = 7,
+	    .threads = 2,
 	    .nclass = 2};
 
 	m->fs = featset_new();
@@ -45,7 +53,8 @@ train_lines(const char *const *lines, size_t n, enum forestfile_mode mode,
 		uint8_t y = 0;
 
 		for (int j = 0; j < k; j++)
-			if (fl[j].keylen == 5 && memcmp(fl[j].key, "label", 5) == 0)
+			if (fl[j].keylen == 5 &&
+			    memcmp(fl[j].key, "label", 5) == 0)
 				y = fl[j].val[0] == 'a';
 		featset_learn_flat(m->fs, fl, k, &x, &cap);
 		dataset_add(ds, x, y);
@@ -89,7 +98,8 @@ test_flatjson(void)
 
 	ok(flatjson_scan(ok1, strlen(ok1), fl, 8) == 4, "flatjson: 4 fields");
 	ok(fl[1].type == FLATJSON_STRING && fl[1].vallen == 1 &&
-	    fl[1].val[0] == 'x', "flatjson: string span");
+		fl[1].val[0] == 'x',
+	    "flatjson: string span");
 	ok(fl[2].type == FLATJSON_NULL, "flatjson: null");
 	ok(flatjson_scan(nested, strlen(nested), fl, 8) == -1,
 	    "flatjson: nested values left to jansson");
@@ -143,8 +153,10 @@ test_separable(void)
 		for (size_t t = 0; t < m->forest->ntrees; t++)
 			root += m->forest->pval[m->forest->proot[t]];
 		root /= (double)m->forest->ntrees;
-		is_near(root + sum, s, 1e-5, "explain: bias + contributions = score");
-		ok(fabs(c[0]) > fabs(c[1]), "explain: x matters more than noise");
+		is_near(root + sum, s, 1e-5,
+		    "explain: bias + contributions = score");
+		ok(fabs(c[0]) > fabs(c[1]),
+		    "explain: x matters more than noise");
 	}
 	/* missing x: no crash, a probability */
 	{
@@ -181,12 +193,13 @@ test_categorical(void)
 		lines[i] = buf[i];
 	}
 	m = train_lines(lines, 400, FORESTFILE_SUPERVISED, 5, 1, 0);
-	ok(m->fs->f[0].kind == FEATURE_CATEGORICAL, "string field is categorical");
+	ok(m->fs->f[0].kind == FEATURE_CATEGORICAL,
+	    "string field is categorical");
 	ok(score_line(m, "{\"proto\":\"b\"}", NULL) > 0.99 &&
-	    score_line(m, "{\"proto\":\"d\"}", NULL) > 0.99,
+		score_line(m, "{\"proto\":\"d\"}", NULL) > 0.99,
 	    "one categorical split sends b and d one way");
 	ok(score_line(m, "{\"proto\":\"a\"}", NULL) < 0.01 &&
-	    score_line(m, "{\"proto\":\"c\"}", NULL) < 0.01,
+		score_line(m, "{\"proto\":\"c\"}", NULL) < 0.01,
 	    "and a and c the other");
 	{
 		double s = score_line(m, "{\"proto\":\"zzz\"}", NULL);
@@ -205,16 +218,18 @@ test_nan_training(void)
 
 	for (int i = 0; i < 100; i++) {
 		if (i % 3 == 0)
-			snprintf(buf[i], sizeof(buf[i]), "{\"x\":null,\"label\":\"%s\"}",
+			snprintf(buf[i], sizeof(buf[i]),
+			    "{\"x\":null,\"label\":\"%s\"}",
 			    i >= 50 ? "a" : "n");
 		else
-			snprintf(buf[i], sizeof(buf[i]), "{\"x\":%d,\"label\":\"%s\"}",
-			    i, i >= 50 ? "a" : "n");
+			snprintf(buf[i], sizeof(buf[i]),
+			    "{\"x\":%d,\"label\":\"%s\"}", i,
+			    i >= 50 ? "a" : "n");
 		lines[i] = buf[i];
 	}
 	m = train_lines(lines, 100, FORESTFILE_SUPERVISED, 5, 10, 0);
 	ok(score_line(m, "{\"x\":80}", NULL) > 0.8 &&
-	    score_line(m, "{\"x\":10}", NULL) < 0.2,
+		score_line(m, "{\"x\":10}", NULL) < 0.2,
 	    "training with missing values still separates");
 	forestfile_free(m);
 }
@@ -250,8 +265,9 @@ test_model_file(void)
 	    "{\"x\":2,\"p\":\"udp\",\"label\":\"n\"}",
 	    "{\"x\":9,\"p\":\"tcp\",\"label\":\"a\"}",
 	    "{\"x\":8,\"p\":\"icmp\",\"label\":\"a\"}"};
-	struct forestfile *m = train_lines(lines, 4, FORESTFILE_SUPERVISED, 3,
-	    5, 0), *r;
+	struct forestfile *m = train_lines(
+			      lines, 4, FORESTFILE_SUPERVISED, 3, 5, 0),
+			  *r;
 	char path[] = "/tmp/t-forest-XXXXXX";
 	struct ad_err e;
 	int fd = mkstemp(path);
@@ -266,7 +282,8 @@ test_model_file(void)
 	ok(r != NULL, "model loaded");
 	if (r != NULL) {
 		ok(r->fs->n == 2 && r->fs->f[1].ncat == 3 &&
-		    r->forest->ntrees == 3, "round trip keeps schema and trees");
+			r->forest->ntrees == 3,
+		    "round trip keeps schema and trees");
 		is_near(score_line(r, "{\"x\":9,\"p\":\"tcp\"}", NULL),
 		    score_line(m, "{\"x\":9,\"p\":\"tcp\"}", NULL), 0,
 		    "round trip: same score");
@@ -298,7 +315,9 @@ test_model_file(void)
 	data[60] ^= 0x40;
 	ad_err_clear(&e);
 	ok(forestfile_decode(data + 36, (size_t)size - 40 - 5, "x", &e) ==
-		NULL && e.status == 65, "short payload refused");
+		    NULL &&
+		e.status == 65,
+	    "short payload refused");
 	ad_err_clear(&e);
 	data[36] = 9; /* payload version */
 	ok(forestfile_decode(data + 36, (size_t)size - 40, "x", &e) == NULL &&
@@ -329,7 +348,7 @@ test_auc(void)
 	for (int i = 0; i < 12; i++)
 		per[fold[i]][ys[i]]++;
 	ok(per[0][0] == 2 && per[1][0] == 2 && per[2][0] == 2 &&
-	    per[0][1] == 2 && per[1][1] == 2 && per[2][1] == 2,
+		per[0][1] == 2 && per[1][1] == 2 && per[2][1] == 2,
 	    "stratified folds");
 }
 
@@ -372,7 +391,8 @@ test_contrast(void)
 	}
 	dataset_bin(ds, 255, 1);
 	n = contrast_make(ds, 1.0, 3, &bins, &y);
-	ok(n == 200 && y[150] == 1 && y[50] == 0, "contrast: 100 synthetic rows");
+	ok(n == 200 && y[150] == 1 && y[50] == 0,
+	    "contrast: 100 synthetic rows");
 	{
 		int differ = 0;
 

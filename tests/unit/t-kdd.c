@@ -10,11 +10,11 @@
 int
 main(void)
 {
-	static const char *row[KDD_NCOLUMNS] = {"0", "tcp", "http", "SF",
-	    "181", "5450", "0", "0", "0", "0", "0", "1", "0", "0", "0", "0",
-	    "0", "0", "0", "0", "0", "0", "8", "8", "0.00", "0.00", "0.00",
-	    "0.00", "1.00", "0.00", "0.00", "9", "9", "1.00", "0.00", "0.11",
-	    "0.00", "0.00", "0.00", "0.00", "0.00", "normal."};
+	static const char *row[KDD_NCOLUMNS] = {"0", "tcp", "http", "SF", "181",
+	    "5450", "0", "0", "0", "0", "0", "1", "0", "0", "0", "0", "0", "0",
+	    "0", "0", "0", "0", "8", "8", "0.00", "0.00", "0.00", "0.00",
+	    "1.00", "0.00", "0.00", "9", "9", "1.00", "0.00", "0.11", "0.00",
+	    "0.00", "0.00", "0.00", "0.00", "normal."};
 	char *field[KDD_NCOLUMNS];
 	size_t len[KDD_NCOLUMNS];
 	struct buf b;
@@ -98,8 +98,8 @@ main(void)
 		for (int f = 0; f < KDD_NCOLUMNS; f++)
 			same &= strcmp(g1.field[f], g2.field[f]) == 0;
 		buf_reset(&b);
-		labels_ok &= kdd_row_to_json(&b, g1.field, g1.len,
-				 KDD_NCOLUMNS, why, sizeof(why)) == 0;
+		labels_ok &= kdd_row_to_json(&b, g1.field, g1.len, KDD_NCOLUMNS,
+				 why, sizeof(why)) == 0;
 	}
 	ok(same, "synthetic traffic deterministic by seed");
 	ok(labels_ok, "every synthetic row is a valid KDD row");

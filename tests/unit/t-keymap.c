@@ -58,7 +58,7 @@ main(void)
 	for (int i = 0; i < 100000; i += 7) {
 		snprintf(key, sizeof(key), "k%d", i);
 		found &= keymap_get(m, key) != NULL &&
-		    *(int *)keymap_get(m, key) == i;
+			 *(int *)keymap_get(m, key) == i;
 	}
 	ok(found && keymap_count(m) == 100000 && keymap_evicted(m) == 0,
 	    "unbounded map grows");

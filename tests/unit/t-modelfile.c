@@ -23,12 +23,12 @@ main(void)
 	ok(modelfile_write(path, "forest", payload, sizeof(payload), &e) == 0,
 	    "write");
 	p = modelfile_read(path, "forest", &len, &e);
-	ok(p != NULL && len == sizeof(payload) &&
-		memcmp(p, payload, len) == 0,
+	ok(p != NULL && len == sizeof(payload) && memcmp(p, payload, len) == 0,
 	    "read back the same payload");
 	free(p);
 	ok(modelfile_read(path, "lstm", &len, &e) == NULL &&
-		e.status == EX_DATAERR && strstr(e.msg, "a 'forest' model") != NULL,
+		e.status == EX_DATAERR &&
+		strstr(e.msg, "a 'forest' model") != NULL,
 	    "wrong kind refused: %s", e.msg);
 
 	f = fopen(path, "rb");
@@ -40,7 +40,7 @@ main(void)
 
 		all_refused &= modelfile_parse(data, cut, "m", "forest", &len,
 				   &e) == NULL &&
-		    e.status == EX_DATAERR;
+			       e.status == EX_DATAERR;
 	}
 	ok(all_refused, "truncated at every tenth: refused");
 	data[500] ^= 1;
@@ -59,7 +59,8 @@ main(void)
 	ok(modelfile_read("/nonexistent/m", "forest", &len, &e) == NULL &&
 		e.status == EX_NOINPUT,
 	    "missing file: EX_NOINPUT");
-	ok(modelfile_write("/nonexistent/dir/m", "forest", payload, 10, &e) < 0 &&
+	ok(modelfile_write("/nonexistent/dir/m", "forest", payload, 10, &e) <
+		    0 &&
 		e.status == EX_CANTCREAT,
 	    "uncreatable: EX_CANTCREAT");
 	if (access("/dev/full", W_OK) == 0)

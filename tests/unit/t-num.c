@@ -24,12 +24,13 @@ main(void)
 	ok(num_parse_long("--count", "4x", 0, 100, &l, &e) < 0,
 	    "trailing junk rejected");
 	ok(num_parse_long("--count", "", 0, 100, &l, &e) < 0, "empty rejected");
-	ok(num_parse_long("--count", "99999999999999999999", 0, LONG_MAX, &l,
-	       &e) < 0,
+	ok(num_parse_long(
+	       "--count", "99999999999999999999", 0, LONG_MAX, &l, &e) < 0,
 	    "overflow rejected");
 	ok(num_parse_double("--rate", "2.5", 0, 10, &d, &e) == 0 && d == 2.5,
 	    "double 2.5");
-	ok(num_parse_double("--rate", "nan", 0, 10, &d, &e) < 0, "nan rejected");
+	ok(num_parse_double("--rate", "nan", 0, 10, &d, &e) < 0,
+	    "nan rejected");
 	ok(num_parse_double("--rate", "inf", 0, 1e300, &d, &e) < 0,
 	    "inf rejected");
 	ok(num_parse_duration_ms("--step", "5m", &ms, &e) == 0 && ms == 300000,
@@ -48,8 +49,7 @@ main(void)
 	ok(num_parse_duration_ms("--step", "-5s", &ms, &e) < 0,
 	    "negative rejected");
 	ok(num_parse_duration_ms("--step", "", &ms, &e) < 0, "empty rejected");
-	ok(num_parse_size("--max-line", "16M", &sz, &e) == 0 &&
-		sz == 16u << 20,
+	ok(num_parse_size("--max-line", "16M", &sz, &e) == 0 && sz == 16u << 20,
 	    "16M");
 	ok(num_parse_size("--max-line", "4096", &sz, &e) == 0 && sz == 4096,
 	    "4096");

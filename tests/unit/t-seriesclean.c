@@ -129,7 +129,8 @@ main(void)
 	add(sc, "g", t0, 1);
 	add(sc, "g", t0 + 3 * 60000, 4);  /* 2 missing */
 	add(sc, "g", t0 + 10 * 60000, 5); /* 6 missing > max_gap */
-	ok(add(sc, "g", t0 + 9 * 60000, 5) == 1, "point behind the grid rejected");
+	ok(add(sc, "g", t0 + 9 * 60000, 5) == 1,
+	    "point behind the grid rejected");
 	seriesclean_finish(sc);
 	ok(nout == 11, "11 slots");
 	ok(flag(1, "filled") && flag(2, "filled"), "short gap filled");

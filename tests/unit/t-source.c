@@ -116,7 +116,8 @@ main(void)
 
 	/* CSV: quoted commas and newlines, and a malformed row. */
 	{
-		const char csv[] = "a,\"b,c\",d\n\"multi\nline\",2\n\"bad\"x,1\nok,3\n";
+		const char csv[] =
+		    "a,\"b,c\",d\n\"multi\nline\",2\n\"bad\"x,1\nok,3\n";
 		char *path = write_file(csv, sizeof(csv) - 1, 0);
 		struct csvin *in;
 		struct csv_row row;
@@ -133,8 +134,8 @@ main(void)
 		ok(csvin_next(in, &row, &e) == -1 && e.status == EX_DATAERR &&
 			e.line == 4,
 		    "malformed quoting at line 4");
-		ok(csvin_next(in, &row, &e) == 1 && strcmp(row.field[0], "ok") == 0 &&
-			row.lineno == 5,
+		ok(csvin_next(in, &row, &e) == 1 &&
+			strcmp(row.field[0], "ok") == 0 && row.lineno == 5,
 		    "reading goes on after a bad row");
 		ok(csvin_next(in, &row, &e) == 0, "end");
 		csvin_free(in);

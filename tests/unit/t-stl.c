@@ -39,8 +39,8 @@ find_fixtures(void)
 	exe[n] = '\0';
 	slash = strrchr(exe, '/');
 	*slash = '\0';
-	snprintf(fixdir, sizeof(fixdir), "%.3000s/../../tests/fixtures/stl",
-	    exe);
+	snprintf(
+	    fixdir, sizeof(fixdir), "%.3000s/../../tests/fixtures/stl", exe);
 	if (access(fixdir, R_OK) != 0)
 		snprintf(fixdir, sizeof(fixdir), "tests/fixtures/stl");
 }
@@ -68,19 +68,19 @@ read_csv(const char *name, struct series *s)
 	while (fgets(line, sizeof(line), fp) != NULL) {
 		double v[6];
 
-		if (sscanf(line, "%lf,%lf,%lf,%lf,%lf,%lf", &v[0], &v[1],
-			&v[2], &v[3], &v[4], &v[5]) != 6)
+		if (sscanf(line, "%lf,%lf,%lf,%lf,%lf,%lf", &v[0], &v[1], &v[2],
+			&v[3], &v[4], &v[5]) != 6)
 			continue;
 		if (s->n == cap) {
 			cap = cap ? 2 * cap : 1024;
 			s->value = xreallocarray(s->value, cap, sizeof(double));
-			s->seasonal = xreallocarray(s->seasonal, cap,
-			    sizeof(double));
+			s->seasonal =
+			    xreallocarray(s->seasonal, cap, sizeof(double));
 			s->trend = xreallocarray(s->trend, cap, sizeof(double));
-			s->remainder = xreallocarray(s->remainder, cap,
-			    sizeof(double));
-			s->weight = xreallocarray(s->weight, cap,
-			    sizeof(double));
+			s->remainder =
+			    xreallocarray(s->remainder, cap, sizeof(double));
+			s->weight =
+			    xreallocarray(s->weight, cap, sizeof(double));
 		}
 		s->value[s->n] = v[1];
 		s->seasonal[s->n] = v[2];
@@ -189,8 +189,7 @@ check_case(json_t *c)
 	    "%s: decomposes", name);
 	is_near(maxdiff(sea, s.seasonal, s.n), 0, tol, "%s: seasonal", name);
 	is_near(maxdiff(tre, s.trend, s.n), 0, tol, "%s: trend", name);
-	is_near(maxdiff(rem, s.remainder, s.n), 0, tol, "%s: remainder",
-	    name);
+	is_near(maxdiff(rem, s.remainder, s.n), 0, tol, "%s: remainder", name);
 	is_near(maxdiff(w, s.weight, s.n), 0, 1e-6, "%s: weights", name);
 	printf("# %s: max |diff| seasonal %.3g trend %.3g remainder %.3g "
 	       "(tolerance %.3g)\n",

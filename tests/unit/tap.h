@@ -13,34 +13,34 @@
 
 static int tap_n, tap_failed;
 
-#define ok(cond, ...)                                                     \
-	do {                                                              \
-		int ok_ = (cond) ? 1 : 0;                                 \
-		printf("%sok %d - ", ok_ ? "" : "not ", ++tap_n);       \
-		printf(__VA_ARGS__);                                      \
-		printf("\n");                                             \
-		if (!ok_) {                                               \
-			tap_failed++;                                     \
-			printf("#   failed at %s:%d: %s\n", __FILE__,       \
-			    __LINE__, #cond);                             \
-		}                                                         \
+#define ok(cond, ...)                                                          \
+	do {                                                                   \
+		int ok_ = (cond) ? 1 : 0;                                      \
+		printf("%sok %d - ", ok_ ? "" : "not ", ++tap_n);              \
+		printf(__VA_ARGS__);                                           \
+		printf("\n");                                                  \
+		if (!ok_) {                                                    \
+			tap_failed++;                                          \
+			printf("#   failed at %s:%d: %s\n", __FILE__,          \
+			    __LINE__, #cond);                                  \
+		}                                                              \
 	} while (0)
 
-#define is_str(got, want, ...)                                            \
-	do {                                                              \
-		const char *g_ = (got), *w_ = (want);                     \
-		ok(g_ != NULL && strcmp(g_, w_) == 0, __VA_ARGS__);       \
-		if (g_ == NULL || strcmp(g_, w_) != 0)                    \
-			printf("#   got '%s'\n#  want '%s'\n",            \
-			    g_ ? g_ : "(null)", w_);                      \
+#define is_str(got, want, ...)                                                 \
+	do {                                                                   \
+		const char *g_ = (got), *w_ = (want);                          \
+		ok(g_ != NULL && strcmp(g_, w_) == 0, __VA_ARGS__);            \
+		if (g_ == NULL || strcmp(g_, w_) != 0)                         \
+			printf("#   got '%s'\n#  want '%s'\n",                 \
+			    g_ ? g_ : "(null)", w_);                           \
 	} while (0)
 
-#define is_near(got, want, tol, ...)                                      \
-	do {                                                              \
-		double g_ = (got), w_ = (want);                           \
-		ok(fabs(g_ - w_) <= (tol), __VA_ARGS__);                  \
-		if (!(fabs(g_ - w_) <= (tol)))                            \
-			printf("#   got %.17g, want %.17g\n", g_, w_);    \
+#define is_near(got, want, tol, ...)                                           \
+	do {                                                                   \
+		double g_ = (got), w_ = (want);                                \
+		ok(fabs(g_ - w_) <= (tol), __VA_ARGS__);                       \
+		if (!(fabs(g_ - w_) <= (tol)))                                 \
+			printf("#   got %.17g, want %.17g\n", g_, w_);         \
 	} while (0)
 
 static inline int
