@@ -4,7 +4,9 @@
  * It holds a librdkafka mock cluster (rdkafka_mock.h) with N brokers,
  * creates the topics named as TOPIC:PARTITIONS operands, prints the
  * bootstrap address ("127.0.0.1:PORT,...") on stdout, and runs until its
- * stdin closes or it gets SIGINT/SIGTERM.
+ * stdin closes or it gets SIGINT/SIGTERM.  Lines on stdin take brokers
+ * away and back, for fault tests: "down ID", "up ID" ("all" for every
+ * broker; IDs count from 1).
  *
  *	mockbroker [-b brokers] topic:partitions ...
  */
@@ -33,6 +35,33 @@ usage(void)
 {
 	fputs("usage: mockbroker [-b brokers] topic:partitions ...\n", stderr);
 	exit(64);
+}
+
+/* Apply "down ID" / "up ID" lines (ID a number or "all"). */
+static void
+command(rd_kafka_mock_cluster_t *mc, int nbrokers, char *text)
+{
+	char *save = NULL;
+
+	for (char *line = strtok_r(text, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		char verb[8], which[8];
+		int from, to;
+
+		if (sscanf(line, "%7s %7s", verb, which) != 2)
+			continue;
+		from = to = atoi(which);
+		if (strcmp(which, "all") == 0) {
+			from = 1;
+			to = nbrokers;
+		}
+		for (int id = from; id >= 1 && id <= to; id++) {
+			if (strcmp(verb, "down") == 0)
+				rd_kafka_mock_broker_set_down(mc, id);
+			else if (strcmp(verb, "up") == 0)
+				rd_kafka_mock_broker_set_up(mc, id);
+		}
+	}
 }
 
 int
@@ -95,10 +124,12 @@ main(int argc, char **argv)
 		char buf[256];
 
 		if (poll(&p, 1, 200) > 0) {
-			ssize_t n = read(STDIN_FILENO, buf, sizeof(buf));
+			ssize_t n = read(STDIN_FILENO, buf, sizeof(buf) - 1);
 
 			if (n <= 0)
 				break;
+			buf[n] = '\0';
+			command(mc, nbrokers, buf);
 		}
 	}
 	rd_kafka_mock_cluster_destroy(mc);

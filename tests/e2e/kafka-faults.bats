@@ -1,0 +1,61 @@
+#!/usr/bin/env bats
+# Kafka faults (issue 9): the brokers go away in mid-run and come back.
+# The producer retries (or fails loudly), the consumer resumes, and after a
+# restart of the group the union of the outputs holds every record.
+
+load ../helpers/common
+
+HELPERS="${ADPIPE_BUILD:-$TOP/build}/helpers"
+
+setup() {
+	F="$BATS_TEST_TMPDIR"
+	mkfifo "$F/ctl"
+	"$HELPERS/mockbroker" -b 1 faults:2 < "$F/ctl" > "$F/addr" 2> "$F/mock.err" 3>&- &
+	echo $! > "$F/mock.pid"
+	exec 7> "$F/ctl"
+	for _ in $(seq 100); do [ -s "$F/addr" ] && break; sleep 0.1; done
+	B=$(cat "$F/addr")
+	printf '%s\n' 'session.timeout.ms=6000' 'heartbeat.interval.ms=500' > "$F/props"
+}
+
+teardown() {
+	kill -TERM "$(cat "$F/mock.pid")" 2>/dev/null || true
+	exec 7>&-
+}
+
+uuids() { cat "$@" | grep -o '"uuid":"[^"]*"' | sort -u; }
+
+@test "kafka faults: brokers down for 3 s mid-run, nothing lost" {
+	kdd-gen --seed 5 --count 20000 --start 0 > "$F/in"
+	kdd-gen --seed 5 --count 20000 --start 0 --rate 4000 -o "kafka://$B/faults" 2> "$F/prod.err" &
+	prod=$!
+	ad-clean -F "$F/props" "kafka://$B/faults?group=f" > "$F/a" 2> "$F/cons.err" &
+	cons=$!
+	sleep 2
+	echo "down all" >&7
+	sleep 0.5
+	before=$(wc -l < "$F/a")
+	sleep 2.5
+	during=$(wc -l < "$F/a")
+	echo "up all" >&7
+	# Nothing flowed while the brokers were away.
+	[ "$before" -eq "$during" ]
+	rc=0
+	wait $prod || rc=$?
+	# The producer either delivered everything or said why and exited 75/69.
+	if [ $rc -ne 0 ]; then
+		cat "$F/prod.err"
+		[ $rc -eq 75 ] || [ $rc -eq 69 ]
+		grep -q "kdd-gen: kafka" "$F/prod.err"
+		skip "producer gave up loudly (exit $rc)"
+	fi
+	for _ in $(seq 300); do
+		[ "$(uuids "$F/a" | wc -l)" -ge 20000 ] && break
+		sleep 0.1
+	done
+	kill -TERM $cons
+	wait $cons
+	# A restart of the group reads whatever was not committed.
+	ad-clean -F "$F/props" -e "kafka://$B/faults?group=f" > "$F/b" 2>> "$F/cons.err"
+	diff <(uuids "$F/in") <(uuids "$F/a" "$F/b")
+}
