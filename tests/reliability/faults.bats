@@ -14,7 +14,12 @@ for k in ("a", "b", "c"):
         print(json.dumps({"id": k, "ts": 1700000040000 + i * 60000, "value": 10 + 5 * math.sin(i / 9)}))' > "$R/series"
 }
 
+no_asan() {
+	[ -z "${ASAN_OPTIONS:-}" ] || skip "ulimit -v leaves no room for AddressSanitizer's shadow memory"
+}
+
 @test "out of memory in ad-train-rf: a clear message, exit 71, no model" {
+	no_asan
 	run bash -c "ulimit -v 60000; ad-train-rf --trees 20 -q -o '$BATS_TEST_TMPDIR/m.rf' '$R/kdd'"
 	assert_equal "$status" 71
 	assert_output --partial "ad-train-rf: cannot allocate"
@@ -24,6 +29,7 @@ for k in ("a", "b", "c"):
 }
 
 @test "out of memory in ad-forecast train: a clear message, exit 71, no model" {
+	no_asan
 	# So little memory that even the training threads cannot start.
 	run bash -c "ulimit -v 20000; ad-forecast train -q --epochs 1 -o '$BATS_TEST_TMPDIR/m.lstm' '$R/series'"
 	assert_equal "$status" 71
