@@ -5,7 +5,8 @@ set -e
 missing=""
 need() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed' || missing="$missing $1"; }
 for p in build-essential pkg-config libjansson-dev librdkafka-dev libcsv-dev \
-	zlib1g-dev bats bats-support bats-assert groff-base jq python3 librsvg2-bin; do
+	zlib1g-dev bats bats-support bats-assert groff-base jq python3 librsvg2-bin \
+	clang-format; do
 	need "$p"
 done
 [ -z "$missing" ] && exit 0
