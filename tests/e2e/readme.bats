@@ -38,8 +38,25 @@ setup() {
 	assert_output --partial '"trees":20'
 }
 
+@test "README: streaming through Kafka (the test broker stands in for localhost:9092)" {
+	helpers="${ADPIPE_BUILD:-$TOP/build}/helpers"
+	[ -x "$helpers/mockbroker" ] || skip "mockbroker helper not built"
+	bash -e -c "$(block 2 | head -n 2)"
+	mkfifo ctl
+	"$helpers/mockbroker" -b 1 conn:2 suspicious:2 < ctl > addr 2> mock.err 3>&- &
+	mock=$!
+	exec 6> ctl
+	for _ in $(seq 100); do [ -s addr ] && break; sleep 0.1; done
+	run bash -e -c "$(block 4 | sed "s/localhost:9092/$(cat addr)/g")"
+	kill -TERM $mock; exec 6>&-
+	assert_success
+	assert_output --regexp 'enriched-[0-9]{8}\.0000\.ndjson\.gz'
+	refute_output --partial ".tmp"
+	[ "$(zcat enriched/*.gz | wc -l)" -eq 5000 ]
+}
+
 @test "README: metrics, decomposed and classified" {
-	run bash -e -c "$(block 4)"
+	run bash -e -c "$(block 5)"
 	assert_success
 	assert_line "cpu.web1 periodic-stable"
 	assert_line "queue.depth nonperiodic-unstable"
