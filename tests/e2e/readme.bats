@@ -35,7 +35,9 @@ setup() {
 	bash -e -c "$(block 2 | head -n 2)"
 	run bash -e -c "$(block 3)"
 	assert_success
-	assert_output --partial '"trees":20'
+	assert_line "ad-score: reloaded 'kdd.rf'"
+	assert_output --partial '"trees":30'
+	[ "$(wc -l < scored.ndjson)" -eq 20 ]
 }
 
 @test "README: streaming through Kafka (the test broker stands in for localhost:9092)" {
