@@ -27,6 +27,7 @@ enum {
 	OPT_INFO,
 	OPT_ZSCORE,
 	OPT_ONE_SIDED,
+	OPT_MIN_COUNT,
 	OPT_ID,
 	OPT_FIELD,
 	OPT_STATE,
@@ -50,8 +51,10 @@ static const char synopsis[] =
     "[--anomalies]\n"
     "                [--explain n] [file ...]\n"
     "       ad-score --info -m model\n"
-    "       ad-score [-hqVv] [-o dest] --zscore k [--one-sided] [--id field]\n"
-    "                [--field field] [--state file] [--save-every n]\n"
+    "       ad-score [-hqVv] [-o dest] --zscore k [--one-sided] [--min-count "
+    "n]\n"
+    "                [--id field] [--field field] [--state file] [--save-every "
+    "n]\n"
     "                [--max-keys n] [--model-in src] [--model-out dest] "
     "[file ...]\n";
 
@@ -78,6 +81,8 @@ usage(FILE *fp, int status)
 		    "      --zscore K      per-key z-score, anomalous beyond K "
 		    "sd\n"
 		    "      --one-sided     only values above mean + K sd\n"
+		    "      --min-count N   points of a key before it can be "
+		    "anomalous (2)\n"
 		    "      --id F          key field (default id)\n"
 		    "      --field F       value field (default value)\n"
 		    "      --state FILE    load state at start, save at exit\n"
@@ -105,6 +110,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	    {"info", no_argument, NULL, OPT_INFO},
 	    {"zscore", required_argument, NULL, OPT_ZSCORE},
 	    {"one-sided", no_argument, NULL, OPT_ONE_SIDED},
+	    {"min-count", required_argument, NULL, OPT_MIN_COUNT},
 	    {"id", required_argument, NULL, OPT_ID},
 	    {"field", required_argument, NULL, OPT_FIELD},
 	    {"state", required_argument, NULL, OPT_STATE},
@@ -164,6 +170,11 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case OPT_ONE_SIDED:
 			o->z.one_sided = true;
+			break;
+		case OPT_MIN_COUNT:
+			r = num_parse_long(
+			    "--min-count", optarg, 2, LONG_MAX, &l, &e);
+			o->z.min_count = (size_t)l;
 			break;
 		case OPT_ID:
 			o->z.id = optarg;

@@ -18,6 +18,7 @@
 struct zscore {
 	double k;
 	bool one_sided;
+	size_t min_count; /* points seen before a key can be anomalous */
 	struct keymap *map;
 };
 
@@ -31,12 +32,13 @@ release(const char *key, void *value, void *arg)
 
 /* New state: threshold k standard deviations, at most max_keys keys. */
 struct zscore *
-zscore_new(double k, bool one_sided, size_t max_keys)
+zscore_new(double k, bool one_sided, size_t min_count, size_t max_keys)
 {
 	struct zscore *z = xcalloc(1, sizeof(*z));
 
 	z->k = k;
 	z->one_sided = one_sided;
+	z->min_count = min_count < 2 ? 2 : min_count;
 	z->map = keymap_new(max_keys, release, NULL);
 	return z;
 }
@@ -69,7 +71,7 @@ zscore_point(
 	r->z = NAN;
 	r->score = 0;
 	r->anomaly = false;
-	if (st->n >= 2) {
+	if (st->n >= (double)z->min_count) {
 		double sd = sqrt(st->m2 / (st->n - 1));
 
 		if (sd > 0) {

@@ -28,7 +28,8 @@ struct zscore_result {
 	bool anomaly;
 };
 
-struct zscore *zscore_new(double k, bool one_sided, size_t max_keys);
+struct zscore *zscore_new(
+    double k, bool one_sided, size_t min_count, size_t max_keys);
 void zscore_free(struct zscore *z);
 void zscore_point(
     struct zscore *z, const char *key, double x, struct zscore_result *r);

@@ -195,7 +195,8 @@ int
 zsrun(const struct zsrun_opts *o, struct recin *in, struct sink *out,
     int verbose, const struct io_conf *conf)
 {
-	struct zscore *z = zscore_new(o->k, o->one_sided, o->max_keys);
+	struct zscore *z =
+	    zscore_new(o->k, o->one_sided, o->min_count, o->max_keys);
 	struct flatjson_field *fl = xcalloc(256, sizeof(*fl));
 	struct sink *mo = NULL;
 	struct inbox *ib = xcalloc(1, sizeof(*ib));

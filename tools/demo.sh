@@ -121,7 +121,7 @@ ad-forecast train -q --seed 1 --epochs 8 --hidden 32 -o "$OUT/metrics.lstm" "$OU
 t3=$(now); stage "ad-forecast train (LSTM, per key)" "$(lines "$OUT/forecast-train.ndjson")" "$t2" "$t3"
 ad-forecast run -m "$OUT/metrics.lstm" --tolerance 0.25 "$OUT/forecastable.ndjson" > "$OUT/forecast.ndjson"
 t4=$(now); stage "ad-forecast run" "$(lines "$OUT/forecast.ndjson")" "$t3" "$t4"
-ad-score --zscore 4 "$OUT/rules.ndjson" > "$OUT/zscored.ndjson"
+ad-score --zscore 4 --min-count 50 "$OUT/rules.ndjson" > "$OUT/zscored.ndjson"
 t5=$(now); stage "ad-score --zscore 4 (the rest)" "$(lines "$OUT/zscored.ndjson")" "$t4" "$t5"
 {
 	ad-alert --name forecast-mismatch --when mismatch --count 1 --within 5m --cooldown 30m --resolve-after 30m \

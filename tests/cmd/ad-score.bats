@@ -323,3 +323,13 @@ burst() {
 	run sh -c "ad-score -m '$T/kdd.rf' '$T/kdd.ndjson' | jq -s '[.[] | select((.label != \"normal.\") != .anomaly)] | length'"
 	[ "$output" -lt 20 ]
 }
+
+@test "--zscore --min-count: no verdict during a key's warm-up" {
+	printf '{"id":"a","value":10}\n{"id":"a","value":11}\n{"id":"a","value":50}\n' > "$BATS_TEST_TMPDIR/w.ndjson"
+	run bash -c "ad-score --zscore 3 '$BATS_TEST_TMPDIR/w.ndjson' | jq -c .anomaly"
+	assert_line --index 2 true
+	run bash -c "ad-score --zscore 3 --min-count 5 '$BATS_TEST_TMPDIR/w.ndjson' | jq -c .anomaly"
+	assert_line --index 2 false
+	run ad-score --zscore 3 --min-count 1
+	assert_equal "$status" 64
+}

@@ -355,7 +355,7 @@ test_auc(void)
 static void
 test_zscore(void)
 {
-	struct zscore *z = zscore_new(3, false, 2);
+	struct zscore *z = zscore_new(3, false, 2, 2);
 	struct zscore_result r;
 	double xs[] = {10, 12, 11, 13, 12};
 
@@ -370,6 +370,18 @@ test_zscore(void)
 	zscore_point(z, "c", 1, &r);
 	ok(zscore_count(z) == 2 && zscore_evicted(z) == 1,
 	    "max keys: least recently used evicted");
+	zscore_free(z);
+
+	/* A warm-up: no verdict before min_count points of a key. */
+	z = zscore_new(3, false, 6, 0);
+	for (int i = 0; i < 2; i++)
+		zscore_point(z, "a", xs[i], &r);
+	zscore_point(z, "a", 30, &r);
+	ok(isnan(r.z) && !r.anomaly, "min_count: no verdict on point 3 of 6");
+	for (int i = 2; i < 5; i++)
+		zscore_point(z, "a", xs[i], &r);
+	zscore_point(z, "a", 100, &r);
+	ok(r.anomaly, "min_count: a verdict from point 7 on");
 	zscore_free(z);
 }
 
