@@ -44,7 +44,7 @@ command(rd_kafka_mock_cluster_t *mc, int nbrokers, char *text)
 	char *save = NULL;
 
 	for (char *line = strtok_r(text, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save)) {
+	     line = strtok_r(NULL, "\n", &save)) {
 		char verb[8], which[8];
 		int from, to;
 
