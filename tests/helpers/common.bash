@@ -16,8 +16,9 @@ need_kdd10() {
 	[ -r "$KDD10" ] || skip "real KDD 10% file absent ($KDD10)"
 }
 
-# Run a man page's EXAMPLES command lines from man/$1.1 are tested one by
-# one in each suite; this prints them for reference.
+# man_examples PROG: the command lines (.Dl) of the EXAMPLES section of
+# man/PROG.1, unescaped, one per line, so tests run them as printed.
 man_examples() {
-	sed -n '/^\.Sh EXAMPLES/,/^\.Sh /p' "$TOP/man/$1.1" | grep -E '^\.Dl ' | sed 's/^\.Dl //; s/\\-/-/g; s/\\e/\\/g'
+	sed -n '/^\.Sh EXAMPLES/,/^\.Sh /p' "$TOP/man/$1.1" | grep -E '^\.Dl ' |
+		sed 's/^\.Dl //; s/\\-/-/g; s/\\(dq/"/g; s/\\e/\\/g'
 }
