@@ -14,6 +14,7 @@
 #include "acf.h"
 #include "cli.h"
 #include "dtoa.h"
+#include "ndjson.h"
 #include "num.h"
 #include "point.h"
 #include "recin.h"
@@ -353,7 +354,7 @@ emit(const struct opts *o, struct sink *out, struct series *se,
 						      : ",\"class\":\"");
 			buf_adds(b, v->cls);
 			buf_adds(b, "\"}");
-			if (sink_write(out, b->data, b->len, NULL, 0, e) < 0)
+			if (ndjson_write_text(out, b->data, b->len, e) < 0)
 				return -1;
 		}
 		return 0;
@@ -375,7 +376,7 @@ emit(const struct opts *o, struct sink *out, struct series *se,
 	if (o->norm_remainder)
 		add_real(b, "remainder_norm_var", v->norm_var);
 	buf_addf(b, ",\"points\":%zu}", se->n);
-	return sink_write(out, b->data, b->len, NULL, 0, e);
+	return ndjson_write_text(out, b->data, b->len, e);
 }
 
 static int

@@ -12,6 +12,7 @@
 #include "cli.h"
 #include "dtoa.h"
 #include "keymap.h"
+#include "ndjson.h"
 #include "num.h"
 #include "point.h"
 #include "recin.h"
@@ -403,7 +404,7 @@ emit_series(struct run *r, struct series *se, struct ad_err *e)
 				    c[3 * n + i]);
 		}
 		buf_addc(&r->line, '}');
-		rc = sink_write(r->out, r->line.data, r->line.len, NULL, 0, e);
+		rc = ndjson_write_text(r->out, r->line.data, r->line.len, e);
 	}
 	free(comp);
 	series_drop_points(se);
@@ -446,8 +447,8 @@ take_point(struct run *r, struct recin *in, struct point *p, struct buf *tmp,
 		p->empty = false;
 		if (r->set == NULL) {
 			buf_addc(tmp, '}');
-			return sink_write(
-			    r->out, tmp->data, tmp->len, NULL, 0, e);
+			return ndjson_write_text(
+			    r->out, tmp->data, tmp->len, e);
 		}
 	}
 	se = series_get(r->set, p->key, p->has_id);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "flatjson.h"
 #include "ndjson.h"
 
 /*
@@ -131,4 +132,47 @@ ndjson_write(struct sink *snk, struct buf *scratch, const json_t *rec,
 		}
 	}
 	return sink_write(snk, scratch->data, scratch->len, key, keylen, err);
+}
+
+/*
+ * Write one record already encoded as text (line, len bytes, no newline)
+ * to snk, keyed like ndjson_write() when the sink has a key field: the
+ * field's string value, or the JSON text of any other value.  Flat records
+ * are scanned in place; others are parsed with jansson.  Returns 0 or -1
+ * with err set.
+ */
+int
+ndjson_write_text(
+    struct sink *snk, const char *line, size_t len, struct ad_err *err)
+{
+	const char *field = sink_key_field(snk);
+	struct flatjson_field fl[256];
+	struct buf keytext;
+	json_t *rec, *kv;
+	int n, rc;
+
+	if (field == NULL)
+		return sink_write(snk, line, len, NULL, 0, err);
+	if ((n = flatjson_scan(line, len, fl, 256)) >= 0) {
+		for (int i = 0; i < n; i++)
+			if (fl[i].keylen == strlen(field) &&
+			    memcmp(fl[i].key, field, fl[i].keylen) == 0 &&
+			    fl[i].type == FLATJSON_STRING && !fl[i].escaped)
+				return sink_write(snk, line, len, fl[i].val,
+				    fl[i].vallen, err);
+	}
+	/* Nested, escaped or not a string: let jansson say what the key is. */
+	rec = json_loadb(line, len, 0, NULL);
+	kv = json_object_get(rec, field);
+	buf_init(&keytext);
+	if (json_is_string(kv))
+		buf_add(
+		    &keytext, json_string_value(kv), json_string_length(kv));
+	else if (kv != NULL)
+		ndjson_dump(&keytext, kv);
+	rc = sink_write(
+	    snk, line, len, kv ? keytext.data : NULL, keytext.len, err);
+	buf_release(&keytext);
+	json_decref(rec);
+	return rc;
 }

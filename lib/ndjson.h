@@ -17,5 +17,7 @@ json_t *ndjson_parse(const char *line, size_t len, char *why, size_t whylen);
 void ndjson_dump(struct buf *b, const json_t *v);
 int ndjson_write(struct sink *snk, struct buf *scratch, const json_t *rec,
     struct ad_err *err);
+int ndjson_write_text(
+    struct sink *snk, const char *line, size_t len, struct ad_err *err);
 
 #endif

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ndjson.h"
 #include "scorepipe.h"
 
 #define BATCH 256
@@ -28,32 +29,7 @@ struct scorepipe {
 	struct scorer *s; /* the writer's; owns the model */
 	struct sink *out, *proxy;
 	struct ad_err err; /* the writer's first error */
-	struct flatjson_field fl[256];
 };
-
-/*
- * Write one output line to out, with the Kafka message key taken from the
- * line when the sink has a key field.  Returns 0 or -1 with err set.
- */
-int
-scorepipe_write(struct sink *out, const struct buf *b,
-    struct flatjson_field *fl, struct ad_err *err)
-{
-	const char *kf = sink_key_field(out), *key = NULL;
-	size_t klen = 0;
-
-	if (kf != NULL) {
-		int n = flatjson_scan(b->data, b->len, fl, 256);
-
-		for (int i = 0; i < n; i++)
-			if (fl[i].keylen == strlen(kf) &&
-			    memcmp(fl[i].key, kf, fl[i].keylen) == 0) {
-				key = fl[i].val;
-				klen = fl[i].vallen;
-			}
-	}
-	return sink_write(out, b->data, b->len, key, klen, err);
-}
 
 static void *
 writer(void *arg)
@@ -80,7 +56,8 @@ writer(void *arg)
 			if (scorer_finish(p->s, it->x, &it->text, it->comma,
 				&it->acc, it->x + p->s->m->fs->n,
 				it->from) > 0 &&
-			    scorepipe_write(p->out, &it->text, p->fl, &e) < 0)
+			    ndjson_write_text(
+				p->out, it->text.data, it->text.len, &e) < 0)
 				failed = true;
 		}
 		pthread_mutex_lock(&p->mu);

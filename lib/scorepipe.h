@@ -41,7 +41,5 @@ int scorepipe_sync(struct scorepipe *p, struct ad_err *err);
 int scorepipe_set_model(
     struct scorepipe *p, struct forestfile *m, struct ad_err *err);
 int scorepipe_free(struct scorepipe *p, struct ad_err *err);
-int scorepipe_write(struct sink *out, const struct buf *b,
-    struct flatjson_field *fl, struct ad_err *err);
 
 #endif

@@ -238,7 +238,7 @@ zsrun(const struct zsrun_opts *o, struct recin *in, struct sink *out,
 		r = point(o, z, line.buf, line.len, fl, &b, why, sizeof(why));
 		if (r < 0 && recin_reject(in, "%s", why) < 0)
 			break;
-		if (r > 0 && sink_write(out, b.data, b.len, NULL, 0, &e) < 0)
+		if (r > 0 && ndjson_write_text(out, b.data, b.len, &e) < 0)
 			goto fail;
 		if (++n % o->save_every == 0 &&
 		    (sink_flush(out, &e) < 0 || recin_commit(in, &e) < 0 ||

@@ -10,7 +10,7 @@ HELPERS="${ADPIPE_BUILD:-$TOP/build}/helpers"
 setup_file() {
 	export KDIR="$BATS_FILE_TMPDIR"
 	mkfifo "$KDIR/ctl"
-	"$HELPERS/mockbroker" -b 3 rt:4 stop:4 scale:4 keyed:4 roll:2 \
+	"$HELPERS/mockbroker" -b 3 rt:4 stop:4 scale:4 keyed:4 roll:2 keyed2:4 \
 	    < "$KDIR/ctl" > "$KDIR/addr" 2> "$KDIR/mock.err" 3>&- &
 	echo $! > "$KDIR/mock.pid"
 	exec 9> "$KDIR/ctl"
@@ -123,6 +123,19 @@ uuids() {
 	assert_output ""
 	[ "$(cut -f1 "$BATS_TEST_TMPDIR/dump" | sort -u | wc -l)" -gt 1 ]
 	# The key is the record's "service" field.
+	run awk -F'\t' '{ if (index($3, "\"service\":\"" $2 "\"") == 0) print }' \
+	    "$BATS_TEST_TMPDIR/dump"
+	assert_output ""
+}
+
+@test "kafka: key=FIELD also keys records a program writes as text (ad-score --explain)" {
+	gen 6 2000 > "$BATS_TEST_TMPDIR/in"
+	ad-train-rf -q --trees 5 -o "$BATS_TEST_TMPDIR/m.rf" "$BATS_TEST_TMPDIR/in"
+	run ad-score -m "$BATS_TEST_TMPDIR/m.rf" --explain 3 "$BATS_TEST_TMPDIR/in" \
+	    -o "kafka://$BROKERS/keyed2?key=service"
+	assert_success
+	"$HELPERS/ktool" "$BROKERS" keyed2 dump > "$BATS_TEST_TMPDIR/dump"
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/dump")" -eq 2000 ]
 	run awk -F'\t' '{ if (index($3, "\"service\":\"" $2 "\"") == 0) print }' \
 	    "$BATS_TEST_TMPDIR/dump"
 	assert_output ""
