@@ -254,7 +254,8 @@ fctrain(struct fc_data *d, const struct fctrain_conf *c, json_t **report,
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.conf = c;
 	clock_gettime(CLOCK_MONOTONIC, &ctx.t0);
-	qsort(d->s, d->n, sizeof(*d->s), cmp_series);
+	if (d->n > 1) /* qsort(NULL, 0, ...) is undefined behaviour */
+		qsort(d->s, d->n, sizeof(*d->s), cmp_series);
 	for (size_t i = 0; i < d->n; i++) {
 		struct fc_series *s = &d->s[i];
 		size_t ntrain = (size_t)((double)s->n * (1.0 - c->val));
