@@ -978,7 +978,38 @@ forest_save(const struct forest *f, struct buf *b)
 static bool
 tree_valid(const struct forest *f, const struct tree *t)
 {
+	uint8_t *depth;
+	bool ok = true;
+
 	if (t->nnodes == 0)
+		return false;
+	/*
+	 * Children come after their parent (no cycles), every node but the
+	 * root is one node's child exactly once (sharing would make
+	 * forest_compile() lay out more nodes than there are) and no path is
+	 * deeper than training makes them (compile_node() recurses).
+	 */
+	depth = xcalloc(t->nnodes, 1);
+	depth[0] = 1;
+	for (size_t i = 0; i < t->nnodes && ok; i++) {
+		const struct fnode *nd = &t->node[i];
+
+		if (depth[i] == 0)
+			ok = false; /* nobody's child */
+		else if (nd->kind != FNODE_NUMERIC &&
+		    nd->kind != FNODE_CATEGORICAL)
+			continue;
+		else if (nd->left <= (int32_t)i || nd->right <= (int32_t)i ||
+		    (size_t)nd->left >= t->nnodes ||
+		    (size_t)nd->right >= t->nnodes || depth[nd->left] ||
+		    depth[nd->right] || nd->left == nd->right ||
+		    depth[i] > FOREST_MAX_DEPTH)
+			ok = false;
+		else
+			depth[nd->left] = depth[nd->right] = depth[i] + 1;
+	}
+	free(depth);
+	if (!ok)
 		return false;
 	for (size_t i = 0; i < t->nnodes; i++) {
 		const struct fnode *nd = &t->node[i];
@@ -993,11 +1024,7 @@ tree_valid(const struct forest *f, const struct tree *t)
 				return false;
 			/* FALLTHROUGH */
 		case FNODE_NUMERIC:
-			/* children come after their parent: no cycles */
-			if (nd->feat >= f->nfeat || nd->left <= (int32_t)i ||
-			    nd->right <= (int32_t)i ||
-			    (size_t)nd->left >= t->nnodes ||
-			    (size_t)nd->right >= t->nnodes)
+			if (nd->feat >= f->nfeat)
 				return false;
 			break;
 		default:

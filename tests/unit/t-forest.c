@@ -331,6 +331,51 @@ test_model_file(void)
 	forestfile_free(m);
 }
 
+/*
+ * Trees whose links do not form a tree are refused.  The fuzzer found a
+ * payload with one node reachable twice: laying it out for prediction
+ * wrote past the node array.
+ */
+static void
+test_malformed_tree(void)
+{
+	const char *lines[] = {"{\"x\":1,\"label\":\"n\"}",
+	    "{\"x\":2,\"label\":\"n\"}", "{\"x\":9,\"label\":\"a\"}",
+	    "{\"x\":8,\"label\":\"a\"}"};
+	const char *what[] = {"both children one node", "a cycle",
+	    "a child before its parent"};
+	char path[] = "/tmp/t-forest-XXXXXX";
+	int fd = mkstemp(path);
+
+	close(fd);
+	for (int c = 0; c < 3; c++) {
+		struct forestfile *m = train_lines(
+		    lines, 4, FORESTFILE_SUPERVISED, 1, 5, 0);
+		struct tree *t = &m->forest->tree[0];
+		struct ad_err e;
+
+		ok(t->nnodes == 3 && t->node[0].kind != FNODE_LEAF,
+		    "malformed tree %d: a split with two leaves to break", c);
+		if (c == 0)
+			t->node[0].right = t->node[0].left;
+		else if (c == 1)
+			t->node[t->node[0].left].kind = FNODE_NUMERIC,
+			t->node[t->node[0].left].left = 0,
+			t->node[t->node[0].left].right = t->node[0].right;
+		else
+			t->node[0].left = 0;
+		ad_err_clear(&e);
+		ok(forestfile_save(m, path, &e) == 0, "saved");
+		forestfile_free(m);
+		ad_err_clear(&e);
+		m = forestfile_load(path, &e);
+		ok(m == NULL && e.status == 65, "%s: refused with 65: %s",
+		    what[c], e.msg);
+		forestfile_free(m);
+	}
+	unlink(path);
+}
+
 static void
 test_auc(void)
 {
@@ -428,6 +473,7 @@ main(void)
 	test_nan_training();
 	test_iforest();
 	test_model_file();
+	test_malformed_tree();
 	test_auc();
 	test_zscore();
 	test_contrast();
