@@ -997,13 +997,13 @@ tree_valid(const struct forest *f, const struct tree *t)
 		if (depth[i] == 0)
 			ok = false; /* nobody's child */
 		else if (nd->kind != FNODE_NUMERIC &&
-		    nd->kind != FNODE_CATEGORICAL)
+			 nd->kind != FNODE_CATEGORICAL)
 			continue;
 		else if (nd->left <= (int32_t)i || nd->right <= (int32_t)i ||
-		    (size_t)nd->left >= t->nnodes ||
-		    (size_t)nd->right >= t->nnodes || depth[nd->left] ||
-		    depth[nd->right] || nd->left == nd->right ||
-		    depth[i] > FOREST_MAX_DEPTH)
+			 (size_t)nd->left >= t->nnodes ||
+			 (size_t)nd->right >= t->nnodes || depth[nd->left] ||
+			 depth[nd->right] || nd->left == nd->right ||
+			 depth[i] > FOREST_MAX_DEPTH)
 			ok = false;
 		else
 			depth[nd->left] = depth[nd->right] = depth[i] + 1;

@@ -342,15 +342,15 @@ test_malformed_tree(void)
 	const char *lines[] = {"{\"x\":1,\"label\":\"n\"}",
 	    "{\"x\":2,\"label\":\"n\"}", "{\"x\":9,\"label\":\"a\"}",
 	    "{\"x\":8,\"label\":\"a\"}"};
-	const char *what[] = {"both children one node", "a cycle",
-	    "a child before its parent"};
+	const char *what[] = {
+	    "both children one node", "a cycle", "a child before its parent"};
 	char path[] = "/tmp/t-forest-XXXXXX";
 	int fd = mkstemp(path);
 
 	close(fd);
 	for (int c = 0; c < 3; c++) {
-		struct forestfile *m = train_lines(
-		    lines, 4, FORESTFILE_SUPERVISED, 1, 5, 0);
+		struct forestfile *m =
+		    train_lines(lines, 4, FORESTFILE_SUPERVISED, 1, 5, 0);
 		struct tree *t = &m->forest->tree[0];
 		struct ad_err e;
 
