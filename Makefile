@@ -94,7 +94,8 @@ build-fuzz/%: tests/fuzz/%.c $(wildcard lib/*.c lib/*.h)
 
 # Build the libFuzzer targets and run each for FUZZ_SECONDS on a corpus
 # seeded from the test fixtures; crashes land in build-fuzz/crash-*.
-fuzz: deps
+fuzz:
+	@sh tools/deps.sh fuzz
 	@$(MAKE) --no-print-directory $(FUZZ_TARGETS)
 	@for t in $(FUZZ_TARGETS); do \
 		n=$${t##*/}; mkdir -p build-fuzz/corpus/$$n; \

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install what adpipe needs to build and test, when it is missing, from
 # Debian's packages (through sudo when not root, printing the command).
+# "deps.sh fuzz" adds clang and its libFuzzer runtime for make fuzz.
 set -e
 missing=""
 need() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed' || missing="$missing $1"; }
@@ -9,6 +10,10 @@ for p in build-essential pkg-config libjansson-dev librdkafka-dev libcsv-dev \
 	clang-format; do
 	need "$p"
 done
+if [ "$1" = fuzz ]; then
+	need clang
+	need libclang-rt-dev
+fi
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
 echo "+ $sudo apt-get update && $sudo apt-get install -y$missing" >&2
