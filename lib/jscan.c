@@ -7,6 +7,9 @@
  * int64 range jansson keeps them in, reals for overflow.  Keys go into a
  * small open-addressing table, reused from line to line through a
  * generation stamp, which both finds duplicates and serves jscan_find().
+ * While a line's keys are those of the shape kept from the line before,
+ * each key is checked with one comparison against the kept copy instead
+ * of being scanned and hashed.
  */
 #include <errno.h>
 #include <math.h>
@@ -16,7 +19,8 @@
 #include "ad.h"
 #include "jscan.h"
 
-#define MAX_DEPTH 2048 /* jansson's JSON_PARSER_MAX_DEPTH */
+#define MAX_DEPTH 2048	  /* jansson's JSON_PARSER_MAX_DEPTH */
+#define ESCAPED (1u << 8) /* with the JSCAN_ flags: a backslash escape */
 
 /* Set s up for scanning; release with jscan_release(). */
 void
@@ -134,15 +138,15 @@ static const bool plain[256] = {
 
 /*
  * Scan a string whose opening quote is at p[i].  Returns the index after
- * the closing quote, or 0 when it is not a valid string.  *escaped tells
- * whether it holds a backslash.
+ * the closing quote, or 0 when it is not a valid string.  Adds to *flags
+ * ESCAPED for a backslash, JSCAN_UESCAPE for a \u escape and JSCAN_UTF8
+ * for a byte >= 0x80.
  */
 static size_t
-scan_string(const char *p, size_t i, size_t n, bool *escaped)
+scan_string(const char *p, size_t i, size_t n, unsigned *flags)
 {
 	const unsigned char *u = (const unsigned char *)p;
 
-	*escaped = false;
 	i++;
 	while (i < n) {
 		unsigned char c;
@@ -161,7 +165,7 @@ scan_string(const char *p, size_t i, size_t n, bool *escaped)
 		if (c == '\\') {
 			long cp;
 
-			*escaped = true;
+			*flags |= ESCAPED;
 			if (++i >= n)
 				return 0;
 			switch (p[i]) {
@@ -176,6 +180,7 @@ scan_string(const char *p, size_t i, size_t n, bool *escaped)
 				i++;
 				continue;
 			case 'u':
+				*flags |= JSCAN_UESCAPE;
 				break;
 			default:
 				return 0;
@@ -207,6 +212,7 @@ scan_string(const char *p, size_t i, size_t n, bool *escaped)
 
 			if (len == 0)
 				return 0;
+			*flags |= JSCAN_UTF8;
 			i += len;
 		}
 	}
@@ -222,12 +228,14 @@ is_digit(char c)
 /*
  * Scan a number at p[i].  Returns the index after it, or 0 when it is not
  * a JSON number or jansson would refuse it (integer beyond int64, real
- * overflowing to infinity).
+ * overflowing to infinity).  Adds JSCAN_BIGNUM to *flags for more than 18
+ * integer digits or more than 2 exponent digits.
  */
 static size_t
-scan_number(const char *p, size_t i, size_t n, bool *integer)
+scan_number(const char *p, size_t i, size_t n, bool *integer, unsigned *flags)
 {
-	size_t start = i, digits;
+	size_t start = i, digits, intdigits, expdigits = 0;
+	bool exponent = false, big;
 
 	*integer = true;
 	if (i < n && p[i] == '-')
@@ -239,6 +247,7 @@ scan_number(const char *p, size_t i, size_t n, bool *integer)
 	else
 		while (i < n && is_digit(p[i]))
 			i++;
+	intdigits = i - start - (p[start] == '-');
 	if (i < n && p[i] == '.') {
 		*integer = false;
 		if (++i >= n || !is_digit(p[i]))
@@ -247,14 +256,21 @@ scan_number(const char *p, size_t i, size_t n, bool *integer)
 			i++;
 	}
 	if (i < n && (p[i] == 'e' || p[i] == 'E')) {
+		size_t e0;
+
 		*integer = false;
+		exponent = true;
 		if (++i < n && (p[i] == '+' || p[i] == '-'))
 			i++;
 		if (i >= n || !is_digit(p[i]))
 			return 0;
+		e0 = i;
 		while (i < n && is_digit(p[i]))
 			i++;
+		expdigits = i - e0;
 	}
+	if ((big = intdigits > 18 || expdigits > 2))
+		*flags |= JSCAN_BIGNUM;
 	digits = i - start - (p[start] == '-');
 	if (*integer && digits >= 19) {
 		char tmp[40];
@@ -269,10 +285,12 @@ scan_number(const char *p, size_t i, size_t n, bool *integer)
 			return 0;
 	} else if (!*integer && i - start > 300) {
 		return 0; /* let jansson judge very long reals */
-	} else if (!*integer && memchr(p + start, 'e', i - start) == NULL &&
-		   memchr(p + start, 'E', i - start) == NULL) {
-		/* without an exponent, fewer than 300 digits cannot overflow */
-	} else if (!*integer) {
+	} else if (!exponent || !big) {
+		/*
+		 * Fewer than 300 digits without an exponent cannot overflow,
+		 * nor can 18 integer digits with 2 exponent digits.
+		 */
+	} else {
 		char tmp[64];
 		double d;
 
@@ -289,16 +307,16 @@ scan_number(const char *p, size_t i, size_t n, bool *integer)
 }
 
 static size_t scan_value(const char *p, size_t i, size_t n, int depth,
-    enum jscan_type *t, bool *integer);
+    enum jscan_type *t, bool *integer, unsigned *flags);
 
 /* Skip a nested object or array at p[i] (jansson checked the line). */
 static size_t
-scan_nested(const char *p, size_t i, size_t n, int depth)
+scan_nested(const char *p, size_t i, size_t n, int depth, unsigned *flags)
 {
 	char close = p[i] == '{' ? '}' : ']';
 	bool obj = p[i] == '{';
 	enum jscan_type t;
-	bool flag;
+	bool integer;
 
 	if (depth > MAX_DEPTH)
 		return 0;
@@ -308,14 +326,15 @@ scan_nested(const char *p, size_t i, size_t n, int depth)
 	for (;;) {
 		if (obj) {
 			if (i >= n || p[i] != '"' ||
-			    (i = scan_string(p, i, n, &flag)) == 0)
+			    (i = scan_string(p, i, n, flags)) == 0)
 				return 0;
 			i = skip_ws(p, i, n);
 			if (i >= n || p[i] != ':')
 				return 0;
 			i = skip_ws(p, i + 1, n);
 		}
-		if ((i = scan_value(p, i, n, depth + 1, &t, &flag)) == 0)
+		if ((i = scan_value(p, i, n, depth + 1, &t, &integer, flags)) ==
+		    0)
 			return 0;
 		i = skip_ws(p, i, n);
 		if (i < n && p[i] == ',') {
@@ -328,19 +347,21 @@ scan_nested(const char *p, size_t i, size_t n, int depth)
 	}
 }
 
+/*
+ * Scan the value at p[i]: its type in *t, its flags (scan_string(),
+ * scan_number()) added to *flags.  Returns the index after it, or 0.
+ */
 static size_t
 scan_value(const char *p, size_t i, size_t n, int depth, enum jscan_type *t,
-    bool *integer)
+    bool *integer, unsigned *flags)
 {
-	bool esc;
-
 	*integer = false;
 	if (i >= n)
 		return 0;
 	switch (p[i]) {
 	case '"':
 		*t = JSCAN_STRING;
-		return scan_string(p, i, n, &esc);
+		return scan_string(p, i, n, flags);
 	case 't':
 		*t = JSCAN_TRUE;
 		return i + 4 <= n && memcmp(p + i, "true", 4) == 0 ? i + 4 : 0;
@@ -352,13 +373,13 @@ scan_value(const char *p, size_t i, size_t n, int depth, enum jscan_type *t,
 		return i + 4 <= n && memcmp(p + i, "null", 4) == 0 ? i + 4 : 0;
 	case '{':
 		*t = JSCAN_OBJECT;
-		return scan_nested(p, i, n, depth);
+		return scan_nested(p, i, n, depth, flags);
 	case '[':
 		*t = JSCAN_ARRAY;
-		return scan_nested(p, i, n, depth);
+		return scan_nested(p, i, n, depth, flags);
 	default:
 		*t = JSCAN_NUMBER;
-		return scan_number(p, i, n, integer);
+		return scan_number(p, i, n, integer, flags);
 	}
 }
 
@@ -430,9 +451,34 @@ same_key(const struct jscan *s, size_t k)
 	       memcmp(s->shape + off, s->m[k].key, len) == 0;
 }
 
-/* Keep the keys of this line as the shape to compare the next one with. */
+/*
+ * Whether the key whose opening quote is at p[i] is the key at position k
+ * of the kept shape, which is plain: then it needs no scan (the same
+ * bytes were a valid string before) and *end is the index after it.
+ */
+static bool
+kept_key(const struct jscan *s, size_t k, const char *p, size_t i, size_t n,
+    size_t *end)
+{
+	size_t off, len;
+
+	if (k >= s->shape_n)
+		return false;
+	off = s->shape_off[k];
+	len = s->shape_off[k + 1] - off;
+	if (n - i < len + 2 || p[i + 1 + len] != '"' ||
+	    memcmp(p + i + 1, s->shape + off, len) != 0)
+		return false;
+	*end = i + len + 2;
+	return true;
+}
+
+/*
+ * Keep the keys of this line as the shape to compare the next one with;
+ * plain: none of them holds an escape or a byte >= 0x80.
+ */
 static void
-keep_shape(struct jscan *s)
+keep_shape(struct jscan *s, bool plain_keys)
 {
 	size_t total = 0;
 
@@ -455,6 +501,7 @@ keep_shape(struct jscan *s)
 	}
 	s->shape_off[s->n] = s->shapelen;
 	s->shape_n = s->n;
+	s->shape_plain = plain_keys;
 }
 
 /*
@@ -470,10 +517,11 @@ jscan_object(struct jscan *s, const char *line, size_t len)
 	const char *p = line;
 	size_t i, n = len;
 	bool declined = false;
-
 	bool match = s->shape_n > 0;
+	unsigned keyflags = 0; /* of the keys scanned */
 
 	s->n = 0;
+	s->flags = 0;
 	s->same_shape = false;
 	s->indexed = false;
 	if (s->nslots == 0)
@@ -492,30 +540,46 @@ jscan_object(struct jscan *s, const char *line, size_t len)
 	for (;;) {
 		struct jscan_member *m;
 		size_t end;
-		bool esc;
+		unsigned f = 0;
+		bool kept = false;
 
 		if (s->n == s->cap)
 			grow(s);
 		m = &s->m[s->n];
-		if (i >= n || p[i] != '"' ||
-		    (end = scan_string(p, i, n, &esc)) == 0)
+		if (i >= n || p[i] != '"')
 			return JSCAN_INVALID;
-		if (esc && !s->escaped_keys_ok)
-			declined = true;
+		if (match && s->shape_plain &&
+		    !(kept = kept_key(s, s->n, p, i, n, &end))) {
+			/* The shape changed here: index the keys so far. */
+			match = false;
+			for (size_t k = 0; k < s->n; k++)
+				insert_key(s, k);
+		}
+		if (!kept) {
+			if ((end = scan_string(p, i, n, &f)) == 0)
+				return JSCAN_INVALID;
+			if ((f & ESCAPED) && !s->escaped_keys_ok)
+				declined = true;
+			keyflags |= f;
+		}
 		m->key = p + i + 1;
 		m->keylen = end - i - 2;
 		i = skip_ws(p, end, n);
 		if (i >= n || p[i] != ':')
 			return JSCAN_INVALID;
 		i = skip_ws(p, i + 1, n);
-		if ((end = scan_value(p, i, n, 1, &m->type, &m->integer)) == 0)
+		f = 0;
+		if ((end = scan_value(p, i, n, 1, &m->type, &m->integer, &f)) ==
+		    0)
 			return JSCAN_INVALID;
 		if ((m->type == JSCAN_OBJECT || m->type == JSCAN_ARRAY) &&
 		    !s->nested_ok)
 			declined = true;
+		m->escaped = (f & ESCAPED) != 0;
+		s->flags |= f & ~ESCAPED;
 		m->val = p + i;
 		m->vallen = end - i;
-		if (match && !same_key(s, s->n)) {
+		if (match && !kept && !same_key(s, s->n)) {
 			/* The shape changed here: index the keys so far. */
 			match = false;
 			for (size_t k = 0; k < s->n; k++)
@@ -536,6 +600,7 @@ jscan_object(struct jscan *s, const char *line, size_t len)
 	i = skip_ws(p, i + 1, n);
 	if (i != n)
 		return JSCAN_INVALID;
+	s->flags |= keyflags & ~ESCAPED;
 	if (match && s->n == s->shape_n) {
 		s->same_shape = true;
 	} else {
@@ -544,7 +609,7 @@ jscan_object(struct jscan *s, const char *line, size_t len)
 				insert_key(s, k);
 		s->indexed = true;
 		if (!declined)
-			keep_shape(s);
+			keep_shape(s, keyflags == 0);
 	}
 	return declined ? JSCAN_DECLINED : JSCAN_OK;
 }
@@ -577,4 +642,56 @@ jscan_find(const struct jscan *s, const char *key, size_t keylen)
 		h = (h + 1) & mask;
 	}
 	return NULL;
+}
+
+static const double exact_pow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+    1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+    1e21, 1e22};
+
+/*
+ * The value of a number member's text (val, vallen bytes, as scanned by
+ * jscan_object()), correctly rounded as jansson's would be: exact when
+ * the digits fit in 2^53 and the power of ten is exact (Clinger's fast
+ * path), strtod() otherwise.
+ */
+double
+jscan_number(const char *val, size_t vallen)
+{
+	const char *p = val, *end = val + vallen;
+	uint64_t m = 0;
+	int digits = 0, frac = 0;
+	bool neg = false;
+	char tmp[512], *big;
+	double v;
+
+	if (p < end && *p == '-') {
+		neg = true;
+		p++;
+	}
+	while (p < end && is_digit(*p)) {
+		m = m * 10 + (uint64_t)(*p++ - '0');
+		digits++;
+	}
+	if (p < end && *p == '.') {
+		p++;
+		while (p < end && is_digit(*p)) {
+			m = m * 10 + (uint64_t)(*p++ - '0');
+			digits++;
+			frac++;
+		}
+	}
+	if (p == end && digits <= 15 && frac <= 22) {
+		v = (double)m;
+		if (frac > 0)
+			v /= exact_pow10[frac];
+		return neg ? -v : v;
+	}
+	/* jscan_object() passes no number longer than 300 bytes */
+	big = vallen < sizeof(tmp) ? tmp : xmalloc(vallen + 1);
+	memcpy(big, val, vallen);
+	big[vallen] = '\0';
+	v = strtod(big, NULL);
+	if (big != tmp)
+		free(big);
+	return v;
 }

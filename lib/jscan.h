@@ -34,6 +34,19 @@ struct jscan_member {
 	size_t vallen;
 	enum jscan_type type;
 	bool integer; /* a number without fraction or exponent */
+	bool escaped; /* a string holding a backslash escape */
+};
+
+/*
+ * What a line holds besides plain ASCII text and short numbers (the
+ * flags of struct jscan), for callers that copy lines as written only
+ * when nothing in them would look different after a trip through
+ * jansson: all of it is valid JSON.
+ */
+enum {
+	JSCAN_UTF8 = 1 << 0,	/* a byte >= 0x80 in a string */
+	JSCAN_UESCAPE = 1 << 1, /* a \u escape in a string */
+	JSCAN_BIGNUM = 1 << 2,	/* more than 18 integer or 2 exponent digits */
 };
 
 /*
@@ -49,6 +62,7 @@ enum jscan_result {
 struct jscan {
 	struct jscan_member *m; /* members in input order */
 	size_t n, cap;
+	unsigned flags; /* JSCAN_UTF8 | ..., for the whole line */
 	bool nested_ok; /* accept nested values (line is known good) */
 	bool escaped_keys_ok;
 	/*
@@ -61,6 +75,7 @@ struct jscan {
 	size_t shapelen, shapecap, shape_n;
 	size_t *shape_off; /* shape_n + 1 offsets into shape */
 	size_t shape_offcap;
+	bool shape_plain; /* no key of the shape has an escape or UTF-8 */
 	/* duplicate-key check: open addressing over member indices */
 	uint32_t *slot, *stamp;
 	size_t nslots;
@@ -73,5 +88,6 @@ void jscan_release(struct jscan *s);
 enum jscan_result jscan_object(struct jscan *s, const char *line, size_t len);
 const struct jscan_member *jscan_find(
     const struct jscan *s, const char *key, size_t keylen);
+double jscan_number(const char *val, size_t vallen);
 
 #endif

@@ -11,6 +11,101 @@ scan(struct jscan *s, const char *line)
 	return jscan_object(s, line, strlen(line));
 }
 
+/* What a line holds besides ASCII and short numbers. */
+static void
+test_flags(void)
+{
+	struct jscan s;
+
+	jscan_init(&s);
+	ok(scan(&s, "{\"a\":\"x\",\"b\":1.5e10,\"c\":123456789012345678}") ==
+		    JSCAN_OK &&
+		s.flags == 0 && !s.m[0].escaped,
+	    "flags: plain line");
+	ok(scan(&s, "{\"a\":\"x\\ty\"}") == JSCAN_OK && s.flags == 0 &&
+		s.m[0].escaped,
+	    "flags: escaped string");
+	ok(scan(&s, "{\"a\":\"\\u0041\"}") == JSCAN_OK &&
+		s.flags == JSCAN_UESCAPE && s.m[0].escaped,
+	    "flags: \\u escape");
+	ok(scan(&s, "{\"a\":\"\xc3\xa9\"}") == JSCAN_OK &&
+		s.flags == JSCAN_UTF8 && !s.m[0].escaped,
+	    "flags: UTF-8 value");
+	ok(scan(&s, "{\"\xc3\xa9\":1}") == JSCAN_OK && s.flags == JSCAN_UTF8,
+	    "flags: UTF-8 key");
+	ok(scan(&s, "{\"\xc3\xa9\":2}") == JSCAN_OK && s.same_shape &&
+		s.flags == JSCAN_UTF8,
+	    "flags: UTF-8 key of a kept shape");
+	ok(scan(&s, "{\"a\":1234567890123456789}") == JSCAN_OK &&
+		s.flags == JSCAN_BIGNUM,
+	    "flags: 19 integer digits");
+	ok(scan(&s, "{\"a\":1e100}") == JSCAN_OK && s.flags == JSCAN_BIGNUM,
+	    "flags: 3 exponent digits");
+	ok(scan(&s, "{\"a\":1e-99,\"b\":-0.5E+10}") == JSCAN_OK && s.flags == 0,
+	    "flags: 2 exponent digits");
+	ok(scan(&s, "{\"a\":1e-400}") == JSCAN_OK && s.flags == JSCAN_BIGNUM,
+	    "flags: underflow is accepted, as by jansson");
+	ok(scan(&s,
+	       "{\"a\":"
+	       "1234567890123456789012345678901234567890123456789012345678901"
+	       "234567890123456789012345678901234567890123456789012345678901"
+	       "234567890123456789012345678901234567890123456789012345678901"
+	       "234567890123456789012345678901234567890123456789012345678901"
+	       "234567890123456789012345678901234567890e99}") == JSCAN_INVALID,
+	    "flags: overflow with a 2-digit exponent");
+	jscan_release(&s);
+}
+
+/* Keys checked against the shape kept from the line before. */
+static void
+test_shape(void)
+{
+	struct jscan s;
+
+	jscan_init(&s);
+	ok(scan(&s, "{\"ab\":1,\"c\":2}") == JSCAN_OK && !s.same_shape,
+	    "shape: first line");
+	ok(scan(&s, "{ \"ab\" : 3 , \"c\":4 }") == JSCAN_OK && s.same_shape &&
+		s.m[1].vallen == 1 && *s.m[1].val == '4',
+	    "shape: same keys, other blanks");
+	ok(scan(&s, "{\"abc\":1,\"c\":2}") == JSCAN_OK && !s.same_shape &&
+		s.m[0].keylen == 3,
+	    "shape: longer key");
+	ok(scan(&s, "{\"ab\":1,\"c\":2}") == JSCAN_OK && !s.same_shape &&
+		s.m[0].keylen == 2,
+	    "shape: shorter key");
+	ok(scan(&s, "{\"ab\":1,\"ab\":2}") == JSCAN_INVALID,
+	    "shape: duplicate of a kept key");
+	ok(scan(&s, "{\"ab\":1,\"c\":2,\"ab\":3}") == JSCAN_INVALID,
+	    "shape: duplicate after the kept keys");
+	ok(scan(&s, "{\"ab\":1,\"c\"") == JSCAN_INVALID,
+	    "shape: line ends in a kept key");
+	ok(scan(&s, "{\"ab\":1}") == JSCAN_OK && !s.same_shape && s.n == 1,
+	    "shape: fewer keys");
+	s.escaped_keys_ok = true;
+	ok(scan(&s, "{\"a\\u0062\":1}") == JSCAN_OK,
+	    "shape: escaped key when allowed");
+	s.escaped_keys_ok = false;
+	ok(scan(&s, "{\"a\\u0062\":1}") == JSCAN_DECLINED,
+	    "shape: the same escaped key declined");
+	jscan_release(&s);
+}
+
+/* Numbers converted as jansson converts them. */
+static void
+test_number(void)
+{
+	ok(jscan_number("0.05", 4) == 0.05, "number: 0.05 exact");
+	ok(jscan_number("-12345678901234567", 18) == -12345678901234567.0,
+	    "number: long integer via strtod");
+	ok(jscan_number("1e-7", 4) == 1e-7, "number: exponent");
+	ok(jscan_number("-0.125", 6) == -0.125, "number: negative");
+	ok(jscan_number("9223372036854775807", 19) == 9223372036854775807.0,
+	    "number: largest int64");
+	ok(jscan_number("0.1000000000000000055511151231257827", 36) == 0.1,
+	    "number: many digits");
+}
+
 int
 main(void)
 {
@@ -71,5 +166,8 @@ main(void)
 	    "nested value accepted when allowed");
 	ok(scan(&s, "{\"a\":[1,}") == JSCAN_INVALID, "bad nested value");
 	jscan_release(&s);
+	test_flags();
+	test_shape();
+	test_number();
 	return tap_done();
 }
