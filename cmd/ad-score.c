@@ -285,7 +285,7 @@ score_forest(struct opts *o, struct recin *in, struct sink *out)
 			if (nm == NULL)
 				warnx("%s; keeping the previous model", e.msg);
 			else {
-				rd.m = nm;
+				scorer_borrow_model(&rd, nm);
 				if (scorepipe_set_model(pipe, nm, &e) < 0)
 					break;
 				if (o->cli.verbose > 0)

@@ -13,7 +13,6 @@
 
 #include "cli.h"
 #include "dataset.h"
-#include "flatjson.h"
 #include "forestfile.h"
 #include "labels.h"
 #include "ndjson.h"

@@ -2,9 +2,9 @@
 /*
  * Feature schema and record-to-vector conversion (see featset.h).  Names
  * and categories live in small open-addressed hash tables keyed by FNV-1a,
- * the hash flatjson_scan() already computed for every key, so that looking
- * a field up costs one probe on the hot path.
+ * so that looking a field up costs one hash and one probe on the hot path.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +15,17 @@
 /* Fields that describe a record rather than the connection. */
 static const char *const bookkeeping[] = {"utc", "uuid", "sequence_id", "index",
     "score", "anomaly", "class", "probability", "why", NULL};
+
+/* FNV-1a over n bytes: the hash of the name and category tables. */
+static unsigned
+hash(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
 
 /* New empty schema; caller frees with featset_free(). */
 struct featset *
@@ -128,16 +139,17 @@ featset_candidate(const struct featset *fs, const char *name, size_t len)
 	return true;
 }
 
-/* Index of the feature called name (hash = flatjson_hash()), or -1. */
+/* Index of the feature called name (len bytes), or -1. */
 long
-featset_find(
-    const struct featset *fs, const char *name, size_t len, unsigned hash)
+featset_find(const struct featset *fs, const char *name, size_t len)
 {
-	for (size_t k = hash & (fs->cap - 1); fs->slot[k] != 0;
+	unsigned h = hash(name, len);
+
+	for (size_t k = h & (fs->cap - 1); fs->slot[k] != 0;
 	     k = (k + 1) & (fs->cap - 1)) {
 		const struct feature *f = &fs->f[fs->slot[k] - 1];
 
-		if (f->hash == hash && f->namelen == len &&
+		if (f->hash == h && f->namelen == len &&
 		    memcmp(f->name, name, len) == 0)
 			return (long)fs->slot[k] - 1;
 	}
@@ -172,7 +184,7 @@ featset_add(
 	memset(f, 0, sizeof(*f));
 	f->name = xstrndup(name, len);
 	f->namelen = len;
-	f->hash = flatjson_hash(name, len);
+	f->hash = hash(name, len);
 	f->kind = kind;
 	f->ccap = 16;
 	f->cslot = xcalloc(f->ccap, sizeof(*f->cslot));
@@ -181,20 +193,25 @@ featset_add(
 	return fs->n - 1;
 }
 
-/* Category number of s in f, or -1 when f never saw it. */
-long
-featset_cat_find(
-    const struct feature *f, const char *s, size_t len, unsigned hash)
+static long
+cat_find(const struct feature *f, const char *s, size_t len, unsigned h)
 {
-	for (size_t k = hash & (f->ccap - 1); f->cslot[k] != 0;
+	for (size_t k = h & (f->ccap - 1); f->cslot[k] != 0;
 	     k = (k + 1) & (f->ccap - 1)) {
 		size_t c = f->cslot[k] - 1;
 
-		if (f->cathash[c] == hash && f->catlen[c] == len &&
+		if (f->cathash[c] == h && f->catlen[c] == len &&
 		    memcmp(f->cat[c], s, len) == 0)
 			return (long)c;
 	}
 	return -1;
+}
+
+/* Category number of s (len bytes) in f, or -1 when f never saw it. */
+long
+featset_cat_find(const struct feature *f, const char *s, size_t len)
+{
+	return cat_find(f, s, len, hash(s, len));
 }
 
 static void
@@ -217,8 +234,8 @@ rehash_cats(struct feature *f)
 size_t
 featset_cat_add(struct feature *f, const char *s, size_t len)
 {
-	unsigned h = flatjson_hash(s, len);
-	long c = featset_cat_find(f, s, len, h);
+	unsigned h = hash(s, len);
+	long c = cat_find(f, s, len, h);
 
 	if (c >= 0)
 		return (size_t)c;
@@ -265,46 +282,51 @@ featset_cat_reorder(struct feature *f, const size_t *order)
 }
 
 /*
- * Fill x (fs->n values) from the fields of a scanned record.  Returns 0,
- * or -1 when a categorical value holds an escape (the caller then uses
+ * Fill x (fs->n values) from the n members of a record scanned by
+ * jscan_object() (no escaped keys, no nested values), looking up the
+ * column numbers in col (n of them) still unknown.  Returns 0, or -1
+ * when a categorical value holds an escape (the caller then uses
  * featset_row_json(), which decodes it).
  */
 int
-featset_row_flat(
-    const struct featset *fs, const struct flatjson_field *fl, int n, double *x)
+featset_row_scan(const struct featset *fs, const struct jscan_member *m,
+    long *col, size_t n, double *x)
 {
 	for (size_t i = 0; i < fs->n; i++)
 		x[i] = FEATSET_MISSING;
-	for (int j = 0; j < n; j++) {
-		long i = featset_find(fs, fl[j].key, fl[j].keylen, fl[j].hash);
+	for (size_t j = 0; j < n; j++) {
+		long i = col[j];
 		const struct feature *f;
 		double v;
 
+		if (i == FEATSET_COL_UNKNOWN) {
+			i = featset_find(fs, m[j].key, m[j].keylen);
+			col[j] = i = i >= 0 ? i : FEATSET_COL_NONE;
+		}
 		if (i < 0)
 			continue;
 		f = &fs->f[i];
 		if (f->kind == FEATURE_NUMERIC) {
-			switch (fl[j].type) {
-			case FLATJSON_NUMBER:
-				flatjson_number(fl[j].val, fl[j].vallen, &v);
+			switch (m[j].type) {
+			case JSCAN_NUMBER:
+				v = jscan_number(m[j].val, m[j].vallen);
 				x[i] = isfinite(v) ? v : FEATSET_MISSING;
 				break;
-			case FLATJSON_TRUE:
+			case JSCAN_TRUE:
 				x[i] = 1;
 				break;
-			case FLATJSON_FALSE:
+			case JSCAN_FALSE:
 				x[i] = 0;
 				break;
 			default:
 				break;
 			}
-		} else if (fl[j].type == FLATJSON_STRING) {
+		} else if (m[j].type == JSCAN_STRING) {
 			long c;
 
-			if (fl[j].escaped)
+			if (m[j].escaped)
 				return -1;
-			c = featset_cat_find(f, fl[j].val, fl[j].vallen,
-			    flatjson_hash(fl[j].val, fl[j].vallen));
+			c = featset_cat_find(f, m[j].val + 1, m[j].vallen - 2);
 			x[i] = c >= 0 ? (double)c : FEATSET_UNKNOWN;
 		}
 	}
@@ -332,8 +354,7 @@ featset_row_json(const struct featset *fs, json_t *rec, double *x)
 		} else if (json_is_string(v)) {
 			const char *s = json_string_value(v);
 			size_t len = json_string_length(v);
-			long c =
-			    featset_cat_find(f, s, len, flatjson_hash(s, len));
+			long c = featset_cat_find(f, s, len);
 
 			x[i] = c >= 0 ? (double)c : FEATSET_UNKNOWN;
 		}
@@ -392,8 +413,7 @@ featset_load(struct wire *w)
 		size_t ncat, fi;
 
 		if (w->bad || kind > FEATURE_CATEGORICAL ||
-		    featset_find(fs, name, strlen(name),
-			flatjson_hash(name, strlen(name))) >= 0) {
+		    featset_find(fs, name, strlen(name)) >= 0) {
 			w->bad = true;
 			free(name);
 			break;
@@ -447,77 +467,93 @@ grow_x(const struct featset *fs, double **x, size_t *cap)
 	}
 }
 
-static void
-learn_value(struct featset *fs, const char *key, size_t keylen, unsigned hash,
-    int type, const char *s, size_t slen, double num, double **x, size_t *cap)
+/* A value's type for learn_value(): jscan's, objects and arrays alike. */
+static enum jscan_type
+type_of(const json_t *v)
 {
-	long i = featset_find(fs, key, keylen, hash);
+	return json_is_number(v)   ? JSCAN_NUMBER
+	       : json_is_string(v) ? JSCAN_STRING
+	       : json_is_true(v)   ? JSCAN_TRUE
+	       : json_is_false(v)  ? JSCAN_FALSE
+	       : json_is_null(v)   ? JSCAN_NULL
+				   : JSCAN_OBJECT;
+}
+
+/*
+ * Learn one value of field key: its feature number i (or unknown, or not
+ * a feature), updated when the field is found or becomes a feature.
+ */
+static void
+learn_value(struct featset *fs, const char *key, size_t keylen, long *i,
+    enum jscan_type type, const char *s, size_t slen, double num, double **x,
+    size_t *cap)
+{
 	struct feature *f;
 
-	if (i < 0) {
-		/* a new feature: its type is that of its first value */
-		if (type == FLATJSON_NULL || type == FLATJSON_NESTED ||
-		    !featset_candidate(fs, key, keylen))
-			return;
-		i = (long)featset_add(fs, key, keylen,
-		    type == FLATJSON_STRING ? FEATURE_CATEGORICAL
-					    : FEATURE_NUMERIC);
-		grow_x(fs, x, cap);
-		(*x)[i] = FEATSET_MISSING;
+	if (*i == FEATSET_COL_NONE)
+		return;
+	if (*i == FEATSET_COL_UNKNOWN)
+		*i = featset_find(fs, key, keylen);
+	if (*i < 0 && !featset_candidate(fs, key, keylen)) {
+		*i = FEATSET_COL_NONE;
+		return;
 	}
-	f = &fs->f[i];
+	if (*i < 0) {
+		/* a new feature: its type is that of its first value */
+		*i = FEATSET_COL_UNKNOWN;
+		if (type == JSCAN_NULL || type == JSCAN_OBJECT ||
+		    type == JSCAN_ARRAY)
+			return;
+		*i = (long)featset_add(fs, key, keylen,
+		    type == JSCAN_STRING ? FEATURE_CATEGORICAL
+					 : FEATURE_NUMERIC);
+		grow_x(fs, x, cap);
+		(*x)[*i] = FEATSET_MISSING;
+	}
+	f = &fs->f[*i];
 	if (f->kind == FEATURE_NUMERIC) {
-		if (type == FLATJSON_NUMBER)
-			(*x)[i] = isfinite(num) ? num : FEATSET_MISSING;
-		else if (type == FLATJSON_TRUE || type == FLATJSON_FALSE)
-			(*x)[i] = type == FLATJSON_TRUE;
-	} else if (type == FLATJSON_STRING)
-		(*x)[i] = (double)featset_cat_add(f, s, slen);
+		if (type == JSCAN_NUMBER)
+			(*x)[*i] = isfinite(num) ? num : FEATSET_MISSING;
+		else if (type == JSCAN_TRUE || type == JSCAN_FALSE)
+			(*x)[*i] = type == JSCAN_TRUE;
+	} else if (type == JSCAN_STRING)
+		(*x)[*i] = (double)featset_cat_add(f, s, slen);
 }
 
 /*
- * Training-time conversion: like featset_row_flat(), but fields not seen
+ * Training-time conversion: like featset_row_scan(), but fields not seen
  * before become features (when featset_candidate() allows) and new
- * categories are added.  *x (capacity *cap) grows with the schema.
- * Returns 0, or -1 for an escaped string (use featset_learn_json()).
+ * categories are added.  nums[j] is member j's value when it is a number
+ * (nums may be NULL: then they are converted here); col[j] its column
+ * number, looked up and updated as in featset_row_scan().  *x (capacity
+ * *cap) grows with the schema.  Returns 0, or -1 for an escaped string
+ * (use featset_learn_json()).
  */
 int
-featset_learn_flat(struct featset *fs, const struct flatjson_field *fl, int n,
-    double **x, size_t *cap)
-{
-	return featset_learn_parsed(fs, fl, NULL, n, x, cap);
-}
-
-/*
- * featset_learn_flat() with the numbers already converted: nums[j] is
- * field j's value when it is a number (nums may be NULL).
- */
-int
-featset_learn_parsed(struct featset *fs, const struct flatjson_field *fl,
-    const double *nums, int n, double **x, size_t *cap)
+featset_learn_scan(struct featset *fs, const struct jscan_member *m,
+    const double *nums, long *col, size_t n, double **x, size_t *cap)
 {
 	grow_x(fs, x, cap);
 	for (size_t i = 0; i < fs->n; i++)
 		(*x)[i] = FEATSET_MISSING;
-	for (int j = 0; j < n; j++)
-		if (fl[j].type == FLATJSON_STRING && fl[j].escaped)
+	for (size_t j = 0; j < n; j++)
+		if (m[j].type == JSCAN_STRING && m[j].escaped)
 			return -1;
-	for (int j = 0; j < n; j++) {
+	for (size_t j = 0; j < n; j++) {
+		bool str = m[j].type == JSCAN_STRING;
 		double v = 0;
 
-		if (fl[j].type == FLATJSON_NUMBER) {
-			if (nums != NULL)
-				v = nums[j];
-			else
-				flatjson_number(fl[j].val, fl[j].vallen, &v);
-		}
-		learn_value(fs, fl[j].key, fl[j].keylen, fl[j].hash,
-		    (int)fl[j].type, fl[j].val, fl[j].vallen, v, x, cap);
+		if (m[j].type == JSCAN_NUMBER)
+			v = nums != NULL ? nums[j]
+					 : jscan_number(m[j].val, m[j].vallen);
+		learn_value(fs, m[j].key, m[j].keylen, &col[j], m[j].type,
+		    str ? m[j].val + 1 : NULL, str ? m[j].vallen - 2 : 0, v, x,
+		    cap);
 	}
 	return 0;
 }
 
-/* featset_learn_flat() for a jansson record (borrowed). */
+/* featset_learn_scan() for a jansson record (borrowed). */
 void
 featset_learn_json(struct featset *fs, json_t *rec, double **x, size_t *cap)
 {
@@ -528,15 +564,9 @@ featset_learn_json(struct featset *fs, json_t *rec, double **x, size_t *cap)
 	for (size_t i = 0; i < fs->n; i++)
 		(*x)[i] = FEATSET_MISSING;
 	json_object_foreach(rec, key, v) {
-		size_t kl = strlen(key);
-		int type = json_is_number(v)   ? FLATJSON_NUMBER
-			   : json_is_string(v) ? FLATJSON_STRING
-			   : json_is_true(v)   ? FLATJSON_TRUE
-			   : json_is_false(v)  ? FLATJSON_FALSE
-			   : json_is_null(v)   ? FLATJSON_NULL
-					       : FLATJSON_NESTED;
+		long i = FEATSET_COL_UNKNOWN;
 
-		learn_value(fs, key, kl, flatjson_hash(key, kl), type,
+		learn_value(fs, key, strlen(key), &i, type_of(v),
 		    json_is_string(v) ? json_string_value(v) : NULL,
 		    json_is_string(v) ? json_string_length(v) : 0,
 		    json_is_number(v) ? json_number_value(v) : 0, x, cap);

@@ -21,11 +21,20 @@
 #include <stddef.h>
 
 #include "buf.h"
-#include "flatjson.h"
+#include "jscan.h"
 #include "wire.h"
 
 #define FEATSET_MISSING NAN
 #define FEATSET_UNKNOWN (-1.0)
+
+/*
+ * Column numbers: for each member position of records of one shape
+ * (jscan's same_shape), its feature number, so that a stream of records
+ * with the same keys looks each key up once.  A caller starting a shape
+ * sets them all to FEATSET_COL_UNKNOWN.
+ */
+#define FEATSET_COL_UNKNOWN (-1) /* not looked up yet */
+#define FEATSET_COL_NONE (-2)	 /* not a feature, and never will be */
 
 enum feature_kind {
 	FEATURE_NUMERIC,
@@ -61,16 +70,14 @@ void featset_free(struct featset *fs);
 int featset_set_lists(struct featset *fs, const char *only, const char *exclude,
     const char *label);
 bool featset_candidate(const struct featset *fs, const char *name, size_t len);
-long featset_find(
-    const struct featset *fs, const char *name, size_t len, unsigned hash);
+long featset_find(const struct featset *fs, const char *name, size_t len);
 size_t featset_add(
     struct featset *fs, const char *name, size_t len, enum feature_kind kind);
-long featset_cat_find(
-    const struct feature *f, const char *s, size_t len, unsigned hash);
+long featset_cat_find(const struct feature *f, const char *s, size_t len);
 size_t featset_cat_add(struct feature *f, const char *s, size_t len);
 void featset_cat_reorder(struct feature *f, const size_t *order);
-int featset_row_flat(const struct featset *fs, const struct flatjson_field *fl,
-    int n, double *x);
+int featset_row_scan(const struct featset *fs, const struct jscan_member *m,
+    long *col, size_t n, double *x);
 void featset_row_json(const struct featset *fs, json_t *rec, double *x);
 const char *featset_value_text(
     const struct featset *fs, size_t i, double v, char *tmp, size_t tmplen);
@@ -78,10 +85,8 @@ void featset_save(const struct featset *fs, struct buf *b);
 struct featset *featset_load(struct wire *w);
 json_t *featset_info(const struct featset *fs);
 
-int featset_learn_flat(struct featset *fs, const struct flatjson_field *fl,
-    int n, double **x, size_t *cap);
-int featset_learn_parsed(struct featset *fs, const struct flatjson_field *fl,
-    const double *nums, int n, double **x, size_t *cap);
+int featset_learn_scan(struct featset *fs, const struct jscan_member *m,
+    const double *nums, long *col, size_t n, double **x, size_t *cap);
 void featset_learn_json(
     struct featset *fs, json_t *rec, double **x, size_t *cap);
 #endif

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "flatjson.h"
+#include "jscan.h"
 #include "ndjson.h"
 
 /*
@@ -146,21 +146,23 @@ ndjson_write_text(
     struct sink *snk, const char *line, size_t len, struct ad_err *err)
 {
 	const char *field = sink_key_field(snk);
-	struct flatjson_field fl[256];
+	const struct jscan_member *m;
+	struct jscan js;
 	struct buf keytext;
 	json_t *rec, *kv;
-	int n, rc;
+	int rc;
 
 	if (field == NULL)
 		return sink_write(snk, line, len, NULL, 0, err);
-	if ((n = flatjson_scan(line, len, fl, 256)) >= 0) {
-		for (int i = 0; i < n; i++)
-			if (fl[i].keylen == strlen(field) &&
-			    memcmp(fl[i].key, field, fl[i].keylen) == 0 &&
-			    fl[i].type == FLATJSON_STRING && !fl[i].escaped)
-				return sink_write(snk, line, len, fl[i].val,
-				    fl[i].vallen, err);
+	jscan_init(&js);
+	if (jscan_object(&js, line, len) == JSCAN_OK &&
+	    (m = jscan_find(&js, field, strlen(field))) != NULL &&
+	    m->type == JSCAN_STRING && !m->escaped) {
+		rc = sink_write(snk, line, len, m->val + 1, m->vallen - 2, err);
+		jscan_release(&js);
+		return rc;
 	}
+	jscan_release(&js);
 	/* Nested, escaped or not a string: let jansson say what the key is. */
 	rec = json_loadb(line, len, 0, NULL);
 	kv = json_object_get(rec, field);

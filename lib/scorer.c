@@ -32,6 +32,7 @@ scorer_init(struct scorer *s, struct forestfile *m)
 	memset(s, 0, sizeof(*s));
 	s->threshold = NAN;
 	s->m = m;
+	jscan_init(&s->js);
 	size_arrays(s);
 }
 
@@ -41,7 +42,20 @@ scorer_set_model(struct scorer *s, struct forestfile *m)
 {
 	forestfile_free(s->m);
 	s->m = m;
+	s->col_fs = NULL;
 	size_arrays(s);
+}
+
+/*
+ * Score with m, which s does not own (a reader thread preparing records
+ * for a writer that owns it): the caller sets s->m to NULL before
+ * scorer_release().
+ */
+void
+scorer_borrow_model(struct scorer *s, struct forestfile *m)
+{
+	s->m = m;
+	s->col_fs = NULL;
 }
 
 /* Free what s holds, the model included. */
@@ -49,6 +63,8 @@ void
 scorer_release(struct scorer *s)
 {
 	forestfile_free(s->m);
+	jscan_release(&s->js);
+	free(s->col);
 	free(s->x);
 	free(s->contrib);
 	free(s->top);
@@ -66,6 +82,18 @@ scorer_reserved(const char *key, size_t len)
 		if (strlen(*r) == len && memcmp(*r, key, len) == 0)
 			return true;
 	return false;
+}
+
+/*
+ * Whether a record scanned by jscan_object() may be copied as it is:
+ * strings of plain ASCII without \u escapes, numbers of at most 18
+ * integer and 2 exponent digits, at most 255 members.  Other records are
+ * written as jansson reads them (ndjson_dump()), as they always were.
+ */
+bool
+scorer_plain(const struct jscan *js)
+{
+	return js->flags == 0 && js->n <= 255;
 }
 
 /* Append v in [0,1] (or any real) rounded to 6 decimals, e.g. 0.973456. */
@@ -193,6 +221,25 @@ add_fields(struct scorer *s, struct buf *out, const double *x, double score,
 	}
 }
 
+/* Start the per-key facts for the shape of the record just scanned. */
+static void
+new_shape(struct scorer *s)
+{
+	const struct jscan *js = &s->js;
+
+	if (js->n > s->colcap) {
+		s->colcap = js->n * 2;
+		s->col = xreallocarray(s->col, s->colcap, sizeof(*s->col));
+	}
+	s->js_reserved = false;
+	for (size_t i = 0; i < js->n; i++) {
+		s->col[i] = FEATSET_COL_UNKNOWN;
+		if (scorer_reserved(js->m[i].key, js->m[i].keylen))
+			s->js_reserved = true;
+	}
+	s->col_fs = s->m->fs;
+}
+
 /*
  * First half of scoring, which needs no model but its schema: scan or
  * parse the line, fill x (s->m->fs->n values) and put in out the text the
@@ -205,21 +252,20 @@ scorer_prepare(struct scorer *s, const char *line, size_t len, double *x,
     struct buf *out, bool *comma, char *why, size_t whylen)
 {
 	const struct forestfile *m = s->m;
-	int n = flatjson_scan(line, len, s->fl, 256);
+	struct jscan *js = &s->js;
 	json_t *rec;
 
 	buf_reset(out);
-	if (n >= 0) {
-		for (int i = 0; i < n; i++)
-			if (scorer_reserved(s->fl[i].key, s->fl[i].keylen))
-				goto slow;
-		if (featset_row_flat(m->fs, s->fl, n, x) < 0)
-			goto slow;
-		buf_add(out, line, scorer_close_brace(line, len));
-		*comma = n > 0;
-		return 1;
+	if (jscan_object(js, line, len) == JSCAN_OK) {
+		if (!js->same_shape || s->col_fs != m->fs)
+			new_shape(s);
+		if (!s->js_reserved && scorer_plain(js) &&
+		    featset_row_scan(m->fs, js->m, s->col, js->n, x) == 0) {
+			buf_add(out, line, scorer_close_brace(line, len));
+			*comma = js->n > 0;
+			return 1;
+		}
 	}
-slow:
 	s->nslow++;
 	if ((rec = ndjson_parse(line, len, why, whylen)) == NULL)
 		return -1;

@@ -14,8 +14,8 @@
 #include <stddef.h>
 
 #include "buf.h"
-#include "flatjson.h"
 #include "forestfile.h"
+#include "jscan.h"
 
 struct scorer {
 	struct forestfile *m; /* owned */
@@ -24,12 +24,18 @@ struct scorer {
 	bool anomalies_only;
 	double *x, *contrib, proba[FOREST_MAX_CLASSES];
 	size_t *top;
-	struct flatjson_field fl[256];
+	/* the scanner, and what holds for the keys of its shape */
+	struct jscan js;
+	bool js_reserved; /* one of them is a field we add */
+	long *col;	  /* their column numbers in col_fs */
+	size_t colcap;
+	const struct featset *col_fs;
 	size_t nslow; /* records that took the jansson path */
 };
 
 void scorer_init(struct scorer *s, struct forestfile *m);
 void scorer_set_model(struct scorer *s, struct forestfile *m);
+void scorer_borrow_model(struct scorer *s, struct forestfile *m);
 void scorer_release(struct scorer *s);
 int scorer_prepare(struct scorer *s, const char *line, size_t len, double *x,
     struct buf *out, bool *comma, char *why, size_t whylen);
@@ -41,6 +47,7 @@ int scorer_line(struct scorer *s, const char *line, size_t len, struct buf *out,
     char *why, size_t whylen);
 void scorer_add_score(struct buf *b, double v);
 bool scorer_reserved(const char *key, size_t len);
+bool scorer_plain(const struct jscan *js);
 size_t scorer_close_brace(const char *line, size_t len);
 
 #endif

@@ -2,7 +2,7 @@
 /*
  * Training record reader (see trainread.h).  Lines are read in batches;
  * while this thread reads a batch and adds the previous one to the data
- * set, a second thread scans the batch before it (flatjson_scan() and the
+ * set, a second thread scans the batch before it (jscan_object() and the
  * number conversions, half of the work), so reading a large file uses two
  * cores.  Lines the scanner leaves alone go through jansson here, and a
  * bad line is rejected with its own source and line number.
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "flatjson.h"
+#include "jscan.h"
 #include "ndjson.h"
 #include "trainread.h"
 
@@ -22,14 +22,17 @@ struct batch {
 	struct buf text; /* the lines, back to back */
 	size_t n;
 	size_t off[BATCH], len[BATCH], lineno[BATCH];
-	uint16_t src[BATCH];	   /* index into names */
-	int nf[BATCH];		   /* fields, or -1 for the jansson path */
-	struct flatjson_field *fl; /* BATCH x MAXF */
-	double *num;		   /* BATCH x MAXF */
+	uint16_t src[BATCH];	 /* index into names */
+	int nf[BATCH];		 /* fields, or -1 for the jansson path */
+	bool same[BATCH];	 /* keys as in the line with fields before */
+	struct jscan_member *fl; /* BATCH x MAXF */
+	double *num;		 /* BATCH x MAXF */
 };
 
 struct reader {
 	struct batch b[2];
+	struct jscan js; /* the scanner's */
+	bool kept;	 /* js's shape is that of the last line with fields */
 	char **names;
 	size_t nnames;
 	pthread_t tid;
@@ -40,19 +43,34 @@ struct reader {
 };
 
 static void
-scan_batch(struct batch *b)
+scan_batch(struct reader *r, struct batch *b)
 {
-	for (size_t i = 0; i < b->n; i++) {
-		struct flatjson_field *fl = b->fl + i * MAXF;
-		double *num = b->num + i * MAXF;
-		int n = flatjson_scan(
-		    b->text.data + b->off[i], b->len[i], fl, MAXF);
+	struct jscan *js = &r->js;
 
-		b->nf[i] = n;
-		for (int j = 0; j < n; j++)
-			if (fl[j].type == FLATJSON_NUMBER)
-				flatjson_number(
-				    fl[j].val, fl[j].vallen, &num[j]);
+	for (size_t i = 0; i < b->n; i++) {
+		struct jscan_member *fl = b->fl + i * MAXF;
+		double *num = b->num + i * MAXF;
+
+		b->nf[i] = -1;
+		if (jscan_object(js, b->text.data + b->off[i], b->len[i]) !=
+		    JSCAN_OK)
+			continue;
+		/*
+		 * UTF-8, \u escapes and long numbers go to jansson, as they
+		 * always did: a line rejected for its label adds to the
+		 * schema on the fast path only.
+		 */
+		if (js->n > MAXF || js->flags != 0) {
+			r->kept = false; /* a shape add_line() does not see */
+			continue;
+		}
+		b->nf[i] = (int)js->n;
+		b->same[i] = js->same_shape && r->kept;
+		r->kept = true;
+		memcpy(fl, js->m, js->n * sizeof(*fl));
+		for (size_t j = 0; j < js->n; j++)
+			if (fl[j].type == JSCAN_NUMBER)
+				num[j] = jscan_number(fl[j].val, fl[j].vallen);
 	}
 }
 
@@ -71,34 +89,13 @@ scanner(void *arg)
 			break;
 		b = r->todo;
 		pthread_mutex_unlock(&r->mu);
-		scan_batch(b);
+		scan_batch(r, b);
 		pthread_mutex_lock(&r->mu);
 		r->todo = NULL;
 		r->done_scan = true;
 		pthread_cond_broadcast(&r->cv);
 	}
 	pthread_mutex_unlock(&r->mu);
-	return NULL;
-}
-
-/* The label of a scanned record, or NULL when it has none. */
-static const char *
-flat_label(const struct flatjson_field *fl, int n, const char *name,
-    size_t *len, bool *fallback)
-{
-	size_t nl = strlen(name);
-
-	for (int i = 0; i < n; i++)
-		if (fl[i].keylen == nl && memcmp(fl[i].key, name, nl) == 0) {
-			if (fl[i].type != FLATJSON_STRING)
-				return NULL;
-			if (fl[i].escaped) {
-				*fallback = true;
-				return NULL;
-			}
-			*len = fl[i].vallen;
-			return fl[i].val;
-		}
 	return NULL;
 }
 
@@ -109,14 +106,52 @@ struct ctx {
 	const struct labels *lab;
 	double *x;
 	size_t cap;
+	/* for the keys of the last line with fields */
+	long col[MAXF]; /* column numbers (featset.h) */
+	long label_at;	/* the label's position, or -1 */
 };
+
+/* Start the facts kept for the keys of a scanned line (n members fl). */
+static void
+new_shape(struct ctx *c, const struct jscan_member *fl, int n)
+{
+	size_t nl = c->label ? strlen(c->label) : 0;
+
+	c->label_at = -1;
+	for (int i = 0; i < n; i++) {
+		c->col[i] = FEATSET_COL_UNKNOWN;
+		if (c->label && fl[i].keylen == nl &&
+		    memcmp(fl[i].key, c->label, nl) == 0)
+			c->label_at = i;
+	}
+}
+
+/* The label of a scanned record, or NULL when it has none. */
+static const char *
+flat_label(const struct ctx *c, const struct jscan_member *fl, size_t *len,
+    bool *fallback)
+{
+	const struct jscan_member *m;
+
+	if (c->label_at < 0)
+		return NULL;
+	m = &fl[c->label_at];
+	if (m->type != JSCAN_STRING)
+		return NULL;
+	if (m->escaped) {
+		*fallback = true;
+		return NULL;
+	}
+	*len = m->vallen - 2;
+	return m->val + 1;
+}
 
 /* Add line i of a scanned batch; returns -1 when a strict stop is due. */
 static int
 add_line(struct ctx *c, struct reader *r, struct batch *b, size_t i)
 {
 	const char *line = b->text.data + b->off[i], *src = r->names[b->src[i]];
-	const struct flatjson_field *fl = b->fl + i * MAXF;
+	const struct jscan_member *fl = b->fl + i * MAXF;
 	size_t len = b->len[i], lineno = b->lineno[i], ll = 0;
 	int n = b->nf[i];
 	const char *ls = NULL;
@@ -124,10 +159,12 @@ add_line(struct ctx *c, struct reader *r, struct batch *b, size_t i)
 	json_t *rec = NULL, *lv;
 	long y = 0;
 
+	if (!fallback && !b->same[i])
+		new_shape(c, fl, n);
 	if (!fallback && c->label)
-		ls = flat_label(fl, n, c->label, &ll, &fallback);
-	if (!fallback && featset_learn_parsed(c->ds->fs, fl, b->num + i * MAXF,
-			     n, &c->x, &c->cap) < 0)
+		ls = flat_label(c, fl, &ll, &fallback);
+	if (!fallback && featset_learn_scan(c->ds->fs, fl, b->num + i * MAXF,
+			     c->col, (size_t)n, &c->x, &c->cap) < 0)
 		fallback = true;
 	if (fallback) {
 		char why[300];
@@ -189,7 +226,7 @@ static void
 give_scan(struct reader *r, struct batch *b, bool threaded)
 {
 	if (!threaded) {
-		scan_batch(b);
+		scan_batch(r, b);
 		return;
 	}
 	pthread_mutex_lock(&r->mu);
@@ -219,10 +256,11 @@ trainread(struct recin *in, struct dataset *ds, const char *label,
 
 	pthread_mutex_init(&r->mu, NULL);
 	pthread_cond_init(&r->cv, NULL);
+	jscan_init(&r->js);
 	for (int k = 0; k < 2; k++) {
 		buf_init(&r->b[k].text);
 		r->b[k].fl = xreallocarray(
-		    NULL, (size_t)BATCH * MAXF, sizeof(struct flatjson_field));
+		    NULL, (size_t)BATCH * MAXF, sizeof(struct jscan_member));
 		r->b[k].num =
 		    xreallocarray(NULL, (size_t)BATCH * MAXF, sizeof(double));
 	}
@@ -268,6 +306,7 @@ trainread(struct recin *in, struct dataset *ds, const char *label,
 		free(r->b[k].fl);
 		free(r->b[k].num);
 	}
+	jscan_release(&r->js);
 	for (size_t i = 0; i < r->nnames; i++)
 		free(r->names[i]);
 	free(r->names);

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "flatjson.h"
+#include "jscan.h"
 #include "ndjson.h"
 #include "scorer.h"
 #include "source.h"
@@ -114,13 +114,30 @@ add_fields(struct buf *b, const struct zscore_result *r)
 	buf_addc(b, '}');
 }
 
+/*
+ * A scanned id's text in key (size bytes): a string's characters or a
+ * number as written.  False when it does not fit.
+ */
+static bool
+key_text(const struct jscan_member *m, char *key, size_t size)
+{
+	size_t q = m->type == JSCAN_STRING, n = m->vallen - 2 * q;
+
+	if (n >= size)
+		return false;
+	memcpy(key, m->val + q, n);
+	key[n] = '\0';
+	return true;
+}
+
 /* One record; returns 1 written to b, or -1 with why. */
 static int
 point(const struct zsrun_opts *o, struct zscore *z, const char *line,
-    size_t len, struct flatjson_field *fl, struct buf *b, char *why,
-    size_t whylen)
+    size_t len, struct jscan *js, struct buf *b, char *why, size_t whylen)
 {
-	int n = flatjson_scan(line, len, fl, 256), idi = -1, vi = -1;
+	bool flat = jscan_object(js, line, len) == JSCAN_OK && scorer_plain(js);
+	const struct jscan_member *fl = js->m;
+	long idi = -1, vi = -1;
 	size_t il = strlen(o->id), vl = strlen(o->field);
 	struct zscore_result r;
 	char key[512];
@@ -128,24 +145,21 @@ point(const struct zsrun_opts *o, struct zscore *z, const char *line,
 	json_t *rec, *idv, *v;
 
 	buf_reset(b);
-	for (int i = 0; i < n; i++) {
+	for (size_t i = 0; flat && i < js->n; i++) {
 		if (scorer_reserved(fl[i].key, fl[i].keylen) ||
-		    (fl[i].type == FLATJSON_STRING && fl[i].escaped)) {
-			n = -1;
+		    (fl[i].type == JSCAN_STRING && fl[i].escaped)) {
+			flat = false;
 			break;
 		}
 		if (fl[i].keylen == il && memcmp(fl[i].key, o->id, il) == 0)
-			idi = i;
+			idi = (long)i;
 		if (fl[i].keylen == vl && memcmp(fl[i].key, o->field, vl) == 0)
-			vi = i;
+			vi = (long)i;
 	}
-	if (n >= 0 && idi >= 0 && vi >= 0 && fl[vi].type == FLATJSON_NUMBER &&
-	    (fl[idi].type == FLATJSON_STRING ||
-		fl[idi].type == FLATJSON_NUMBER) &&
-	    fl[idi].vallen < sizeof(key)) {
-		memcpy(key, fl[idi].val, fl[idi].vallen);
-		key[fl[idi].vallen] = '\0';
-		flatjson_number(fl[vi].val, fl[vi].vallen, &x);
+	if (flat && idi >= 0 && vi >= 0 && fl[vi].type == JSCAN_NUMBER &&
+	    (fl[idi].type == JSCAN_STRING || fl[idi].type == JSCAN_NUMBER) &&
+	    key_text(&fl[idi], key, sizeof(key))) {
+		x = jscan_number(fl[vi].val, fl[vi].vallen);
 		if (isfinite(x)) {
 			zscore_point(z, key, x, &r);
 			buf_add(b, line, scorer_close_brace(line, len));
@@ -197,7 +211,7 @@ zsrun(const struct zsrun_opts *o, struct recin *in, struct sink *out,
 {
 	struct zscore *z =
 	    zscore_new(o->k, o->one_sided, o->min_count, o->max_keys);
-	struct flatjson_field *fl = xcalloc(256, sizeof(*fl));
+	struct jscan js;
 	struct sink *mo = NULL;
 	struct inbox *ib = xcalloc(1, sizeof(*ib));
 	pthread_t tid;
@@ -210,6 +224,7 @@ zsrun(const struct zsrun_opts *o, struct recin *in, struct sink *out,
 
 	ad_err_clear(&e);
 	buf_init(&b);
+	jscan_init(&js);
 	buf_init(&ib->lines);
 	pthread_mutex_init(&ib->mu, NULL);
 	if (o->state && zscore_load(z, o->state, &e) < 0)
@@ -235,7 +250,7 @@ zsrun(const struct zsrun_opts *o, struct recin *in, struct sink *out,
 
 		if (atomic_load(&ib->pending))
 			inbox_apply(ib, z);
-		r = point(o, z, line.buf, line.len, fl, &b, why, sizeof(why));
+		r = point(o, z, line.buf, line.len, &js, &b, why, sizeof(why));
 		if (r < 0 && recin_reject(in, "%s", why) < 0)
 			break;
 		if (r > 0 && ndjson_write_text(out, b.data, b.len, &e) < 0)
@@ -277,7 +292,7 @@ out:
 		free(ib);
 	}
 	buf_release(&b);
-	free(fl);
+	jscan_release(&js);
 	zscore_free(z);
 	return status;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /*
- * Unit tests for the forest modules: flatjson, featset, dataset binning,
+ * Unit tests for the forest modules: featset, dataset binning,
  * forest training and prediction (numeric and categorical splits, depth
  * limit, missing values), isolation forest, contrast data, AUC, the model
  * file round trip and its corruption checks, and Welford z-scores.
@@ -15,10 +15,10 @@
 #include "cv.h"
 #include "dataset.h"
 #include "featset.h"
-#include "flatjson.h"
 #include "forest.h"
 #include "forestfile.h"
 #include "iforest.h"
+#include "jscan.h"
 #include "rftrain.h"
 #include "tap.h"
 #include "zscore.h"
@@ -29,7 +29,8 @@ train_lines(const char *const *lines, size_t n, enum forestfile_mode mode,
 {
 	struct forestfile *m = xcalloc(1, sizeof(*m));
 	struct dataset *ds;
-	struct flatjson_field fl[64];
+	struct jscan js;
+	long col[64];
 	double *x = NULL;
 	size_t cap = 0;
 	struct rftrain p = {.mode = mode,
@@ -48,17 +49,20 @@ train_lines(const char *const *lines, size_t n, enum forestfile_mode mode,
 	m->fs = featset_new();
 	featset_set_lists(m->fs, NULL, NULL, "label");
 	ds = dataset_new(m->fs);
+	jscan_init(&js);
 	for (size_t i = 0; i < n; i++) {
-		int k = flatjson_scan(lines[i], strlen(lines[i]), fl, 64);
+		const struct jscan_member *l;
 		uint8_t y = 0;
 
-		for (int j = 0; j < k; j++)
-			if (fl[j].keylen == 5 &&
-			    memcmp(fl[j].key, "label", 5) == 0)
-				y = fl[j].val[0] == 'a';
-		featset_learn_flat(m->fs, fl, k, &x, &cap);
+		jscan_object(&js, lines[i], strlen(lines[i]));
+		if ((l = jscan_find(&js, "label", 5)) != NULL)
+			y = l->val[1] == 'a';
+		for (size_t j = 0; j < js.n; j++)
+			col[j] = FEATSET_COL_UNKNOWN;
+		featset_learn_scan(m->fs, js.m, NULL, col, js.n, &x, &cap);
 		dataset_add(ds, x, y);
 	}
+	jscan_release(&js);
 	dataset_bin(ds, 255, 2);
 	m->forest = rftrain_fit(ds, &p, NULL, 0);
 	m->mode = mode;
@@ -80,47 +84,18 @@ train_lines(const char *const *lines, size_t n, enum forestfile_mode mode,
 static double
 score_line(const struct forestfile *m, const char *line, double *contrib)
 {
-	struct flatjson_field fl[64];
-	double x[64];
-	int k = flatjson_scan(line, strlen(line), fl, 64);
+	struct jscan js;
+	long col[64];
+	double x[64], p;
 
-	featset_row_flat(m->fs, fl, k, x);
-	return forest_predict(m->forest, x, NULL, contrib);
-}
-
-static void
-test_flatjson(void)
-{
-	struct flatjson_field fl[8];
-	double v;
-	const char *ok1 = "{\"a\":1,\"b\":\"x\",\"c\":null,\"e\":true}";
-	const char *nested = "{\"a\":{\"\":1,\"\":2}}";
-
-	ok(flatjson_scan(ok1, strlen(ok1), fl, 8) == 4, "flatjson: 4 fields");
-	ok(fl[1].type == FLATJSON_STRING && fl[1].vallen == 1 &&
-		fl[1].val[0] == 'x',
-	    "flatjson: string span");
-	ok(fl[2].type == FLATJSON_NULL, "flatjson: null");
-	ok(flatjson_scan(nested, strlen(nested), fl, 8) == -1,
-	    "flatjson: nested values left to jansson");
-	ok(flatjson_scan("{\"a\":1e400}", 11, fl, 8) == -1,
-	    "flatjson: a possibly overflowing exponent is left to jansson");
-	ok(flatjson_scan("{\"a\":1,\"a\":2}", 13, fl, 8) == -1,
-	    "flatjson: duplicate key refused");
-	ok(flatjson_scan("{\"a\":01}", 8, fl, 8) == -1,
-	    "flatjson: leading zero refused");
-	ok(flatjson_scan("{\"a\":1,}", 8, fl, 8) == -1,
-	    "flatjson: trailing comma refused");
-	ok(flatjson_scan("{\"a\":\"\xc3\xa9\"}", 9, fl, 8) == -1,
-	    "flatjson: non-ASCII left to jansson");
-	ok(flatjson_scan("[1]", 3, fl, 8) == -1, "flatjson: array refused");
-	ok(flatjson_scan("{} ", 3, fl, 8) == 0, "flatjson: empty object");
-	flatjson_number("0.05", 4, &v);
-	ok(v == 0.05, "flatjson: 0.05 exact");
-	flatjson_number("-12345678901234567", 18, &v);
-	ok(v == -12345678901234567.0, "flatjson: long integer via strtod");
-	flatjson_number("1e-7", 4, &v);
-	ok(v == 1e-7, "flatjson: exponent");
+	jscan_init(&js);
+	jscan_object(&js, line, strlen(line));
+	for (size_t j = 0; j < js.n; j++)
+		col[j] = FEATSET_COL_UNKNOWN;
+	featset_row_scan(m->fs, js.m, col, js.n, x);
+	p = forest_predict(m->forest, x, NULL, contrib);
+	jscan_release(&js);
+	return p;
 }
 
 static void
@@ -467,7 +442,6 @@ test_contrast(void)
 int
 main(void)
 {
-	test_flatjson();
 	test_separable();
 	test_categorical();
 	test_nan_training();

@@ -160,6 +160,8 @@ main(void)
 	    "nested value declined");
 	ok(scan(&s, "{\"a\\u0062\":1}") == JSCAN_DECLINED,
 	    "escaped key declined");
+	ok(scan(&s, "{\"a\":{\"\":1,\"\":2}}") == JSCAN_DECLINED,
+	    "nested duplicate keys left to jansson");
 	s.nested_ok = true;
 	ok(scan(&s, "{\"a\":[1,{\"b\":2}],\"c\":3}") == JSCAN_OK && s.n == 2 &&
 		s.m[0].type == JSCAN_ARRAY,
