@@ -29,6 +29,11 @@ on_signal(int sig)
 	stop = 1;
 }
 
+/*
+ * fetch.wait.max.ms=1: the mock broker answers an empty fetch only after
+ * the whole wait (a real broker answers as soon as data arrives), and a
+ * measuring consumer must not add a delay of its own.
+ */
 static rd_kafka_t *
 client(rd_kafka_type_t type, const char *brokers)
 {
@@ -43,7 +48,7 @@ client(rd_kafka_type_t type, const char *brokers)
 	    rd_kafka_conf_set(
 		conf, "enable.partition.eof", "true", errstr, sizeof(errstr)) ||
 	    rd_kafka_conf_set(
-		conf, "fetch.wait.max.ms", "10", errstr, sizeof(errstr)) ||
+		conf, "fetch.wait.max.ms", "1", errstr, sizeof(errstr)) ||
 	    rd_kafka_conf_set(
 		conf, "socket.nagle.disable", "true", errstr, sizeof(errstr)))
 		errx(78, "%s", errstr);
