@@ -11,16 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acf.h"
+#include "classify.h"
 #include "cli.h"
-#include "dtoa.h"
 #include "ndjson.h"
 #include "num.h"
 #include "point.h"
 #include "recin.h"
 #include "series.h"
 #include "sink.h"
-#include "stl.h"
 
 enum {
 	OPT_PERIOD = CLI_PROGRAM_OPTIONS,
@@ -36,21 +34,11 @@ enum {
 
 struct opts {
 	struct cli cli;
-	long period;   /* 0: auto */
-	long s_window; /* 0: periodic */
-	double min_strength, stable_var;
-	bool norm_remainder, tag;
+	struct classify_conf cc;
+	bool tag;
 	struct point_conf pc;
 	char **files;
 	size_t nfiles;
-};
-
-/* The verdict on one series. */
-struct verdict {
-	const char *cls;
-	long period; /* 0: none */
-	double acf;  /* NaN: none */
-	double strength, share, norm_var;
 };
 
 static const char synopsis[] =
@@ -128,8 +116,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 
 	ad_err_clear(&e);
 	cli_init(&o->cli, "ad-classify");
-	o->min_strength = 0.6;
-	o->stable_var = 0.2;
+	classify_conf_init(&o->cc);
 	o->pc.id_field = "id";
 	o->pc.time_field = "ts";
 	o->pc.fields[0] = "value";
@@ -150,27 +137,27 @@ parse_opts(int argc, char **argv, struct opts *o)
 			printf("ad-classify %s\n", AD_VERSION);
 			exit(EX_OK);
 		case OPT_PERIOD:
-			o->period = 0;
+			o->cc.period = 0;
 			if (strcmp(optarg, "auto") != 0 &&
 			    num_parse_long("--period", optarg, 2, 1L << 40,
-				&o->period, &e) < 0)
+				&o->cc.period, &e) < 0)
 				bad_usage(&e);
 			break;
 		case OPT_SEASONAL_STRENGTH:
 			if (num_parse_double("--seasonal-strength", optarg, 0,
-				1, &o->min_strength, &e) < 0)
+				1, &o->cc.min_strength, &e) < 0)
 				bad_usage(&e);
 			break;
 		case OPT_STABLE_VAR:
 			if (num_parse_double("--stable-var", optarg, 0, 1,
-				&o->stable_var, &e) < 0)
+				&o->cc.stable_var, &e) < 0)
 				bad_usage(&e);
 			break;
 		case OPT_NORMALIZE:
 			if (strcmp(optarg, "remainder") == 0) {
-				o->norm_remainder = true;
+				o->cc.norm_remainder = true;
 			} else if (strcmp(optarg, "variance") == 0) {
-				o->norm_remainder = false;
+				o->cc.norm_remainder = false;
 			} else {
 				warnx("--normalize: expected variance or "
 				      "remainder, not '%s'",
@@ -182,10 +169,10 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->tag = true;
 			break;
 		case OPT_S_WINDOW:
-			o->s_window = 0;
+			o->cc.s_window = 0;
 			if (strcmp(optarg, "periodic") != 0 &&
 			    num_parse_long("--s-window", optarg, 1, 1L << 40,
-				&o->s_window, &e) < 0)
+				&o->cc.s_window, &e) < 0)
 				bad_usage(&e);
 			break;
 		case OPT_ID:
@@ -205,141 +192,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->nfiles = (size_t)(argc - optind);
 }
 
-static double
-variance(const double *x, size_t n)
-{
-	double m = 0, s = 0;
-
-	for (size_t i = 0; i < n; i++)
-		m += x[i];
-	m /= (double)n;
-	for (size_t i = 0; i < n; i++)
-		s += (x[i] - m) * (x[i] - m);
-	return n > 1 ? s / (double)(n - 1) : 0;
-}
-
-/* Variance of r min-max normalised to [0, 1] (0 when r is constant). */
-static double
-normalized_variance(const double *r, size_t n)
-{
-	double lo = r[0], hi = r[0], *z;
-	double v;
-
-	for (size_t i = 1; i < n; i++) {
-		lo = fmin(lo, r[i]);
-		hi = fmax(hi, r[i]);
-	}
-	if (hi <= lo)
-		return 0;
-	z = xcalloc(n, sizeof(double));
-	for (size_t i = 0; i < n; i++)
-		z[i] = (r[i] - lo) / (hi - lo);
-	v = variance(z, n);
-	free(z);
-	return v;
-}
-
-/*
- * Classify x[0..n).  Returns 0 with *v, or -1 after a message (the series
- * cannot be classified).
- */
-static int
-classify(const struct opts *o, const char *key, const double *x,
-    const int64_t *t_ms, size_t n, struct verdict *v)
-{
-	double *s, *t, *r, vx, vr;
-	struct ad_err e;
-	bool periodic = false;
-
-	memset(v, 0, sizeof(*v));
-	v->acf = NAN;
-	if (n < 3) {
-		warnx(
-		    "'%s': %zu point%s, too few to classify (need at least 3)",
-		    key, n, n == 1 ? "" : "s");
-		return -1;
-	}
-	if ((vx = variance(x, n)) <= 0) {
-		warnx("'%s': constant series: no seasonality, nothing left "
-		      "unexplained; classified nonperiodic-stable",
-		    key);
-		v->cls = "nonperiodic-stable";
-		return 0;
-	}
-	if (o->period > 0) {
-		if (n <= (size_t)(2 * o->period)) {
-			warnx("'%s': %zu points, fewer than two periods of %ld "
-			      "(need at least %ld)",
-			    key, n, o->period, 2 * o->period + 1);
-			return -1;
-		}
-		v->period = o->period;
-		v->acf = acf_at(x, n, (size_t)o->period);
-	} else {
-		struct acf_period ap;
-		size_t pref[16],
-		    np = t_ms != NULL ? acf_natural_periods(t_ms, n, pref, 16)
-				      : 0;
-
-		if (acf_find_period(x, n, 2, 0, pref, np, &ap))
-			v->period = (long)ap.period;
-		if (ap.best_lag > 0)
-			v->acf = ap.acf;
-	}
-	s = xcalloc(n, sizeof(double));
-	t = xcalloc(n, sizeof(double));
-	r = xcalloc(n, sizeof(double));
-	if (v->period > 0) {
-		struct stl_params p;
-
-		stl_params_init(&p);
-		p.period = v->period;
-		p.periodic = o->s_window == 0;
-		p.s_window = o->s_window > 0 ? o->s_window : STL_UNSET;
-		if (stl_params_resolve(&p, n, &e) < 0 ||
-		    stl_decompose(x, n, &p, s, t, r, NULL, &e) < 0) {
-			warnx("'%s': %s", key, e.msg);
-			free(s);
-			free(t);
-			free(r);
-			return -1;
-		}
-		for (size_t i = 0; i < n; i++)
-			s[i] += r[i];
-		vr = variance(s, n);
-		v->strength = vr > 0 ? fmax(0, 1 - variance(r, n) / vr) : 0;
-		periodic = v->strength >= o->min_strength;
-	} else {
-		/* No period: a wide loess trend, the rest is remainder. */
-		stl_loess(x, n, stl_nextodd(ceil((double)n / 10)), 1, 0, t);
-		for (size_t i = 0; i < n; i++)
-			r[i] = x[i] - t[i];
-	}
-	v->share = variance(r, n) / vx;
-	v->norm_var = normalized_variance(r, n);
-	if (o->norm_remainder ? v->norm_var <= o->stable_var
-			      : v->share <= o->stable_var)
-		v->cls = periodic ? "periodic-stable" : "nonperiodic-stable";
-	else
-		v->cls =
-		    periodic ? "periodic-unstable" : "nonperiodic-unstable";
-	free(s);
-	free(t);
-	free(r);
-	return 0;
-}
-
-static void
-add_real(struct buf *b, const char *name, double v)
-{
-	buf_addf(b, ",\"%s\":", name);
-	buf_grow(b, DTOA_BUFSIZE);
-	b->len += dtoa_json(v, b->data + b->len);
-}
-
 static int
 emit(const struct opts *o, struct sink *out, struct series *se,
-    const struct verdict *v, struct buf *b, struct ad_err *e)
+    const struct classify_verdict *v, struct buf *b, struct ad_err *e)
 {
 	if (o->tag) {
 		for (size_t i = 0; i < se->n; i++) {
@@ -359,23 +214,8 @@ emit(const struct opts *o, struct sink *out, struct series *se,
 		}
 		return 0;
 	}
-	buf_reset(b);
-	buf_adds(b, "{\"id\":");
-	if (se->has_id)
-		buf_add_json_string(b, se->key, strlen(se->key));
-	else
-		buf_adds(b, "null");
-	buf_addf(b, ",\"class\":\"%s\",\"period\":", v->cls);
-	if (v->period > 0)
-		buf_add_long(b, v->period);
-	else
-		buf_adds(b, "null");
-	add_real(b, "acf", v->acf);
-	add_real(b, "seasonal_strength", v->strength);
-	add_real(b, "remainder_share", v->share);
-	if (o->norm_remainder)
-		add_real(b, "remainder_norm_var", v->norm_var);
-	buf_addf(b, ",\"points\":%zu}", se->n);
+	classify_summary(
+	    b, se->key, se->has_id, v, o->cc.norm_remainder, se->n);
 	return ndjson_write_text(out, b->data, b->len, e);
 }
 
@@ -414,7 +254,8 @@ run(const struct opts *o, struct recin *in, struct sink *out, int *status,
 	}
 	for (size_t i = 0; rc == 0 && i < series_count(set); i++) {
 		struct series *se = series_at(set, i);
-		struct verdict v;
+		struct classify_verdict v;
+		struct ad_err ce;
 		double *x;
 
 		if (se->nbad > 0) {
@@ -426,11 +267,16 @@ run(const struct opts *o, struct recin *in, struct sink *out, int *status,
 			continue;
 		}
 		x = series_column(se, 0);
-		if (classify(o, se->key, x, se->has_time ? se->t : NULL, se->n,
-			&v) < 0)
+		ad_err_clear(&ce);
+		if (classify_series(&o->cc, x, se->has_time ? se->t : NULL,
+			se->n, &v, &ce) < 0) {
+			warnx("'%s': %s", se->key, ce.msg);
 			*status = EX_DATAERR;
-		else
+		} else {
+			if (v.note != NULL)
+				warnx("'%s': %s", se->key, v.note);
 			rc = emit(o, out, se, &v, &b, e);
+		}
 		free(x);
 		series_drop_points(se);
 	}
