@@ -2,16 +2,14 @@
 /*
  * Metric points from NDJSON lines, with a fast path for flat records.
  *
- * The fast path is a strict scanner for the common machine-written shape
- * {"id":"cpu","ts":1700000000000,"value":0.42}: it checks the JSON
- * grammar of a flat object and notes where each member's key and value
- * are.  As soon as it meets anything it does not handle itself (a nested
- * value, a blank, a byte >= 0x80, an escape in a key, a duplicate key, a
- * number jansson might refuse), the line goes to jansson instead, which
- * either accepts it (then the record is re-dumped compactly) or rejects it
- * with its usual message.
+ * The fast path takes the common machine-written shape
+ * {"id":"cpu","ts":1700000000000,"value":0.42} as jscan_object() splits
+ * it, and keeps the line as it is.  A line with anything else (a nested
+ * value, a blank, a byte >= 0x80, an escape in a key, a \uD... escape, a
+ * duplicate key, a long number, more than SCAN_MAX members) goes to
+ * jansson instead, which either accepts it (then the record is re-dumped
+ * compactly) or rejects it with its usual message.
  */
-#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,20 +21,12 @@
 
 enum { SCAN_MAX = 64 };
 
-enum jtype { J_STRING, J_NUMBER, J_INT, J_TRUE, J_FALSE, J_NULL };
-
-struct member {
-	const char *key, *val;
-	size_t keylen, vallen;
-	enum jtype type;
-	bool escaped; /* a string value with backslashes */
-};
-
 /* Initialise a parser for conf (borrowed; must outlive the parser). */
 void
 point_parser_init(struct point_parser *pp, const struct point_conf *c)
 {
 	pp->conf = c;
+	jscan_init(&pp->js);
 	buf_init(&pp->text);
 	buf_init(&pp->key);
 	buf_init(&pp->tmp);
@@ -46,245 +36,145 @@ point_parser_init(struct point_parser *pp, const struct point_conf *c)
 void
 point_parser_release(struct point_parser *pp)
 {
+	jscan_release(&pp->js);
 	buf_release(&pp->text);
 	buf_release(&pp->key);
 	buf_release(&pp->tmp);
 }
 
-/* A JSON string from s[*i] (at the quote).  0 ok, -1 not handled here. */
-static int
-scan_string(const char *s, size_t len, size_t *i, bool *escaped)
+/*
+ * Whether number member m is short: at most 18 digits for an integer,
+ * at most 2 exponent digits.
+ */
+static bool
+short_number(const struct jscan_member *m)
 {
-	size_t j = *i + 1;
+	const char *p = m->val, *e = m->val + m->vallen;
 
-	*escaped = false;
-	while (j < len) {
-		unsigned char c = (unsigned char)s[j];
-
-		if (c == '"') {
-			*i = j + 1;
-			return 0;
-		}
-		if (c < 0x20 || c >= 0x80)
-			return -1;
-		if (c == '\\') {
-			*escaped = true;
-			if (j + 1 >= len)
-				return -1;
-			c = (unsigned char)s[j + 1];
-			if (c == 'u') {
-				for (int k = 2; k < 6; k++)
-					if (j + (size_t)k >= len ||
-					    !isxdigit((unsigned char)s[j + k]))
-						return -1;
-				/* Surrogates: let jansson judge them. */
-				if (s[j + 2] == 'd' || s[j + 2] == 'D')
-					return -1;
-				j += 6;
-				continue;
-			}
-			if (strchr("\"\\/bfnrt", c) == NULL || c == '\0')
-				return -1;
-			j += 2;
-			continue;
-		}
-		j++;
-	}
-	return -1;
+	if (m->integer)
+		return m->vallen - (*p == '-') <= 18;
+	while (p < e && *p != 'e' && *p != 'E')
+		p++;
+	if (p < e && (p[1] == '+' || p[1] == '-'))
+		p++;
+	return e - p <= 3;
 }
 
-/* A JSON number jansson surely accepts.  0 ok (*isint), -1 otherwise. */
-static int
-scan_number(const char *s, size_t len, size_t *i, bool *isint)
+/* Whether string member m holds a \uD... escape (a surrogate or near). */
+static bool
+has_u_d(const struct jscan_member *m)
 {
-	size_t j = *i, digits = 0, expdigits = 0;
-
-	*isint = true;
-	if (j < len && s[j] == '-')
-		j++;
-	if (j < len && s[j] == '0') {
-		j++;
-		digits = 1;
-	} else {
-		while (j < len && s[j] >= '0' && s[j] <= '9') {
-			j++;
-			digits++;
+	for (size_t i = 1; i + 2 < m->vallen; i++)
+		if (m->val[i] == '\\') {
+			if (m->val[i + 1] == 'u' &&
+			    (m->val[i + 2] == 'd' || m->val[i + 2] == 'D'))
+				return true;
+			i++;
 		}
-		if (digits == 0)
-			return -1;
-	}
-	if (j < len && s[j] == '.') {
-		size_t f = 0;
-
-		*isint = false;
-		j++;
-		while (j < len && s[j] >= '0' && s[j] <= '9') {
-			j++;
-			f++;
-		}
-		if (f == 0)
-			return -1;
-	}
-	if (j < len && (s[j] == 'e' || s[j] == 'E')) {
-		*isint = false;
-		j++;
-		if (j < len && (s[j] == '+' || s[j] == '-'))
-			j++;
-		while (j < len && s[j] >= '0' && s[j] <= '9') {
-			j++;
-			expdigits++;
-		}
-		if (expdigits == 0 || expdigits > 2)
-			return -1;
-	}
-	if (*isint && digits > 18)
-		return -1;
-	*i = j;
-	return 0;
+	return false;
 }
 
 /*
- * Scan a flat object.  Returns the member count, or -1 when the line is
- * not one the fast path handles (which says nothing about its validity).
+ * Whether a line scanned by jscan_object() may be kept as it is: compact
+ * (no blank between tokens), ASCII, no \uD... escape, integers of at most
+ * 18 digits and exponents of at most 2, at most SCAN_MAX members.
  */
-static int
-scan_flat(const char *s, size_t len, struct member *m)
+static bool
+verbatim(const struct jscan *js, const char *line, size_t len)
 {
-	size_t i = 1;
-	int n = 0;
+	const char *at = line + 1; /* where the next member must start */
 
-	if (len < 2 || s[0] != '{' || s[len - 1] != '}')
-		return -1;
-	if (len == 2)
-		return 0;
-	for (;;) {
-		bool esc, isint;
-		size_t k0 = i;
+	if (js->n > SCAN_MAX || (js->flags & JSCAN_UTF8) || len < 2 ||
+	    line[0] != '{')
+		return false;
+	for (size_t k = 0; k < js->n; k++) {
+		const struct jscan_member *m = &js->m[k];
 
-		if (n == SCAN_MAX || s[i] != '"' ||
-		    scan_string(s, len, &i, &esc) < 0 || esc)
-			return -1;
-		m[n].key = s + k0 + 1;
-		m[n].keylen = i - k0 - 2;
-		for (int d = 0; d < n; d++)
-			if (m[d].keylen == m[n].keylen &&
-			    memcmp(m[d].key, m[n].key, m[n].keylen) == 0)
-				return -1;
-		if (i >= len || s[i] != ':')
-			return -1;
-		i++;
-		m[n].val = s + i;
-		m[n].escaped = false;
-		switch (s[i]) {
-		case '"':
-			if (scan_string(s, len, &i, &m[n].escaped) < 0)
-				return -1;
-			m[n].type = J_STRING;
-			break;
-		case 't':
-			if (len - i < 4 || memcmp(s + i, "true", 4) != 0)
-				return -1;
-			i += 4;
-			m[n].type = J_TRUE;
-			break;
-		case 'f':
-			if (len - i < 5 || memcmp(s + i, "false", 5) != 0)
-				return -1;
-			i += 5;
-			m[n].type = J_FALSE;
-			break;
-		case 'n':
-			if (len - i < 4 || memcmp(s + i, "null", 4) != 0)
-				return -1;
-			i += 4;
-			m[n].type = J_NULL;
-			break;
-		default:
-			if (scan_number(s, len, &i, &isint) < 0)
-				return -1;
-			m[n].type = isint ? J_INT : J_NUMBER;
-		}
-		m[n].vallen = (size_t)(s + i - m[n].val);
-		n++;
-		if (i >= len)
-			return -1;
-		if (s[i] == '}')
-			return i == len - 1 ? n : -1;
-		if (s[i] != ',')
-			return -1;
-		i++;
+		if (m->key != at + 1 || m->val != m->key + m->keylen + 2)
+			return false;
+		if ((js->flags & JSCAN_BIGNUM) && m->type == JSCAN_NUMBER &&
+		    !short_number(m))
+			return false;
+		if ((js->flags & JSCAN_UESCAPE) && m->type == JSCAN_STRING &&
+		    m->escaped && has_u_d(m))
+			return false;
+		at = m->val + m->vallen + 1; /* past the ',' or the '}' */
 	}
+	return at == line + len || (js->n == 0 && len == 2);
 }
 
-static const struct member *
-find(const struct member *m, int n, const char *name)
+static const struct jscan_member *
+find(const struct jscan_member *m, size_t n, const char *name)
 {
 	size_t l = strlen(name);
 
-	for (int i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++)
 		if (m[i].keylen == l && memcmp(m[i].key, name, l) == 0)
 			return &m[i];
 	return NULL;
 }
 
-/* The members of a jansson object, for the same field logic. */
-static int
-members_of(json_t *obj, struct member *m)
+/*
+ * The members of a jansson object (the first SCAN_MAX), for the same
+ * field logic: keys (NUL-terminated) and types, no value text.
+ */
+static size_t
+members_of(json_t *obj, struct jscan_member *m)
 {
 	const char *k;
 	json_t *v;
-	int n = 0;
+	size_t n = 0;
 
 	json_object_foreach(obj, k, v) {
 		if (n == SCAN_MAX)
 			break;
+		memset(&m[n], 0, sizeof(m[n]));
 		m[n].key = k;
 		m[n].keylen = strlen(k);
-		m[n].escaped = false;
 		switch (json_typeof(v)) {
 		case JSON_STRING:
-			m[n].type = J_STRING;
+			m[n].type = JSCAN_STRING;
 			break;
 		case JSON_INTEGER:
-			m[n].type = J_INT;
+			m[n].type = JSCAN_NUMBER;
+			m[n].integer = true;
 			break;
 		case JSON_REAL:
-			m[n].type = J_NUMBER;
+			m[n].type = JSCAN_NUMBER;
 			break;
 		case JSON_TRUE:
-			m[n].type = J_TRUE;
+			m[n].type = JSCAN_TRUE;
 			break;
 		case JSON_FALSE:
-			m[n].type = J_FALSE;
+			m[n].type = JSCAN_FALSE;
 			break;
 		case JSON_NULL:
-			m[n].type = J_NULL;
+			m[n].type = JSCAN_NULL;
 			break;
-		default:
-			m[n].type = J_NULL + 1; /* object or array */
+		case JSON_OBJECT:
+			m[n].type = JSCAN_OBJECT;
+			break;
+		case JSON_ARRAY:
+			m[n].type = JSCAN_ARRAY;
+			break;
 		}
 		n++;
 	}
 	return n;
 }
 
-/* Number text (NUL-terminated copy in tmp) of a member. */
+/* The value of a number member. */
 static double
-member_number(const struct member *m, json_t *obj, struct buf *tmp)
+member_number(const struct jscan_member *m, json_t *obj)
 {
-	if (obj != NULL) {
-		json_t *v = json_object_get(obj, m->key);
-
-		return json_number_value(v);
-	}
-	buf_reset(tmp);
-	buf_add(tmp, m->val, m->vallen);
-	return strtod(tmp->data, NULL);
+	if (obj != NULL)
+		return json_number_value(json_object_get(obj, m->key));
+	return jscan_number(m->val, m->vallen);
 }
 
 static int
-get_time(const struct member *m, json_t *obj, struct point *p, struct buf *tmp,
-    char *why, size_t whylen)
+get_time(const struct jscan_member *m, json_t *obj, struct point *p,
+    struct buf *tmp, char *why, size_t whylen)
 {
 	json_t *v;
 	int rc;
@@ -292,7 +182,7 @@ get_time(const struct member *m, json_t *obj, struct point *p, struct buf *tmp,
 	if (obj != NULL)
 		return time_parse(json_object_get(obj, m->key), &p->t_ms,
 		    &p->form, why, whylen);
-	if (m->type == J_INT) {
+	if (m->type == JSCAN_NUMBER && m->integer) {
 		long long t;
 
 		buf_reset(tmp);
@@ -305,7 +195,7 @@ get_time(const struct member *m, json_t *obj, struct point *p, struct buf *tmp,
 		p->t_ms = p->form.kind == TIME_EPOCH_MS ? t : t * 1000;
 		return 0;
 	}
-	if (m->type == J_STRING && !m->escaped) {
+	if (m->type == JSCAN_STRING && !m->escaped) {
 		buf_reset(tmp);
 		buf_add(tmp, m->val + 1, m->vallen - 2);
 		if (time_parse_text(tmp->data, &p->t_ms, &p->form) == 0)
@@ -319,15 +209,15 @@ get_time(const struct member *m, json_t *obj, struct point *p, struct buf *tmp,
 }
 
 static const char *
-type_name(enum jtype t)
+type_name(enum jscan_type t)
 {
 	switch (t) {
-	case J_STRING:
+	case JSCAN_STRING:
 		return "a string";
-	case J_TRUE:
-	case J_FALSE:
+	case JSCAN_TRUE:
+	case JSCAN_FALSE:
 		return "a boolean";
-	case J_NULL:
+	case JSCAN_NULL:
 		return "null";
 	default:
 		return "an object or array";
@@ -345,14 +235,18 @@ point_parse(struct point_parser *pp, const char *line, size_t len,
     struct point *p, char *why, size_t whylen)
 {
 	const struct point_conf *c = pp->conf;
-	struct member m[SCAN_MAX];
-	const struct member *f;
+	struct jscan_member parsed[SCAN_MAX];
+	const struct jscan_member *m, *f;
 	json_t *obj = NULL;
-	int n, rc = 1;
+	size_t n;
+	int rc = 1;
 
 	memset(p, 0, offsetof(struct point, v));
 	memset(p->is_null, 0, sizeof(p->is_null));
-	if ((n = scan_flat(line, len, m)) >= 0) {
+	if (jscan_object(&pp->js, line, len) == JSCAN_OK &&
+	    verbatim(&pp->js, line, len)) {
+		m = pp->js.m;
+		n = pp->js.n;
 		p->text = line;
 		p->textlen = len - 1;
 	} else {
@@ -362,22 +256,23 @@ point_parse(struct point_parser *pp, const char *line, size_t len,
 		ndjson_dump(&pp->text, obj);
 		p->text = pp->text.data;
 		p->textlen = pp->text.len - 1;
-		n = members_of(obj, m);
+		m = parsed;
+		n = members_of(obj, parsed);
 	}
 	p->empty = n == 0;
 	p->key = "";
 	if (c->id_field != NULL && (f = find(m, n, c->id_field)) != NULL &&
-	    f->type != J_NULL) {
+	    f->type != JSCAN_NULL) {
 		p->has_id = true;
 		buf_reset(&pp->key);
-		if (f->type == J_STRING && obj != NULL) {
+		if (f->type == JSCAN_STRING && obj != NULL) {
 			json_t *v = json_object_get(obj, f->key);
 
 			buf_add(&pp->key, json_string_value(v),
 			    json_string_length(v));
-		} else if (f->type == J_STRING && !f->escaped) {
+		} else if (f->type == JSCAN_STRING && !f->escaped) {
 			buf_add(&pp->key, f->val + 1, f->vallen - 2);
-		} else if (f->type == J_STRING || obj != NULL) {
+		} else if (f->type == JSCAN_STRING || obj != NULL) {
 			json_t *v =
 			    obj != NULL
 				? json_incref(json_object_get(obj, f->key))
@@ -417,8 +312,8 @@ point_parse(struct point_parser *pp, const char *line, size_t len,
 			goto out;
 		}
 		p->has_field[i] = true;
-		if (f->type == J_INT || f->type == J_NUMBER) {
-			p->v[i] = member_number(f, obj, &pp->tmp);
+		if (f->type == JSCAN_NUMBER) {
+			p->v[i] = member_number(f, obj);
 			if (!isfinite(p->v[i])) {
 				snprintf(why, whylen,
 				    "field '%s' is not a finite number",
@@ -428,10 +323,10 @@ point_parse(struct point_parser *pp, const char *line, size_t len,
 			}
 			continue;
 		}
-		p->is_null[i] = f->type == J_NULL;
+		p->is_null[i] = f->type == JSCAN_NULL;
 		snprintf(why, whylen, "field '%s' is %s, not a number%s",
 		    c->fields[i], type_name(f->type),
-		    f->type == J_NULL ? " (a gap or NaN)" : "");
+		    f->type == JSCAN_NULL ? " (a gap or NaN)" : "");
 		rc = 0;
 		goto out;
 	}

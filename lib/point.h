@@ -6,7 +6,7 @@
  * fields to it without building a JSON tree.
  *
  * Flat records (an object of strings, numbers, booleans and nulls, with no
- * blank and no non-ASCII byte outside strings) are scanned directly; any
+ * blank and no non-ASCII byte) are scanned directly (jscan_object()); any
  * other line goes through jansson (ndjson_parse()), so that what is
  * accepted and the messages for what is not are the same as everywhere.
  */
@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "jscan.h"
 #include "timefmt.h"
 
 #define POINT_MAX_FIELDS 16
@@ -47,6 +48,7 @@ struct point {
 
 struct point_parser {
 	const struct point_conf *conf;
+	struct jscan js;
 	struct buf text, key, tmp;
 };
 
