@@ -128,10 +128,10 @@ diy_mul(struct diy x, struct diy y)
 static struct diy
 diy_normalize(struct diy x)
 {
-	while (!(x.f & (1ULL << 63))) {
-		x.f <<= 1;
-		x.e--;
-	}
+	int s = __builtin_clzll(x.f); /* x.f is never 0 here */
+
+	x.f <<= s;
+	x.e -= s;
 	return x;
 }
 

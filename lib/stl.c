@@ -85,6 +85,93 @@ stlest(const double *y, long n, long len, long ideg, double xs, double *ys,
 }
 
 /*
+ * The tricube weights of an unweighted loess fit depend only on the
+ * window's width and where xs sits in it, so the interior fits of one
+ * stless() call share them: they are computed and normalised once, as
+ * stlest() does, and each fit only tilts them (degree 1) and sums.  Every
+ * operation is stlest()'s, in the same order, so the results stay equal
+ * to R's to the last bit.
+ */
+struct loess_weights {
+	long width, at; /* window length, xs - nleft; width 0: none yet */
+	bool ok;	/* some weight is not zero */
+	double h;
+	double *w; /* width normalised tricube weights */
+};
+
+static bool
+loess_weights_fit(struct loess_weights *lw, const double *y, long n, long len,
+    long ideg, long xs, long nleft, long nright, double *ys)
+{
+	long width = nright - nleft + 1, at = xs - nleft, k;
+	const double *yw = y + nleft - 1, *w = lw->w;
+	double a, b, c, r = 0.0;
+
+	if (lw->width != width || lw->at != at) {
+		double h = fmax((double)at, (double)(width - 1 - at));
+		double h9, h1;
+
+		if (len > n)
+			h += (double)((len - n) / 2);
+		h9 = 0.999 * h;
+		h1 = 0.001 * h;
+		a = 0.0;
+		for (k = 0; k < width; k++) {
+			double q = fabs((double)(k - at)) / h;
+
+			q = 1.0 - q * q * q;
+			lw->w[k] = fabs((double)(k - at)) > h9	  ? 0.0
+				   : fabs((double)(k - at)) <= h1 ? 1.0
+								  : q * q * q;
+			a += lw->w[k];
+		}
+		lw->width = width;
+		lw->at = at;
+		lw->h = h;
+		if ((lw->ok = a > 0.0))
+			for (k = 0; k < width; k++)
+				lw->w[k] /= a;
+	}
+	if (!lw->ok)
+		return false;
+	if (lw->h > 0.0 && ideg > 0) {
+		a = 0.0;
+		for (k = 0; k < width; k++)
+			a += w[k] * (double)(nleft + k);
+		b = (double)xs - a;
+		c = 0.0;
+		for (k = 0; k < width; k++)
+			c += w[k] * (((double)(nleft + k) - a) *
+					((double)(nleft + k) - a));
+		if (sqrt(c) > 0.001 * ((double)n - 1.0)) {
+			b /= c;
+			for (k = 0; k < width; k++)
+				r += w[k] *
+				     (b * ((double)(nleft + k) - a) + 1.0) *
+				     yw[k];
+			*ys = r;
+			return true;
+		}
+	}
+	for (k = 0; k < width; k++)
+		r += w[k] * yw[k];
+	*ys = r;
+	return true;
+}
+
+/* One fit: shared weights when unweighted, stlest() otherwise. */
+static bool
+stless_fit(struct loess_weights *lw, const double *y, long n, long len,
+    long ideg, long xs, double *ys, long nleft, long nright, double *w,
+    bool userw, const double *rw)
+{
+	if (userw)
+		return stlest(y, n, len, ideg, (double)xs, ys, nleft, nright, w,
+		    userw, rw);
+	return loess_weights_fit(lw, y, n, len, ideg, xs, nleft, nright, ys);
+}
+
+/*
  * Loess smooth of y[0..n) into ys, fitting every njump-th point and
  * interpolating linearly in between; res is scratch of n doubles.
  */
@@ -93,6 +180,7 @@ stless(const double *y, long n, long len, long ideg, long njump, bool userw,
     const double *rw, double *ys, double *res)
 {
 	long newnj, nleft = 0, nright = 0, nsh, k, i, j;
+	struct loess_weights lw = {0, 0, 0, false, NULL};
 	double delta;
 
 	if (n < 2) {
@@ -110,6 +198,7 @@ stless(const double *y, long n, long len, long ideg, long njump, bool userw,
 				nleft, nright, res, userw, rw))
 				ys[i - 1] = y[i - 1];
 	} else if (newnj == 1) {
+		lw.w = xcalloc((size_t)len, sizeof(double));
 		nsh = (len + 1) / 2;
 		nleft = 1;
 		nright = len;
@@ -118,11 +207,12 @@ stless(const double *y, long n, long len, long ideg, long njump, bool userw,
 				nleft++;
 				nright++;
 			}
-			if (!stlest(y, n, len, ideg, (double)i, &ys[i - 1],
+			if (!stless_fit(&lw, y, n, len, ideg, i, &ys[i - 1],
 				nleft, nright, res, userw, rw))
 				ys[i - 1] = y[i - 1];
 		}
 	} else {
+		lw.w = xcalloc((size_t)len, sizeof(double));
 		nsh = (len + 1) / 2;
 		for (i = 1; i <= n; i += newnj) {
 			if (i < nsh) {
@@ -135,11 +225,12 @@ stless(const double *y, long n, long len, long ideg, long njump, bool userw,
 				nleft = i - nsh + 1;
 				nright = len + i - nsh;
 			}
-			if (!stlest(y, n, len, ideg, (double)i, &ys[i - 1],
+			if (!stless_fit(&lw, y, n, len, ideg, i, &ys[i - 1],
 				nleft, nright, res, userw, rw))
 				ys[i - 1] = y[i - 1];
 		}
 	}
+	free(lw.w);
 	if (newnj == 1)
 		return;
 	for (i = 1; i <= n - newnj; i += newnj) {
