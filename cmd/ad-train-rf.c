@@ -343,9 +343,6 @@ static void
 fill_model(struct forestfile *m, const struct opts *o, struct labels *lab,
     const struct dataset *ds)
 {
-	time_t t = time(NULL);
-	struct tm tm;
-
 	m->mode = o->p.mode;
 	m->label = xstrdup(o->label);
 	m->normal = xstrdup(
@@ -378,8 +375,8 @@ fill_model(struct forestfile *m, const struct opts *o, struct labels *lab,
 	m->sample_size = m->forest->psi;
 	m->seed = o->p.seed;
 	m->rows = ds->nrows;
-	gmtime_r(&t, &tm);
-	strftime(m->created, sizeof(m->created), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	/* No clock in the file: the same seed gives the same bytes. */
+	m->created[0] = '\0';
 	m->cv_auc = o->cv ? o->cv_auc : NAN;
 }
 

@@ -8,6 +8,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "forestfile.h"
 #include "modelfile.h"
@@ -163,6 +165,15 @@ forestfile_load(const char *path, struct ad_err *err)
 		return NULL;
 	m = forestfile_decode(p, n, path, err);
 	free(p);
+	if (m != NULL && m->created[0] == '\0') {
+		/* ad-train-rf leaves the time out; the file's is as good */
+		struct stat st;
+		struct tm tm;
+
+		if (stat(path, &st) == 0 && gmtime_r(&st.st_mtime, &tm))
+			strftime(m->created, sizeof(m->created),
+			    "%Y-%m-%dT%H:%M:%SZ", &tm);
+	}
 	return m;
 }
 

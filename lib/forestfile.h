@@ -35,7 +35,7 @@ struct forestfile {
 	int trees, max_depth, max_bins, min_leaf, mtry;
 	double sample_rate, fraction;
 	uint64_t sample_size, seed, rows;
-	char created[32]; /* ISO 8601 UTC */
+	char created[32]; /* ISO 8601 UTC; the file's mtime when empty */
 	double cv_auc;	  /* NaN when not cross-validated */
 	struct featset *fs;
 	struct forest *forest;
