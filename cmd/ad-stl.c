@@ -8,18 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "acf.h"
 #include "cli.h"
-#include "dtoa.h"
-#include "keymap.h"
-#include "ndjson.h"
 #include "num.h"
 #include "point.h"
 #include "recin.h"
-#include "series.h"
 #include "sink.h"
 #include "stl.h"
-#include "window.h"
+#include "stlrun.h"
 
 enum {
 	OPT_PERIOD = CLI_PROGRAM_OPTIONS,
@@ -268,208 +263,20 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->nfiles = (size_t)(argc - optind);
 }
 
-/* Append ,"name":v (or name:v when first) to b. */
-static void
-add_num(
-    struct buf *b, bool *first, const char *prefix, const char *name, double v)
-{
-	if (!*first)
-		buf_addc(b, ',');
-	*first = false;
-	buf_addc(b, '"');
-	if (prefix != NULL) {
-		buf_adds(b, prefix);
-		buf_addc(b, '_');
-	}
-	buf_adds(b, name);
-	buf_add(b, "\":", 2);
-	buf_grow(b, DTOA_BUFSIZE);
-	b->len += dtoa_json(v, b->data + b->len);
-}
-
-/* Window features of w (after the point was pushed) appended to b. */
-static void
-add_window(struct buf *b, bool *first, const struct window *w,
-    const struct point_conf *pc)
-{
-	char name[300];
-
-	for (size_t i = 0; i < pc->nfields; i++) {
-		add_num(b, first, pc->fields[i], "mean", window_mean(w, i));
-		add_num(b, first, pc->fields[i], "var", window_var(w, i));
-	}
-	for (size_t i = 0; i < pc->nfields; i++)
-		for (size_t j = i + 1; j < pc->nfields; j++) {
-			snprintf(name, sizeof(name), "cov_%s_%s", pc->fields[i],
-			    pc->fields[j]);
-			add_num(b, first, NULL, name, window_cov(w, i, j));
-		}
-	if (!*first)
-		buf_addc(b, ',');
-	*first = false;
-	buf_adds(b, "\"window_n\":");
-	buf_add_long(b, (long long)window_count(w));
-}
-
-static void
-release_window(const char *key, void *value, void *arg)
-{
-	(void)key;
-	(void)arg;
-	window_free(value);
-}
-
-struct run {
-	struct opts *o;
-	struct sink *out;
-	struct buf line;
-	struct keymap *windows;
-	struct series_set *set;
-	int status;
-};
-
-/* Decompose one series and write its points.  Returns -1 on a write error. */
 static int
-emit_series(struct run *r, struct series *se, struct ad_err *e)
-{
-	const struct point_conf *pc = &r->o->pc;
-	struct stl_params p = r->o->stl;
-	size_t n = se->n, k = pc->nfields;
-	double *comp = NULL;
-	int rc = 0;
-
-	if (se->nbad > 0) {
-		warnx("'%s': not decomposed: %zu point%s refused, the first "
-		      "at %s:%zu (%s)",
-		    se->key, se->nbad, se->nbad == 1 ? "" : "s", se->bad_src,
-		    se->bad_line, se->bad_why);
-		goto bad;
-	}
-	if (r->o->auto_period) {
-		struct acf_period ap;
-		double *x = series_column(se, 0);
-		size_t pref[16],
-		    np = se->has_time ? acf_natural_periods(se->t, n, pref, 16)
-				      : 0;
-
-		acf_find_period(x, n, 2, 0, pref, np, &ap);
-		free(x);
-		if (ap.period == 0) {
-			if (ap.best_lag > 0)
-				warnx("'%s': no significant seasonal period "
-				      "(best autocorrelation %.3g at lag %zu, "
-				      "needed %.3g); give --period",
-				    se->key, ap.acf, ap.best_lag, ap.threshold);
-			else
-				warnx("'%s': no seasonal period in %zu "
-				      "points; give --period",
-				    se->key, n);
-			goto bad;
-		}
-		p.period = (long)ap.period;
-	}
-	if (stl_params_resolve(&p, n, e) < 0) {
-		warnx("'%s': %s", se->key, e->msg);
-		goto bad;
-	}
-	comp = xcalloc(n * 4 * k, sizeof(double));
-	for (size_t j = 0; j < k; j++) {
-		double *x = series_column(se, j), *c = comp + j * 4 * n;
-
-		rc = stl_decompose(x, n, &p, c, c + n, c + 2 * n, c + 3 * n, e);
-		free(x);
-		if (rc < 0) {
-			warnx("'%s': %s", se->key, e->msg);
-			free(comp);
-			goto bad;
-		}
-	}
-	for (size_t i = 0; i < n && rc == 0; i++) {
-		const char *text = se->text.data + se->off[i];
-		size_t end = i + 1 < n ? se->off[i + 1] : se->text.len;
-		bool first = text[end - se->off[i] - 1] == '\0';
-
-		buf_reset(&r->line);
-		buf_add(&r->line, text, end - se->off[i] - 1);
-		for (size_t j = 0; j < k; j++) {
-			const double *c = comp + j * 4 * n;
-			const char *pre = k > 1 ? pc->fields[j] : NULL;
-
-			add_num(&r->line, &first, pre, "seasonal", c[i]);
-			add_num(&r->line, &first, pre, "trend", c[n + i]);
-			add_num(
-			    &r->line, &first, pre, "remainder", c[2 * n + i]);
-			if (p.robust)
-				add_num(&r->line, &first, pre, "weight",
-				    c[3 * n + i]);
-		}
-		buf_addc(&r->line, '}');
-		rc = ndjson_write_text(r->out, r->line.data, r->line.len, e);
-	}
-	free(comp);
-	series_drop_points(se);
-	return rc;
-bad:
-	r->status = EX_DATAERR;
-	series_drop_points(se);
-	return 0;
-}
-
-/* Handle one good point: window features, then store or write it. */
-static int
-take_point(struct run *r, struct recin *in, struct point *p, struct buf *tmp,
+run(const struct opts *o, struct recin *in, struct sink *out, int *status,
     struct ad_err *e)
 {
-	char why[400];
-	struct series *se = NULL;
-
-	if (r->windows != NULL) {
-		struct window *w = keymap_get(r->windows, p->key);
-		bool first = p->empty;
-
-		if (w != NULL && p->t_ms <= window_last_time(w)) {
-			recin_reject(in, "time %s the previous point's of '%s'",
-			    p->t_ms == window_last_time(w) ? "repeats"
-							   : "is before",
-			    p->key);
-			return 0;
-		}
-		if (w == NULL) {
-			w = window_new(r->o->pc.nfields, r->o->window_ms);
-			keymap_put(r->windows, p->key, w);
-		}
-		window_push(w, p->t_ms, p->v);
-		buf_reset(tmp);
-		buf_add(tmp, p->text, p->textlen);
-		add_window(tmp, &first, w, &r->o->pc);
-		p->text = tmp->data;
-		p->textlen = tmp->len;
-		p->empty = false;
-		if (r->set == NULL) {
-			buf_addc(tmp, '}');
-			return ndjson_write_text(
-			    r->out, tmp->data, tmp->len, e);
-		}
-	}
-	se = series_get(r->set, p->key, p->has_id);
-	/* A point out of order is skipped; the rest stays in order. */
-	if (series_add(se, p, true, why, sizeof(why)) < 0)
-		recin_reject(in, "%s", why);
-	return 0;
-}
-
-static int
-run(struct run *r, struct recin *in, struct ad_err *e)
-{
+	struct stlrun_conf c = {&o->pc, o->stl, o->decompose, o->auto_period,
+	    o->window_ms, o->max_keys};
+	struct stlrun *r = stlrun_new(&c, out);
 	struct point_parser pp;
 	struct point p;
 	struct line line;
-	struct buf tmp;
-	char why[400];
+	char why[1200];
 	int rc;
 
-	point_parser_init(&pp, &r->o->pc);
-	buf_init(&tmp);
+	point_parser_init(&pp, &o->pc);
 	while ((rc = recin_next_line(in, &line, e)) > 0) {
 		int k =
 		    point_parse(&pp, line.buf, line.len, &p, why, sizeof(why));
@@ -481,19 +288,27 @@ run(struct run *r, struct recin *in, struct ad_err *e)
 			 * hole makes the series irregular.
 			 */
 			recin_reject(in, "%s", why);
-			if (k == 0 && r->set != NULL && point_is_gap(&p))
-				series_mark_bad(
-				    series_get(r->set, p.key, p.has_id),
-				    recin_source_name(in), line.lineno, why);
+			if (k == 0 && point_is_gap(&p))
+				stlrun_gap(r, &p, recin_source_name(in),
+				    line.lineno, why);
 			continue;
 		}
-		if ((rc = take_point(r, in, &p, &tmp, e)) < 0)
+		if ((rc = stlrun_point(r, &p, why, sizeof(why), e)) < 0)
 			break;
+		if (rc == STLRUN_REFUSED)
+			recin_reject(in, "%s", why);
 	}
-	for (size_t i = 0;
-	     rc == 0 && r->set != NULL && i < series_count(r->set); i++)
-		rc = emit_series(r, series_at(r->set, i), e);
-	buf_release(&tmp);
+	for (size_t i = 0; rc >= 0 && i < stlrun_series_count(r); i++)
+		if ((rc = stlrun_emit(r, i, why, sizeof(why), e)) ==
+		    STLRUN_REFUSED) {
+			warnx("%s", why);
+			*status = EX_DATAERR;
+		}
+	if (o->cli.verbose)
+		fprintf(stderr, "ad-stl: read %zu, rejected %zu, keys %zu%s\n",
+		    recin_read_count(in), recin_reject_count(in),
+		    stlrun_keys(r), stlrun_evicted(r) ? " (some evicted)" : "");
+	stlrun_free(r);
 	point_parser_release(&pp);
 	return rc < 0 ? -1 : 0;
 }
@@ -502,54 +317,37 @@ int
 main(int argc, char **argv)
 {
 	struct opts o;
-	struct run r;
 	struct recin *in = NULL;
+	struct sink *out = NULL;
 	struct ad_err e;
-	int status = EX_OK, st;
+	int status = EX_OK, st = EX_OK;
 
 	memset(&o, 0, sizeof(o));
-	memset(&r, 0, sizeof(r));
 	ad_err_clear(&e);
 	parse_opts(argc, argv, &o);
 	ad_signals_init();
-	r.o = &o;
-	buf_init(&r.line);
-	if (o.window_ms > 0)
-		r.windows = keymap_new(o.max_keys, release_window, NULL);
-	if (o.decompose)
-		r.set = series_set_new(o.pc.nfields, true);
 	in = recin_new(
 	    o.files, o.nfiles, &o.cli.io, o.cli.reject, o.cli.strict, &e);
 	if (in == NULL) {
 		status = ad_err_report(&e);
 		goto out;
 	}
-	if ((r.out = sink_open(o.cli.output, &o.cli.io, &e)) == NULL) {
+	if ((out = sink_open(o.cli.output, &o.cli.io, &e)) == NULL) {
 		status = ad_err_report(&e);
 		goto out;
 	}
-	if (run(&r, in, &e) < 0)
+	if (run(&o, in, out, &st, &e) < 0)
 		status = ad_err_report(&e);
-	if (sink_close(r.out, &e) < 0 && status == EX_OK)
+	if (sink_close(out, &e) < 0 && status == EX_OK)
 		status = ad_err_report(&e);
 	if (status == EX_OK && recin_commit(in, &e) < 0)
 		status = ad_err_report(&e);
-	st = recin_status(in);
-	if (status == EX_OK && st != EX_OK)
+	if (status == EX_OK && recin_status(in) != EX_OK)
+		status = recin_status(in);
+	if (status == EX_OK)
 		status = st;
-	if (status == EX_OK && r.status != EX_OK)
-		status = r.status;
-	if (o.cli.verbose)
-		fprintf(stderr, "ad-stl: read %zu, rejected %zu, keys %zu%s\n",
-		    recin_read_count(in), recin_reject_count(in),
-		    r.set ? series_count(r.set) : keymap_count(r.windows),
-		    r.windows && keymap_evicted(r.windows) ? " (some evicted)"
-							   : "");
 out:
 	recin_free(in);
-	series_set_free(r.set);
-	keymap_free(r.windows);
-	buf_release(&r.line);
 	cli_release(&o.cli);
 	return finish(status);
 }
