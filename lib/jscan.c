@@ -510,8 +510,9 @@ keep_shape(struct jscan *s, bool plain_keys)
 
 	for (size_t k = 0; k < s->n; k++)
 		total += s->m[k].keylen;
-	if (total > s->shapecap) {
-		s->shapecap = total * 2;
+	if (s->shape == NULL || total > s->shapecap) {
+		/* never NULL once kept: keys may all be "" */
+		s->shapecap = total * 2 + 64;
 		s->shape = xrealloc(s->shape, s->shapecap);
 	}
 	if (s->n + 1 > s->shape_offcap) {

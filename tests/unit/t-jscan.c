@@ -82,6 +82,9 @@ test_shape(void)
 	    "shape: line ends in a kept key");
 	ok(scan(&s, "{\"ab\":1}") == JSCAN_OK && !s.same_shape && s.n == 1,
 	    "shape: fewer keys");
+	ok(scan(&s, "{\"\":1}") == JSCAN_OK &&
+		scan(&s, "{\"\":2}") == JSCAN_OK && s.same_shape,
+	    "shape: an empty key (no key bytes kept)");
 	s.escaped_keys_ok = true;
 	ok(scan(&s, "{\"a\\u0062\":1}") == JSCAN_OK,
 	    "shape: escaped key when allowed");
