@@ -38,10 +38,9 @@ struct jscan_member {
 };
 
 /*
- * What a line holds besides plain ASCII text and short numbers (the
- * flags of struct jscan), for callers that copy lines as written only
- * when nothing in them would look different after a trip through
- * jansson: all of it is valid JSON.
+ * The flags of a scanned line: what it holds besides ASCII text and
+ * numbers seen at a glance to fit an int64 or a double (all of it valid
+ * JSON), so that a caller can choose which lines it copies as written.
  */
 enum {
 	JSCAN_UTF8 = 1 << 0,	/* a byte >= 0x80 in a string */
@@ -66,9 +65,10 @@ struct jscan {
 	bool nested_ok; /* accept nested values (line is known good) */
 	bool escaped_keys_ok;
 	/*
-	 * same_shape: the keys are those of the line scanned before, in the
-	 * same order (the usual case in a stream), so callers may reuse
-	 * per-position lookups.  The previous keys are kept in shape.
+	 * same_shape: the keys are those of the last line scanned with
+	 * JSCAN_OK, in the same order (the usual case in a stream), so
+	 * callers may reuse per-position lookups made for that line.  Its
+	 * keys are kept in shape.
 	 */
 	bool same_shape;
 	char *shape;
