@@ -22,6 +22,74 @@
 #include "stl.h"
 
 /*
+ * Tricube weights of the positions nleft..nright (1-based) for a fit at
+ * xs, into w[0 .. nright - nleft].  Returns the bandwidth h.
+ */
+static double
+tricube(double *w, long n, long len, double xs, long nleft, long nright)
+{
+	double h = fmax(xs - (double)nleft, (double)nright - xs), h9, h1;
+
+	if (len > n)
+		h += (double)((len - n) / 2);
+	h9 = 0.999 * h;
+	h1 = 0.001 * h;
+	for (long j = nleft; j <= nright; j++) {
+		double r = fabs((double)j - xs), q = r / h;
+
+		q = 1.0 - q * q * q;
+		w[j - nleft] = r > h9 ? 0.0 : r <= h1 ? 1.0 : q * q * q;
+	}
+	return h;
+}
+
+/* Scale w[0..m) to sum 1; false when every weight is zero. */
+static bool
+normalise(double *w, long m)
+{
+	double a = 0.0;
+
+	for (long k = 0; k < m; k++)
+		a += w[k];
+	if (a <= 0.0)
+		return false;
+	for (long k = 0; k < m; k++)
+		w[k] /= a;
+	return true;
+}
+
+/*
+ * The fit at xs from y[nleft..nright] (1-based) with the normalised
+ * weights w[0 .. nright - nleft]; for degree 1 each weight is tilted by
+ * the slope term first.
+ */
+static double
+loess_sum(const double *w, const double *y, long n, long ideg, double h,
+    double xs, long nleft, long nright)
+{
+	double a = 0.0, b, c = 0.0, r = 0.0;
+	long j;
+
+	if (h > 0.0 && ideg > 0) {
+		for (j = nleft; j <= nright; j++)
+			a += w[j - nleft] * (double)j;
+		b = xs - a;
+		for (j = nleft; j <= nright; j++)
+			c += w[j - nleft] * (((double)j - a) * ((double)j - a));
+		if (sqrt(c) > 0.001 * ((double)n - 1.0)) {
+			b /= c;
+			for (j = nleft; j <= nright; j++)
+				r += w[j - nleft] *
+				     (b * ((double)j - a) + 1.0) * y[j - 1];
+			return r;
+		}
+	}
+	for (j = nleft; j <= nright; j++)
+		r += w[j - nleft] * y[j - 1];
+	return r;
+}
+
+/*
  * One local fit at position xs (1-based) from y[nleft..nright], with
  * tricube weights (times rw when userw) written to w.  Returns false when
  * every weight is zero (the caller then keeps the data value).
@@ -30,66 +98,23 @@ static bool
 stlest(const double *y, long n, long len, long ideg, double xs, double *ys,
     long nleft, long nright, double *w, bool userw, const double *rw)
 {
-	double range = (double)n - 1.0;
-	double h, h1, h9, a, b, c, r;
-	long j;
+	double *wl = w + nleft - 1, h;
 
-	h = fmax(xs - (double)nleft, (double)nright - xs);
-	if (len > n)
-		h += (double)((len - n) / 2);
-	h9 = 0.999 * h;
-	h1 = 0.001 * h;
-	a = 0.0;
-	for (j = nleft; j <= nright; j++) {
-		r = fabs((double)j - xs);
-		if (r <= h9) {
-			if (r <= h1) {
-				w[j - 1] = 1.0;
-			} else {
-				double q = r / h;
-
-				q = 1.0 - q * q * q;
-				w[j - 1] = q * q * q;
-			}
-			if (userw)
-				w[j - 1] = rw[j - 1] * w[j - 1];
-			a += w[j - 1];
-		} else {
-			w[j - 1] = 0.0;
-		}
-	}
-	if (a <= 0.0)
+	h = tricube(wl, n, len, xs, nleft, nright);
+	if (userw)
+		for (long j = nleft; j <= nright; j++)
+			wl[j - nleft] = rw[j - 1] * wl[j - nleft];
+	if (!normalise(wl, nright - nleft + 1))
 		return false;
-	for (j = nleft; j <= nright; j++)
-		w[j - 1] /= a;
-	if (h > 0.0 && ideg > 0) {
-		/* Local linear: tilt the weights by the slope term. */
-		a = 0.0;
-		for (j = nleft; j <= nright; j++)
-			a += w[j - 1] * (double)j;
-		b = xs - a;
-		c = 0.0;
-		for (j = nleft; j <= nright; j++)
-			c += w[j - 1] * (((double)j - a) * ((double)j - a));
-		if (sqrt(c) > 0.001 * range) {
-			b /= c;
-			for (j = nleft; j <= nright; j++)
-				w[j - 1] *= b * ((double)j - a) + 1.0;
-		}
-	}
-	r = 0.0;
-	for (j = nleft; j <= nright; j++)
-		r += w[j - 1] * y[j - 1];
-	*ys = r;
+	*ys = loess_sum(wl, y, n, ideg, h, xs, nleft, nright);
 	return true;
 }
 
 /*
- * The tricube weights of an unweighted loess fit depend only on the
- * window's width and where xs sits in it, so the interior fits of one
- * stless() call share them: they are computed and normalised once, as
- * stlest() does, and each fit only tilts them (degree 1) and sums.  Every
- * operation is stlest()'s, in the same order, so the results stay equal
+ * The weights of an unweighted fit depend only on the window's width and
+ * where xs sits in it, so the interior fits of one stless() call share
+ * them: computed and normalised once, each fit only tilts and sums.  The
+ * operations and their order are stlest()'s, so the results stay equal
  * to R's to the last bit.
  */
 struct loess_weights {
@@ -100,62 +125,21 @@ struct loess_weights {
 };
 
 static bool
-loess_weights_fit(struct loess_weights *lw, const double *y, long n, long len,
+shared_fit(struct loess_weights *lw, const double *y, long n, long len,
     long ideg, long xs, long nleft, long nright, double *ys)
 {
-	long width = nright - nleft + 1, at = xs - nleft, k;
-	const double *yw = y + nleft - 1, *w = lw->w;
-	double a, b, c, r = 0.0;
+	long width = nright - nleft + 1, at = xs - nleft;
 
 	if (lw->width != width || lw->at != at) {
-		double h = fmax((double)at, (double)(width - 1 - at));
-		double h9, h1;
-
-		if (len > n)
-			h += (double)((len - n) / 2);
-		h9 = 0.999 * h;
-		h1 = 0.001 * h;
-		a = 0.0;
-		for (k = 0; k < width; k++) {
-			double q = fabs((double)(k - at)) / h;
-
-			q = 1.0 - q * q * q;
-			lw->w[k] = fabs((double)(k - at)) > h9	  ? 0.0
-				   : fabs((double)(k - at)) <= h1 ? 1.0
-								  : q * q * q;
-			a += lw->w[k];
-		}
+		/* positions relative to the window: the same weights */
+		lw->h = tricube(lw->w, n, len, (double)(at + 1), 1, width);
+		lw->ok = normalise(lw->w, width);
 		lw->width = width;
 		lw->at = at;
-		lw->h = h;
-		if ((lw->ok = a > 0.0))
-			for (k = 0; k < width; k++)
-				lw->w[k] /= a;
 	}
 	if (!lw->ok)
 		return false;
-	if (lw->h > 0.0 && ideg > 0) {
-		a = 0.0;
-		for (k = 0; k < width; k++)
-			a += w[k] * (double)(nleft + k);
-		b = (double)xs - a;
-		c = 0.0;
-		for (k = 0; k < width; k++)
-			c += w[k] * (((double)(nleft + k) - a) *
-					((double)(nleft + k) - a));
-		if (sqrt(c) > 0.001 * ((double)n - 1.0)) {
-			b /= c;
-			for (k = 0; k < width; k++)
-				r += w[k] *
-				     (b * ((double)(nleft + k) - a) + 1.0) *
-				     yw[k];
-			*ys = r;
-			return true;
-		}
-	}
-	for (k = 0; k < width; k++)
-		r += w[k] * yw[k];
-	*ys = r;
+	*ys = loess_sum(lw->w, y, n, ideg, lw->h, (double)xs, nleft, nright);
 	return true;
 }
 
@@ -168,7 +152,7 @@ stless_fit(struct loess_weights *lw, const double *y, long n, long len,
 	if (userw)
 		return stlest(y, n, len, ideg, (double)xs, ys, nleft, nright, w,
 		    userw, rw);
-	return loess_weights_fit(lw, y, n, len, ideg, xs, nleft, nright, ys);
+	return shared_fit(lw, y, n, len, ideg, xs, nleft, nright, ys);
 }
 
 /*
@@ -180,7 +164,7 @@ stless(const double *y, long n, long len, long ideg, long njump, bool userw,
     const double *rw, double *ys, double *res)
 {
 	long newnj, nleft = 0, nright = 0, nsh, k, i, j;
-	struct loess_weights lw = {0, 0, 0, false, NULL};
+	struct loess_weights lw = {.w = NULL};
 	double delta;
 
 	if (n < 2) {
