@@ -975,63 +975,58 @@ forest_save(const struct forest *f, struct buf *b)
 	}
 }
 
+/*
+ * Whether t's links form a tree forest_compile() and forest_predict() can
+ * walk: children come after their parent (no cycles), every node but the
+ * root is one node's child exactly once (sharing would make
+ * forest_compile() lay out more nodes than there are), no split is deeper
+ * than training makes them (compile_node() recurses), and every index a
+ * node holds is in range.
+ */
 static bool
 tree_valid(const struct forest *f, const struct tree *t)
 {
-	uint8_t *depth;
+	uint8_t *depth; /* 0: nobody's child (yet) */
 	bool ok = true;
 
 	if (t->nnodes == 0)
 		return false;
-	/*
-	 * Children come after their parent (no cycles), every node but the
-	 * root is one node's child exactly once (sharing would make
-	 * forest_compile() lay out more nodes than there are) and no path is
-	 * deeper than training makes them (compile_node() recurses).
-	 */
 	depth = xcalloc(t->nnodes, 1);
 	depth[0] = 1;
 	for (size_t i = 0; i < t->nnodes && ok; i++) {
 		const struct fnode *nd = &t->node[i];
 
-		if (depth[i] == 0)
-			ok = false; /* nobody's child */
-		else if (nd->kind != FNODE_NUMERIC &&
-			 nd->kind != FNODE_CATEGORICAL)
-			continue;
-		else if (nd->left <= (int32_t)i || nd->right <= (int32_t)i ||
-			 (size_t)nd->left >= t->nnodes ||
-			 (size_t)nd->right >= t->nnodes || depth[nd->left] ||
-			 depth[nd->right] || nd->left == nd->right ||
-			 depth[i] > FOREST_MAX_DEPTH)
+		if (depth[i] == 0) {
 			ok = false;
-		else
-			depth[nd->left] = depth[nd->right] = depth[i] + 1;
-	}
-	free(depth);
-	if (!ok)
-		return false;
-	for (size_t i = 0; i < t->nnodes; i++) {
-		const struct fnode *nd = &t->node[i];
-
+			break;
+		}
 		switch (nd->kind) {
 		case FNODE_LEAF:
-			if (f->kind == FOREST_CLASSIFIER && nd->aux >= t->nleaf)
-				return false;
+			ok = f->kind != FOREST_CLASSIFIER || nd->aux < t->nleaf;
 			break;
 		case FNODE_CATEGORICAL:
-			if (nd->aux >= t->nset)
-				return false;
+			if (nd->aux >= t->nset) {
+				ok = false;
+				break;
+			}
 			/* FALLTHROUGH */
 		case FNODE_NUMERIC:
-			if (nd->feat >= f->nfeat)
-				return false;
+			ok = nd->feat < f->nfeat && nd->left > (int32_t)i &&
+			     nd->right > (int32_t)i &&
+			     (size_t)nd->left < t->nnodes &&
+			     (size_t)nd->right < t->nnodes &&
+			     nd->left != nd->right && !depth[nd->left] &&
+			     !depth[nd->right] && depth[i] <= FOREST_MAX_DEPTH;
+			if (ok)
+				depth[nd->left] = depth[nd->right] =
+				    depth[i] + 1;
 			break;
 		default:
-			return false;
+			ok = false;
 		}
 	}
-	return true;
+	free(depth);
+	return ok;
 }
 
 /*
