@@ -232,8 +232,6 @@ ks_next(void *impl, struct line *line, struct ad_err *err)
 			line->too_long = true;
 		}
 		line->lineno = ++ks->count;
-		line->key = m->key;
-		line->keylen = m->key ? m->key_len : 0;
 		snprintf(ks->where, sizeof(ks->where), "%s[%d]@%lld",
 		    ks->uri.topic, (int)m->partition, (long long)m->offset);
 		line->where = ks->where;

@@ -283,13 +283,6 @@ recin_lineno(const struct recin *in)
 	return in->line.lineno;
 }
 
-/* The line last read (borrowed until the next read). */
-const struct line *
-recin_line(const struct recin *in)
-{
-	return &in->line;
-}
-
 /* Lines read so far, rejected ones included. */
 size_t
 recin_read_count(const struct recin *in)

@@ -33,7 +33,6 @@ int recin_commit(struct recin *in, struct ad_err *err);
 void recin_set_sink(struct recin *in, struct sink *out);
 const char *recin_source_name(const struct recin *in);
 size_t recin_lineno(const struct recin *in);
-const struct line *recin_line(const struct recin *in);
 size_t recin_read_count(const struct recin *in);
 size_t recin_reject_count(const struct recin *in);
 int recin_status(const struct recin *in);

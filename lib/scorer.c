@@ -325,22 +325,3 @@ scorer_finish(struct scorer *s, const double *x, struct buf *out, bool comma,
 	buf_addc(out, '}');
 	return 1;
 }
-
-/*
- * Score one line: scorer_prepare() then scorer_finish().  Returns 1 with
- * the output line (no newline) in out, 0 when the record is not anomalous
- * and only anomalies are wanted, or -1 with a reason in why when the line
- * is not a JSON object.
- */
-int
-scorer_line(struct scorer *s, const char *line, size_t len, struct buf *out,
-    char *why, size_t whylen)
-{
-	struct forest_acc acc;
-	bool comma;
-
-	if (scorer_prepare(s, line, len, s->x, out, &comma, why, whylen) < 0)
-		return -1;
-	scorer_begin(s, s->x, 0, &acc, s->contrib);
-	return scorer_finish(s, s->x, out, comma, &acc, s->contrib, 0);
-}

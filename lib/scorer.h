@@ -43,8 +43,6 @@ void scorer_begin(struct scorer *s, const double *x, size_t trees,
     struct forest_acc *acc, double *contrib);
 int scorer_finish(struct scorer *s, const double *x, struct buf *out,
     bool comma, struct forest_acc *acc, double *contrib, size_t from);
-int scorer_line(struct scorer *s, const char *line, size_t len, struct buf *out,
-    char *why, size_t whylen);
 void scorer_add_score(struct buf *b, double v);
 bool scorer_reserved(const char *key, size_t len);
 bool scorer_plain(const struct jscan *js);

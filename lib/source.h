@@ -16,12 +16,10 @@
 
 /* One line, borrowed from the source until the next source_next(). */
 struct line {
-	const char *buf; /* not terminated; may hold NUL bytes */
-	size_t len;	 /* without the newline */
-	size_t lineno;	 /* from 1 */
-	bool too_long;	 /* longer than max_line: buf holds only its start */
-	const char *key; /* Kafka message key, or NULL */
-	size_t keylen;
+	const char *buf;   /* not terminated; may hold NUL bytes */
+	size_t len;	   /* without the newline */
+	size_t lineno;	   /* from 1 */
+	bool too_long;	   /* longer than max_line: buf holds only its start */
 	const char *where; /* Kafka: "topic[partition]@offset", else NULL */
 };
 
