@@ -12,111 +12,10 @@
 #include "buf.h"
 #include "lstmfile.h"
 #include "modelfile.h"
+#include "wire.h"
 
 #define MAX_WINDOW 100000
 #define MAX_HIDDEN 4096
-
-static void
-put_u32(struct buf *b, uint32_t v)
-{
-	unsigned char p[4];
-
-	for (int i = 0; i < 4; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-	buf_add(b, p, 4);
-}
-
-static void
-put_u64(struct buf *b, uint64_t v)
-{
-	unsigned char p[8];
-
-	for (int i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-	buf_add(b, p, 8);
-}
-
-static void
-put_f64(struct buf *b, double d)
-{
-	uint64_t v;
-
-	memcpy(&v, &d, 8);
-	put_u64(b, v);
-}
-
-static void
-put_str(struct buf *b, const char *s)
-{
-	put_u32(b, (uint32_t)strlen(s));
-	buf_add(b, s, strlen(s));
-}
-
-/* A cursor over the payload; any short read marks it bad. */
-struct rd {
-	const unsigned char *p;
-	size_t left;
-	bool bad;
-};
-
-static const unsigned char *
-take(struct rd *r, size_t n)
-{
-	const unsigned char *p = r->p;
-
-	if (r->bad || n > r->left) {
-		r->bad = true;
-		return NULL;
-	}
-	r->p += n;
-	r->left -= n;
-	return p;
-}
-
-static uint32_t
-get_u32(struct rd *r)
-{
-	const unsigned char *p = take(r, 4);
-	uint32_t v = 0;
-
-	for (int i = 3; p != NULL && i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-static uint64_t
-get_u64(struct rd *r)
-{
-	const unsigned char *p = take(r, 8);
-	uint64_t v = 0;
-
-	for (int i = 7; p != NULL && i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-static double
-get_f64(struct rd *r)
-{
-	uint64_t v = get_u64(r);
-	double d;
-
-	memcpy(&d, &v, 8);
-	return d;
-}
-
-static char *
-get_str(struct rd *r)
-{
-	uint32_t n = get_u32(r);
-	const unsigned char *p = take(r, n);
-
-	if (p == NULL || memchr(p, '\0', n) != NULL) {
-		r->bad = true;
-		return NULL;
-	}
-	return xstrndup((const char *)p, n);
-}
 
 static int
 cmp_key(const void *a, const void *b)
@@ -144,32 +43,32 @@ lstmfile_write(const char *path, const struct lstm_model *m, struct ad_err *err)
 	int rc;
 
 	buf_init(&b);
-	put_u32(&b, LSTMFILE_VERSION);
-	put_u32(&b, (uint32_t)m->window);
-	put_u32(&b, (uint32_t)m->hidden);
-	put_u32(&b, m->shared ? 1 : 0);
-	put_u32(&b, (uint32_t)m->nnets);
-	put_u32(&b, (uint32_t)m->nkeys);
-	put_str(&b, m->id_field);
-	put_str(&b, m->time_field);
-	put_str(&b, m->value_field);
+	wire_put_u32(&b, LSTMFILE_VERSION);
+	wire_put_u32(&b, (uint32_t)m->window);
+	wire_put_u32(&b, (uint32_t)m->hidden);
+	wire_put_u32(&b, m->shared ? 1 : 0);
+	wire_put_u32(&b, (uint32_t)m->nnets);
+	wire_put_u32(&b, (uint32_t)m->nkeys);
+	wire_put_str(&b, m->id_field);
+	wire_put_str(&b, m->time_field);
+	wire_put_str(&b, m->value_field);
 	for (size_t n = 0; n < m->nnets; n++)
 		for (size_t i = 0; i < np; i++) {
 			uint32_t v;
 
 			memcpy(&v, &m->nets[n]->p[i], 4);
-			put_u32(&b, v);
+			wire_put_u32(&b, v);
 		}
 	for (size_t k = 0; k < m->nkeys; k++) {
 		const struct lstm_key *key = &m->keys[k];
 
-		put_str(&b, key->name);
-		put_f64(&b, key->min);
-		put_f64(&b, key->max);
-		put_u32(&b, (uint32_t)key->net);
-		put_f64(&b, key->err_mean);
-		put_f64(&b, key->err_sd);
-		put_u64(&b, key->points);
+		wire_put_str(&b, key->name);
+		wire_put_f64(&b, key->min);
+		wire_put_f64(&b, key->max);
+		wire_put_u32(&b, (uint32_t)key->net);
+		wire_put_f64(&b, key->err_mean);
+		wire_put_f64(&b, key->err_sd);
+		wire_put_u64(&b, key->points);
 	}
 	rc = modelfile_write(path, LSTMFILE_KIND, b.data, b.len, err);
 	buf_release(&b);
@@ -193,43 +92,44 @@ struct lstm_model *
 lstmfile_parse(
     const void *payload, size_t len, const char *name, struct ad_err *err)
 {
-	struct rd r = {payload, len, false};
+	struct wire r;
 	struct lstm_model *m = xcalloc(1, sizeof(*m));
 	uint32_t version, flags;
 	size_t np;
 
-	if ((version = get_u32(&r)) != LSTMFILE_VERSION && !r.bad) {
+	wire_init(&r, payload, len);
+	if ((version = wire_u32(&r)) != LSTMFILE_VERSION && !r.bad) {
 		ad_err_set(err, EX_DATAERR,
 		    "'%s': lstm model version %u, this program reads %d", name,
 		    version, LSTMFILE_VERSION);
 		lstm_model_free(m);
 		return NULL;
 	}
-	m->window = get_u32(&r);
-	m->hidden = get_u32(&r);
-	flags = get_u32(&r);
-	m->nnets = get_u32(&r);
-	m->nkeys = get_u32(&r);
+	m->window = wire_u32(&r);
+	m->hidden = wire_u32(&r);
+	flags = wire_u32(&r);
+	m->nnets = wire_u32(&r);
+	m->nkeys = wire_u32(&r);
 	if (r.bad)
 		return corrupt(m, err, name, "short header");
 	if (m->window < 1 || m->window > MAX_WINDOW || m->hidden < 1 ||
 	    m->hidden > MAX_HIDDEN || flags > 1 || m->nnets < 1 || m->nkeys < 1)
 		return corrupt(m, err, name, "bad sizes in the header");
 	m->shared = flags & 1;
-	m->id_field = get_str(&r);
-	m->time_field = get_str(&r);
-	m->value_field = get_str(&r);
+	m->id_field = wire_str(&r);
+	m->time_field = wire_str(&r);
+	m->value_field = wire_str(&r);
 	if (r.bad)
 		return corrupt(m, err, name, "bad field names");
 	np = lstm_nparam(m->hidden);
-	if (m->nnets > r.left / (np * 4))
+	if (m->nnets > (size_t)(r.end - r.p) / (np * 4))
 		return corrupt(m, err, name, "truncated weights");
 	m->nets = xcalloc(m->nnets, sizeof(*m->nets));
 	for (size_t n = 0; n < m->nnets; n++) {
 		struct lstm *net = m->nets[n] = lstm_new(m->hidden);
 
 		for (size_t i = 0; i < np; i++) {
-			uint32_t v = get_u32(&r);
+			uint32_t v = wire_u32(&r);
 
 			memcpy(&net->p[i], &v, 4);
 			if (!isfinite(net->p[i]))
@@ -238,19 +138,19 @@ lstmfile_parse(
 		}
 		lstm_sync(net);
 	}
-	if (m->nkeys > r.left / 48)
+	if (m->nkeys > (size_t)(r.end - r.p) / 48)
 		return corrupt(m, err, name, "truncated key table");
 	m->keys = xcalloc(m->nkeys, sizeof(*m->keys));
 	for (size_t k = 0; k < m->nkeys; k++) {
 		struct lstm_key *key = &m->keys[k];
 
-		key->name = get_str(&r);
-		key->min = get_f64(&r);
-		key->max = get_f64(&r);
-		key->net = get_u32(&r);
-		key->err_mean = get_f64(&r);
-		key->err_sd = get_f64(&r);
-		key->points = get_u64(&r);
+		key->name = wire_str(&r);
+		key->min = wire_f64(&r);
+		key->max = wire_f64(&r);
+		key->net = wire_u32(&r);
+		key->err_mean = wire_f64(&r);
+		key->err_sd = wire_f64(&r);
+		key->points = wire_u64(&r);
 		if (r.bad)
 			return corrupt(m, err, name, "truncated key table");
 		if (!isfinite(key->min) || !isfinite(key->max) ||
@@ -261,7 +161,7 @@ lstmfile_parse(
 		if (k > 0 && strcmp(m->keys[k - 1].name, key->name) >= 0)
 			return corrupt(m, err, name, "keys out of order");
 	}
-	if (r.left != 0)
+	if (r.p != r.end)
 		return corrupt(m, err, name, "bytes after the key table");
 	return m;
 }
