@@ -268,5 +268,7 @@ ad-clean: $T/late:7: field 'value': expected a finite number, got \"NaN\""
 	assert_equal "$(wc -l <"$T/ex1")" 50
 	run ad-clean --reject "$T/bad.ndjson" "$D/dirty.ndjson"
 	assert_equal "$status" 65
-	ad-clean --series --step 1m --period 12 --max-gap 3 "$D/series.ndjson" | grep -c filled
+	run ad-clean --series --step 1m --period 12 --max-gap 3 "$D/series.ndjson"
+	assert_success
+	assert_output --partial '"filled":true'
 }

@@ -106,7 +106,8 @@ setup() {
 	ad-train-rf -s 4 --threads 2 --trees 15 -o "$T/b.rf" < "$TRAIN"
 	ad-train-rf -s 5 --trees 15 -o "$T/c.rf" "$TRAIN"
 	cmp "$T/a.rf" "$T/b.rf"
-	! cmp -s "$T/a.rf" "$T/c.rf"
+	run cmp -s "$T/a.rf" "$T/c.rf"
+	assert_failure
 	ad-score -m "$T/a.rf" "$SCORE" > "$T/a.out"
 	ad-score -m "$T/b.rf" "$SCORE" > "$T/b.out"
 	ad-score -m "$T/c.rf" "$SCORE" > "$T/c.out"

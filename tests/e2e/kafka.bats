@@ -80,7 +80,8 @@ uuids() {
 	wait "$cons"
 	wait "$prod"
 	a=$(wc -l < "$t/a")
-	[ "$a" -ge 2000 ] && [ "$a" -lt 50000 ]
+	[ "$a" -ge 2000 ]
+	[ "$a" -lt 50000 ]
 	ad-clean -F "$KDIR/consumer.props" -e \
 	    "kafka://$BROKERS/stop?group=stop" > "$t/b"
 	diff <(uuids "$t/in") <(uuids "$t/a" "$t/b" | uniq)
@@ -109,7 +110,8 @@ uuids() {
 	kill -TERM "$p1" "$p2"
 	wait "$p1"
 	wait "$p2"
-	[ -s "$t/a" ] && [ -s "$t/b" ]
+	[ -s "$t/a" ]
+	[ -s "$t/b" ]
 	diff <(uuids "$t/in") <(uuids "$t/a" "$t/b")
 }
 

@@ -36,12 +36,16 @@ examples() {
 		cmd=${cmd//localhost:9092/$(cat "$M/addr")}
 		if [[ "$cmd" == *"--rate"* ]]; then
 			status=0
-			timeout 3 bash -c "$cmd" > out.$n 2> err.$n || status=$?
+			timeout 3 bash -o pipefail -c "$cmd" > out.$n 2> err.$n || status=$?
 			[ "$status" -eq 124 ] || { echo "$1 example $n: $cmd: exit $status"; cat err.$n; return 1; }
 			continue
 		fi
 		status=0
-		bash -c "$cmd" > out.$n 2> err.$n || status=$?
+		bash -o pipefail -c "$cmd" > out.$n 2> err.$n || status=$?
+		# pipefail: every stage must succeed, except one that head cut short
+		if [ "$status" -eq 141 ] && [[ "$cmd" == *"| head"* ]]; then
+			status=0
+		fi
 		if [ "$status" -ne 0 ] && ! { [ "$status" -eq 65 ] && [[ "$cmd" == *--reject* ]]; }; then
 			echo "$1 example $n: $cmd: exit $status"
 			cat err.$n
