@@ -53,7 +53,7 @@ igrow_node(struct igrow *g, size_t *idx, size_t n, int depth)
 		       nl = 0;
 		size_t nmiss = 0, mid;
 		bool cat, dleft;
-		uint64_t set[4] = {0};
+		uint64_t set[4] = {0}, present[4] = {0};
 		double thr = 0;
 
 		f = g->perm[pick];
@@ -61,7 +61,6 @@ igrow_node(struct igrow *g, size_t *idx, size_t n, int depth)
 		g->perm[tries] = f;
 		cat = ds->fs->f[f].kind == FEATURE_CATEGORICAL;
 		if (cat) {
-			uint64_t present[4] = {0};
 			size_t npres = 0;
 
 			for (size_t i = 0; i < n; i++) {
@@ -174,18 +173,9 @@ igrow_node(struct igrow *g, size_t *idx, size_t n, int depth)
 				/* categories not in the sample follow dleft */
 				memcpy(s, set, sizeof(set));
 				if (dleft)
-					for (size_t b = 1; b < 256; b++) {
-						bool pres = false;
-
-						for (size_t i = 0;
-						     i < n && !pres; i++)
-							pres = ds->bins[idx[i] *
-									    nf +
-									f] == b;
-						if (!pres)
-							s[b >> 6] |=
-							    1ULL << (b & 63);
-					}
+					for (int w = 0; w < 4; w++)
+						s[w] |= ~present[w] &
+							~(w == 0 ? 1ULL : 0);
 				nd = &g->t->node[id];
 				nd->kind = FNODE_CATEGORICAL;
 				nd->aux = si;
