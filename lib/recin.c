@@ -176,6 +176,19 @@ recin_next(struct recin *in, json_t **rec, struct ad_err *err)
 	return rc;
 }
 
+/* The bookkeeping after a rejected line; rc is reject_line()'s. */
+static int
+rejected(struct recin *in, int rc)
+{
+	if (in->status == 0)
+		in->status = EX_DATAERR;
+	if (in->rej.failed)
+		in->status = EX_IOERR;
+	if (rc < 0)
+		in->stopped = true;
+	return rc;
+}
+
 /*
  * Reject the line last read: print "prog: source:line: reason", count it,
  * and copy it to the dead-letter file.  Returns 0 to go on, or -1 when
@@ -201,13 +214,7 @@ recin_reject(struct recin *in, const char *fmt, ...)
 		    in->line.lineno, in->line.buf, in->line.len, fmt, ap);
 	}
 	va_end(ap);
-	if (in->status == 0)
-		in->status = EX_DATAERR;
-	if (in->rej.failed)
-		in->status = EX_IOERR;
-	if (rc < 0)
-		in->stopped = true;
-	return rc;
+	return rejected(in, rc);
 }
 
 /*
@@ -225,13 +232,7 @@ recin_reject_at(struct recin *in, const char *source, size_t lineno,
 	va_start(ap, fmt);
 	rc = vreject_line(&in->rej, source, lineno, buf, len, fmt, ap);
 	va_end(ap);
-	if (in->status == 0)
-		in->status = EX_DATAERR;
-	if (in->rej.failed)
-		in->status = EX_IOERR;
-	if (rc < 0)
-		in->stopped = true;
-	return rc;
+	return rejected(in, rc);
 }
 
 /*
