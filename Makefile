@@ -23,7 +23,8 @@ LDLIBS = $(PKG_LIBS) $(CSV_LIBS) -lm -lpthread
 B ?= build
 BIN ?= bin
 PROGS = $(patsubst cmd/%.c,%,$(wildcard cmd/*.c))
-LIB_OBJS = $(patsubst lib/%.c,$(B)/lib/%.o,$(wildcard lib/*.c))
+LIB_SRCS = $(wildcard lib/*/*.c)
+LIB_OBJS = $(patsubst lib/%.c,$(B)/lib/%.o,$(LIB_SRCS))
 UNIT_TESTS = $(patsubst tests/unit/%.c,$(B)/tests/%,$(wildcard tests/unit/t-*.c))
 HELPERS = $(patsubst tests/helpers/%.c,$(B)/helpers/%,$(wildcard tests/helpers/*.c))
 
@@ -87,10 +88,10 @@ FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -std=c11 \
 	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib $(PKG_CFLAGS)
 FUZZ_SECONDS ?= 60
 
-build-fuzz/%: tests/fuzz/%.c $(wildcard lib/*.c lib/*.h)
+build-fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard lib/*/*.h)
 	@mkdir -p $(@D)
 	@echo '  FUZZ    $@'
-	@clang $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(wildcard lib/*.c) $(LDLIBS)
+	@clang $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(LIB_SRCS) $(LDLIBS)
 
 # Build the libFuzzer targets and run each for FUZZ_SECONDS on a corpus
 # seeded from the test fixtures; crashes land in build-fuzz/crash-*.
@@ -117,10 +118,10 @@ uninstall:
 	for m in man/*.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$${m#man/}; done
 
 fmt:
-	clang-format -i cmd/*.c lib/*.c lib/*.h tests/unit/*.c tests/unit/*.h tests/helpers/*.c tests/fuzz/*.c
+	clang-format -i cmd/*.c lib/*/*.c lib/*/*.h tests/unit/*.c tests/unit/*.h tests/helpers/*.c tests/fuzz/*.c
 
 fmt-check:
-	clang-format --dry-run --Werror cmd/*.c lib/*.c lib/*.h tests/unit/*.c tests/unit/*.h tests/helpers/*.c tests/fuzz/*.c
+	clang-format --dry-run --Werror cmd/*.c lib/*/*.c lib/*/*.h tests/unit/*.c tests/unit/*.h tests/helpers/*.c tests/fuzz/*.c
 
 lint-man:
 	groff -mdoc -ww -z man/*.1
@@ -131,4 +132,4 @@ clean:
 .PHONY: all tests deps fuzz check check-kafka asan demo bench install uninstall fmt fmt-check lint-man clean
 .PRECIOUS: $(B)/cmd/%.o
 
--include $(wildcard $(B)/lib/*.d $(B)/cmd/*.d $(B)/tests/*.d $(B)/helpers/*.d)
+-include $(wildcard $(B)/lib/*/*.d $(B)/cmd/*.d $(B)/tests/*.d $(B)/helpers/*.d)

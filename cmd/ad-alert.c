@@ -11,16 +11,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "evorder.h"
-#include "evwindow.h"
-#include "evread.h"
-#include "keymap.h"
-#include "ndjson.h"
-#include "num.h"
-#include "recin.h"
-#include "rules.h"
-#include "sink.h"
+#include "cli/cli.h"
+#include "alert/evorder.h"
+#include "alert/evwindow.h"
+#include "alert/evread.h"
+#include "base/keymap.h"
+#include "io/ndjson.h"
+#include "base/num.h"
+#include "io/recin.h"
+#include "alert/rules.h"
+#include "io/sink.h"
 
 enum {
 	OPT_ID = CLI_PROGRAM_OPTIONS,

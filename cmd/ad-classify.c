@@ -11,14 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "classify.h"
-#include "cli.h"
-#include "ndjson.h"
-#include "num.h"
-#include "point.h"
-#include "recin.h"
-#include "series.h"
-#include "sink.h"
+#include "series/classify.h"
+#include "cli/cli.h"
+#include "io/ndjson.h"
+#include "base/num.h"
+#include "series/point.h"
+#include "io/recin.h"
+#include "series/series.h"
+#include "io/sink.h"
 
 enum {
 	OPT_PERIOD = CLI_PROGRAM_OPTIONS,

@@ -9,14 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "ndjson.h"
-#include "num.h"
-#include "recclean.h"
-#include "recin.h"
-#include "schema.h"
-#include "seriesclean.h"
-#include "sink.h"
+#include "cli/cli.h"
+#include "io/ndjson.h"
+#include "base/num.h"
+#include "record/recclean.h"
+#include "io/recin.h"
+#include "record/schema.h"
+#include "series/seriesclean.h"
+#include "io/sink.h"
 
 enum {
 	OPT_SCHEMA = CLI_PROGRAM_OPTIONS,

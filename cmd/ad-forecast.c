@@ -11,17 +11,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "fcrun.h"
-#include "fctrain.h"
-#include "forecast.h"
-#include "keymap.h"
-#include "lstmfile.h"
-#include "ndjson.h"
-#include "num.h"
-#include "recin.h"
-#include "reload.h"
-#include "sink.h"
+#include "cli/cli.h"
+#include "lstm/fcrun.h"
+#include "lstm/fctrain.h"
+#include "lstm/forecast.h"
+#include "base/keymap.h"
+#include "lstm/lstmfile.h"
+#include "io/ndjson.h"
+#include "base/num.h"
+#include "io/recin.h"
+#include "io/reload.h"
+#include "io/sink.h"
 
 enum {
 	OPT_WINDOW = CLI_PROGRAM_OPTIONS,

@@ -10,14 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "keymap.h"
-#include "ndjson.h"
-#include "num.h"
-#include "recin.h"
-#include "sink.h"
-#include "svgplot.h"
-#include "timefmt.h"
+#include "cli/cli.h"
+#include "base/keymap.h"
+#include "io/ndjson.h"
+#include "base/num.h"
+#include "io/recin.h"
+#include "io/sink.h"
+#include "plot/svgplot.h"
+#include "base/timefmt.h"
 
 enum {
 	OPT_ID = CLI_PROGRAM_OPTIONS,

@@ -10,15 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "forestfile.h"
-#include "num.h"
-#include "recin.h"
-#include "reload.h"
-#include "scorepipe.h"
-#include "scorer.h"
-#include "sink.h"
-#include "zsrun.h"
+#include "cli/cli.h"
+#include "forest/forestfile.h"
+#include "base/num.h"
+#include "io/recin.h"
+#include "io/reload.h"
+#include "forest/scorepipe.h"
+#include "forest/scorer.h"
+#include "io/sink.h"
+#include "detect/zsrun.h"
 
 enum {
 	OPT_THRESHOLD = CLI_PROGRAM_OPTIONS,

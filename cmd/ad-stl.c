@@ -8,13 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
-#include "num.h"
-#include "point.h"
-#include "recin.h"
-#include "sink.h"
-#include "stl.h"
-#include "stlrun.h"
+#include "cli/cli.h"
+#include "base/num.h"
+#include "series/point.h"
+#include "io/recin.h"
+#include "io/sink.h"
+#include "series/stl.h"
+#include "series/stlrun.h"
 
 enum {
 	OPT_PERIOD = CLI_PROGRAM_OPTIONS,

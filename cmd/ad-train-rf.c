@@ -11,16 +11,16 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "dataset.h"
-#include "forestfile.h"
-#include "labels.h"
-#include "ndjson.h"
-#include "num.h"
-#include "progress.h"
-#include "recin.h"
-#include "rftrain.h"
-#include "trainread.h"
+#include "cli/cli.h"
+#include "forest/dataset.h"
+#include "forest/forestfile.h"
+#include "record/labels.h"
+#include "io/ndjson.h"
+#include "base/num.h"
+#include "base/progress.h"
+#include "io/recin.h"
+#include "forest/rftrain.h"
+#include "forest/trainread.h"
 
 enum {
 	OPT_MODE = CLI_PROGRAM_OPTIONS,

@@ -9,18 +9,18 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli.h"
-#include "csvin.h"
-#include "kdd.h"
-#include "kddrows.h"
-#include "kddsynth.h"
-#include "num.h"
-#include "prng.h"
-#include "reject.h"
-#include "sink.h"
-#include "source.h"
-#include "timefmt.h"
-#include "tokenbucket.h"
+#include "cli/cli.h"
+#include "io/csvin.h"
+#include "record/kdd.h"
+#include "record/kddrows.h"
+#include "record/kddsynth.h"
+#include "base/num.h"
+#include "base/prng.h"
+#include "io/reject.h"
+#include "io/sink.h"
+#include "io/source.h"
+#include "base/timefmt.h"
+#include "base/tokenbucket.h"
 
 enum {
 	OPT_IN_ORDER = CLI_PROGRAM_OPTIONS,

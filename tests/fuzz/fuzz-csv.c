@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "csvin.h"
-#include "kdd.h"
+#include "io/csvin.h"
+#include "record/kdd.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

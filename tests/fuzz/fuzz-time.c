@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "num.h"
-#include "timefmt.h"
+#include "base/num.h"
+#include "base/timefmt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

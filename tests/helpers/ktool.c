@@ -18,7 +18,7 @@
 
 #include <librdkafka/rdkafka.h>
 
-#include "timefmt.h"
+#include "base/timefmt.h"
 
 static volatile sig_atomic_t stop;
 

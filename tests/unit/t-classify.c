@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "classify.h"
-#include "prng.h"
+#include "series/classify.h"
+#include "base/prng.h"
 #include "tap.h"
 
 #define N 960

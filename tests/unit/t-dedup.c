@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dedup.h"
+#include "record/dedup.h"
 #include "tap.h"
 
 int

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dtoa.h"
-#include "prng.h"
+#include "base/dtoa.h"
+#include "base/prng.h"
 #include "tap.h"
 
 static uint64_t s = 88172645463325252ULL;

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "evread.h"
+#include "alert/evread.h"
 #include "tap.h"
 
 static struct evread rd;

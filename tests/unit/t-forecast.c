@@ -10,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "forecast.h"
-#include "lstmfile.h"
-#include "modelfile.h"
+#include "lstm/forecast.h"
+#include "lstm/lstmfile.h"
+#include "io/modelfile.h"
 #include "tap.h"
 
 /*

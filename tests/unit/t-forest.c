@@ -11,17 +11,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "contrast.h"
-#include "cv.h"
-#include "dataset.h"
-#include "featset.h"
-#include "forest.h"
-#include "forestfile.h"
-#include "iforest.h"
-#include "jscan.h"
-#include "rftrain.h"
+#include "forest/contrast.h"
+#include "forest/cv.h"
+#include "forest/dataset.h"
+#include "forest/featset.h"
+#include "forest/forest.h"
+#include "forest/forestfile.h"
+#include "forest/iforest.h"
+#include "base/jscan.h"
+#include "forest/rftrain.h"
 #include "tap.h"
-#include "zscore.h"
+#include "detect/zscore.h"
 
 static struct forestfile *
 train_lines(const char *const *lines, size_t n, enum forestfile_mode mode,

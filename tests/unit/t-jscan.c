@@ -2,7 +2,7 @@
 /* Unit tests for lib/jscan: the flat-record scanner agrees with jansson. */
 #include <string.h>
 
-#include "jscan.h"
+#include "base/jscan.h"
 #include "tap.h"
 
 static enum jscan_result

@@ -2,9 +2,9 @@
 /* Unit tests for lib/kdd, lib/kddsynth and lib/prng. */
 #include <jansson.h>
 
-#include "kdd.h"
-#include "kddsynth.h"
-#include "prng.h"
+#include "record/kdd.h"
+#include "record/kddsynth.h"
+#include "base/prng.h"
 #include "tap.h"
 
 int

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "keymap.h"
+#include "base/keymap.h"
 #include "tap.h"
 
 static int released;

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lstm.h"
-#include "prng.h"
+#include "lstm/lstm.h"
+#include "base/prng.h"
 #include "tap.h"
 
 static double

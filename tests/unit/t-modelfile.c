@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "modelfile.h"
+#include "io/modelfile.h"
 #include "tap.h"
 
 int

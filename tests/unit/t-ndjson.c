@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /* Unit tests for lib/ndjson and lib/buf: parsing rules and the writer. */
-#include "ndjson.h"
+#include "io/ndjson.h"
 #include "tap.h"
 
 static const char *

@@ -2,7 +2,7 @@
 /* Unit tests for lib/num: integers, reals, durations, sizes. */
 #include <limits.h>
 
-#include "num.h"
+#include "base/num.h"
 #include "tap.h"
 
 int

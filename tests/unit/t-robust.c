@@ -2,8 +2,8 @@
 /* Unit tests for lib/robust: median, MAD scale, z, period detection. */
 #include <math.h>
 
-#include "prng.h"
-#include "robust.h"
+#include "base/prng.h"
+#include "series/robust.h"
 #include "tap.h"
 
 int

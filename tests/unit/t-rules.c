@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "evorder.h"
-#include "evwindow.h"
-#include "lookback.h"
-#include "prng.h"
-#include "rules.h"
+#include "alert/evorder.h"
+#include "alert/evwindow.h"
+#include "alert/lookback.h"
+#include "base/prng.h"
+#include "alert/rules.h"
 #include "tap.h"
 
 #define MIN 60000LL

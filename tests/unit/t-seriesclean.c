@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "prng.h"
-#include "seriesclean.h"
+#include "base/prng.h"
+#include "series/seriesclean.h"
 #include "tap.h"
 
 #define MAXOUT 4096

@@ -9,8 +9,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "csvin.h"
-#include "source.h"
+#include "io/csvin.h"
+#include "io/source.h"
 #include "tap.h"
 
 static char *

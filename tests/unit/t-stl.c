@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "stl.h"
+#include "series/stl.h"
 #include "tap.h"
 
 static char fixdir[PATH_MAX];

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /* Unit tests for lib/timefmt: the three forms, offsets, round trips. */
 #include "tap.h"
-#include "timefmt.h"
+#include "base/timefmt.h"
 
 static const char *
 roundtrip(const char *text)

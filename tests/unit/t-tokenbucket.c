@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /* Unit tests for lib/tokenbucket, driven by a fake clock. */
 #include "tap.h"
-#include "tokenbucket.h"
+#include "base/tokenbucket.h"
 
 int
 main(void)

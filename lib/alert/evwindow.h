@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * Event-time windows for one key: tumbling (slide = size) or sliding
+ * windows [k*slide, k*slide + size), fed with events in time order (see
+ * evorder.h).  Each window counts its records and its flagged records and
+ * keeps the largest value; it closes, and is handed to the caller, once an
+ * event at or after its end arrives, or at the end of input.
+ */
+#ifndef EVWINDOW_H
+#define EVWINDOW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/timefmt.h"
+
+#define EVWINDOW_MAX_OPEN 100000 /* size / slide at most this */
+
+/* One window's summary. */
+struct evwindow_sum {
+	int64_t k; /* window number: it starts at k * slide */
+	int64_t start, end;
+	size_t records, flagged;
+	double max;
+	bool has_max, used;
+	struct time_form form; /* of the window's latest record */
+};
+
+struct evwindow {
+	int64_t size, slide;
+	struct evwindow_sum *slot; /* ring of the open windows, by k */
+	size_t nslot;
+	int64_t k_lo, k_hi; /* open windows lie in [k_lo, k_hi] */
+	bool any;
+};
+
+typedef int evwindow_close_fn(const struct evwindow_sum *w, void *arg);
+
+void evwindow_init(struct evwindow *w, int64_t size, int64_t slide);
+void evwindow_release(struct evwindow *w);
+size_t evwindow_open_max(int64_t size, int64_t slide);
+int evwindow_advance(
+    struct evwindow *w, int64_t ts, evwindow_close_fn *fn, void *arg);
+void evwindow_add(struct evwindow *w, int64_t ts, const struct time_form *form,
+    bool flag, bool has_value, double value);
+int evwindow_flush(struct evwindow *w, evwindow_close_fn *fn, void *arg);
+
+#endif

@@ -1,0 +1,195 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * Error records, the one diagnostic shape for bad data
+ * ("prog: source:line: reason"), allocation that exits with EX_OSERR on
+ * failure, the stop flag raised by SIGINT/SIGTERM, and finish(), which
+ * turns a failed flush or close of stdout into EX_IOERR.
+ */
+#define _GNU_SOURCE /* program_invocation_short_name, as err(3) uses */
+#include <err.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/ad.h"
+
+volatile sig_atomic_t ad_stop;
+
+/* Reset err to "no error". */
+void
+ad_err_clear(struct ad_err *err)
+{
+	err->file[0] = '\0';
+	err->line = 0;
+	err->msg[0] = '\0';
+	err->status = 0;
+}
+
+/* Fill err with a message and an exit status; the location is left alone. */
+void
+ad_err_set(struct ad_err *err, int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	err->status = status;
+}
+
+/* Fill err with a location, a message and an exit status. */
+void
+ad_err_at(struct ad_err *err, int status, const char *file, size_t line,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	snprintf(err->file, sizeof(err->file), "%s", file ? file : "");
+	err->line = line;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	err->status = status;
+}
+
+/*
+ * Print err the way its location asks ("prog: file:line: msg", or
+ * "prog: msg") and return its status, so that callers can write
+ * "return ad_err_report(&e);".
+ */
+int
+ad_err_report(const struct ad_err *err)
+{
+	if (err->file[0] != '\0' && err->line > 0)
+		warn_at(err->file, err->line, "%s", err->msg);
+	else
+		warnx("%s", err->msg);
+	return err->status ? err->status : EX_SOFTWARE;
+}
+
+/* Print "prog: file:line: message" on stderr. */
+void
+vwarn_at(const char *file, size_t line, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(
+	    stderr, "%s: %s:%zu: ", program_invocation_short_name, file, line);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+/* Print "prog: file:line: message" on stderr. */
+void
+warn_at(const char *file, size_t line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarn_at(file, line, fmt, ap);
+	va_end(ap);
+}
+
+/* malloc() that never returns NULL: out of memory is EX_OSERR. */
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL)
+		err(EX_OSERR, "cannot allocate %zu bytes", n);
+	return p;
+}
+
+/* calloc() that never returns NULL. */
+void *
+xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (p == NULL)
+		err(EX_OSERR, "cannot allocate %zu x %zu bytes", n, size);
+	return p;
+}
+
+/* realloc() that never returns NULL. */
+void *
+xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+
+	if (q == NULL)
+		err(EX_OSERR, "cannot allocate %zu bytes", n);
+	return q;
+}
+
+/* reallocarray() that never returns NULL and checks n * size for overflow. */
+void *
+xreallocarray(void *p, size_t n, size_t size)
+{
+	if (size != 0 && n > (size_t)-1 / size)
+		errx(EX_OSERR, "cannot allocate %zu x %zu bytes", n, size);
+	return xrealloc(p, n * size);
+}
+
+/* strdup() that never returns NULL. */
+char *
+xstrdup(const char *s)
+{
+	return xstrndup(s, strlen(s));
+}
+
+/* strndup() that never returns NULL; the copy is always terminated. */
+char *
+xstrndup(const char *s, size_t n)
+{
+	char *p = xmalloc(n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+static void
+on_stop_signal(int sig)
+{
+	(void)sig;
+	ad_stop = 1;
+}
+
+/*
+ * Raise ad_stop on SIGINT/SIGTERM, and ignore SIGPIPE so that a write to a
+ * closed pipe fails with EPIPE and ends in EX_IOERR with a message.
+ */
+void
+ad_signals_init(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/*
+ * Flush and close stdout; a failure there (full disk, closed pipe) turns an
+ * otherwise successful status into EX_IOERR.  Returns the status to exit
+ * with.
+ */
+int
+finish(int status)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (status == EX_OK || status == EX_DATAERR)
+			warn("write error");
+		status = EX_IOERR;
+	}
+	if (fclose(stdout) != 0 && status == EX_OK) {
+		warn("write error");
+		status = EX_IOERR;
+	}
+	return status;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * Time fields: epoch seconds, epoch milliseconds, or ISO 8601 text (UTC or
+ * with an offset).  time_parse() reads any of them into milliseconds since
+ * the epoch and remembers the form, so that time_format() can write a new
+ * time in the same form as the input.
+ */
+#ifndef TIMEFMT_H
+#define TIMEFMT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+
+enum time_kind {
+	TIME_EPOCH_S,
+	TIME_EPOCH_MS,
+	TIME_ISO,
+};
+
+struct time_form {
+	enum time_kind kind;
+	int offset_min; /* ISO: the zone offset written, in minutes */
+	int frac;	/* ISO: digits after the seconds' point (0-6) */
+	bool zulu;	/* ISO: 'Z' rather than +00:00 */
+	bool real;	/* epoch seconds written with a fraction */
+};
+
+int time_parse(const json_t *v, int64_t *ms, struct time_form *form, char *why,
+    size_t whylen);
+int time_parse_text(const char *s, int64_t *ms, struct time_form *form);
+json_t *time_format(int64_t ms, const struct time_form *form);
+void time_format_iso_us(struct buf *b, int64_t us);
+
+#endif

@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * Welford z-scores per key (see zscore.h), the state file and the state
+ * lines exchanged through --model-in / --model-out.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/keymap.h"
+#include "io/ndjson.h"
+#include "detect/zscore.h"
+
+struct zscore {
+	double k;
+	bool one_sided;
+	size_t min_count; /* points seen before a key can be anomalous */
+	struct keymap *map;
+};
+
+static void
+release(const char *key, void *value, void *arg)
+{
+	(void)key;
+	(void)arg;
+	free(value);
+}
+
+/* New state: threshold k standard deviations, at most max_keys keys. */
+struct zscore *
+zscore_new(double k, bool one_sided, size_t min_count, size_t max_keys)
+{
+	struct zscore *z = xcalloc(1, sizeof(*z));
+
+	z->k = k;
+	z->one_sided = one_sided;
+	z->min_count = min_count < 2 ? 2 : min_count;
+	z->map = keymap_new(max_keys, release, NULL);
+	return z;
+}
+
+/* Free z; NULL is a no-op. */
+void
+zscore_free(struct zscore *z)
+{
+	if (z == NULL)
+		return;
+	keymap_free(z->map);
+	free(z);
+}
+
+/*
+ * Score x against key's statistics so far, then add it to them.  The
+ * score is erf(|z|/sqrt 2) (one-sided: Phi(z)), 0 while z is undefined.
+ */
+void
+zscore_point(
+    struct zscore *z, const char *key, double x, struct zscore_result *r)
+{
+	struct zscore_stat *st = keymap_get(z->map, key);
+	double d;
+
+	if (st == NULL) {
+		st = xcalloc(1, sizeof(*st));
+		keymap_put(z->map, key, st);
+	}
+	r->z = NAN;
+	r->score = 0;
+	r->anomaly = false;
+	if (st->n >= (double)z->min_count) {
+		double sd = sqrt(st->m2 / (st->n - 1));
+
+		if (sd > 0) {
+			r->z = (x - st->mean) / sd;
+			if (z->one_sided) {
+				r->score = 0.5 * erfc(-r->z / M_SQRT2);
+				r->anomaly = r->z > z->k;
+			} else {
+				r->score = erf(fabs(r->z) / M_SQRT2);
+				r->anomaly = fabs(r->z) > z->k;
+			}
+		} else if (x != st->mean) {
+			/* a constant series that moves: infinitely far */
+			r->score = 1;
+			r->anomaly = z->one_sided ? x > st->mean : true;
+		}
+	}
+	st->n++;
+	d = x - st->mean;
+	st->mean += d / st->n;
+	st->m2 += d * (x - st->mean);
+}
+
+/* Replace key's statistics. */
+void
+zscore_set(struct zscore *z, const char *key, const struct zscore_stat *st)
+{
+	struct zscore_stat *cur = keymap_get(z->map, key);
+
+	if (cur == NULL) {
+		cur = xcalloc(1, sizeof(*cur));
+		keymap_put(z->map, key, cur);
+	}
+	*cur = *st;
+}
+
+/*
+ * Apply one state line {"id":..,"n":..,"mean":..,"m2":..}.  Returns 0, or
+ * -1 with a reason in why.
+ */
+int
+zscore_apply_line(
+    struct zscore *z, const char *line, size_t len, char *why, size_t whylen)
+{
+	json_t *rec = ndjson_parse(line, len, why, whylen), *id;
+	struct zscore_stat st;
+	const char *names[] = {"n", "mean", "m2"};
+	double *dst[] = {&st.n, &st.mean, &st.m2};
+	char key[64];
+	const char *ks;
+
+	if (rec == NULL)
+		return -1;
+	id = json_object_get(rec, "id");
+	if (json_is_string(id))
+		ks = json_string_value(id);
+	else if (json_is_integer(id)) {
+		snprintf(key, sizeof(key), "%lld",
+		    (long long)json_integer_value(id));
+		ks = key;
+	} else {
+		snprintf(why, whylen, "missing or non-string field 'id'");
+		json_decref(rec);
+		return -1;
+	}
+	for (int i = 0; i < 3; i++) {
+		json_t *v = json_object_get(rec, names[i]);
+
+		if (!json_is_number(v)) {
+			snprintf(why, whylen,
+			    "missing or non-numeric field "
+			    "'%s'",
+			    names[i]);
+			json_decref(rec);
+			return -1;
+		}
+		*dst[i] = json_number_value(v);
+	}
+	if (st.n < 0 || st.m2 < 0) {
+		snprintf(why, whylen, "negative n or m2");
+		json_decref(rec);
+		return -1;
+	}
+	zscore_set(z, ks, &st);
+	json_decref(rec);
+	return 0;
+}
+
+/*
+ * Load a state file.  A missing file is an empty state (returns 0).
+ * Returns -1 with err set (EX_DATAERR with file:line) on a bad line.
+ */
+int
+zscore_load(struct zscore *z, const char *path, struct ad_err *err)
+{
+	FILE *fp = fopen(path, "r");
+	char *line = NULL, why[300];
+	size_t cap = 0, lineno = 0;
+	ssize_t len;
+	int rc = 0;
+
+	if (fp == NULL) {
+		if (errno == ENOENT)
+			return 0;
+		ad_err_set(err, EX_NOINPUT, "cannot open '%s': %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	while ((len = getline(&line, &cap, fp)) > 0) {
+		lineno++;
+		while (
+		    len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			len--;
+		if (len == 0)
+			continue;
+		if (zscore_apply_line(z, line, (size_t)len, why, sizeof(why)) <
+		    0) {
+			ad_err_at(err, EX_DATAERR, path, lineno, "%s", why);
+			rc = -1;
+			break;
+		}
+	}
+	free(line);
+	fclose(fp);
+	return rc;
+}
+
+struct dumpctx {
+	void (*emit)(const char *, size_t, const char *, void *);
+	void *arg;
+	struct buf b;
+};
+
+static void
+dump_one(const char *key, void *value, void *arg)
+{
+	struct dumpctx *d = arg;
+	const struct zscore_stat *st = value;
+
+	buf_reset(&d->b);
+	buf_adds(&d->b, "{\"id\":");
+	buf_add_json_string(&d->b, key, strlen(key));
+	buf_adds(&d->b, ",\"n\":");
+	buf_add_long(&d->b, (long long)st->n);
+	buf_adds(&d->b, ",\"mean\":");
+	buf_add_double(&d->b, st->mean);
+	buf_adds(&d->b, ",\"m2\":");
+	buf_add_double(&d->b, st->m2);
+	buf_addc(&d->b, '}');
+	d->emit(d->b.data, d->b.len, key, d->arg);
+}
+
+/* Call emit with each key's state line (no newline), oldest key first. */
+void
+zscore_dump(struct zscore *z,
+    void (*emit)(const char *, size_t, const char *, void *), void *arg)
+{
+	struct dumpctx d = {.emit = emit, .arg = arg};
+
+	buf_init(&d.b);
+	keymap_foreach(z->map, dump_one, &d);
+	buf_release(&d.b);
+}
+
+static void
+emit_file(const char *line, size_t len, const char *key, void *arg)
+{
+	(void)key;
+	fwrite(line, 1, len, arg);
+	putc('\n', arg);
+}
+
+/*
+ * Save the state to path atomically (temporary file, fsync, rename).
+ * Returns 0, or -1 with err set (EX_CANTCREAT, EX_IOERR).
+ */
+int
+zscore_save(struct zscore *z, const char *path, struct ad_err *err)
+{
+	size_t n = strlen(path) + 16;
+	char *tmp = xmalloc(n);
+	FILE *fp;
+	int fd;
+
+	snprintf(tmp, n, "%s.tmpXXXXXX", path);
+	if ((fd = mkstemp(tmp)) < 0 || (fp = fdopen(fd, "w")) == NULL) {
+		ad_err_set(err, EX_CANTCREAT, "cannot create '%s': %s", tmp,
+		    strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		free(tmp);
+		return -1;
+	}
+	zscore_dump(z, emit_file, fp);
+	if (fflush(fp) != 0 || fsync(fd) != 0 || ferror(fp)) {
+		ad_err_set(err, EX_IOERR, "cannot write '%s': %s", tmp,
+		    strerror(errno));
+		fclose(fp);
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	fclose(fp);
+	if (rename(tmp, path) != 0) {
+		ad_err_set(err, EX_CANTCREAT, "cannot rename '%s' to '%s': %s",
+		    tmp, path, strerror(errno));
+		unlink(tmp);
+		free(tmp);
+		return -1;
+	}
+	free(tmp);
+	return 0;
+}
+
+/* Keys held now. */
+size_t
+zscore_count(const struct zscore *z)
+{
+	return keymap_count(z->map);
+}
+
+/* Keys evicted so far. */
+size_t
+zscore_evicted(const struct zscore *z)
+{
+	return keymap_evicted(z->map);
+}

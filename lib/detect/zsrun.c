@@ -1,0 +1,298 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * The z-score loop of ad-score (see zsrun.h).  Flat records take a fast
+ * path (scan, append fields before the closing brace); others go through
+ * jansson.  Output: the record with "score", "anomaly" and "z" (null
+ * while the key has fewer than two values) appended.
+ */
+#include <err.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/jscan.h"
+#include "io/ndjson.h"
+#include "forest/scorer.h"
+#include "io/source.h"
+#include "detect/zscore.h"
+#include "detect/zsrun.h"
+
+/* State lines read by the --model-in thread, waiting to be applied. */
+struct inbox {
+	pthread_mutex_t mu;
+	struct buf lines; /* NUL-separated */
+	atomic_bool pending, done;
+	struct source *src;
+};
+
+static void *
+inbox_reader(void *arg)
+{
+	struct inbox *ib = arg;
+	struct line line;
+	struct ad_err e;
+
+	ad_err_clear(&e);
+	while (!ad_stop && source_next(ib->src, &line, &e) > 0) {
+		pthread_mutex_lock(&ib->mu);
+		buf_add(&ib->lines, line.buf, line.len);
+		buf_addc(&ib->lines, '\0');
+		atomic_store(&ib->pending, true);
+		pthread_mutex_unlock(&ib->mu);
+	}
+	if (e.status != 0)
+		ad_err_report(&e);
+	atomic_store(&ib->done, true);
+	return NULL;
+}
+
+static void
+inbox_apply(struct inbox *ib, struct zscore *z)
+{
+	char why[300];
+
+	pthread_mutex_lock(&ib->mu);
+	for (size_t off = 0; off < ib->lines.len;) {
+		const char *l = ib->lines.data + off;
+		size_t n = strlen(l);
+
+		if (n > 0 && zscore_apply_line(z, l, n, why, sizeof(why)) < 0)
+			warnx("%s: %s", source_name(ib->src), why);
+		off += n + 1;
+	}
+	buf_reset(&ib->lines);
+	atomic_store(&ib->pending, false);
+	pthread_mutex_unlock(&ib->mu);
+}
+
+struct pub {
+	struct sink *snk;
+	struct ad_err *e;
+	int rc;
+};
+
+static void
+publish_one(const char *line, size_t len, const char *key, void *arg)
+{
+	struct pub *p = arg;
+
+	if (p->rc == 0 &&
+	    sink_write(p->snk, line, len, key, strlen(key), p->e) < 0)
+		p->rc = -1;
+}
+
+static int
+checkpoint(const struct zsrun_opts *o, struct zscore *z, struct sink *mo,
+    struct ad_err *e)
+{
+	struct pub p = {mo, e, 0};
+
+	if (o->state && zscore_save(z, o->state, e) < 0)
+		return -1;
+	if (mo != NULL) {
+		zscore_dump(z, publish_one, &p);
+		if (p.rc < 0 || sink_flush(mo, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+add_fields(struct buf *b, const struct zscore_result *r)
+{
+	buf_adds(b, "\"score\":");
+	scorer_add_score(b, r->score);
+	buf_adds(b, r->anomaly ? ",\"anomaly\":true,\"z\":"
+			       : ",\"anomaly\":false,\"z\":");
+	if (isnan(r->z))
+		buf_adds(b, "null");
+	else
+		scorer_add_score(b, r->z);
+	buf_addc(b, '}');
+}
+
+/*
+ * A scanned id's text in key (size bytes): a string's characters or a
+ * number as written.  False when it does not fit.
+ */
+static bool
+key_text(const struct jscan_member *m, char *key, size_t size)
+{
+	size_t q = m->type == JSCAN_STRING, n = m->vallen - 2 * q;
+
+	if (n >= size)
+		return false;
+	memcpy(key, m->val + q, n);
+	key[n] = '\0';
+	return true;
+}
+
+/* One record; returns 1 written to b, or -1 with why. */
+static int
+point(const struct zsrun_opts *o, struct zscore *z, const char *line,
+    size_t len, struct jscan *js, struct buf *b, char *why, size_t whylen)
+{
+	bool flat = jscan_object(js, line, len) == JSCAN_OK && scorer_plain(js);
+	const struct jscan_member *fl = js->m;
+	long idi = -1, vi = -1;
+	size_t il = strlen(o->id), vl = strlen(o->field);
+	struct zscore_result r;
+	char key[512];
+	double x;
+	json_t *rec, *idv, *v;
+
+	buf_reset(b);
+	for (size_t i = 0; flat && i < js->n; i++) {
+		if (scorer_reserved(fl[i].key, fl[i].keylen) ||
+		    (fl[i].type == JSCAN_STRING && fl[i].escaped)) {
+			flat = false;
+			break;
+		}
+		if (fl[i].keylen == il && memcmp(fl[i].key, o->id, il) == 0)
+			idi = (long)i;
+		if (fl[i].keylen == vl && memcmp(fl[i].key, o->field, vl) == 0)
+			vi = (long)i;
+	}
+	if (flat && idi >= 0 && vi >= 0 && fl[vi].type == JSCAN_NUMBER &&
+	    (fl[idi].type == JSCAN_STRING || fl[idi].type == JSCAN_NUMBER) &&
+	    key_text(&fl[idi], key, sizeof(key))) {
+		x = jscan_number(fl[vi].val, fl[vi].vallen);
+		if (isfinite(x)) {
+			zscore_point(z, key, x, &r);
+			buf_add(b, line, scorer_close_brace(line, len));
+			buf_addc(b, ',');
+			add_fields(b, &r);
+			return 1;
+		}
+	}
+	if ((rec = ndjson_parse(line, len, why, whylen)) == NULL)
+		return -1;
+	idv = json_object_get(rec, o->id);
+	v = json_object_get(rec, o->field);
+	if (json_is_string(idv))
+		snprintf(key, sizeof(key), "%s", json_string_value(idv));
+	else if (json_is_integer(idv))
+		snprintf(key, sizeof(key), "%lld",
+		    (long long)json_integer_value(idv));
+	else {
+		snprintf(
+		    why, whylen, "missing or non-string key field '%s'", o->id);
+		json_decref(rec);
+		return -1;
+	}
+	if (!json_is_number(v) || !isfinite(json_number_value(v))) {
+		snprintf(
+		    why, whylen, "missing or non-numeric field '%s'", o->field);
+		json_decref(rec);
+		return -1;
+	}
+	zscore_point(z, key, json_number_value(v), &r);
+	for (const char *f[] = {"score", "anomaly", "z", NULL}, **p = f;
+	     *p != NULL; p++)
+		json_object_del(rec, *p);
+	ndjson_dump(b, rec);
+	b->len--;
+	buf_addc(b, ',');
+	add_fields(b, &r);
+	json_decref(rec);
+	return 1;
+}
+
+/*
+ * Run the z-score loop over in, writing to out.  Returns an exit status
+ * (0, or the status of a failed write, save or source).
+ */
+int
+zsrun(const struct zsrun_opts *o, struct recin *in, struct sink *out,
+    int verbose, const struct io_conf *conf)
+{
+	struct zscore *z =
+	    zscore_new(o->k, o->one_sided, o->min_count, o->max_keys);
+	struct jscan js;
+	struct sink *mo = NULL;
+	struct inbox *ib = xcalloc(1, sizeof(*ib));
+	pthread_t tid;
+	bool thread = false;
+	struct ad_err e;
+	struct line line;
+	struct buf b;
+	size_t n = 0;
+	int rc, status = EX_OK;
+
+	ad_err_clear(&e);
+	buf_init(&b);
+	jscan_init(&js);
+	buf_init(&ib->lines);
+	pthread_mutex_init(&ib->mu, NULL);
+	if (o->state && zscore_load(z, o->state, &e) < 0)
+		goto fail;
+	if (o->model_out && (mo = sink_open(o->model_out, conf, &e)) == NULL)
+		goto fail;
+	if (o->model_in) {
+		if ((ib->src = source_open(o->model_in, conf, &e)) == NULL)
+			goto fail;
+		if (strncmp(o->model_in, "kafka://", 8) != 0) {
+			/* a file: apply all of it now, deterministically */
+			inbox_reader(ib);
+			inbox_apply(ib, z);
+		} else if (pthread_create(&tid, NULL, inbox_reader, ib) != 0) {
+			ad_err_set(&e, EX_OSERR, "cannot start a thread");
+			goto fail;
+		} else
+			thread = true;
+	}
+	while ((rc = recin_next_line(in, &line, &e)) > 0) {
+		char why[300];
+		int r;
+
+		if (atomic_load(&ib->pending))
+			inbox_apply(ib, z);
+		r = point(o, z, line.buf, line.len, &js, &b, why, sizeof(why));
+		if (r < 0 && recin_reject(in, "%s", why) < 0)
+			break;
+		if (r > 0 && ndjson_write_text(out, b.data, b.len, &e) < 0)
+			goto fail;
+		if (++n % o->save_every == 0 &&
+		    (sink_flush(out, &e) < 0 || recin_commit(in, &e) < 0 ||
+			checkpoint(o, z, mo, &e) < 0))
+			goto fail;
+	}
+	if (rc < 0)
+		goto fail;
+	if (checkpoint(o, z, mo, &e) < 0)
+		goto fail;
+	if (verbose > 0)
+		fprintf(stderr,
+		    "ad-score: %zu read, %zu rejected, %zu keys, "
+		    "%zu evicted\n",
+		    recin_read_count(in), recin_reject_count(in),
+		    zscore_count(z), zscore_evicted(z));
+	goto out;
+fail:
+	status = ad_err_report(&e);
+out:
+	if (thread) {
+		/* a file source ends by itself; a Kafka one is left running
+		 * (it holds no state of ours) and the process exits */
+		if (atomic_load(&ib->done)) {
+			pthread_join(tid, NULL);
+			source_free(ib->src);
+		} else
+			pthread_detach(tid);
+	} else
+		source_free(ib->src);
+	if (mo != NULL && sink_close(mo, &e) < 0 && status == EX_OK)
+		status = ad_err_report(&e);
+	if (!thread || atomic_load(&ib->done)) {
+		buf_release(&ib->lines);
+		pthread_mutex_destroy(&ib->mu);
+		free(ib);
+	}
+	buf_release(&b);
+	jscan_release(&js);
+	zscore_free(z);
+	return status;
+}

@@ -1,0 +1,229 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * Encoding of a forest model (see forestfile.h).  Payload layout: u32
+ * payload version, then the metadata fields in a fixed order, the feature
+ * schema (featset_save()) and the forest (forest_save()).  A payload that
+ * ends early, runs on, or holds an inconsistent tree is refused.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "forest/forestfile.h"
+#include "io/modelfile.h"
+#include "base/wire.h"
+
+static const char *const mode_names[] = {
+    "supervised", "unsupervised", "isolation"};
+
+/* "supervised", "unsupervised" or "isolation". */
+const char *
+forestfile_mode_name(enum forestfile_mode m)
+{
+	return m <= FORESTFILE_ISOLATION ? mode_names[m] : "?";
+}
+
+/* Free m and everything in it; NULL is a no-op. */
+void
+forestfile_free(struct forestfile *m)
+{
+	if (m == NULL)
+		return;
+	free(m->label);
+	free(m->normal);
+	for (size_t i = 0; i < m->nclass; i++)
+		free(m->classes[i]);
+	free(m->classes);
+	featset_free(m->fs);
+	forest_free(m->forest);
+	free(m);
+}
+
+/*
+ * Write m to path atomically.  Returns 0, or -1 with err set
+ * (EX_CANTCREAT, EX_IOERR).
+ */
+int
+forestfile_save(
+    const struct forestfile *m, const char *path, struct ad_err *err)
+{
+	struct buf b;
+	int rc;
+
+	buf_init(&b);
+	wire_put_u32(&b, FORESTFILE_VERSION);
+	wire_put_u8(&b, (uint8_t)m->mode);
+	wire_put_str(&b, m->label ? m->label : "");
+	wire_put_str(&b, m->normal ? m->normal : "");
+	wire_put_u64(&b, m->nclass);
+	for (size_t i = 0; i < m->nclass; i++)
+		wire_put_str(&b, m->classes[i]);
+	wire_put_f64(&b, m->threshold);
+	wire_put_u32(&b, (uint32_t)m->trees);
+	wire_put_u32(&b, (uint32_t)m->max_depth);
+	wire_put_u32(&b, (uint32_t)m->max_bins);
+	wire_put_u32(&b, (uint32_t)m->min_leaf);
+	wire_put_u32(&b, (uint32_t)m->mtry);
+	wire_put_f64(&b, m->sample_rate);
+	wire_put_f64(&b, m->fraction);
+	wire_put_u64(&b, m->sample_size);
+	wire_put_u64(&b, m->seed);
+	wire_put_u64(&b, m->rows);
+	wire_put_str(&b, m->created);
+	wire_put_f64(&b, m->cv_auc);
+	featset_save(m->fs, &b);
+	forest_save(m->forest, &b);
+	rc = modelfile_write(path, FORESTFILE_KIND, b.data, b.len, err);
+	buf_release(&b);
+	return rc;
+}
+
+/*
+ * Decode a payload (p, n; borrowed) read from the file called name.
+ * Returns a new model (caller frees with forestfile_free()), or NULL with
+ * err set to EX_DATAERR.
+ */
+struct forestfile *
+forestfile_decode(const void *p, size_t n, const char *name, struct ad_err *err)
+{
+	struct forestfile *m = xcalloc(1, sizeof(*m));
+	struct wire w;
+	uint32_t version;
+	char *s;
+
+	wire_init(&w, p, n);
+	version = wire_u32(&w);
+	if (!w.bad && version != FORESTFILE_VERSION) {
+		ad_err_set(err, EX_DATAERR,
+		    "'%s': unsupported forest model version %u (this program "
+		    "reads version %d)",
+		    name, version, FORESTFILE_VERSION);
+		forestfile_free(m);
+		return NULL;
+	}
+	m->mode = wire_u8(&w);
+	m->label = wire_str(&w);
+	m->normal = wire_str(&w);
+	m->nclass = wire_count(&w, 4);
+	if (!w.bad && (m->nclass < 1 || m->nclass > FOREST_MAX_CLASSES ||
+			  m->mode > FORESTFILE_ISOLATION))
+		w.bad = true;
+	if (!w.bad) {
+		m->classes = xcalloc(m->nclass, sizeof(*m->classes));
+		for (size_t i = 0; i < m->nclass; i++)
+			m->classes[i] = wire_str(&w);
+	} else
+		m->nclass = 0;
+	m->threshold = wire_f64(&w);
+	m->trees = (int)wire_u32(&w);
+	m->max_depth = (int)wire_u32(&w);
+	m->max_bins = (int)wire_u32(&w);
+	m->min_leaf = (int)wire_u32(&w);
+	m->mtry = (int)wire_u32(&w);
+	m->sample_rate = wire_f64(&w);
+	m->fraction = wire_f64(&w);
+	m->sample_size = wire_u64(&w);
+	m->seed = wire_u64(&w);
+	m->rows = wire_u64(&w);
+	s = wire_str(&w);
+	snprintf(m->created, sizeof(m->created), "%s", s);
+	free(s);
+	m->cv_auc = wire_f64(&w);
+	if (!w.bad)
+		m->fs = featset_load(&w);
+	if (!w.bad)
+		m->forest = forest_load(&w, m->fs->n);
+	if (!w.bad && (w.p != w.end ||
+			  (m->forest->kind == FOREST_ISOLATION) !=
+			      (m->mode == FORESTFILE_ISOLATION) ||
+			  (m->mode != FORESTFILE_ISOLATION &&
+			      m->forest->nclass != m->nclass)))
+		w.bad = true;
+	if (w.bad) {
+		ad_err_set(err, EX_DATAERR, "'%s': corrupt forest model", name);
+		forestfile_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+/*
+ * Read the model file at path.  Returns a new model, or NULL with err set:
+ * EX_NOINPUT when it cannot be opened, EX_DATAERR when it is truncated,
+ * corrupt, of another kind or version.
+ */
+struct forestfile *
+forestfile_load(const char *path, struct ad_err *err)
+{
+	size_t n;
+	void *p = modelfile_read(path, FORESTFILE_KIND, &n, err);
+	struct forestfile *m;
+
+	if (p == NULL)
+		return NULL;
+	m = forestfile_decode(p, n, path, err);
+	free(p);
+	if (m != NULL && m->created[0] == '\0') {
+		/* ad-train-rf leaves the time out; the file's is as good */
+		struct stat st;
+		struct tm tm;
+
+		if (stat(path, &st) == 0 && gmtime_r(&st.st_mtime, &tm))
+			strftime(m->created, sizeof(m->created),
+			    "%Y-%m-%dT%H:%M:%SZ", &tm);
+	}
+	return m;
+}
+
+/* The model's metadata as a new JSON object (ad-score --info). */
+json_t *
+forestfile_info(const struct forestfile *m)
+{
+	json_t *o = json_object(), *cl = json_array(), *hp = json_object();
+
+	json_object_set_new(o, "kind", json_string(FORESTFILE_KIND));
+	json_object_set_new(o, "version", json_integer(FORESTFILE_VERSION));
+	json_object_set_new(
+	    o, "mode", json_string(forestfile_mode_name(m->mode)));
+	if (m->mode == FORESTFILE_SUPERVISED) {
+		json_object_set_new(o, "label", json_string(m->label));
+		if (m->normal[0] != '\0')
+			json_object_set_new(
+			    o, "normal", json_string(m->normal));
+	}
+	for (size_t i = 0; i < m->nclass; i++)
+		json_array_append_new(cl, json_string(m->classes[i]));
+	json_object_set_new(o, "classes", cl);
+	json_object_set_new(o, "threshold", json_real(m->threshold));
+	json_object_set_new(
+	    o, "trees", json_integer((json_int_t)m->forest->ntrees));
+	json_object_set_new(hp, "max_depth", json_integer(m->max_depth));
+	if (m->mode != FORESTFILE_ISOLATION) {
+		json_object_set_new(hp, "max_bins", json_integer(m->max_bins));
+		json_object_set_new(hp, "min_leaf", json_integer(m->min_leaf));
+		json_object_set_new(hp, "mtry", json_integer(m->mtry));
+		json_object_set_new(
+		    hp, "sample_rate", json_real(m->sample_rate));
+	}
+	if (m->mode == FORESTFILE_UNSUPERVISED)
+		json_object_set_new(hp, "fraction", json_real(m->fraction));
+	if (m->mode == FORESTFILE_ISOLATION)
+		json_object_set_new(hp, "sample_size",
+		    json_integer((json_int_t)m->sample_size));
+	json_object_set_new(hp, "seed", json_integer((json_int_t)m->seed));
+	json_object_set_new(o, "params", hp);
+	json_object_set_new(o, "rows", json_integer((json_int_t)m->rows));
+	json_object_set_new(
+	    o, "nodes", json_integer((json_int_t)forest_nodes(m->forest)));
+	json_object_set_new(o, "depth", json_integer(forest_depth(m->forest)));
+	if (!isnan(m->cv_auc))
+		json_object_set_new(o, "cv_auc", json_real(m->cv_auc));
+	json_object_set_new(o, "created", json_string(m->created));
+	json_object_set_new(o, "missing",
+	    json_string("missing values and unknown categories follow the "
+			"branch that held more training rows"));
+	json_object_set_new(o, "features", featset_info(m->fs));
+	return o;
+}

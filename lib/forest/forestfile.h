@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * A trained forest model as ad-train-rf writes it and ad-score reads it:
+ * the mode, the classes, the feature schema with its category tables, the
+ * hyperparameters, the score threshold, and the trees, encoded as the
+ * payload of a "forest" model file (modelfile.h: versioned, checksummed,
+ * written atomically).
+ */
+#ifndef FORESTFILE_H
+#define FORESTFILE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "base/ad.h"
+#include "forest/featset.h"
+#include "forest/forest.h"
+
+#define FORESTFILE_KIND "forest"
+#define FORESTFILE_VERSION 1
+
+enum forestfile_mode {
+	FORESTFILE_SUPERVISED,
+	FORESTFILE_UNSUPERVISED,
+	FORESTFILE_ISOLATION,
+};
+
+struct forestfile {
+	enum forestfile_mode mode;
+	char *label, *normal; /* supervised: label field, normal value */
+	size_t nclass;
+	char **classes; /* class 0 is normal (or real) */
+	double threshold;
+	/* hyperparameters, for --info */
+	int trees, max_depth, max_bins, min_leaf, mtry;
+	double sample_rate, fraction;
+	uint64_t sample_size, seed, rows;
+	char created[32]; /* ISO 8601 UTC; the file's mtime when empty */
+	double cv_auc;	  /* NaN when not cross-validated */
+	struct featset *fs;
+	struct forest *forest;
+};
+
+const char *forestfile_mode_name(enum forestfile_mode m);
+int forestfile_save(
+    const struct forestfile *m, const char *path, struct ad_err *err);
+struct forestfile *forestfile_load(const char *path, struct ad_err *err);
+struct forestfile *forestfile_decode(
+    const void *p, size_t n, const char *name, struct ad_err *err);
+void forestfile_free(struct forestfile *m);
+json_t *forestfile_info(const struct forestfile *m);
+
+#endif

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * The ad-score pipeline (see scorepipe.h).  Hand-over is per batch of up
+ * to BATCH records, so the two threads meet (a mutex and a condition
+ * variable) a few hundred times per 100,000 records, not per record.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/ndjson.h"
+#include "forest/scorepipe.h"
+
+#define BATCH 256
+
+struct batch {
+	struct scorepipe_item item[BATCH];
+	size_t n;
+};
+
+struct scorepipe {
+	struct batch b[2];
+	struct batch *cur;   /* being filled by the reader */
+	struct batch *given; /* handed to the writer, NULL when idle */
+	bool stop, failed;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t tid;
+	struct scorer *s; /* the writer's; owns the model */
+	struct sink *out, *proxy;
+	struct ad_err err; /* the writer's first error */
+};
+
+static void *
+writer(void *arg)
+{
+	struct scorepipe *p = arg;
+	struct ad_err e;
+
+	ad_err_clear(&e);
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		struct batch *b;
+		bool failed;
+
+		while (p->given == NULL && !p->stop)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->given == NULL)
+			break;
+		b = p->given;
+		failed = p->failed;
+		pthread_mutex_unlock(&p->mu);
+		for (size_t i = 0; i < b->n && !failed; i++) {
+			struct scorepipe_item *it = &b->item[i];
+
+			if (scorer_finish(p->s, it->x, &it->text, it->comma,
+				&it->acc, it->x + p->s->m->fs->n,
+				it->from) > 0 &&
+			    ndjson_write_text(
+				p->out, it->text.data, it->text.len, &e) < 0)
+				failed = true;
+		}
+		pthread_mutex_lock(&p->mu);
+		if (failed && !p->failed) {
+			p->failed = true;
+			p->err = e;
+		}
+		p->given = NULL;
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Wait until the writer has no batch; returns with the mutex held. */
+static void
+wait_idle(struct scorepipe *p)
+{
+	pthread_mutex_lock(&p->mu);
+	while (p->given != NULL)
+		pthread_cond_wait(&p->cv, &p->mu);
+}
+
+/* Give the batch being filled to the writer and start the other one. */
+static int
+hand_over(struct scorepipe *p, struct ad_err *err)
+{
+	bool failed;
+
+	wait_idle(p);
+	if (p->cur->n > 0) {
+		p->given = p->cur;
+		pthread_cond_broadcast(&p->cv);
+		p->cur = p->cur == &p->b[0] ? &p->b[1] : &p->b[0];
+		p->cur->n = 0;
+	}
+	failed = p->failed;
+	if (failed)
+		*err = p->err;
+	pthread_mutex_unlock(&p->mu);
+	return failed ? -1 : 0;
+}
+
+static int
+proxy_write(void *impl, const char *buf, size_t len, const char *key,
+    size_t keylen, struct ad_err *err)
+{
+	(void)impl, (void)buf, (void)len, (void)key, (void)keylen, (void)err;
+	return 0;
+}
+
+static int
+proxy_flush(void *impl, struct ad_err *err)
+{
+	return scorepipe_sync(impl, err);
+}
+
+static int
+proxy_close(void *impl, struct ad_err *err)
+{
+	(void)impl, (void)err;
+	return 0;
+}
+
+static const struct sink_ops proxy_ops = {
+    .write = proxy_write,
+    .flush = proxy_flush,
+    .close = proxy_close,
+};
+
+/*
+ * Start the writer thread, which scores with writer (whose model it owns
+ * from now on) and writes to out.  Returns the pipeline, or NULL with err
+ * set (EX_OSERR) when the thread cannot start.
+ */
+struct scorepipe *
+scorepipe_new(struct scorer *w, struct sink *out, struct ad_err *err)
+{
+	struct scorepipe *p = xcalloc(1, sizeof(*p));
+
+	p->s = w;
+	p->out = out;
+	p->cur = &p->b[0];
+	ad_err_clear(&p->err);
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < BATCH; i++)
+			buf_init(&p->b[k].item[i].text);
+	if (pthread_create(&p->tid, NULL, writer, p) != 0) {
+		ad_err_set(err, EX_OSERR, "cannot start a thread");
+		for (int k = 0; k < 2; k++)
+			for (size_t i = 0; i < BATCH; i++)
+				buf_release(&p->b[k].item[i].text);
+		free(p);
+		return NULL;
+	}
+	p->proxy = sink_new(sink_name(out), &proxy_ops, p, NULL);
+	return p;
+}
+
+/* A sink whose flush is scorepipe_sync(), for recin_set_sink(). */
+struct sink *
+scorepipe_proxy(struct scorepipe *p)
+{
+	return p->proxy;
+}
+
+/* The next slot of the batch being filled, x sized for nfeat features. */
+struct scorepipe_item *
+scorepipe_slot(struct scorepipe *p, size_t nfeat)
+{
+	struct scorepipe_item *it = &p->cur->item[p->cur->n];
+
+	if (it->xcap < 2 * nfeat + 1) {
+		it->xcap = 2 * nfeat + 1;
+		it->x = xreallocarray(it->x, it->xcap, sizeof(double));
+	}
+	return it;
+}
+
+/*
+ * Count the slot as filled; a full batch goes to the writer.  Returns 0,
+ * or -1 with err set once the writer has failed.
+ */
+int
+scorepipe_push(struct scorepipe *p, struct ad_err *err)
+{
+	if (++p->cur->n == BATCH)
+		return hand_over(p, err);
+	return 0;
+}
+
+/*
+ * Write everything pushed so far and flush the sink.  Returns 0, or -1
+ * with err set.
+ */
+int
+scorepipe_sync(struct scorepipe *p, struct ad_err *err)
+{
+	if (hand_over(p, err) < 0)
+		return -1;
+	wait_idle(p);
+	pthread_mutex_unlock(&p->mu);
+	if (p->failed) {
+		*err = p->err;
+		return -1;
+	}
+	return sink_flush(p->out, err);
+}
+
+/* Score the records pushed from now on with m (owned by the pipeline). */
+int
+scorepipe_set_model(
+    struct scorepipe *p, struct forestfile *m, struct ad_err *err)
+{
+	int rc = scorepipe_sync(p, err);
+
+	scorer_set_model(p->s, m); /* the writer is idle */
+	return rc;
+}
+
+/*
+ * Write what is left, stop the writer and free the pipeline (not the
+ * writer's scorer).  Returns 0, or -1 with err set.
+ */
+int
+scorepipe_free(struct scorepipe *p, struct ad_err *err)
+{
+	int rc = scorepipe_sync(p, err);
+
+	pthread_mutex_lock(&p->mu);
+	p->stop = true;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	pthread_join(p->tid, NULL);
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < BATCH; i++) {
+			buf_release(&p->b[k].item[i].text);
+			free(p->b[k].item[i].x);
+		}
+	sink_close(p->proxy, err);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->cv);
+	free(p);
+	return rc;
+}

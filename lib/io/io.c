@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * struct io_conf: the settings every source and sink takes.  Property
+ * files (-F) hold "name=value" lines; blank lines and '#' comments are
+ * skipped, as kcat does.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/ad.h"
+#include "io/io.h"
+
+/* Set conf to the defaults; client_id is borrowed and must outlive conf. */
+void
+io_conf_init(struct io_conf *conf, const char *client_id)
+{
+	memset(conf, 0, sizeof(*conf));
+	conf->max_line = IO_MAX_LINE_DEFAULT;
+	conf->timeout_ms = 10000;
+	conf->client_id = client_id;
+}
+
+/* Append a copy of one "name=value" librdkafka property. */
+void
+io_conf_add_prop(struct io_conf *conf, const char *name_value)
+{
+	conf->props =
+	    xreallocarray(conf->props, conf->nprops + 1, sizeof(*conf->props));
+	conf->props[conf->nprops++] = xstrdup(name_value);
+}
+
+/*
+ * Append every property in the file at path.  Returns 0, or -1 with err
+ * set (EX_NOINPUT when it cannot be opened, EX_CONFIG for a line without
+ * '=').
+ */
+int
+io_conf_add_prop_file(
+    struct io_conf *conf, const char *path, struct ad_err *err)
+{
+	FILE *fp = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0, lineno = 0;
+	ssize_t n;
+	int rc = 0;
+
+	if (fp == NULL) {
+		ad_err_set(err, EX_NOINPUT, "cannot open '%s': %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	while ((n = getline(&line, &cap, fp)) >= 0) {
+		char *p = line;
+
+		lineno++;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '\0' || *p == '#')
+			continue;
+		if (strchr(p, '=') == NULL) {
+			ad_err_at(err, EX_CONFIG, path, lineno,
+			    "expected name=value, got '%s'", p);
+			rc = -1;
+			break;
+		}
+		io_conf_add_prop(conf, p);
+	}
+	free(line);
+	fclose(fp);
+	return rc;
+}
+
+/* Free what conf owns. */
+void
+io_conf_release(struct io_conf *conf)
+{
+	for (size_t i = 0; i < conf->nprops; i++)
+		free(conf->props[i]);
+	free(conf->props);
+	conf->props = NULL;
+	conf->nprops = 0;
+}

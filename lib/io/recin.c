@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * Record input over many operands.  Sources are opened one after another;
+ * one that cannot be opened is reported and remembered (exit 66) and the
+ * rest are still read, as cat(1) does.  Bad lines go to the dead-letter
+ * file exactly as read, with a newline, so that nothing is lost.
+ *
+ * At-least-once for Kafka: a source's offsets are committed only after the
+ * program's sink is flushed.  With recin_set_sink(), recin does that by
+ * itself whenever the source is about to wait for input, before a
+ * rebalance takes partitions away, at least once a second while input
+ * keeps coming, and when a source ends; without it, a source that ends is
+ * kept open until the program's recin_commit().
+ */
+#include <errno.h>
+#include <err.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "io/ndjson.h"
+#include "io/recin.h"
+#include "io/reject.h"
+
+struct recin {
+	char *const *operands;
+	size_t noperands, next_operand;
+	const struct io_conf *conf;
+	struct source *src;
+	struct line line;
+	struct reject rej;
+	bool stopped;
+	size_t nread;
+	int status;
+	struct sink *out;      /* flushed before commits, or NULL */
+	struct source **ended; /* read to the end, commit still due */
+	size_t nended;
+	int64_t synced_ms; /* when out was last flushed and committed */
+};
+
+#define RECIN_SYNC_MS 1000
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Flush the sink and the dead-letter file, then commit: the idle hook. */
+static int
+recin_sync(void *arg, struct ad_err *err)
+{
+	struct recin *in = arg;
+
+	if (in->out == NULL)
+		return 0;
+	in->synced_ms = now_ms();
+	if (sink_flush(in->out, err) < 0)
+		return -1;
+	return recin_commit(in, err);
+}
+
+static char *const stdin_operand[] = {"-"};
+
+/*
+ * Start reading operands (borrowed; stdin when n is 0).  With reject_path,
+ * bad lines are appended to that file.  Returns a new reader (caller frees
+ * with recin_free()), or NULL with err set (EX_CANTCREAT) when the
+ * dead-letter file cannot be opened.
+ */
+struct recin *
+recin_new(char *const *operands, size_t n, const struct io_conf *conf,
+    const char *reject_path, bool strict, struct ad_err *err)
+{
+	struct recin *in = xcalloc(1, sizeof(*in));
+
+	in->operands = n > 0 ? operands : stdin_operand;
+	in->noperands = n > 0 ? n : 1;
+	in->conf = conf;
+	if (reject_init(&in->rej, reject_path, strict, err) < 0) {
+		free(in);
+		return NULL;
+	}
+	return in;
+}
+
+/*
+ * Next raw line from the operands.  Returns 1 with *line (borrowed until
+ * the next call), 0 when every operand is read (or after a strict stop or
+ * a stop signal), -1 with err set on a read error.  Over-long lines are
+ * rejected here and never returned.
+ */
+int
+recin_next_line(struct recin *in, struct line *line, struct ad_err *err)
+{
+	for (;;) {
+		int rc;
+
+		if (in->stopped || ad_stop)
+			return 0;
+		if (in->src == NULL) {
+			const char *spec;
+
+			if (in->next_operand >= in->noperands)
+				return 0;
+			spec = in->operands[in->next_operand++];
+			in->src = source_open(spec, in->conf, err);
+			if (in->src == NULL) {
+				/* Other failures are the caller's to report. */
+				if (err->status != EX_NOINPUT)
+					return -1;
+				ad_err_report(err);
+				in->status = EX_NOINPUT;
+				continue;
+			}
+			source_set_idle(in->src, recin_sync, in);
+		}
+		if (in->out != NULL && (in->nread & 255) == 0 &&
+		    now_ms() - in->synced_ms >= RECIN_SYNC_MS &&
+		    recin_sync(in, err) < 0)
+			return -1;
+		rc = source_next(in->src, &in->line, err);
+		if (rc < 0)
+			return -1;
+		if (rc == 0) {
+			/* Commit once what was read from it is written. */
+			if (in->out != NULL) {
+				if (recin_sync(in, err) < 0)
+					return -1;
+				source_free(in->src);
+			} else {
+				in->ended = xreallocarray(in->ended,
+				    in->nended + 1, sizeof(*in->ended));
+				in->ended[in->nended++] = in->src;
+				source_set_idle(in->src, NULL, NULL);
+			}
+			in->src = NULL;
+			continue;
+		}
+		in->nread++;
+		if (in->line.too_long) {
+			if (recin_reject(in, "line longer than %zu bytes",
+				in->conf->max_line) < 0)
+				return 0;
+			continue;
+		}
+		*line = in->line;
+		return 1;
+	}
+}
+
+/*
+ * Next record.  Returns 1 with *rec (a new reference), 0 at the end, -1
+ * with err set on a read error.  Lines that are not JSON objects are
+ * rejected (reported, counted, dead-lettered) and skipped.
+ */
+int
+recin_next(struct recin *in, json_t **rec, struct ad_err *err)
+{
+	struct line line;
+	char why[300];
+	int rc;
+
+	while ((rc = recin_next_line(in, &line, err)) > 0) {
+		*rec = ndjson_parse(line.buf, line.len, why, sizeof(why));
+		if (*rec != NULL)
+			return 1;
+		if (recin_reject(in, "%s", why) < 0)
+			return 0;
+	}
+	return rc;
+}
+
+/* The bookkeeping after a rejected line; rc is reject_line()'s. */
+static int
+rejected(struct recin *in, int rc)
+{
+	if (in->status == 0)
+		in->status = EX_DATAERR;
+	if (in->rej.failed)
+		in->status = EX_IOERR;
+	if (rc < 0)
+		in->stopped = true;
+	return rc;
+}
+
+/*
+ * Reject the line last read: print "prog: source:line: reason", count it,
+ * and copy it to the dead-letter file.  Returns 0 to go on, or -1 when
+ * strict mode says to stop (the input then ends).
+ */
+int
+recin_reject(struct recin *in, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	if (in->line.where != NULL) {
+		/* Kafka: say which message, "topic[partition]@offset". */
+		char why[600];
+
+		vsnprintf(why, sizeof(why), fmt, ap);
+		rc = reject_line(&in->rej, recin_source_name(in),
+		    in->line.lineno, in->line.buf, in->line.len, "%s (%s)", why,
+		    in->line.where);
+	} else {
+		rc = vreject_line(&in->rej, recin_source_name(in),
+		    in->line.lineno, in->line.buf, in->line.len, fmt, ap);
+	}
+	va_end(ap);
+	return rejected(in, rc);
+}
+
+/*
+ * Reject a line read earlier, given its source name, line number and
+ * bytes (for readers that parse lines in batches, after later lines were
+ * read); otherwise as recin_reject().
+ */
+int
+recin_reject_at(struct recin *in, const char *source, size_t lineno,
+    const char *buf, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vreject_line(&in->rej, source, lineno, buf, len, fmt, ap);
+	va_end(ap);
+	return rejected(in, rc);
+}
+
+/*
+ * Commit what has been read so far (Kafka offsets) and flush the
+ * dead-letter file.  Call after the results are written.  Sources that
+ * have ended are closed once committed.  Returns 0 or -1 with err set.
+ */
+int
+recin_commit(struct recin *in, struct ad_err *err)
+{
+	if (reject_flush(&in->rej, err) < 0)
+		return -1;
+	while (in->nended > 0) {
+		if (source_commit(in->ended[in->nended - 1], err) < 0)
+			return -1;
+		source_free(in->ended[--in->nended]);
+	}
+	if (in->src != NULL)
+		return source_commit(in->src, err);
+	return 0;
+}
+
+/*
+ * Let recin flush out (borrowed; it must stay open until recin_free() or
+ * until recin_set_sink(in, NULL)) and commit on its own: whenever a Kafka
+ * source is about to wait for messages or to lose partitions in a
+ * rebalance, at least every second while input keeps coming, and when a
+ * source ends.  Only for programs that write everything derived from a
+ * record before reading the next one.
+ */
+void
+recin_set_sink(struct recin *in, struct sink *out)
+{
+	in->out = out;
+	in->synced_ms = now_ms();
+}
+
+/* Name of the source being read, for messages.  Borrowed. */
+const char *
+recin_source_name(const struct recin *in)
+{
+	return in->src ? source_name(in->src) : "<input>";
+}
+
+/* Line number of the line last read in its source. */
+size_t
+recin_lineno(const struct recin *in)
+{
+	return in->line.lineno;
+}
+
+/* Lines read so far, rejected ones included. */
+size_t
+recin_read_count(const struct recin *in)
+{
+	return in->nread;
+}
+
+/* Lines rejected so far. */
+size_t
+recin_reject_count(const struct recin *in)
+{
+	return in->rej.count;
+}
+
+/*
+ * The exit status the input calls for: EX_NOINPUT if an operand could not
+ * be opened, EX_IOERR if the dead-letter file failed, EX_DATAERR if a line
+ * was rejected, else EX_OK.
+ */
+int
+recin_status(const struct recin *in)
+{
+	return in->status;
+}
+
+/* Close everything; NULL is a no-op. */
+void
+recin_free(struct recin *in)
+{
+	if (in == NULL)
+		return;
+	if (in->src != NULL)
+		source_set_idle(in->src, NULL, NULL);
+	source_free(in->src);
+	while (in->nended > 0)
+		source_free(in->ended[--in->nended]);
+	free(in->ended);
+	reject_release(&in->rej);
+	free(in);
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * A sink of lines: stdout ("-"), a file, a rolling file ("file:..."), or a
+ * Kafka topic ("kafka://...").  Each write is one record; a key (for
+ * Kafka partitioning) may come with it.  Errors are sticky: once a write
+ * fails, sink_flush() and sink_close() report it.
+ */
+#ifndef SINK_H
+#define SINK_H
+
+#include <stddef.h>
+
+#include "base/ad.h"
+#include "io/io.h"
+
+/* How a kind of sink writes, flushes and closes itself. */
+struct sink_ops {
+	int (*write)(void *impl, const char *buf, size_t len, const char *key,
+	    size_t keylen, struct ad_err *err);
+	int (*flush)(void *impl, struct ad_err *err);
+	int (*close)(void *impl, struct ad_err *err);
+};
+
+struct sink;
+
+struct sink *sink_open(
+    const char *spec, const struct io_conf *conf, struct ad_err *err);
+struct sink *sink_new(const char *name, const struct sink_ops *ops, void *impl,
+    const char *key_field);
+int sink_write(struct sink *snk, const char *buf, size_t len, const char *key,
+    size_t keylen, struct ad_err *err);
+int sink_flush(struct sink *snk, struct ad_err *err);
+int sink_close(struct sink *snk, struct ad_err *err);
+const char *sink_name(const struct sink *snk);
+const char *sink_key_field(const struct sink *snk);
+
+#endif

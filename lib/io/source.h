@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * A source of lines: a file (plain or gzip, read transparently), stdin
+ * ("-"), or a Kafka topic ("kafka://..."), each line numbered from 1.
+ * Kafka sources also remember which messages were handed out so that
+ * source_commit() can commit them once their results are written.
+ */
+#ifndef SOURCE_H
+#define SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "base/ad.h"
+#include "io/io.h"
+
+/* One line, borrowed from the source until the next source_next(). */
+struct line {
+	const char *buf;   /* not terminated; may hold NUL bytes */
+	size_t len;	   /* without the newline */
+	size_t lineno;	   /* from 1 */
+	bool too_long;	   /* longer than max_line: buf holds only its start */
+	const char *where; /* Kafka: "topic[partition]@offset", else NULL */
+};
+
+/* How a kind of source reads, commits and frees itself. */
+struct source_ops {
+	int (*next)(void *impl, struct line *line, struct ad_err *err);
+	int (*commit)(void *impl, struct ad_err *err);
+	void (*free)(void *impl);
+};
+
+struct source;
+
+struct source *source_open(
+    const char *spec, const struct io_conf *conf, struct ad_err *err);
+struct source *source_new(
+    const char *name, const struct source_ops *ops, void *impl);
+int source_next(struct source *src, struct line *line, struct ad_err *err);
+int source_commit(struct source *src, struct ad_err *err);
+const char *source_name(const struct source *src);
+void source_set_idle(
+    struct source *src, int (*idle)(void *arg, struct ad_err *err), void *arg);
+int source_idle(struct source *src, struct ad_err *err);
+void source_free(struct source *src);
+
+#endif

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * Standalone SVG charts for NDJSON data: time-series panels (value line,
+ * forecast and STL trend overlays, anomalous points, shaded alert
+ * intervals, time axis) and a score histogram with the threshold marked.
+ * The caller collects the data; this module only draws.
+ */
+#ifndef SVGPLOT_H
+#define SVGPLOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+
+struct plot_point {
+	int64_t t;				 /* ms since the epoch */
+	double value, forecast, trend, seasonal; /* NAN when absent */
+	bool anomalous;
+};
+
+struct plot_interval {
+	int64_t from, to; /* ms */
+	bool open;	  /* still firing at the end of the data */
+};
+
+struct plot_panel {
+	char *title;
+	struct plot_point *pts;
+	size_t npts, cap;
+	struct plot_interval *alerts;
+	size_t nalerts, alerts_cap;
+};
+
+struct plot_hist {
+	const char *title;
+	double threshold;
+	size_t nbins;
+	size_t *normal, *other; /* counts per bin, [0, 1] split evenly */
+	bool labelled;		/* other holds attacks, normal the rest */
+};
+
+void plot_panel_add(struct plot_panel *p, const struct plot_point *pt);
+void plot_panel_add_alert(
+    struct plot_panel *p, int64_t from, int64_t to, bool open);
+void plot_panel_release(struct plot_panel *p);
+void svgplot_series(struct buf *out, const char *title,
+    struct plot_panel *panels, size_t npanels, const char *note);
+void svgplot_histogram(struct buf *out, const struct plot_hist *h);
+void svgplot_nice_ticks(
+    double lo, double hi, int want, double *first, double *step);
+
+#endif
