@@ -20,18 +20,6 @@
 #include "series/series.h"
 #include "io/sink.h"
 
-enum {
-	OPT_PERIOD = CLI_PROGRAM_OPTIONS,
-	OPT_SEASONAL_STRENGTH,
-	OPT_STABLE_VAR,
-	OPT_NORMALIZE,
-	OPT_TAG,
-	OPT_S_WINDOW,
-	OPT_ID,
-	OPT_TIME,
-	OPT_FIELD,
-};
-
 struct opts {
 	struct cli cli;
 	struct classify_conf cc;
@@ -41,155 +29,53 @@ struct opts {
 	size_t nfiles;
 };
 
-static const char synopsis[] =
-    "usage: ad-classify [-hqVv] [-o dest] [--period n|auto] "
-    "[--seasonal-strength s]\n"
-    "                   [--stable-var v] [--normalize variance|remainder] "
-    "[--tag]\n"
-    "                   [--s-window w|periodic] [--id field] "
-    "[--time field]\n"
-    "                   [--field field] [--reject file] [--strict] "
-    "[file ...]\n";
-
-static void
-usage(FILE *fp, int status)
-{
-	fputs(synopsis, fp);
-	if (fp == stdout)
-		fputs(
-		    "\n"
-		    "  -h, --help              show this help and exit\n"
-		    "  -o, --output DEST       write to DEST: path, -, "
-		    "kafka://, file:\n"
-		    "  -q, --quiet             no warnings about bad records\n"
-		    "  -V, --version           print the version and exit\n"
-		    "  -v, --verbose           print a summary on stderr at "
-		    "the end\n"
-		    "      --period N|auto     seasonal period, or detect it "
-		    "(default)\n"
-		    "      --seasonal-strength S  periodic when at least S "
-		    "(default 0.6)\n"
-		    "      --stable-var V      stable when the remainder share "
-		    "is at most V\n"
-		    "                          (default 0.2)\n"
-		    "      --normalize variance|remainder  stability rule "
-		    "(default variance)\n"
-		    "      --tag               write the points with \"class\" "
-		    "added\n"
-		    "      --s-window W        STL seasonal span or periodic "
-		    "(default)\n"
-		    "      --id F              key field (default id)\n"
-		    "      --time F            time field (default ts)\n"
-		    "      --field F           value field (default value)\n"
-		    "      --reject FILE       append bad records to FILE\n"
-		    "      --strict            stop at the first bad record\n",
-		    fp);
-	exit(status);
-}
-
-static void
-bad_usage(const struct ad_err *e)
-{
-	warnx("%s", e->msg);
-	usage(stderr, EX_USAGE);
-}
+static const struct opt_word auto_period[] = {{"auto", 0}, {NULL, 0}};
+static const struct opt_word periodic[] = {{"periodic", 0}, {NULL, 0}};
+static const struct opt_word norm_rules[] = {
+    {"variance", 0}, {"remainder", 1}, {NULL, 0}};
 
 static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
-	static const struct option longopts[] = {
-	    CLI_LONGOPTS,
-	    {"period", required_argument, NULL, OPT_PERIOD},
-	    {"seasonal-strength", required_argument, NULL,
-		OPT_SEASONAL_STRENGTH},
-	    {"stable-var", required_argument, NULL, OPT_STABLE_VAR},
-	    {"normalize", required_argument, NULL, OPT_NORMALIZE},
-	    {"tag", no_argument, NULL, OPT_TAG},
-	    {"s-window", required_argument, NULL, OPT_S_WINDOW},
-	    {"id", required_argument, NULL, OPT_ID},
-	    {"time", required_argument, NULL, OPT_TIME},
-	    {"field", required_argument, NULL, OPT_FIELD},
-	    {NULL, 0, NULL, 0},
+	int norm = 0;
+	const struct opt options[] = {
+	    CLI_OPTIONS_BASE(&o->cli),
+	    CLI_OPTION_OUTPUT(&o->cli),
+	    OPT_LONG_OR(0, "period", &o->cc.period, "n|auto", 2, 1L << 40,
+		auto_period, "seasonal period, or detect it (default)"),
+	    OPT_DOUBLE(0, "seasonal-strength", &o->cc.min_strength, "s", 0, 1,
+		"periodic when at least S (default 0.6)"),
+	    OPT_DOUBLE(0, "stable-var", &o->cc.stable_var, "v", 0, 1,
+		"stable when the remainder share is at most V (default 0.2)"),
+	    OPT_CHOICE(0, "normalize", &norm, "variance|remainder", norm_rules,
+		"stability rule (default variance)"),
+	    OPT_FLAG(
+		0, "tag", &o->tag, "write the points with \"class\" added"),
+	    OPT_LONG_OR(0, "s-window", &o->cc.s_window, "w|periodic", 1,
+		1L << 40, periodic, "STL seasonal span, or periodic (default)"),
+	    OPT_STRING(
+		0, "id", &o->pc.id_field, "field", "key field (default id)"),
+	    OPT_STRING(0, "time", &o->pc.time_field, "field",
+		"time field (default ts)"),
+	    OPT_STRING(0, "field", &o->pc.fields[0], "field",
+		"value field (default value)"),
+	    CLI_OPTIONS_IO(&o->cli),
+	    OPT_END,
 	};
-	struct ad_err e;
-	int c;
+	const struct opt_prog prog = {
+	    "ad-classify", NULL, "[file ...]", options};
+	int first;
 
-	ad_err_clear(&e);
 	cli_init(&o->cli, "ad-classify");
 	classify_conf_init(&o->cc);
 	o->pc.id_field = "id";
 	o->pc.time_field = "ts";
 	o->pc.fields[0] = "value";
 	o->pc.nfields = 1;
-	while ((c = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) !=
-	       -1) {
-		int rc = cli_option(&o->cli, c, optarg, &e);
-
-		if (rc < 0)
-			bad_usage(&e);
-		if (rc > 0)
-			continue;
-		switch (c) {
-		case 'h':
-			usage(stdout, EX_OK);
-			break;
-		case 'V':
-			printf("ad-classify %s\n", AD_VERSION);
-			exit(EX_OK);
-		case OPT_PERIOD:
-			o->cc.period = 0;
-			if (strcmp(optarg, "auto") != 0 &&
-			    num_parse_long("--period", optarg, 2, 1L << 40,
-				&o->cc.period, &e) < 0)
-				bad_usage(&e);
-			break;
-		case OPT_SEASONAL_STRENGTH:
-			if (num_parse_double("--seasonal-strength", optarg, 0,
-				1, &o->cc.min_strength, &e) < 0)
-				bad_usage(&e);
-			break;
-		case OPT_STABLE_VAR:
-			if (num_parse_double("--stable-var", optarg, 0, 1,
-				&o->cc.stable_var, &e) < 0)
-				bad_usage(&e);
-			break;
-		case OPT_NORMALIZE:
-			if (strcmp(optarg, "remainder") == 0) {
-				o->cc.norm_remainder = true;
-			} else if (strcmp(optarg, "variance") == 0) {
-				o->cc.norm_remainder = false;
-			} else {
-				warnx("--normalize: expected variance or "
-				      "remainder, not '%s'",
-				    optarg);
-				usage(stderr, EX_USAGE);
-			}
-			break;
-		case OPT_TAG:
-			o->tag = true;
-			break;
-		case OPT_S_WINDOW:
-			o->cc.s_window = 0;
-			if (strcmp(optarg, "periodic") != 0 &&
-			    num_parse_long("--s-window", optarg, 1, 1L << 40,
-				&o->cc.s_window, &e) < 0)
-				bad_usage(&e);
-			break;
-		case OPT_ID:
-			o->pc.id_field = optarg;
-			break;
-		case OPT_TIME:
-			o->pc.time_field = optarg;
-			break;
-		case OPT_FIELD:
-			o->pc.fields[0] = optarg;
-			break;
-		default:
-			usage(stderr, EX_USAGE);
-		}
-	}
-	o->files = argv + optind;
-	o->nfiles = (size_t)(argc - optind);
+	first = opt_parse(&prog, argc, argv);
+	o->cc.norm_remainder = norm == 1;
+	o->files = argv + first;
+	o->nfiles = (size_t)(argc - first);
 }
 
 static int
@@ -311,12 +197,7 @@ main(int argc, char **argv)
 	}
 	if (run(&o, in, out, &st, &e) < 0)
 		status = ad_err_report(&e);
-	if (sink_close(out, &e) < 0 && status == EX_OK)
-		status = ad_err_report(&e);
-	if (status == EX_OK && recin_commit(in, &e) < 0)
-		status = ad_err_report(&e);
-	if (status == EX_OK && recin_status(in) != EX_OK)
-		status = recin_status(in);
+	status = cli_close_io(in, out, status);
 	if (status == EX_OK)
 		status = st;
 	if (o.cli.verbose)

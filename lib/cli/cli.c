@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /*
- * Shared option handling, so that a letter means the same in every
- * program (STYLE 3.3) and each program's main() only adds its own.
+ * The options every program shares (their table entries are in cli.h)
+ * and the end every program shares: close the sink, then commit, then
+ * say how the input went.
  */
 #include <string.h>
 
-#include "cli/cli.h"
 #include "base/num.h"
+#include "cli/cli.h"
 
 /* Defaults; client_id (borrowed) names the default Kafka group. */
 void
@@ -16,25 +17,95 @@ cli_init(struct cli *c, const char *client_id)
 	io_conf_init(&c->io, client_id);
 }
 
+/* Free what c owns. */
+void
+cli_release(struct cli *c)
+{
+	io_conf_release(&c->io);
+}
+
+/* -v: one more level of detail on stderr; undoes -q.  Returns 0. */
+int
+cli_opt_verbose(void *cli, const char *arg, struct ad_err *err)
+{
+	struct cli *c = cli;
+
+	(void)arg;
+	(void)err;
+	c->verbose++;
+	c->quiet = false;
+	return 0;
+}
+
+/* -q: no warnings about bad records; undoes -v.  Returns 0. */
+int
+cli_opt_quiet(void *cli, const char *arg, struct ad_err *err)
+{
+	struct cli *c = cli;
+
+	(void)arg;
+	(void)err;
+	c->quiet = true;
+	c->verbose = 0;
+	return 0;
+}
+
+/* -X name=value.  Returns 0, or -1 with err set (EX_USAGE). */
+int
+cli_opt_property(void *io_conf, const char *arg, struct ad_err *err)
+{
+	if (strchr(arg, '=') == NULL) {
+		ad_err_set(
+		    err, EX_USAGE, "-X: expected name=value, got '%s'", arg);
+		return -1;
+	}
+	io_conf_add_prop(io_conf, arg);
+	return 0;
+}
+
+/* -F file of name=value lines.  Returns 0, or -1 with err set. */
+int
+cli_opt_property_file(void *io_conf, const char *arg, struct ad_err *err)
+{
+	return io_conf_add_prop_file(io_conf, arg, err);
+}
+
 /*
- * Handle one shared option.  Returns 1 when it was one, 0 when the
- * program must handle opt itself, -1 with err set (EX_USAGE, or the -F
- * file's error) for a bad argument.
+ * The one shutdown path of at-least-once delivery: flush and close out
+ * (NULL is allowed), and only when everything up to here went well
+ * commit the offsets of in (NULL allowed), so that a record is never
+ * committed before what came of it was written.  Failures are reported.
+ * Returns the status to exit with: status when it was already an error,
+ * else the first failure, else the input's own status (65 when a record
+ * was rejected).  out is freed; in is left to the caller.
+ */
+int
+cli_close_io(struct recin *in, struct sink *out, int status)
+{
+	struct ad_err e;
+
+	ad_err_clear(&e);
+	if (sink_close(out, &e) < 0 && status == EX_OK)
+		status = ad_err_report(&e);
+	if (status == EX_OK && in != NULL && recin_commit(in, &e) < 0)
+		status = ad_err_report(&e);
+	if (status == EX_OK && in != NULL)
+		status = recin_status(in);
+	return status;
+}
+
+/*
+ * The getopt_long() form: handle one shared option.  Returns 1 when it
+ * was one, 0 when the program must handle opt itself, -1 with err set.
  */
 int
 cli_option(struct cli *c, int opt, const char *arg, struct ad_err *err)
 {
-	int64_t ms;
-
 	switch (opt) {
 	case 'v':
-		c->verbose++;
-		c->quiet = false;
-		return 1;
+		return cli_opt_verbose(c, arg, err) + 1;
 	case 'q':
-		c->quiet = true;
-		c->verbose = 0;
-		return 1;
+		return cli_opt_quiet(c, arg, err) + 1;
 	case 'o':
 		c->output = arg;
 		return 1;
@@ -42,15 +113,9 @@ cli_option(struct cli *c, int opt, const char *arg, struct ad_err *err)
 		c->io.exit_at_end = true;
 		return 1;
 	case 'X':
-		if (strchr(arg, '=') == NULL) {
-			ad_err_set(err, EX_USAGE,
-			    "-X: expected name=value, got '%s'", arg);
-			return -1;
-		}
-		io_conf_add_prop(&c->io, arg);
-		return 1;
+		return cli_opt_property(&c->io, arg, err) < 0 ? -1 : 1;
 	case 'F':
-		return io_conf_add_prop_file(&c->io, arg, err) < 0 ? -1 : 1;
+		return cli_opt_property_file(&c->io, arg, err) < 0 ? -1 : 1;
 	case CLI_REJECT:
 		c->reject = arg;
 		return 1;
@@ -63,18 +128,11 @@ cli_option(struct cli *c, int opt, const char *arg, struct ad_err *err)
 			   ? -1
 			   : 1;
 	case CLI_TIMEOUT:
-		if (num_parse_duration_ms("--timeout", arg, &ms, err) < 0)
-			return -1;
-		c->io.timeout_ms = ms;
-		return 1;
+		return num_parse_duration_ms(
+			   "--timeout", arg, &c->io.timeout_ms, err) < 0
+			   ? -1
+			   : 1;
 	default:
 		return 0;
 	}
-}
-
-/* Free what c owns. */
-void
-cli_release(struct cli *c)
-{
-	io_conf_release(&c->io);
 }

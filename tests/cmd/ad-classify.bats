@@ -25,7 +25,7 @@ FOUR="$FIXTURES/classify/four.ndjson"
 @test "bad --normalize: 64" {
 	run ad-classify --normalize nope "$FOUR"
 	assert_failure 64
-	assert_output --partial "--normalize: expected variance or remainder, not 'nope'"
+	assert_output --partial "--normalize: expected variance or remainder, got 'nope'"
 }
 
 @test "missing file: 66" {
