@@ -163,7 +163,7 @@ main(void)
 	/* k = 0: counting only. */
 	w = window_new(0, 50);
 	for (int i = 0; i < 40; i++)
-		window_push(w, i * 10, NULL);
+		window_push(w, i * 10, one);
 	ok(window_count(w) == 5, "no fields: count of the last 50 ms");
 	window_free(w);
 
