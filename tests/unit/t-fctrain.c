@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * Unit tests for lib/fctrain: series collected per key and put in time
+ * order, short keys skipped and listed, the training/validation split and
+ * min-max of the training part, per-key and shared models, the report
+ * (windows per model, one loss entry per epoch, decreasing loss), the
+ * error statistics, determinism by seed, and no trainable key at all.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "lstm/fctrain.h"
+#include "tap.h"
+
+static int epochs_seen;
+
+static void
+count_epoch(const char *model, size_t epoch, size_t epochs, double tl,
+    double vl, void *arg)
+{
+	(void)model;
+	(void)epoch;
+	(void)epochs;
+	(void)tl;
+	(void)vl;
+	(void)arg;
+	epochs_seen++;
+}
+
+static void
+fill(struct fc_data *d)
+{
+	fc_data_init(d);
+	/* "wave": 100 points added newest first; its training part (80) */
+	for (int i = 99; i >= 0; i--)
+		fc_data_add(d, "wave", true, 1700000000000LL + i * 60000,
+		    i < 80 ? 10 + 5 * sin(2 * M_PI * i / 10) : 100);
+	for (int i = 0; i < 3; i++)
+		fc_data_add(d, "short", true, i, i);
+	for (int i = 0; i < 60; i++)
+		fc_data_add(d, "flat", i != 30, i, 7);
+}
+
+int
+main(void)
+{
+	struct fctrain_conf c = {.window = 5,
+	    .hidden = 6,
+	    .epochs = 40,
+	    .batch = 8,
+	    .threads = 1,
+	    .lr = 0.01,
+	    .val = 0.2,
+	    .shared = false,
+	    .quiet = true,
+	    .seed = 3,
+	    .id_field = "id",
+	    .time_field = "ts",
+	    .value_field = "value",
+	    .on_epoch = count_epoch};
+	struct fc_data d;
+	struct lstm_model *m, *m2;
+	const struct lstm_key *k;
+	json_t *rep, *rep2, *loss;
+	struct ad_err err;
+	double first, last;
+	char *s;
+
+	fill(&d);
+	ok(d.n == 3 && d.s[0].n == 100 && d.s[0].timed && !d.s[2].timed,
+	    "three keys; flat has a point without time");
+	m = fctrain(&d, &c, &rep, &err);
+	ok(m != NULL && m->nkeys == 2 && m->nnets == 2 && !m->shared &&
+		m->window == 5 && m->hidden == 6 &&
+		strcmp(m->keys[0].name, "flat") == 0 &&
+		strcmp(m->keys[1].name, "wave") == 0,
+	    "two keys trained (sorted), one net each");
+	s = json_dumps(json_object_get(rep, "skipped"), JSON_COMPACT);
+	is_str(s, "[{\"key\":\"short\",\"points\":3}]", "short is skipped");
+	free(s);
+	k = lstm_model_key(m, "wave");
+	{
+		double lo = INFINITY, hi = -INFINITY;
+
+		for (int i = 0; i < 80; i++) {
+			lo = fmin(lo, 10 + 5 * sin(2 * M_PI * i / 10));
+			hi = fmax(hi, 10 + 5 * sin(2 * M_PI * i / 10));
+		}
+		ok(k != NULL && k->min == lo && k->max == hi &&
+			k->points == 100,
+		    "wave: min/max of the first 80 points in time order "
+		    "(%g..%g; the tail's 100 not counted)",
+		    lo, hi);
+	}
+	k = lstm_model_key(m, "flat");
+	ok(k != NULL && k->min == 7 && k->max == 7, "flat: min = max = 7");
+	ok(isfinite(m->keys[0].err_mean) && m->keys[0].err_sd >= 0 &&
+		isfinite(m->keys[1].err_sd),
+	    "error statistics finite");
+	ok(json_array_size(json_object_get(rep, "models")) == 2,
+	    "report: two models");
+	loss = json_object_get(
+	    json_array_get(json_object_get(rep, "models"), 1), "loss");
+	ok(json_array_size(loss) == 40 && epochs_seen == 80,
+	    "40 loss entries per model; on_epoch called 80 times");
+	first =
+	    json_real_value(json_object_get(json_array_get(loss, 0), "train"));
+	last =
+	    json_real_value(json_object_get(json_array_get(loss, 39), "train"));
+	ok(last < first, "wave's training loss falls (%g -> %g)", first, last);
+	ok(json_integer_value(json_object_get(
+	       json_array_get(json_object_get(rep, "models"), 1),
+	       "train_windows")) == 80 - 5 &&
+		json_integer_value(json_object_get(
+		    json_array_get(json_object_get(rep, "models"), 1),
+		    "val_windows")) == 20,
+	    "wave: 75 training windows, 20 validation windows");
+	ok(json_integer_value(json_object_get(rep, "window")) == 5 &&
+		json_is_false(json_object_get(rep, "shared")),
+	    "report: parameters");
+
+	/* Same seed, same weights. */
+	fc_data_release(&d);
+	fill(&d);
+	m2 = fctrain(&d, &c, &rep2, &err);
+	ok(m2 != NULL && memcmp(m->nets[1]->p, m2->nets[1]->p,
+			     m->nets[1]->nparam * sizeof(float)) == 0,
+	    "same seed: identical weights");
+	lstm_model_free(m2);
+	json_decref(rep2);
+	lstm_model_free(m);
+	json_decref(rep);
+
+	/* Shared. */
+	fc_data_release(&d);
+	fill(&d);
+	c.shared = true;
+	c.epochs = 5;
+	m = fctrain(&d, &c, &rep, &err);
+	ok(m != NULL && m->nnets == 1 && m->shared && m->keys[0].net == 0 &&
+		m->keys[1].net == 0,
+	    "shared: one net for both keys");
+	ok(json_integer_value(json_object_get(
+	       json_array_get(json_object_get(rep, "models"), 0),
+	       "train_windows")) == 75 + 43,
+	    "shared: the training windows of both keys (75 + 43)");
+	lstm_model_free(m);
+	json_decref(rep);
+	fc_data_release(&d);
+
+	/* Nothing to train on. */
+	fc_data_init(&d);
+	fc_data_add(&d, "tiny", false, 0, 1);
+	ad_err_clear(&err);
+	m = fctrain(&d, &c, &rep, &err);
+	ok(m == NULL && err.status == EX_DATAERR &&
+		strcmp(err.msg, "no key has enough points to train on (a "
+				"window of 5 needs at least 6 training "
+				"points)") == 0,
+	    "no trainable key: EX_DATAERR (%s)", err.msg);
+	ok(rep != NULL && json_array_size(json_object_get(rep, "skipped")) == 1,
+	    "the report still lists what was skipped");
+	json_decref(rep);
+	fc_data_release(&d);
+	fc_data_init(&d);
+	m = fctrain(&d, &c, &rep, &err);
+	ok(m == NULL && err.status == EX_DATAERR, "no keys at all: EX_DATAERR");
+	json_decref(rep);
+	fc_data_release(&d);
+	return tap_done();
+}

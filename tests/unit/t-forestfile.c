@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * Unit tests for lib/forestfile: a model saved and loaded keeps every
+ * metadata field and predicts the same; the payload refused when cut at
+ * any length, with a byte too many, of another version, with a mode that
+ * does not match its forest, or with a bad class count; the mtime as the
+ * creation time when none was written; mode names and the --info JSON.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "base/prng.h"
+#include "forest/forestfile.h"
+#include "forest/rftrain.h"
+#include "io/modelfile.h"
+#include "tap.h"
+
+static struct forestfile *
+train(enum forestfile_mode mode)
+{
+	struct forestfile *m = xcalloc(1, sizeof(*m));
+	struct dataset *ds;
+	struct rftrain p = {.mode = mode,
+	    .trees = 8,
+	    .max_depth = 6,
+	    .max_bins = 64,
+	    .min_leaf = 2,
+	    .mtry = 0,
+	    .sample_rate = 1,
+	    .fraction = 1,
+	    .sample_size = 64,
+	    .seed = 11,
+	    .threads = 1,
+	    .nclass = 2};
+	double x[2];
+
+	m->fs = featset_new();
+	featset_add(m->fs, "x", 1, FEATURE_NUMERIC);
+	featset_add(m->fs, "p", 1, FEATURE_CATEGORICAL);
+	featset_cat_add(&m->fs->f[1], "tcp", 3);
+	featset_cat_add(&m->fs->f[1], "udp", 3);
+	ds = dataset_new(m->fs);
+	for (int i = 0; i < 300; i++) {
+		x[0] = i % 97;
+		x[1] = i % 3 == 0;
+		dataset_add(ds, x, x[0] > 50);
+	}
+	dataset_bin(ds, 64, 1);
+	m->forest = rftrain_fit(ds, &p, NULL, 0);
+	dataset_free(ds);
+	m->mode = mode;
+	m->nclass = mode == FORESTFILE_ISOLATION ? 1 : 2;
+	m->classes = xcalloc(2, sizeof(char *));
+	m->classes[0] = xstrdup("normal");
+	if (m->nclass == 2)
+		m->classes[1] = xstrdup("attack");
+	m->label = xstrdup(mode == FORESTFILE_SUPERVISED ? "label" : "");
+	m->normal = xstrdup(mode == FORESTFILE_SUPERVISED ? "normal." : "");
+	m->threshold = 0.625;
+	m->trees = 8;
+	m->max_depth = 6;
+	m->max_bins = 64;
+	m->min_leaf = 2;
+	m->mtry = -1;
+	m->sample_rate = 0.75;
+	m->fraction = 1.5;
+	m->sample_size = 64;
+	m->seed = UINT64_MAX;
+	m->rows = 300;
+	m->cv_auc = 0.987654321;
+	return m;
+}
+
+int
+main(void)
+{
+	char dir[] = "/tmp/t-forestfile-XXXXXX", path[300];
+	struct forestfile *m, *r;
+	struct ad_err err;
+	struct prng rng;
+	unsigned char *payload, *copy;
+	size_t n;
+	int all;
+	json_t *info;
+
+	mkdtemp(dir);
+	snprintf(path, sizeof(path), "%s/m.forest", dir);
+	is_str(forestfile_mode_name(FORESTFILE_SUPERVISED), "supervised",
+	    "mode name supervised");
+	is_str(forestfile_mode_name(FORESTFILE_ISOLATION), "isolation",
+	    "mode name isolation");
+
+	m = train(FORESTFILE_SUPERVISED);
+	snprintf(m->created, sizeof(m->created), "2026-01-02T03:04:05Z");
+	ok(forestfile_save(m, path, &err) == 0, "save");
+	r = forestfile_load(path, &err);
+	ok(r != NULL && r->mode == m->mode && strcmp(r->label, "label") == 0 &&
+		strcmp(r->normal, "normal.") == 0 && r->nclass == 2 &&
+		strcmp(r->classes[1], "attack") == 0 && r->threshold == 0.625 &&
+		r->trees == 8 && r->max_depth == 6 && r->max_bins == 64 &&
+		r->min_leaf == 2 && r->mtry == -1 && r->sample_rate == 0.75 &&
+		r->fraction == 1.5 && r->sample_size == 64 &&
+		r->seed == UINT64_MAX && r->rows == 300 &&
+		r->cv_auc == 0.987654321 &&
+		strcmp(r->created, "2026-01-02T03:04:05Z") == 0,
+	    "load: every metadata field as saved");
+	ok(r && r->fs->n == 2 &&
+		featset_cat_find(&r->fs->f[1], "udp", 3) ==
+		    featset_cat_find(&m->fs->f[1], "udp", 3),
+	    "the schema and its categories");
+	prng_init(&rng, 1);
+	all = r != NULL;
+	for (int i = 0; all && i < 500; i++) {
+		double x[2] = {prng_uniform(&rng) * 120 - 10,
+		    (double)prng_below(&rng, 4) - 1};
+
+		if (i % 10 == 0)
+			x[i % 20 == 0 ? 0 : 1] = NAN;
+		if (forest_predict(r->forest, x, NULL, NULL) !=
+		    forest_predict(m->forest, x, NULL, NULL))
+			all = 0;
+	}
+	ok(all, "500 predictions identical after the round trip");
+	info = r ? forestfile_info(r) : NULL;
+	ok(info &&
+		strcmp(json_string_value(json_object_get(info, "mode")),
+		    "supervised") == 0 &&
+		json_integer_value(json_object_get(info, "trees")) == 8 &&
+		json_real_value(json_object_get(info, "cv_auc")) ==
+		    0.987654321 &&
+		json_array_size(json_object_get(info, "features")) == 2 &&
+		strcmp(json_string_value(json_object_get(info, "normal")),
+		    "normal.") == 0 &&
+		json_object_get(
+		    json_object_get(info, "params"), "sample_size") == NULL,
+	    "--info: mode, trees, cv_auc, features, no sample_size");
+	json_decref(info);
+	forestfile_free(r);
+
+	/* The payload, then corruptions of it. */
+	payload = modelfile_read(path, FORESTFILE_KIND, &n, &err);
+	ok(payload != NULL && n > 100, "payload read back (%zu bytes)", n);
+	all = 1;
+	for (size_t cut = 0; cut < n; cut++) {
+		ad_err_clear(&err);
+		if ((r = forestfile_decode(payload, cut, "m", &err)) != NULL) {
+			forestfile_free(r);
+			all = 0;
+		} else if (err.status != EX_DATAERR)
+			all = 0;
+	}
+	ok(all, "every truncation: EX_DATAERR");
+	copy = malloc(n + 1);
+	memcpy(copy, payload, n);
+	copy[n] = 0;
+	ok(forestfile_decode(copy, n + 1, "m", &err) == NULL &&
+		strcmp(err.msg, "'m': corrupt forest model") == 0,
+	    "a byte too many: corrupt (%s)", err.msg);
+	copy[0] = 2;
+	ok(forestfile_decode(copy, n, "m", &err) == NULL &&
+		strstr(err.msg, "unsupported forest model version 2") != NULL,
+	    "version 2: refused (%s)", err.msg);
+	memcpy(copy, payload, n);
+	copy[4] = FORESTFILE_ISOLATION;
+	ok(forestfile_decode(copy, n, "m", &err) == NULL,
+	    "mode isolation over a classifier: refused");
+	copy[4] = 7;
+	ok(forestfile_decode(copy, n, "m", &err) == NULL, "mode 7: refused");
+	memcpy(copy, payload, n);
+	/* u32 version, u8 mode, str label (4+5), str normal (4+7): nclass */
+	copy[25] = 3;
+	ok(forestfile_decode(copy, n, "m", &err) == NULL,
+	    "3 classes for a 2-class forest: refused");
+	copy[25] = 0;
+	ok(forestfile_decode(copy, n, "m", &err) == NULL, "0 classes: refused");
+	memcpy(copy, payload, n);
+	r = forestfile_decode(copy, n, "m", &err);
+	ok(r != NULL, "the unmodified copy decodes");
+	forestfile_free(r);
+	free(copy);
+	free(payload);
+	forestfile_free(m);
+
+	/* Isolation model; no creation time written: the file's mtime. */
+	m = train(FORESTFILE_ISOLATION);
+	ok(forestfile_save(m, path, &err) == 0, "isolation model saved");
+	r = forestfile_load(path, &err);
+	ok(r != NULL && r->mode == FORESTFILE_ISOLATION && r->nclass == 1 &&
+		strlen(r->created) == 20 && r->created[10] == 'T' &&
+		r->created[19] == 'Z',
+	    "loaded; created from the mtime (%s)", r ? r->created : "");
+	info = r ? forestfile_info(r) : NULL;
+	ok(info && json_object_get(info, "label") == NULL &&
+		json_integer_value(json_object_get(
+		    json_object_get(info, "params"), "sample_size")) == 64 &&
+		json_object_get(json_object_get(info, "params"), "mtry") ==
+		    NULL,
+	    "--info of an isolation model: sample_size, no label or mtry");
+	json_decref(info);
+	forestfile_free(r);
+	forestfile_free(m);
+	forestfile_free(NULL);
+
+	ok(forestfile_load("/nonexistent/m.forest", &err) == NULL &&
+		err.status == EX_NOINPUT,
+	    "missing file: EX_NOINPUT");
+	snprintf(path, sizeof(path), "%s/no/dir/m", dir);
+	m = train(FORESTFILE_SUPERVISED);
+	ok(forestfile_save(m, path, &err) == -1 && err.status == EX_CANTCREAT,
+	    "save into a missing directory: EX_CANTCREAT");
+	forestfile_free(m);
+	snprintf(path, sizeof(path), "%s/m.forest", dir);
+	unlink(path);
+	rmdir(dir);
+	return tap_done();
+}
