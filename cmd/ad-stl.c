@@ -9,33 +9,11 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "base/num.h"
 #include "series/point.h"
 #include "io/recin.h"
 #include "io/sink.h"
 #include "series/stl.h"
 #include "series/stlrun.h"
-
-enum {
-	OPT_PERIOD = CLI_PROGRAM_OPTIONS,
-	OPT_S_WINDOW,
-	OPT_S_DEGREE,
-	OPT_T_WINDOW,
-	OPT_T_DEGREE,
-	OPT_L_WINDOW,
-	OPT_L_DEGREE,
-	OPT_S_JUMP,
-	OPT_T_JUMP,
-	OPT_L_JUMP,
-	OPT_INNER,
-	OPT_OUTER,
-	OPT_ROBUST,
-	OPT_ID,
-	OPT_TIME,
-	OPT_FIELD,
-	OPT_WINDOW,
-	OPT_MAX_KEYS,
-};
 
 struct opts {
 	struct cli cli;
@@ -48,219 +26,98 @@ struct opts {
 	size_t nfiles;
 };
 
-static const char synopsis[] =
-    "usage: ad-stl [-hqVv] [-o dest] [--period n|auto] "
-    "[--s-window w|periodic]\n"
-    "              [--s-degree d] [--t-window w] [--t-degree d] "
-    "[--l-window w]\n"
-    "              [--l-degree d] [--s-jump j] [--t-jump j] [--l-jump j]\n"
-    "              [--inner n] [--outer n] [--robust] [--window duration]\n"
-    "              [--id field] [--time field] [--field field] "
-    "[--max-keys n]\n"
-    "              [--reject file] [--strict] [file ...]\n";
+/* Words' values, out of the numbers' ranges and apart from STL_UNSET. */
+#define AUTO (-2L)
+#define PERIODIC (-2L)
+static const struct opt_word auto_period[] = {{"auto", AUTO}, {NULL, 0}};
+static const struct opt_word periodic[] = {{"periodic", PERIODIC}, {NULL, 0}};
 
-static void
-usage(FILE *fp, int status)
+/* --field, repeatable. */
+static int
+opt_field(void *conf, const char *arg, struct ad_err *e)
 {
-	fputs(synopsis, fp);
-	if (fp == stdout)
-		fputs("\n"
-		      "  -h, --help           show this help and exit\n"
-		      "  -o, --output DEST    write to DEST: path, -, "
-		      "kafka://, file:\n"
-		      "  -q, --quiet          no warnings about bad records\n"
-		      "  -V, --version        print the version and exit\n"
-		      "  -v, --verbose        print a summary on stderr at the "
-		      "end\n"
-		      "      --period N|auto  seasonal period in points, or "
-		      "detect it\n"
-		      "      --s-window W     seasonal loess span, or periodic "
-		      "(default)\n"
-		      "      --s-degree D     seasonal loess degree, 0 or 1 "
-		      "(default 0)\n"
-		      "      --t-window W     trend span (default R's nextodd "
-		      "formula)\n"
-		      "      --t-degree D     trend degree (default 1)\n"
-		      "      --l-window W     low-pass span (default "
-		      "nextodd(period))\n"
-		      "      --l-degree D     low-pass degree (default "
-		      "t-degree)\n"
-		      "      --s-jump, --t-jump, --l-jump J  loess jumps "
-		      "(default span/10)\n"
-		      "      --inner N        inner iterations (default 2, 1 "
-		      "if robust)\n"
-		      "      --outer N        robustness iterations (default "
-		      "0, 15 if robust)\n"
-		      "      --robust         robust fitting; adds \"weight\"\n"
-		      "      --window D       trailing-window mean/var/cov "
-		      "features\n"
-		      "      --id F           key field (default id)\n"
-		      "      --time F         time field (default ts)\n"
-		      "      --field F        value field, repeatable (default "
-		      "value)\n"
-		      "      --max-keys N     window state for at most N keys "
-		      "(LRU)\n"
-		      "      --reject FILE    append bad records to FILE\n"
-		      "      --strict         stop at the first bad record\n",
-		    fp);
-	exit(status);
-}
+	struct point_conf *pc = conf;
 
-static long
-opt_long(const char *name, const char *arg, long min, long max)
-{
-	struct ad_err e;
-	long v;
-
-	if (num_parse_long(name, arg, min, max, &v, &e) < 0) {
-		warnx("%s", e.msg);
-		usage(stderr, EX_USAGE);
+	if (pc->nfields == POINT_MAX_FIELDS) {
+		ad_err_set(e, EX_USAGE, "at most %d --field options",
+		    POINT_MAX_FIELDS);
+		return -1;
 	}
-	return v;
+	pc->fields[pc->nfields++] = arg;
+	return 0;
 }
 
 static void
 parse_opts(int argc, char **argv, struct opts *o)
 {
-	static const struct option longopts[] = {
-	    CLI_LONGOPTS,
-	    {"period", required_argument, NULL, OPT_PERIOD},
-	    {"s-window", required_argument, NULL, OPT_S_WINDOW},
-	    {"s-degree", required_argument, NULL, OPT_S_DEGREE},
-	    {"t-window", required_argument, NULL, OPT_T_WINDOW},
-	    {"t-degree", required_argument, NULL, OPT_T_DEGREE},
-	    {"l-window", required_argument, NULL, OPT_L_WINDOW},
-	    {"l-degree", required_argument, NULL, OPT_L_DEGREE},
-	    {"s-jump", required_argument, NULL, OPT_S_JUMP},
-	    {"t-jump", required_argument, NULL, OPT_T_JUMP},
-	    {"l-jump", required_argument, NULL, OPT_L_JUMP},
-	    {"inner", required_argument, NULL, OPT_INNER},
-	    {"outer", required_argument, NULL, OPT_OUTER},
-	    {"robust", no_argument, NULL, OPT_ROBUST},
-	    {"id", required_argument, NULL, OPT_ID},
-	    {"time", required_argument, NULL, OPT_TIME},
-	    {"field", required_argument, NULL, OPT_FIELD},
-	    {"window", required_argument, NULL, OPT_WINDOW},
-	    {"max-keys", required_argument, NULL, OPT_MAX_KEYS},
-	    {NULL, 0, NULL, 0},
-	};
 	const long big = 1L << 40;
 	struct stl_params *p = &o->stl;
-	struct ad_err e;
-	int c;
+	const struct opt options[] = {
+	    CLI_OPTIONS_BASE(&o->cli),
+	    CLI_OPTION_OUTPUT(&o->cli),
+	    OPT_LONG_OR(0, "period", &p->period, "n|auto", 2, big, auto_period,
+		"seasonal period in points, or detect it"),
+	    OPT_LONG_OR(0, "s-window", &p->s_window, "w|periodic", 1, big,
+		periodic, "seasonal loess span, or periodic (default)"),
+	    OPT_LONG(0, "s-degree", &p->s_degree, "d", 0, 1,
+		"seasonal loess degree, 0 or 1 (default 0)"),
+	    OPT_LONG(0, "t-window", &p->t_window, "w", 1, big,
+		"trend span (default R's nextodd formula)"),
+	    OPT_LONG(0, "t-degree", &p->t_degree, "d", 0, 1,
+		"trend degree (default 1)"),
+	    OPT_LONG(0, "l-window", &p->l_window, "w", 1, big,
+		"low-pass span (default nextodd(period))"),
+	    OPT_LONG(0, "l-degree", &p->l_degree, "d", 0, 1,
+		"low-pass degree (default t-degree)"),
+	    OPT_LONG(0, "s-jump", &p->s_jump, "j", 1, big,
+		"seasonal loess jump (default span/10)"),
+	    OPT_LONG(0, "t-jump", &p->t_jump, "j", 1, big,
+		"trend loess jump (default span/10)"),
+	    OPT_LONG(0, "l-jump", &p->l_jump, "j", 1, big,
+		"low-pass loess jump (default span/10)"),
+	    OPT_LONG(0, "inner", &p->inner, "n", 1, 1000,
+		"inner iterations (default 2, 1 if robust)"),
+	    OPT_LONG(0, "outer", &p->outer, "n", 0, 1000,
+		"robustness iterations (default 0, 15 if robust)"),
+	    OPT_FLAG(
+		0, "robust", &p->robust, "robust fitting; adds \"weight\""),
+	    OPT_MS(0, "window", &o->window_ms, "duration",
+		"trailing-window mean/var/cov features"),
+	    OPT_STRING(
+		0, "id", &o->pc.id_field, "field", "key field (default id)"),
+	    OPT_STRING(0, "time", &o->pc.time_field, "field",
+		"time field (default ts)"),
+	    OPT_FUNC(0, "field", &o->pc, "field", opt_field,
+		"value field, repeatable (default value)"),
+	    OPT_SIZE(0, "max-keys", &o->max_keys, "n", 1, big,
+		"window state for at most N keys (LRU)"),
+	    CLI_OPTIONS_IO(&o->cli),
+	    OPT_END,
+	};
+	const struct opt_prog prog = {"ad-stl", NULL, "[file ...]", options};
+	int first;
 
-	ad_err_clear(&e);
 	cli_init(&o->cli, "ad-stl");
 	stl_params_init(p);
-	p->periodic = true;
 	o->pc.id_field = "id";
 	o->pc.time_field = "ts";
 	o->max_keys = 100000;
-	while ((c = getopt_long(argc, argv, CLI_SHORTOPTS, longopts, NULL)) !=
-	       -1) {
-		int rc = cli_option(&o->cli, c, optarg, &e);
-
-		if (rc < 0) {
-			warnx("%s", e.msg);
-			usage(
-			    stderr, e.status == EX_USAGE ? EX_USAGE : e.status);
-		}
-		if (rc > 0)
-			continue;
-		switch (c) {
-		case 'h':
-			usage(stdout, EX_OK);
-			break;
-		case 'V':
-			printf("ad-stl %s\n", AD_VERSION);
-			exit(EX_OK);
-		case OPT_PERIOD:
-			o->decompose = true;
-			o->auto_period = strcmp(optarg, "auto") == 0;
-			if (!o->auto_period)
-				p->period =
-				    opt_long("--period", optarg, 2, big);
-			break;
-		case OPT_S_WINDOW:
-			p->periodic = strcmp(optarg, "periodic") == 0;
-			if (!p->periodic)
-				p->s_window =
-				    opt_long("--s-window", optarg, 1, big);
-			break;
-		case OPT_S_DEGREE:
-			p->s_degree = opt_long("--s-degree", optarg, 0, 1);
-			break;
-		case OPT_T_WINDOW:
-			p->t_window = opt_long("--t-window", optarg, 1, big);
-			break;
-		case OPT_T_DEGREE:
-			p->t_degree = opt_long("--t-degree", optarg, 0, 1);
-			break;
-		case OPT_L_WINDOW:
-			p->l_window = opt_long("--l-window", optarg, 1, big);
-			break;
-		case OPT_L_DEGREE:
-			p->l_degree = opt_long("--l-degree", optarg, 0, 1);
-			break;
-		case OPT_S_JUMP:
-			p->s_jump = opt_long("--s-jump", optarg, 1, big);
-			break;
-		case OPT_T_JUMP:
-			p->t_jump = opt_long("--t-jump", optarg, 1, big);
-			break;
-		case OPT_L_JUMP:
-			p->l_jump = opt_long("--l-jump", optarg, 1, big);
-			break;
-		case OPT_INNER:
-			p->inner = opt_long("--inner", optarg, 1, 1000);
-			break;
-		case OPT_OUTER:
-			p->outer = opt_long("--outer", optarg, 0, 1000);
-			break;
-		case OPT_ROBUST:
-			p->robust = true;
-			break;
-		case OPT_ID:
-			o->pc.id_field = optarg;
-			break;
-		case OPT_TIME:
-			o->pc.time_field = optarg;
-			break;
-		case OPT_FIELD:
-			if (o->pc.nfields == POINT_MAX_FIELDS) {
-				warnx("at most %d --field options",
-				    POINT_MAX_FIELDS);
-				usage(stderr, EX_USAGE);
-			}
-			o->pc.fields[o->pc.nfields++] = optarg;
-			break;
-		case OPT_WINDOW:
-			if (num_parse_duration_ms(
-				"--window", optarg, &o->window_ms, &e) < 0 ||
-			    o->window_ms <= 0) {
-				warnx("--window: expected a positive duration, "
-				      "not '%s'",
-				    optarg);
-				usage(stderr, EX_USAGE);
-			}
-			break;
-		case OPT_MAX_KEYS:
-			o->max_keys =
-			    (size_t)opt_long("--max-keys", optarg, 1, big);
-			break;
-		default:
-			usage(stderr, EX_USAGE);
-		}
-	}
-	if (!o->decompose && o->window_ms == 0) {
-		warnx("give --period (decomposition) or --window (features)");
-		usage(stderr, EX_USAGE);
-	}
+	first = opt_parse(&prog, argc, argv);
+	o->auto_period = p->period == AUTO;
+	o->decompose = p->period != STL_UNSET;
+	if (o->auto_period)
+		p->period = STL_UNSET;
+	p->periodic = p->s_window == STL_UNSET || p->s_window == PERIODIC;
+	if (p->s_window == PERIODIC)
+		p->s_window = STL_UNSET;
+	if (!o->decompose && o->window_ms == 0)
+		opt_usage_error(&prog,
+		    "give --period (decomposition) or --window (features)");
 	if (o->pc.nfields == 0)
 		o->pc.fields[o->pc.nfields++] = "value";
 	o->pc.need_time = o->window_ms > 0;
-	o->files = argv + optind;
-	o->nfiles = (size_t)(argc - optind);
+	o->files = argv + first;
+	o->nfiles = (size_t)(argc - first);
 }
 
 static int
@@ -338,12 +195,7 @@ main(int argc, char **argv)
 	}
 	if (run(&o, in, out, &st, &e) < 0)
 		status = ad_err_report(&e);
-	if (sink_close(out, &e) < 0 && status == EX_OK)
-		status = ad_err_report(&e);
-	if (status == EX_OK && recin_commit(in, &e) < 0)
-		status = ad_err_report(&e);
-	if (status == EX_OK && recin_status(in) != EX_OK)
-		status = recin_status(in);
+	status = cli_close_io(in, out, status);
 	if (status == EX_OK)
 		status = st;
 out:

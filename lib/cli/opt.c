@@ -90,6 +90,9 @@ opt_store(const struct opt *o, long v)
 	case OPT_TYPE_DOUBLE:
 		*(double *)o->value = (double)v;
 		break;
+	case OPT_TYPE_MS:
+		*(int64_t *)o->value = (int64_t)v;
+		break;
 	default:
 		abort();
 	}

@@ -149,6 +149,13 @@ struct opt_prog {
 		.type = OPT_TYPE_MS, .short_name = (s), .long_name = (l),      \
 		.value = OPT_TARGET_(int64_t, v), .argname = (a), .help = (h)  \
 	}
+/* A duration that also takes words: "--cooldown duration|0". */
+#define OPT_MS_OR(s, l, v, a, w, h)                                            \
+	{                                                                      \
+		.type = OPT_TYPE_MS, .short_name = (s), .long_name = (l),      \
+		.value = OPT_TARGET_(int64_t, v), .argname = (a),              \
+		.words = (w), .help = (h)                                      \
+	}
 #define OPT_BYTES(s, l, v, a, h)                                               \
 	{                                                                      \
 		.type = OPT_TYPE_BYTES, .short_name = (s), .long_name = (l),   \

@@ -18,8 +18,8 @@ teardown() {
 @test "--help prints the synopsis on stdout and exits 0" {
 	run --separate-stderr ad-alert --help
 	assert_success
-	assert_line --index 0 "usage: ad-alert [-ehqVv] [-o dest] [--id field] [--time field] [--name name]"
-	assert_output --partial "--resolve-after D"
+	assert_line --index 0 "usage: ad-alert [-ehqVv] [-F file] [-o dest] [-X name=value] [--id field]"
+	assert_output --partial "--resolve-after duration"
 	assert_equal "$stderr" ""
 }
 

@@ -20,7 +20,7 @@ print(sum(1 for e in root.iter() if sys.argv[2] in (e.get("class") or "").split(
 @test "--help prints the synopsis on stdout and exits 0" {
 	run ad-plot --help
 	assert_success
-	assert_line --index 0 --partial "usage: ad-plot [-hqVv]"
+	assert_line --index 0 --partial "usage: ad-plot [-ehqVv] [-F file] [-o file]"
 }
 
 @test "--version prints the version" {
