@@ -15,6 +15,8 @@
 
 #include "record/kdd.h"
 #include "io/ndjson.h"
+#include "io/recin.h"
+#include "io/sink.h"
 #include "record/recclean.h"
 
 /* Set rc up for conf (copied; its strings and schema are borrowed). */
@@ -227,4 +229,94 @@ recclean_line(struct recclean *rc, const char *line, size_t len,
 		*keylen = m->type == JSCAN_STRING ? m->vallen - 2 : m->vallen;
 	}
 	return RECCLEAN_OK;
+}
+
+/*
+ * Read every line of in, clean it and write the good ones to out, keyed
+ * by the sink's key field (conf->key_field is ignored); rejected lines go
+ * to recin_reject() with their reason, and every 4096 records written the
+ * sink is flushed and the input committed (at-least-once).  Adds what
+ * happened to n, which the caller zeroes.  Returns 0, or -1 with err set
+ * (a read, write or commit failed).
+ */
+int
+recclean_run(const struct recclean_conf *conf, struct recin *in,
+    struct sink *out, struct recclean_counts *n, struct ad_err *err)
+{
+	struct recclean_conf c = *conf;
+	struct recclean rc;
+	struct buf line;
+	struct line ln;
+	char why[512];
+	int r;
+
+	c.key_field = sink_key_field(out);
+	recclean_init(&rc, &c);
+	buf_init(&line);
+	while ((r = recin_next_line(in, &ln, err)) > 0) {
+		enum recclean_reason reason;
+		const char *key;
+		size_t keylen;
+
+		switch (recclean_line(&rc, ln.buf, ln.len, &line, &key, &keylen,
+		    &reason, why, sizeof(why))) {
+		case RECCLEAN_OK:
+			if ((r = sink_write(out, line.data, line.len, key,
+				 keylen, err)) < 0)
+				goto out;
+			n->written++;
+			/* At-least-once: commit what is written, now and then. */
+			if (n->written % 4096 == 0 &&
+			    ((r = sink_flush(out, err)) < 0 ||
+				(r = recin_commit(in, err)) < 0))
+				goto out;
+			break;
+		case RECCLEAN_DUPLICATE:
+			n->duplicates++;
+			break;
+		case RECCLEAN_REJECT:
+			n->reason[reason]++;
+			recin_reject(in, "%s", why);
+			break;
+		}
+	}
+out:
+	buf_release(&line);
+	recclean_release(&rc);
+	return r < 0 ? -1 : 0;
+}
+
+/*
+ * Append the -v summary of a run to b (no newline): "read R, written W,
+ * rejected J (invalid JSON 1, missing field 2), duplicates D", where nread
+ * and nrejected are the input's counts.  Lines the input refused itself
+ * (too long), the rejected ones n does not know of, count as invalid JSON.
+ */
+void
+recclean_summary(struct buf *b, const struct recclean_counts *n, size_t nread,
+    size_t nrejected)
+{
+	size_t ours = 0;
+
+	for (int i = 0; i < RECCLEAN_NREASONS; i++)
+		ours += n->reason[i];
+	buf_addf(b, "read %zu, written %zu, rejected %zu", nread, n->written,
+	    nrejected);
+	if (nrejected > 0) {
+		const char *sep = " (";
+
+		for (int i = 0; i < RECCLEAN_NREASONS; i++) {
+			size_t k = n->reason[i];
+
+			if (i == RECCLEAN_INVALID_JSON)
+				k += nrejected - ours;
+			if (k == 0)
+				continue;
+			buf_addf(b, "%s%s %zu", sep,
+			    recclean_reason_name((enum recclean_reason)i), k);
+			sep = ", ";
+		}
+		buf_addc(b, ')');
+	}
+	buf_addf(b, ", duplicates %zu", n->duplicates);
 }

@@ -159,6 +159,21 @@ parse_type(const char *s, enum schema_type *t)
 }
 
 /*
+ * The schema named on ad-clean's command line: "kdd", "none", or else the
+ * path of a schema file.  Returns a new schema (caller frees with
+ * schema_free()), or NULL with err set as schema_load() sets it.
+ */
+struct schema *
+schema_open(const char *spec, struct ad_err *err)
+{
+	if (strcmp(spec, "kdd") == 0)
+		return schema_kdd();
+	if (strcmp(spec, "none") == 0)
+		return schema_none();
+	return schema_load(spec, err);
+}
+
+/*
  * Read a schema file (format in schema.h).  Returns a new schema (caller
  * frees with schema_free()), or NULL with err set: EX_NOINPUT when the
  * file cannot be opened, EX_CONFIG with file and line for a bad line.

@@ -75,6 +75,7 @@ struct schema {
 struct schema *schema_kdd(void);
 struct schema *schema_none(void);
 struct schema *schema_load(const char *path, struct ad_err *err);
+struct schema *schema_open(const char *spec, struct ad_err *err);
 void schema_free(struct schema *sc);
 long schema_lookup(const struct schema *sc, const char *name, size_t len);
 

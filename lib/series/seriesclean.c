@@ -24,6 +24,8 @@
 #include "base/buf.h"
 #include "base/keymap.h"
 #include "io/ndjson.h"
+#include "io/recin.h"
+#include "io/sink.h"
 #include "series/robust.h"
 #include "series/seriesclean.h"
 #include "base/timefmt.h"
@@ -591,4 +593,71 @@ seriesclean_free(struct seriesclean *sc)
 	free(sc->scratch);
 	buf_release(&sc->idtext);
 	free(sc);
+}
+
+struct series_out {
+	struct sink *out;
+	struct buf line;
+	struct ad_err *err;
+};
+
+static int
+series_emit(void *arg, const json_t *rec)
+{
+	struct series_out *so = arg;
+
+	return ndjson_write(so->out, &so->line, rec, so->err);
+}
+
+/*
+ * Read every point of in, clean the series per conf and write the records
+ * to out; a point refused (why) goes to recin_reject().  At the end of the
+ * input every key is flushed.  Fills st, also after a failure.  Returns
+ * 0, or -1 with err set (a read or write failed).
+ */
+int
+seriesclean_run(const struct seriesclean_conf *conf, struct recin *in,
+    struct sink *out, struct seriesclean_stats *st, struct ad_err *err)
+{
+	struct series_out so = {.out = out, .err = err};
+	struct seriesclean *sc;
+	char why[512];
+	json_t *rec;
+	int r, rc = 0;
+
+	buf_init(&so.line);
+	sc = seriesclean_new(conf, series_emit, &so);
+	while ((r = recin_next(in, &rec, err)) > 0) {
+		rc = seriesclean_add(sc, rec, why, sizeof(why));
+		json_decref(rec);
+		if (rc < 0)
+			break;
+		if (rc > 0)
+			recin_reject(in, "%s", why);
+		rc = 0;
+	}
+	if (r < 0)
+		rc = -1;
+	else if (rc == 0)
+		rc = seriesclean_finish(sc);
+	seriesclean_stats(sc, st);
+	seriesclean_free(sc);
+	buf_release(&so.line);
+	return rc < 0 ? -1 : 0;
+}
+
+/*
+ * Append the -v summary of a run to b (no newline): "read R, rejected J,
+ * points P, written W, filled F, replaced X, gaps G (S slots), merged M,
+ * evicted keys E", where nread and nrejected are the input's counts.
+ */
+void
+seriesclean_summary(struct buf *b, const struct seriesclean_stats *st,
+    size_t nread, size_t nrejected)
+{
+	buf_addf(b,
+	    "read %zu, rejected %zu, points %zu, written %zu, filled %zu, "
+	    "replaced %zu, gaps %zu (%zu slots), merged %zu, evicted keys %zu",
+	    nread, nrejected, st->points, st->emitted, st->filled, st->replaced,
+	    st->gaps, st->gap_slots, st->merged, st->evicted);
 }

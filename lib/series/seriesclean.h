@@ -10,6 +10,8 @@
  * the preceding outlier_window points exceeds outlier_k is replaced the
  * same way, keeping the original value.  Keys live in a bounded LRU map
  * (lib/keymap); an evicted key is flushed first, so nothing is lost.
+ * seriesclean_run() is the loop over a whole input, seriesclean_summary()
+ * its -v line.
  */
 #ifndef SERIESCLEAN_H
 #define SERIESCLEAN_H
@@ -18,6 +20,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "base/ad.h"
+#include "base/buf.h"
+
+struct recin;
+struct sink;
 
 #define SERIESCLEAN_AUTO_HISTORY 1024 /* slots kept to detect a period */
 
@@ -51,5 +59,9 @@ int seriesclean_finish(struct seriesclean *sc);
 void seriesclean_stats(
     const struct seriesclean *sc, struct seriesclean_stats *st);
 void seriesclean_free(struct seriesclean *sc);
+int seriesclean_run(const struct seriesclean_conf *conf, struct recin *in,
+    struct sink *out, struct seriesclean_stats *st, struct ad_err *err);
+void seriesclean_summary(struct buf *b, const struct seriesclean_stats *st,
+    size_t nread, size_t nrejected);
 
 #endif

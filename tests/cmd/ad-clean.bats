@@ -11,7 +11,7 @@ setup() {
 @test "--help prints the synopsis on stdout and exits 0" {
 	run ad-clean --help
 	assert_success
-	assert_line --index 0 --partial "usage: ad-clean [-hqVv]"
+	assert_line --index 0 --partial "usage: ad-clean [-ehqVv]"
 	assert_output --partial "--dedup-window"
 	assert_output --partial "--outlier-k"
 }

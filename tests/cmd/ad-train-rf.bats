@@ -12,8 +12,8 @@ setup() {
 @test "--help prints the synopsis on stdout and exits 0" {
 	run ad-train-rf --help
 	assert_success
-	assert_line --index 0 --partial "usage: ad-train-rf [-hqVv] [-s seed]"
-	assert_output --partial "--sample-size N"
+	assert_line --index 0 --partial "usage: ad-train-rf [-ehqVv] [-F file] -o model [-s seed]"
+	assert_output --partial "--sample-size n"
 }
 
 @test "--version prints the version" {

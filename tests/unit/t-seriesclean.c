@@ -4,7 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <stdio.h>
+#include <unistd.h>
+
 #include "base/prng.h"
+#include "io/recin.h"
+#include "io/sink.h"
 #include "series/seriesclean.h"
 #include "tap.h"
 
@@ -67,6 +72,82 @@ static bool
 flag(size_t i, const char *f)
 {
 	return json_is_true(json_object_get(out[i], f));
+}
+
+/* A sink that keeps the text written, one record a line. */
+static int
+cap_write(void *impl, const char *buf, size_t len, const char *key,
+    size_t keylen, struct ad_err *err)
+{
+	(void)key;
+	(void)keylen;
+	(void)err;
+	buf_add(impl, buf, len);
+	buf_addc(impl, '\n');
+	return 0;
+}
+
+static int
+cap_flush(void *impl, struct ad_err *err)
+{
+	(void)impl;
+	(void)err;
+	return 0;
+}
+
+static const struct sink_ops cap_ops = {cap_write, cap_flush, cap_flush};
+
+/* seriesclean_run() over a file, and its summary. */
+static void
+test_run(void)
+{
+	struct seriesclean_conf c = conf(0);
+	char path[] = "/tmp/t-seriesclean-XXXXXX";
+	char *files[1] = {path};
+	struct seriesclean_stats st;
+	struct io_conf io;
+	struct recin *in;
+	struct sink *snk;
+	struct buf text, b;
+	struct ad_err e;
+	FILE *fp;
+
+	close(mkstemp(path));
+	fp = fopen(path, "w");
+	fputs("{\"id\":\"k\",\"ts\":1699999980000,\"value\":1}\n"
+	      "{\"id\":\"k\",\"ts\":1700000040000,\"value\":2}\n"
+	      "{\"id\":\"k\",\"ts\":1700000100000}\n"
+	      "{\"id\":\"k\",\"ts\":1700000160000,\"value\":4}\n",
+	    fp);
+	fclose(fp);
+	ad_err_clear(&e);
+	io_conf_init(&io, "t-seriesclean");
+	buf_init(&text);
+	buf_init(&b);
+	snk = sink_new("cap", &cap_ops, &text, NULL);
+	fprintf(stderr, "# a warning about line 3 is expected:\n");
+	in = recin_new(files, 1, &io, NULL, false, &e);
+	ok(seriesclean_run(&c, in, snk, &st, &e) == 0, "run: succeeds");
+	ok(st.points == 3 && st.emitted == 4 && st.filled == 1,
+	    "run: 3 points, 4 written, 1 filled (%zu %zu %zu)", st.points,
+	    st.emitted, st.filled);
+	ok(recin_reject_count(in) == 1, "run: the point with no value refused");
+	buf_addc(&text, '\0');
+	ok(strstr(text.data, "\"ts\":1700000100000") != NULL &&
+		strstr(text.data, "\"value\":3") != NULL,
+	    "run: the missing slot filled with 3");
+	seriesclean_summary(
+	    &b, &st, recin_read_count(in), recin_reject_count(in));
+	is_str(b.data,
+	    "read 4, rejected 1, points 3, written 4, filled 1, replaced 0, "
+	    "gaps 0 (0 slots), merged 0, evicted keys 0",
+	    "run: summary");
+	recin_free(in);
+	sink_close(snk, &e);
+	buf_release(&text);
+	buf_release(&b);
+	io_conf_release(&io);
+	unlink(path);
 }
 
 int
@@ -188,5 +269,6 @@ main(void)
 	}
 	seriesclean_free(sc);
 	reset();
+	test_run();
 	return tap_done();
 }

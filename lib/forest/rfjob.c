@@ -1,0 +1,234 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * ad-train-rf's training job.  The model file carries no clock, and
+ * every random draw comes from the seed, so that training twice on the
+ * same input writes the same bytes.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "forest/dataset.h"
+#include "forest/featset.h"
+#include "forest/rfjob.h"
+#include "forest/trainread.h"
+#include "record/labels.h"
+#include "base/progress.h"
+
+struct rfjob {
+	struct rfjob_conf c;
+	struct labels lab;
+	struct forestfile *m;
+	struct dataset *ds;
+	struct progress pr;
+	double cv_auc;
+	double t0, t1, t2; /* reading started, ended; training ended */
+};
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * A job for conf (copied; its strings and grid are borrowed and must
+ * outlive the job): the classes are set up (a --classes file is read)
+ * and the feature lists applied.  Returns a new job (caller frees with
+ * rfjob_free()), or NULL with err set: the classes file's error, or
+ * EX_USAGE when the feature lists name no field.
+ */
+struct rfjob *
+rfjob_new(const struct rfjob_conf *conf, struct ad_err *err)
+{
+	struct rfjob *j = xcalloc(1, sizeof(*j));
+
+	j->c = *conf;
+	j->c.p.prog = NULL;
+	j->m = xcalloc(1, sizeof(*j->m));
+	if (j->c.p.mode == FORESTFILE_SUPERVISED) {
+		if (j->c.classes ? labels_load(&j->lab, j->c.classes, err) < 0
+				 : labels_binary(&j->lab, j->c.normal) < 0)
+			goto fail;
+		j->c.p.nclass = j->lab.nclass;
+		j->c.p.classes = j->lab.classes;
+	} else
+		j->c.p.nclass = 2;
+	j->m->fs = featset_new();
+	if (featset_set_lists(
+		j->m->fs, j->c.features, j->c.exclude, j->c.label) < 0) {
+		ad_err_set(err, EX_USAGE, "--features: no field names");
+		goto fail;
+	}
+	return j;
+fail:
+	rfjob_free(j);
+	return NULL;
+}
+
+/* Free j and what it holds; NULL is a no-op. */
+void
+rfjob_free(struct rfjob *j)
+{
+	if (j == NULL)
+		return;
+	forestfile_free(j->m);
+	dataset_free(j->ds);
+	labels_release(&j->lab);
+	free(j);
+}
+
+/*
+ * Read every record of in into the data set and bin it.  Returns 0, or
+ * -1 with err set: EX_IOERR when reading failed; when no record (or no
+ * feature) is left to train on, the input's own status (65 when records
+ * were rejected) or EX_DATAERR; EX_DATAERR when supervised records hold
+ * only one of normal and non-normal.
+ */
+int
+rfjob_read(struct rfjob *j, struct recin *in, struct ad_err *err)
+{
+	bool supervised = j->c.p.mode == FORESTFILE_SUPERVISED;
+	int present[2] = {0}, st;
+
+	j->ds = dataset_new(j->m->fs);
+	j->t0 = now_s();
+	if (trainread(in, j->ds, supervised ? j->c.label : NULL, &j->lab,
+		j->c.classes, err) < 0) {
+		err->status = EX_IOERR;
+		return -1;
+	}
+	if (j->ds->nrows == 0 || j->m->fs->n == 0) {
+		st = recin_status(in);
+		ad_err_set(err, st ? st : EX_DATAERR, "no %s to train on",
+		    j->ds->nrows ? "features" : "records");
+		return -1;
+	}
+	for (size_t i = 0; i < j->ds->nrows; i++)
+		present[j->ds->y[i] != 0] = 1;
+	if (supervised && !(present[0] && present[1])) {
+		ad_err_set(err, EX_DATAERR,
+		    "the training records hold only %s records",
+		    present[0] ? "normal" : "non-normal");
+		return -1;
+	}
+	dataset_bin(j->ds, j->c.p.max_bins, j->c.p.threads);
+	j->t1 = now_s();
+	return 0;
+}
+
+/*
+ * With conf->cv, cross-validate (or, with a grid, search it, keeping the
+ * best parameters for the fit) and write the report to conf->report;
+ * the cross-validation text goes to text (NULL: none).  Without
+ * conf->cv, does nothing.  Returns 0, or -1 with err set (EX_CANTCREAT:
+ * the report cannot be written).
+ */
+int
+rfjob_evaluate(struct rfjob *j, FILE *text, struct ad_err *err)
+{
+	json_t *rep;
+
+	if (!j->c.cv)
+		return 0;
+	rep = rftrain_search(
+	    j->ds, &j->c.p, j->c.cv, j->c.grid, text, &j->pr, &j->cv_auc);
+	if (j->c.report && json_dump_file(rep, j->c.report,
+			       JSON_INDENT(2) | JSON_REAL_PRECISION(10) |
+				   JSON_PRESERVE_ORDER) < 0) {
+		ad_err_set(err, EX_CANTCREAT, "cannot write '%s': %s",
+		    j->c.report, strerror(errno));
+		json_decref(rep);
+		return -1;
+	}
+	json_decref(rep);
+	return 0;
+}
+
+/* Fill in the model file's header from the job. */
+static void
+fill_model(struct rfjob *j)
+{
+	struct forestfile *m = j->m;
+	const struct rftrain *p = &j->c.p;
+
+	m->mode = p->mode;
+	m->label = xstrdup(j->c.label);
+	m->normal = xstrdup(p->mode == FORESTFILE_SUPERVISED && !j->c.classes
+				? j->c.normal
+				: "");
+	if (p->mode == FORESTFILE_SUPERVISED) {
+		m->nclass = j->lab.nclass;
+		m->classes = j->lab.classes;
+		j->lab.classes = NULL;
+		j->lab.nclass = 0;
+	} else {
+		m->nclass = p->mode == FORESTFILE_ISOLATION ? 1 : 2;
+		m->classes = xcalloc(2, sizeof(char *));
+		m->classes[0] = xstrdup(
+		    p->mode == FORESTFILE_ISOLATION ? "anomaly" : "real");
+		if (m->nclass == 2)
+			m->classes[1] = xstrdup("synthetic");
+	}
+	m->threshold = 0.5;
+	m->trees = p->trees;
+	m->max_depth = p->mode == FORESTFILE_ISOLATION ? forest_depth(m->forest)
+						       : p->max_depth;
+	m->max_bins = p->max_bins;
+	m->min_leaf = p->min_leaf;
+	m->mtry = rftrain_mtry(p, j->ds->nfeat);
+	if (m->mtry == 0)
+		m->mtry = (int)j->ds->nfeat;
+	m->sample_rate = p->sample_rate;
+	m->fraction = p->fraction;
+	m->sample_size = m->forest->psi;
+	m->seed = p->seed;
+	m->rows = j->ds->nrows;
+	/* No clock in the file: the same seed gives the same bytes. */
+	m->created[0] = '\0';
+	m->cv_auc = j->c.cv ? j->cv_auc : NAN;
+}
+
+/*
+ * Fit the forest on the data set read (after rfjob_read() succeeded),
+ * with the parameters rfjob_evaluate() chose if it searched, showing
+ * progress on a terminal; then fill in the model.
+ */
+void
+rfjob_fit(struct rfjob *j)
+{
+	progress_init(&j->pr, "training", (uint64_t)j->c.p.trees);
+	j->c.p.prog = &j->pr;
+	j->m->forest = rftrain_fit(j->ds, &j->c.p, NULL, 0);
+	progress_done(&j->pr);
+	j->t2 = now_s();
+	fill_model(j);
+}
+
+/* The model, after rfjob_fit(); borrowed, valid until rfjob_free(). */
+const struct forestfile *
+rfjob_model(const struct rfjob *j)
+{
+	return j->m;
+}
+
+/*
+ * Append the -v summary of a fitted job to b (no newline): records read
+ * and rejected (the input's count), features, reading time, trees,
+ * nodes, training time, and the model's path.
+ */
+void
+rfjob_summary(
+    const struct rfjob *j, size_t rejected, const char *path, struct buf *b)
+{
+	buf_addf(b,
+	    "%zu records read, %zu rejected, %zu features, %.3f s reading; "
+	    "%d trees, %zu nodes, %.3f s training; model '%s'",
+	    j->ds->nrows, rejected, j->m->fs->n, j->t1 - j->t0, j->c.p.trees,
+	    forest_nodes(j->m->forest), j->t2 - j->t1, path);
+}
