@@ -380,8 +380,8 @@ warn_late(struct run *r, struct recin *in, const struct evorder *ord,
     const struct evorder_event *ev)
 {
 	char lag[64], late[64];
-	json_t *t = time_format(ev->ts, &ev->form);
-	json_t *latest = time_format(ord->max_ts, &ev->form);
+	json_t *t = timefmt_format(ev->ts, &ev->form);
+	json_t *latest = timefmt_format(ord->max_ts, &ev->form);
 	char *ts = json_dumps(t, JSON_ENCODE_ANY);
 	char *ls = json_dumps(latest, JSON_ENCODE_ANY);
 

@@ -212,12 +212,12 @@ key_of(json_t *rec, const char *field, struct buf *key)
 #define SKIPPED SIZE_MAX
 
 struct series {
-	struct plot_panel *panels;
+	struct svgplot_panel *panels;
 	size_t npanels, skipped_keys;
 	struct keymap *index; /* key -> panel number + 1 */
 };
 
-static struct plot_panel *
+static struct svgplot_panel *
 panel_for(struct series *s, const char *key, long max, bool create)
 {
 	/* Values: panel number + 1, or SKIPPED for keys beyond the limit. */
@@ -247,16 +247,16 @@ static int
 add_point(struct series *s, const struct opts *o, json_t *rec, struct buf *key,
     char *why, size_t whylen)
 {
-	struct plot_point pt;
+	struct svgplot_point pt;
 	struct time_form form;
 	json_t *tv = json_object_get(rec, o->time);
-	struct plot_panel *p;
+	struct svgplot_panel *p;
 
 	if (tv == NULL) {
 		snprintf(why, whylen, "field '%s': missing", o->time);
 		return -1;
 	}
-	if (time_parse(tv, &pt.t, &form, why, whylen) < 0)
+	if (timefmt_parse(tv, &pt.t, &form, why, whylen) < 0)
 		return -1;
 	pt.value = number_or_nan(rec, o->field);
 	if (isnan(pt.value) && json_object_get(rec, o->field) != NULL &&
@@ -272,7 +272,7 @@ add_point(struct series *s, const struct opts *o, json_t *rec, struct buf *key,
 		       json_is_true(json_object_get(rec, "mismatch"));
 	key_of(rec, o->id, key);
 	if ((p = panel_for(s, key->data, o->max_panels, true)) != NULL)
-		plot_panel_add(p, &pt);
+		svgplot_panel_add(p, &pt);
 	return 0;
 }
 
@@ -290,7 +290,7 @@ read_alerts(struct series *s, const struct opts *o, struct ad_err *err)
 		return -1;
 	buf_init(&key);
 	while ((rc = recin_next(in, &rec, err)) > 0) {
-		struct plot_panel *p;
+		struct svgplot_panel *p;
 		struct time_form form;
 		int64_t since, ts;
 		char why[200];
@@ -299,13 +299,14 @@ read_alerts(struct series *s, const struct opts *o, struct ad_err *err)
 		key_of(rec, "id", &key);
 		p = panel_for(s, key.data, o->max_panels, false);
 		if (p != NULL && json_is_string(st) &&
-		    time_parse(json_object_get(rec, "ts"), &ts, &form, why,
+		    timefmt_parse(json_object_get(rec, "ts"), &ts, &form, why,
 			sizeof(why)) == 0) {
-			if (time_parse(json_object_get(rec, "since"), &since,
+			if (timefmt_parse(json_object_get(rec, "since"), &since,
 				&form, why, sizeof(why)) < 0)
 				since = ts;
 			if (strcmp(json_string_value(st), "firing") == 0)
-				plot_panel_add_alert(p, since, INT64_MAX, true);
+				svgplot_panel_add_alert(
+				    p, since, INT64_MAX, true);
 			else if (p->nalerts > 0 &&
 				 p->alerts[p->nalerts - 1].open) {
 				p->alerts[p->nalerts - 1].to = ts;
@@ -327,7 +328,7 @@ read_alerts(struct series *s, const struct opts *o, struct ad_err *err)
 }
 
 static void
-hist_add(struct plot_hist *h, const struct opts *o, json_t *rec, double v)
+hist_add(struct svgplot_hist *h, const struct opts *o, json_t *rec, double v)
 {
 	size_t bin = (size_t)(fmin(fmax(v, 0), 1) * (double)h->nbins);
 	json_t *label = json_object_get(rec, o->label);
@@ -349,7 +350,7 @@ main(int argc, char **argv)
 {
 	struct opts o;
 	struct series s;
-	struct plot_hist h;
+	struct svgplot_hist h;
 	struct recin *in = NULL;
 	struct sink *out = NULL;
 	struct buf svg, key;
@@ -426,7 +427,7 @@ main(int argc, char **argv)
 out:
 	recin_free(in);
 	for (size_t i = 0; i < s.npanels; i++)
-		plot_panel_release(&s.panels[i]);
+		svgplot_panel_release(&s.panels[i]);
 	free(s.panels);
 	keymap_free(s.index);
 	free(h.normal);

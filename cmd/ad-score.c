@@ -231,7 +231,7 @@ info(const char *path)
 	json_t *o;
 
 	ad_err_clear(&e);
-	if ((m = forestfile_load(path, &e)) == NULL)
+	if ((m = forestfile_read(path, &e)) == NULL)
 		return ad_err_report(&e);
 	o = forestfile_info(m);
 	json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -258,7 +258,7 @@ score_forest(struct opts *o, struct recin *in, struct sink *out)
 	int rc, status = EX_OK;
 
 	ad_err_clear(&e);
-	if ((m = forestfile_load(o->model, &e)) == NULL)
+	if ((m = forestfile_read(o->model, &e)) == NULL)
 		return ad_err_report(&e);
 	scorer_init(&wr, m);
 	wr.threshold = o->threshold;
@@ -280,7 +280,7 @@ score_forest(struct opts *o, struct recin *in, struct sink *out)
 		char why[300];
 
 		if (reload_changed(&rl)) {
-			struct forestfile *nm = forestfile_load(o->model, &e);
+			struct forestfile *nm = forestfile_read(o->model, &e);
 
 			if (nm == NULL)
 				warnx("%s; keeping the previous model", e.msg);

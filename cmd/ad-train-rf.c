@@ -456,7 +456,7 @@ main(int argc, char **argv)
 	progress_done(&pr);
 	t2 = now_s();
 	fill_model(m, &o, &lab, ds);
-	if (forestfile_save(m, o.cli.output, &e) < 0) {
+	if (forestfile_write(o.cli.output, m, &e) < 0) {
 		status = ad_err_report(&e);
 		goto out;
 	}

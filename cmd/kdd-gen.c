@@ -160,11 +160,12 @@ parse_opts(int argc, char **argv, struct opts *o)
 			o->in_order = true;
 			break;
 		case OPT_START:
-			if (time_parse_text(optarg, &o->start_ms, &form) < 0 &&
+			if (timefmt_parse_text(optarg, &o->start_ms, &form) <
+				0 &&
 			    num_parse_long(
 				"--start", optarg, 0, LONG_MAX, &v, &e) < 0)
 				goto bad;
-			if (time_parse_text(optarg, &o->start_ms, &form) < 0)
+			if (timefmt_parse_text(optarg, &o->start_ms, &form) < 0)
 				o->start_ms = v < 100000000000L ? v * 1000 : v;
 			o->sim_clock = true;
 			break;
@@ -257,7 +258,7 @@ emit(struct gen *g, char *const *field, const size_t *len, size_t index,
 	}
 	prng_uuid4(&g->rng, uuid);
 	buf_add(&g->line, ",\"utc\":", 7);
-	time_format_iso_us(&g->line, us);
+	timefmt_format_iso_us(&g->line, us);
 	buf_add(&g->line, ",\"uuid\":\"", 9);
 	buf_add(&g->line, uuid, 36);
 	buf_add(&g->line, "\",\"sequence_id\":", 16);
@@ -364,12 +365,12 @@ run(struct gen *g, struct reject *rj, struct ad_err *err)
 		return -1;
 	if (g->o->in_order) {
 		rc = read_rows(g, src, rj, NULL, err);
-		source_free(src);
+		source_close(src);
 		return rc;
 	}
 	kddrows_init(&rows);
 	rc = read_rows(g, src, rj, &rows, err);
-	source_free(src);
+	source_close(src);
 	if (rc == 0 && rows.n == 0 && !ad_stop) {
 		ad_err_set(err, EX_DATAERR, "'%s': no usable rows", g->o->file);
 		rc = -1;

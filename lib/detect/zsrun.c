@@ -279,11 +279,11 @@ out:
 		 * (it holds no state of ours) and the process exits */
 		if (atomic_load(&ib->done)) {
 			pthread_join(tid, NULL);
-			source_free(ib->src);
+			source_close(ib->src);
 		} else
 			pthread_detach(tid);
 	} else
-		source_free(ib->src);
+		source_close(ib->src);
 	if (mo != NULL && sink_close(mo, &e) < 0 && status == EX_OK)
 		status = ad_err_report(&e);
 	if (!thread || atomic_load(&ib->done)) {

@@ -132,7 +132,7 @@ recin_next_line(struct recin *in, struct line *line, struct ad_err *err)
 			if (in->out != NULL) {
 				if (recin_sync(in, err) < 0)
 					return -1;
-				source_free(in->src);
+				source_close(in->src);
 			} else {
 				in->ended = xreallocarray(in->ended,
 				    in->nended + 1, sizeof(*in->ended));
@@ -210,7 +210,7 @@ recin_reject(struct recin *in, const char *fmt, ...)
 		    in->line.lineno, in->line.buf, in->line.len, "%s (%s)", why,
 		    in->line.where);
 	} else {
-		rc = vreject_line(&in->rej, recin_source_name(in),
+		rc = reject_vline(&in->rej, recin_source_name(in),
 		    in->line.lineno, in->line.buf, in->line.len, fmt, ap);
 	}
 	va_end(ap);
@@ -230,7 +230,7 @@ recin_reject_at(struct recin *in, const char *source, size_t lineno,
 	int rc;
 
 	va_start(ap, fmt);
-	rc = vreject_line(&in->rej, source, lineno, buf, len, fmt, ap);
+	rc = reject_vline(&in->rej, source, lineno, buf, len, fmt, ap);
 	va_end(ap);
 	return rejected(in, rc);
 }
@@ -248,7 +248,7 @@ recin_commit(struct recin *in, struct ad_err *err)
 	while (in->nended > 0) {
 		if (source_commit(in->ended[in->nended - 1], err) < 0)
 			return -1;
-		source_free(in->ended[--in->nended]);
+		source_close(in->ended[--in->nended]);
 	}
 	if (in->src != NULL)
 		return source_commit(in->src, err);
@@ -317,9 +317,9 @@ recin_free(struct recin *in)
 		return;
 	if (in->src != NULL)
 		source_set_idle(in->src, NULL, NULL);
-	source_free(in->src);
+	source_close(in->src);
 	while (in->nended > 0)
-		source_free(in->ended[--in->nended]);
+		source_close(in->ended[--in->nended]);
 	free(in->ended);
 	reject_release(&in->rej);
 	free(in);

@@ -33,7 +33,7 @@ reject_init(
 
 /* va_list form of reject_line(). */
 int
-vreject_line(struct reject *rj, const char *source, size_t lineno,
+reject_vline(struct reject *rj, const char *source, size_t lineno,
     const char *raw, size_t rawlen, const char *fmt, va_list ap)
 {
 	vwarn_at(source, lineno, fmt, ap);
@@ -60,7 +60,7 @@ reject_line(struct reject *rj, const char *source, size_t lineno,
 	int rc;
 
 	va_start(ap, fmt);
-	rc = vreject_line(rj, source, lineno, raw, rawlen, fmt, ap);
+	rc = reject_vline(rj, source, lineno, raw, rawlen, fmt, ap);
 	va_end(ap);
 	return rc;
 }

@@ -27,7 +27,7 @@ int reject_init(
 int reject_line(struct reject *rj, const char *source, size_t lineno,
     const char *raw, size_t rawlen, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
-int vreject_line(struct reject *rj, const char *source, size_t lineno,
+int reject_vline(struct reject *rj, const char *source, size_t lineno,
     const char *raw, size_t rawlen, const char *fmt, va_list ap);
 int reject_flush(struct reject *rj, struct ad_err *err);
 void reject_release(struct reject *rj);

@@ -255,12 +255,12 @@ file_free(void *impl)
 static const struct source_ops file_ops = {
     .next = file_next,
     .commit = file_commit,
-    .free = file_free,
+    .close = file_free,
 };
 
 /*
  * Wrap an implementation as a source named name (copied).  The new source
- * owns impl and frees it with ops->free.  Caller frees with source_free().
+ * owns impl and frees it with ops->close.  Caller closes it with source_close().
  */
 struct source *
 source_new(const char *name, const struct source_ops *ops, void *impl)
@@ -275,7 +275,7 @@ source_new(const char *name, const struct source_ops *ops, void *impl)
 
 /*
  * Open spec: "-" (stdin), a kafka:// URI, or a path (gzip or plain).
- * Returns a new source (caller frees with source_free()), or NULL with err
+ * Returns a new source (caller closes it with source_close()), or NULL with err
  * set: EX_NOINPUT when the file cannot be opened, or the Kafka error.
  */
 struct source *
@@ -372,11 +372,11 @@ source_idle(struct source *src, struct ad_err *err)
 
 /* Close and free src; NULL is a no-op. */
 void
-source_free(struct source *src)
+source_close(struct source *src)
 {
 	if (src == NULL)
 		return;
-	src->ops->free(src->impl);
+	src->ops->close(src->impl);
 	free(src->name);
 	free(src);
 }

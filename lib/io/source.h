@@ -23,11 +23,11 @@ struct line {
 	const char *where; /* Kafka: "topic[partition]@offset", else NULL */
 };
 
-/* How a kind of source reads, commits and frees itself. */
+/* How a kind of source reads, commits and closes itself. */
 struct source_ops {
 	int (*next)(void *impl, struct line *line, struct ad_err *err);
 	int (*commit)(void *impl, struct ad_err *err);
-	void (*free)(void *impl);
+	void (*close)(void *impl);
 };
 
 struct source;
@@ -42,6 +42,6 @@ const char *source_name(const struct source *src);
 void source_set_idle(
     struct source *src, int (*idle)(void *arg, struct ad_err *err), void *arg);
 int source_idle(struct source *src, struct ad_err *err);
-void source_free(struct source *src);
+void source_close(struct source *src);
 
 #endif

@@ -49,7 +49,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    why, sizeof(why));
 		}
 		csvin_free(in);
-		source_free(src);
+		source_close(src);
 	}
 	buf_release(&out);
 	io_conf_release(&conf);

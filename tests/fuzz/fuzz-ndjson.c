@@ -46,7 +46,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				json_decref(v);
 			}
 		}
-		source_free(src);
+		source_close(src);
 	}
 	buf_release(&out);
 	io_conf_release(&conf);
