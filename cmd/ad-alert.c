@@ -16,11 +16,11 @@
 #include "alert/evwindow.h"
 #include "alert/evread.h"
 #include "base/keymap.h"
+#include "io/endpoint.h"
 #include "io/ndjson.h"
 #include "base/num.h"
 #include "io/recin.h"
 #include "alert/rules.h"
-#include "io/sink.h"
 
 enum {
 	OPT_ID = CLI_PROGRAM_OPTIONS,

@@ -10,13 +10,13 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "io/endpoint.h"
 #include "io/ndjson.h"
 #include "base/num.h"
 #include "record/recclean.h"
 #include "io/recin.h"
 #include "record/schema.h"
 #include "series/seriesclean.h"
-#include "io/sink.h"
 
 enum {
 	OPT_SCHEMA = CLI_PROGRAM_OPTIONS,

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "io/endpoint.h"
 #include "lstm/fcrun.h"
 #include "lstm/fctrain.h"
 #include "lstm/forecast.h"
@@ -21,7 +22,6 @@
 #include "base/num.h"
 #include "io/recin.h"
 #include "io/reload.h"
-#include "io/sink.h"
 
 enum {
 	OPT_WINDOW = CLI_PROGRAM_OPTIONS,

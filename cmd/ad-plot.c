@@ -12,10 +12,10 @@
 
 #include "cli/cli.h"
 #include "base/keymap.h"
+#include "io/endpoint.h"
 #include "io/ndjson.h"
 #include "base/num.h"
 #include "io/recin.h"
-#include "io/sink.h"
 #include "plot/svgplot.h"
 #include "base/timefmt.h"
 

@@ -13,11 +13,11 @@
 #include "cli/cli.h"
 #include "forest/forestfile.h"
 #include "base/num.h"
+#include "io/endpoint.h"
 #include "io/recin.h"
 #include "io/reload.h"
 #include "forest/scorepipe.h"
 #include "forest/scorer.h"
-#include "io/sink.h"
 #include "detect/zsrun.h"
 
 enum {

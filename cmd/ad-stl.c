@@ -10,9 +10,9 @@
 
 #include "cli/cli.h"
 #include "base/num.h"
+#include "io/endpoint.h"
 #include "series/point.h"
 #include "io/recin.h"
-#include "io/sink.h"
 #include "series/stl.h"
 #include "series/stlrun.h"
 

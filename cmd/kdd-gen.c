@@ -11,14 +11,13 @@
 
 #include "cli/cli.h"
 #include "io/csvin.h"
+#include "io/endpoint.h"
 #include "record/kdd.h"
 #include "record/kddrows.h"
 #include "record/kddsynth.h"
 #include "base/num.h"
 #include "base/prng.h"
 #include "io/reject.h"
-#include "io/sink.h"
-#include "io/source.h"
 #include "base/timefmt.h"
 #include "base/tokenbucket.h"
 

@@ -14,9 +14,9 @@
 #include <string.h>
 
 #include "base/jscan.h"
+#include "io/endpoint.h"
 #include "io/ndjson.h"
 #include "forest/scorer.h"
-#include "io/source.h"
 #include "detect/zscore.h"
 #include "detect/zsrun.h"
 

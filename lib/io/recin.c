@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "io/endpoint.h"
 #include "io/ndjson.h"
 #include "io/recin.h"
 #include "io/reject.h"

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "io/csvin.h"
+#include "io/endpoint.h"
 #include "record/kdd.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "io/endpoint.h"
 #include "io/ndjson.h"
-#include "io/source.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,7 +10,7 @@
 #include <zlib.h>
 
 #include "io/csvin.h"
-#include "io/source.h"
+#include "io/endpoint.h"
 #include "tap.h"
 
 static char *
