@@ -350,7 +350,9 @@ main(int argc, char **argv)
 	if (o.model)
 		status = score_forest(&o, in, out);
 	else
-		status = zsrun(&o.z, in, out, o.cli.verbose, &o.cli.io);
+		status = zsrun(&o.z, in, out, o.cli.verbose, &o.cli.io, &e) < 0
+			     ? ad_err_report(&e)
+			     : EX_OK;
 	if (sink_flush(out, &e) < 0 && status == EX_OK)
 		status = ad_err_report(&e);
 	if (sink_close(out, &e) < 0 && status == EX_OK)

@@ -402,7 +402,8 @@ main(int argc, char **argv)
 	prng_init(&g.rng, o.seed);
 	tokenbucket_init(&g.tb, o.rate, o.burst, tokenbucket_now_ns());
 	buf_init(&g.line);
-	if (reject_init(&rj, o.cli.reject, o.cli.strict, &e) < 0) {
+	if (reject_init(&rj, o.cli.reject, o.cli.strict, o.cli.io.warn, &e) <
+	    0) {
 		status = ad_err_report(&e);
 		goto out;
 	}

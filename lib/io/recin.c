@@ -83,7 +83,7 @@ recin_new(char *const *operands, size_t n, const struct io_conf *conf,
 	in->operands = n > 0 ? operands : stdin_operand;
 	in->noperands = n > 0 ? n : 1;
 	in->conf = conf;
-	if (reject_init(&in->rej, reject_path, strict, err) < 0) {
+	if (reject_init(&in->rej, reject_path, strict, conf->warn, err) < 0) {
 		free(in);
 		return NULL;
 	}
@@ -115,7 +115,7 @@ recin_next_line(struct recin *in, struct line *line, struct ad_err *err)
 				/* Other failures are the caller's to report. */
 				if (err->status != EX_NOINPUT)
 					return -1;
-				ad_err_report(err);
+				io_warn_err(in->conf, err);
 				in->status = EX_NOINPUT;
 				continue;
 			}
