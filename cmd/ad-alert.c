@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "io/ndjson.h"
 #include "io/recin.h"
+#include "io/endpoint.h"
 #include "io/sink.h"
 
 struct opts {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/endpoint.h"
 #include "series/classify.h"
 #include "cli/cli.h"
 #include "io/ndjson.h"
@@ -18,7 +19,6 @@
 #include "series/point.h"
 #include "io/recin.h"
 #include "series/series.h"
-#include "io/sink.h"
 
 struct opts {
 	struct cli cli;

@@ -16,6 +16,7 @@
 #include "io/recin.h"
 #include "record/schema.h"
 #include "series/seriesclean.h"
+#include "io/endpoint.h"
 #include "io/sink.h"
 
 struct opts {

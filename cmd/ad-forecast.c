@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "io/endpoint.h"
 #include "lstm/fcrun.h"
 #include "lstm/fctrain.h"
 #include "lstm/forecast.h"
@@ -21,7 +22,6 @@
 #include "base/num.h"
 #include "io/recin.h"
 #include "io/reload.h"
-#include "io/sink.h"
 
 enum {
 	OPT_WINDOW = CLI_PROGRAM_OPTIONS,
@@ -375,12 +375,12 @@ print_epoch(const char *model, size_t epoch, size_t epochs, double train_loss,
 static int
 train_main(struct opts *o)
 {
-	struct fc_data d;
+	struct fctrain_data d;
 	struct recin *in;
 	struct ad_err e;
 	struct buf key;
 	struct forecast_point p;
-	struct lstm_model *m = NULL;
+	struct lstmfile *m = NULL;
 	json_t *rec, *report = NULL, *skip;
 	char why[300];
 	size_t i;
@@ -389,7 +389,7 @@ train_main(struct opts *o)
 	ad_err_clear(&e);
 	if (o->cli.verbose)
 		o->tc.on_epoch = print_epoch;
-	fc_data_init(&d);
+	fctrain_data_init(&d);
 	buf_init(&key);
 	if ((in = recin_new(o->operands, o->noperands, &o->cli.io,
 		 o->cli.reject, o->cli.strict, &e)) == NULL) {
@@ -400,7 +400,8 @@ train_main(struct opts *o)
 		rc = forecast_decode(rec, o->tc.id_field, o->tc.time_field,
 		    o->tc.value_field, &key, &p, why, sizeof(why));
 		if (rc == 0)
-			fc_data_add(&d, p.key, p.has_time, p.t_ms, p.value);
+			fctrain_data_add(
+			    &d, p.key, p.has_time, p.t_ms, p.value);
 		json_decref(rec);
 		if (rc < 0 && recin_reject(in, "%s", why) < 0)
 			break;
@@ -437,10 +438,10 @@ train_main(struct opts *o)
 		status = recin_status(in);
 out:
 	json_decref(report);
-	lstm_model_free(m);
+	lstmfile_free(m);
 	recin_free(in);
 	buf_release(&key);
-	fc_data_release(&d);
+	fctrain_data_release(&d);
 	return status;
 }
 
@@ -458,7 +459,7 @@ struct runner {
 static void
 use_fields(struct runner *r)
 {
-	const struct lstm_model *m = r->run->model;
+	const struct lstmfile *m = r->run->model;
 
 	r->idf = r->o->id ? r->o->id : m->id_field;
 	r->timef = r->o->time ? r->o->time : m->time_field;
@@ -469,7 +470,7 @@ static void
 reload(struct runner *r)
 {
 	struct ad_err e;
-	struct lstm_model *m = lstmfile_read(r->o->model, &e);
+	struct lstmfile *m = lstmfile_read(r->o->model, &e);
 
 	if (m == NULL) {
 		warnx("%s; the old model stays in service", e.msg);
@@ -529,7 +530,7 @@ run_main(struct opts *o)
 {
 	struct runner r;
 	struct recin *in = NULL;
-	struct lstm_model *m;
+	struct lstmfile *m;
 	int status = EX_OK;
 
 	memset(&r, 0, sizeof(r));

@@ -11,6 +11,7 @@
 
 #include "cli/cli.h"
 #include "io/recin.h"
+#include "io/endpoint.h"
 #include "io/sink.h"
 #include "plot/plotset.h"
 

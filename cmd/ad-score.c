@@ -13,11 +13,11 @@
 #include "cli/cli.h"
 #include "forest/forestfile.h"
 #include "base/num.h"
+#include "io/endpoint.h"
 #include "io/recin.h"
 #include "io/reload.h"
 #include "forest/scorepipe.h"
 #include "forest/scorer.h"
-#include "io/sink.h"
 #include "detect/zsrun.h"
 
 enum {
@@ -231,7 +231,7 @@ info(const char *path)
 	json_t *o;
 
 	ad_err_clear(&e);
-	if ((m = forestfile_load(path, &e)) == NULL)
+	if ((m = forestfile_read(path, &e)) == NULL)
 		return ad_err_report(&e);
 	o = forestfile_info(m);
 	json_dumpf(o, stdout, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -258,7 +258,7 @@ score_forest(struct opts *o, struct recin *in, struct sink *out)
 	int rc, status = EX_OK;
 
 	ad_err_clear(&e);
-	if ((m = forestfile_load(o->model, &e)) == NULL)
+	if ((m = forestfile_read(o->model, &e)) == NULL)
 		return ad_err_report(&e);
 	scorer_init(&wr, m);
 	wr.threshold = o->threshold;
@@ -280,7 +280,7 @@ score_forest(struct opts *o, struct recin *in, struct sink *out)
 		char why[300];
 
 		if (reload_changed(&rl)) {
-			struct forestfile *nm = forestfile_load(o->model, &e);
+			struct forestfile *nm = forestfile_read(o->model, &e);
 
 			if (nm == NULL)
 				warnx("%s; keeping the previous model", e.msg);
@@ -350,7 +350,9 @@ main(int argc, char **argv)
 	if (o.model)
 		status = score_forest(&o, in, out);
 	else
-		status = zsrun(&o.z, in, out, o.cli.verbose, &o.cli.io);
+		status = zsrun(&o.z, in, out, o.cli.verbose, &o.cli.io, &e) < 0
+			     ? ad_err_report(&e)
+			     : EX_OK;
 	if (sink_flush(out, &e) < 0 && status == EX_OK)
 		status = ad_err_report(&e);
 	if (sink_close(out, &e) < 0 && status == EX_OK)

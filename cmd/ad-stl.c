@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "series/point.h"
 #include "io/recin.h"
+#include "io/endpoint.h"
 #include "io/sink.h"
 #include "series/stl.h"
 #include "series/stlrun.h"

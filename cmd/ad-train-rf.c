@@ -166,7 +166,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	rfjob_fit(job);
-	if (forestfile_save(rfjob_model(job), o.cli.output, &e) < 0) {
+	if (forestfile_write(o.cli.output, rfjob_model(job), &e) < 0) {
 		status = ad_err_report(&e);
 		goto out;
 	}

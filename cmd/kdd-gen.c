@@ -14,6 +14,7 @@
 #include "base/num.h"
 #include "base/prng.h"
 #include "io/reject.h"
+#include "io/endpoint.h"
 #include "io/sink.h"
 #include "base/timefmt.h"
 
@@ -30,7 +31,7 @@ opt_start(void *conf, const char *arg, struct ad_err *err)
 	struct time_form form;
 	long v;
 
-	if (time_parse_text(arg, &gc->start_ms, &form) < 0) {
+	if (timefmt_parse_text(arg, &gc->start_ms, &form) < 0) {
 		if (num_parse_long("--start", arg, 0, LONG_MAX, &v, err) < 0)
 			return -1;
 		gc->start_ms = v < 100000000000L ? v * 1000 : v;
@@ -94,7 +95,8 @@ main(int argc, char **argv)
 	ad_err_clear(&e);
 	parse_opts(argc, argv, &o);
 	ad_signals_init();
-	if (reject_init(&rj, o.cli.reject, o.cli.strict, &e) < 0) {
+	if (reject_init(&rj, o.cli.reject, o.cli.strict, o.cli.io.warn, &e) <
+	    0) {
 		status = ad_err_report(&e);
 		goto out;
 	}

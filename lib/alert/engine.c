@@ -82,8 +82,8 @@ late_text(const struct engine *e, const struct evorder *ord,
     const struct evorder_event *ev, char *why, size_t whylen)
 {
 	char lag[64], late[64];
-	json_t *t = time_format(ev->ts, &ev->form);
-	json_t *latest = time_format(ord->max_ts, &ev->form);
+	json_t *t = timefmt_format(ev->ts, &ev->form);
+	json_t *latest = timefmt_format(ord->max_ts, &ev->form);
 	char *ts = json_dumps(t, JSON_ENCODE_ANY);
 	char *ls = json_dumps(latest, JSON_ENCODE_ANY);
 

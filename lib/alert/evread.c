@@ -54,7 +54,7 @@ decode(const struct evread_conf *c, const struct fields *f,
 		snprintf(why, whylen, "missing field '%s'", c->time);
 		return -1;
 	}
-	if (time_parse(f->time, &ev->ts, &ev->form, tw, sizeof(tw)) < 0) {
+	if (timefmt_parse(f->time, &ev->ts, &ev->form, tw, sizeof(tw)) < 0) {
 		snprintf(why, whylen, "field '%s': %s", c->time, tw);
 		return -1;
 	}

@@ -471,8 +471,9 @@ firing_record(const struct rules *r, const struct rules_key *k, int kind,
 	json_t *a = alert_head(r, kind, id, "firing");
 	json_t *evidence = json_array();
 
-	json_object_set_new(a, "since", time_format(v->since, &v->since_form));
-	json_object_set_new(a, "ts", time_format(ev->ts, &ev->form));
+	json_object_set_new(
+	    a, "since", timefmt_format(v->since, &v->since_form));
+	json_object_set_new(a, "ts", timefmt_format(ev->ts, &ev->form));
 	json_object_set_new(a, "count", json_integer((json_int_t)v->count));
 	json_object_set_new(a, kind == RULES_BELOW ? "min" : "max",
 	    ext_value(v->has_ext, v->ext));
@@ -486,22 +487,23 @@ firing_record(const struct rules *r, const struct rules_key *k, int kind,
 			const struct cev *c = &k->ring[(k->head + i) % k->cap];
 
 			json_array_append_new(
-			    evidence, time_format(c->ts, &c->form));
+			    evidence, timefmt_format(c->ts, &c->form));
 		}
 		break;
 	}
 	case RULES_ABOVE:
 	case RULES_BELOW:
 		json_array_append_new(
-		    evidence, time_format(v->since, &v->since_form));
+		    evidence, timefmt_format(v->since, &v->since_form));
 		if (v->since != ev->ts)
 			json_array_append_new(
-			    evidence, time_format(ev->ts, &ev->form));
+			    evidence, timefmt_format(ev->ts, &ev->form));
 		break;
 	default:
 		json_array_append_new(
-		    evidence, time_format(v->ref_ts, &v->ref_form));
-		json_array_append_new(evidence, time_format(ev->ts, &ev->form));
+		    evidence, timefmt_format(v->ref_ts, &v->ref_form));
+		json_array_append_new(
+		    evidence, timefmt_format(ev->ts, &ev->form));
 		break;
 	}
 	json_object_set_new(a, "evidence", evidence);
@@ -520,13 +522,15 @@ resolved_record(const struct rules *r, const struct life *l, int kind,
 	condition_text(r, kind, cond, sizeof(cond));
 	rules_duration_text(dur, sizeof(dur), ev->ts - l->last_held);
 	snprintf(reason, sizeof(reason), "%s: not held for %s", cond, dur);
-	json_object_set_new(a, "since", time_format(l->since, &l->since_form));
-	json_object_set_new(a, "ts", time_format(ev->ts, &ev->form));
+	json_object_set_new(
+	    a, "since", timefmt_format(l->since, &l->since_form));
+	json_object_set_new(a, "ts", timefmt_format(ev->ts, &ev->form));
 	json_object_set_new(a, "count", json_integer((json_int_t)l->count));
 	json_object_set_new(a, kind == RULES_BELOW ? "min" : "max",
 	    ext_value(l->has_ext, l->ext));
 	json_object_set_new(a, "reason", json_string(reason));
-	json_array_append_new(evidence, time_format(l->last_held, &held_form));
+	json_array_append_new(
+	    evidence, timefmt_format(l->last_held, &held_form));
 	json_object_set_new(a, "evidence", evidence);
 	return a;
 }
@@ -606,8 +610,8 @@ report_record(const struct evwindow_sum *w, void *arg)
 	    a, "report", json_string(cx->r->name[RULES_NKINDS]));
 	json_object_set_new(
 	    a, "id", cx->id ? json_string(cx->id) : json_null());
-	json_object_set_new(a, "start", time_format(w->start, &w->form));
-	json_object_set_new(a, "end", time_format(w->end, &w->form));
+	json_object_set_new(a, "start", timefmt_format(w->start, &w->form));
+	json_object_set_new(a, "end", timefmt_format(w->end, &w->form));
 	json_object_set_new(a, "records", json_integer((json_int_t)w->records));
 	json_object_set_new(a, "count", json_integer((json_int_t)w->flagged));
 	json_object_set_new(a, "max", ext_value(w->has_max, w->max));

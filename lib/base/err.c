@@ -68,13 +68,19 @@ ad_err_report(const struct ad_err *err)
 	return err->status ? err->status : EX_SOFTWARE;
 }
 
-/* Print "prog: file:line: message" on stderr. */
+/*
+ * Print "prog: file:line: message" on stderr, or "prog: message" when file
+ * is NULL (the shape of io_conf's warn hook).
+ */
 void
 vwarn_at(const char *file, size_t line, const char *fmt, va_list ap)
 {
 	fflush(stdout);
-	fprintf(
-	    stderr, "%s: %s:%zu: ", program_invocation_short_name, file, line);
+	if (file == NULL)
+		fprintf(stderr, "%s: ", program_invocation_short_name);
+	else
+		fprintf(stderr, "%s: %s:%zu: ", program_invocation_short_name,
+		    file, line);
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 }

@@ -63,7 +63,7 @@ digits(const char **p, int n)
  * such a time.
  */
 int
-time_parse_text(const char *s, int64_t *ms, struct time_form *form)
+timefmt_parse_text(const char *s, int64_t *ms, struct time_form *form)
 {
 	const char *p = s;
 	int y, mo, d, h, mi, sec = 0, off = 0;
@@ -128,7 +128,7 @@ time_parse_text(const char *s, int64_t *ms, struct time_form *form)
  * *ms and *form, or -1 with a reason in why.
  */
 int
-time_parse(const json_t *v, int64_t *ms, struct time_form *form, char *why,
+timefmt_parse(const json_t *v, int64_t *ms, struct time_form *form, char *why,
     size_t whylen)
 {
 	memset(form, 0, sizeof(*form));
@@ -153,7 +153,7 @@ time_parse(const json_t *v, int64_t *ms, struct time_form *form, char *why,
 		return 0;
 	}
 	if (json_is_string(v) &&
-	    time_parse_text(json_string_value(v), ms, form) == 0)
+	    timefmt_parse_text(json_string_value(v), ms, form) == 0)
 		return 0;
 bad:
 	if (json_is_string(v))
@@ -167,7 +167,7 @@ bad:
 
 /* A new JSON value for ms written in form (new reference). */
 json_t *
-time_format(int64_t ms, const struct time_form *form)
+timefmt_format(int64_t ms, const struct time_form *form)
 {
 	char tmp[64];
 	int64_t days, secs, local;
@@ -219,7 +219,7 @@ time_format(int64_t ms, const struct time_form *form)
  * seconds is cached, since consecutive records share it.
  */
 void
-time_format_iso_us(struct buf *b, int64_t us)
+timefmt_format_iso_us(struct buf *b, int64_t us)
 {
 	static int64_t cached_sec = INT64_MIN;
 	static char head[48];

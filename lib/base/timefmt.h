@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /*
  * Time fields: epoch seconds, epoch milliseconds, or ISO 8601 text (UTC or
- * with an offset).  time_parse() reads any of them into milliseconds since
- * the epoch and remembers the form, so that time_format() can write a new
+ * with an offset).  timefmt_parse() reads any of them into milliseconds since
+ * the epoch and remembers the form, so that timefmt_format() can write a new
  * time in the same form as the input.
  */
 #ifndef TIMEFMT_H
@@ -28,10 +28,10 @@ struct time_form {
 	bool real;	/* epoch seconds written with a fraction */
 };
 
-int time_parse(const json_t *v, int64_t *ms, struct time_form *form, char *why,
-    size_t whylen);
-int time_parse_text(const char *s, int64_t *ms, struct time_form *form);
-json_t *time_format(int64_t ms, const struct time_form *form);
-void time_format_iso_us(struct buf *b, int64_t us);
+int timefmt_parse(const json_t *v, int64_t *ms, struct time_form *form,
+    char *why, size_t whylen);
+int timefmt_parse_text(const char *s, int64_t *ms, struct time_form *form);
+json_t *timefmt_format(int64_t ms, const struct time_form *form);
+void timefmt_format_iso_us(struct buf *b, int64_t us);
 
 #endif

@@ -9,12 +9,17 @@
 #include "base/num.h"
 #include "cli/cli.h"
 
-/* Defaults; client_id (borrowed) names the default Kafka group. */
+/*
+ * Defaults; client_id (borrowed) names the default Kafka group.  What
+ * lib/ recovers from is shown the program's way, "prog: file:line: msg"
+ * on stderr (vwarn_at()); a program may replace c->io.warn.
+ */
 void
 cli_init(struct cli *c, const char *client_id)
 {
 	memset(c, 0, sizeof(*c));
 	io_conf_init(&c->io, client_id);
+	c->io.warn = vwarn_at;
 }
 
 /* Free what c owns. */

@@ -5,7 +5,6 @@
  * jansson.  Output: the record with "score", "anomaly" and "z" (null
  * while the key has fewer than two values) appended.
  */
-#include <err.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -14,9 +13,9 @@
 #include <string.h>
 
 #include "base/jscan.h"
+#include "io/endpoint.h"
 #include "io/ndjson.h"
 #include "forest/scorer.h"
-#include "io/source.h"
 #include "detect/zscore.h"
 #include "detect/zsrun.h"
 
@@ -26,6 +25,7 @@ struct inbox {
 	struct buf lines; /* NUL-separated */
 	atomic_bool pending, done;
 	struct source *src;
+	const struct io_conf *conf; /* its warn hook hears what is skipped */
 };
 
 static void *
@@ -44,7 +44,7 @@ inbox_reader(void *arg)
 		pthread_mutex_unlock(&ib->mu);
 	}
 	if (e.status != 0)
-		ad_err_report(&e);
+		io_warn_err(ib->conf, &e);
 	atomic_store(&ib->done, true);
 	return NULL;
 }
@@ -60,7 +60,8 @@ inbox_apply(struct inbox *ib, struct zscore *z)
 		size_t n = strlen(l);
 
 		if (n > 0 && zscore_apply_line(z, l, n, why, sizeof(why)) < 0)
-			warnx("%s: %s", source_name(ib->src), why);
+			io_warn(ib->conf, NULL, 0, "%s: %s",
+			    source_name(ib->src), why);
 		off += n + 1;
 	}
 	buf_reset(&ib->lines);
@@ -202,12 +203,14 @@ point(const struct zsrun_opts *o, struct zscore *z, const char *line,
 }
 
 /*
- * Run the z-score loop over in, writing to out.  Returns an exit status
- * (0, or the status of a failed write, save or source).
+ * Run the z-score loop over in, writing to out.  Lines that cannot be
+ * applied from --model-in, a failed --model-in source and, with verbose,
+ * the final counts go to conf's warn hook.  Returns 0, or -1 with err set
+ * (the status of a failed write, save or source).
  */
 int
 zsrun(const struct zsrun_opts *o, struct recin *in, struct sink *out,
-    int verbose, const struct io_conf *conf)
+    int verbose, const struct io_conf *conf, struct ad_err *err)
 {
 	struct zscore *z =
 	    zscore_new(o->k, o->one_sided, o->min_count, o->max_keys);
@@ -220,9 +223,10 @@ zsrun(const struct zsrun_opts *o, struct recin *in, struct sink *out,
 	struct line line;
 	struct buf b;
 	size_t n = 0;
-	int rc, status = EX_OK;
+	int rc, status = 0;
 
 	ad_err_clear(&e);
+	ib->conf = conf;
 	buf_init(&b);
 	jscan_init(&js);
 	buf_init(&ib->lines);
@@ -265,27 +269,29 @@ zsrun(const struct zsrun_opts *o, struct recin *in, struct sink *out,
 	if (checkpoint(o, z, mo, &e) < 0)
 		goto fail;
 	if (verbose > 0)
-		fprintf(stderr,
-		    "ad-score: %zu read, %zu rejected, %zu keys, "
-		    "%zu evicted\n",
+		io_warn(conf, NULL, 0,
+		    "%zu read, %zu rejected, %zu keys, %zu evicted",
 		    recin_read_count(in), recin_reject_count(in),
 		    zscore_count(z), zscore_evicted(z));
 	goto out;
 fail:
-	status = ad_err_report(&e);
+	*err = e;
+	status = -1;
 out:
 	if (thread) {
 		/* a file source ends by itself; a Kafka one is left running
 		 * (it holds no state of ours) and the process exits */
 		if (atomic_load(&ib->done)) {
 			pthread_join(tid, NULL);
-			source_free(ib->src);
+			source_close(ib->src);
 		} else
 			pthread_detach(tid);
 	} else
-		source_free(ib->src);
-	if (mo != NULL && sink_close(mo, &e) < 0 && status == EX_OK)
-		status = ad_err_report(&e);
+		source_close(ib->src);
+	if (mo != NULL && sink_close(mo, &e) < 0 && status == 0) {
+		*err = e;
+		status = -1;
+	}
 	if (!thread || atomic_load(&ib->done)) {
 		buf_release(&ib->lines);
 		pthread_mutex_destroy(&ib->mu);

@@ -24,6 +24,6 @@ struct zsrun_opts {
 };
 
 int zsrun(const struct zsrun_opts *o, struct recin *in, struct sink *out,
-    int verbose, const struct io_conf *conf);
+    int verbose, const struct io_conf *conf, struct ad_err *err);
 
 #endif

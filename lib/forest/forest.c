@@ -71,7 +71,7 @@ struct split {
 
 /* Append a zeroed node to t; returns its index. */
 int32_t
-tree_add_node(struct tree *t)
+forest_tree_add_node(struct tree *t)
 {
 	if (t->nnodes == t->cap) {
 		t->cap = t->cap ? 2 * t->cap : 64;
@@ -83,7 +83,7 @@ tree_add_node(struct tree *t)
 
 /* Append a zeroed category bitset; returns it, its index in *idx. */
 uint64_t *
-tree_add_set(struct tree *t, uint32_t *idx)
+forest_tree_add_set(struct tree *t, uint32_t *idx)
 {
 	t->set = xreallocarray(t->set, t->nset + 1, 4 * sizeof(uint64_t));
 	memset(&t->set[4 * t->nset], 0, 4 * sizeof(uint64_t));
@@ -93,7 +93,7 @@ tree_add_set(struct tree *t, uint32_t *idx)
 
 /* Free what t holds (t itself is embedded). */
 void
-tree_release(struct tree *t)
+forest_tree_release(struct tree *t)
 {
 	free(t->node);
 	free(t->prob);
@@ -107,7 +107,7 @@ forest_free(struct forest *f)
 	if (f == NULL)
 		return;
 	for (size_t i = 0; f->tree != NULL && i < f->ntrees; i++)
-		tree_release(&f->tree[i]);
+		forest_tree_release(&f->tree[i]);
 	free(f->tree);
 	free(f->nbins);
 	free(f->pn);
@@ -356,7 +356,7 @@ grow(struct grower *g, size_t lo, size_t hi, int depth, int level,
 	const struct trainjob *j = g->j;
 	const struct forest_params *p = j->p;
 	size_t K = g->K, nf = g->nf;
-	int32_t id = tree_add_node(g->t);
+	int32_t id = forest_tree_add_node(g->t);
 	double T[FOREST_MAX_CLASSES] = {0}, N = 0;
 	struct split best = {0};
 	uint32_t *h = have_hist ? g->hist[level] : NULL;
@@ -443,7 +443,7 @@ grow(struct grower *g, size_t lo, size_t hi, int depth, int level,
 		nd->dleft = best.dleft;
 		if (cat) {
 			uint32_t si;
-			uint64_t *set = tree_add_set(g->t, &si);
+			uint64_t *set = forest_tree_add_set(g->t, &si);
 
 			memcpy(set, best.set, sizeof(best.set));
 			nd = &g->t->node[id];
@@ -568,7 +568,7 @@ train_tree(size_t ti, int thread, void *arg)
 		double T[FOREST_MAX_CLASSES] = {0};
 
 		T[0] = 1;
-		tree_add_node(g.t);
+		forest_tree_add_node(g.t);
 		make_leaf(&g, 0, T, 1);
 	} else
 		grow(&g, 0, n, 0, 0, all);

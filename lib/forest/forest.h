@@ -128,9 +128,9 @@ void forest_compile(struct forest *f);
 int forest_depth(const struct forest *f);
 
 /* Used by iforest.c to build trees. */
-int32_t tree_add_node(struct tree *t);
-uint64_t *tree_add_set(struct tree *t, uint32_t *idx);
-void tree_release(struct tree *t);
+int32_t forest_tree_add_node(struct tree *t);
+uint64_t *forest_tree_add_set(struct tree *t, uint32_t *idx);
+void forest_tree_release(struct tree *t);
 int forest_run_threads(int threads, size_t njobs,
     void (*job)(size_t i, int thread, void *arg), void *arg,
     void (*progress)(size_t done, void *arg), void *progress_arg);

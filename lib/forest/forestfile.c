@@ -46,8 +46,8 @@ forestfile_free(struct forestfile *m)
  * (EX_CANTCREAT, EX_IOERR).
  */
 int
-forestfile_save(
-    const struct forestfile *m, const char *path, struct ad_err *err)
+forestfile_write(
+    const char *path, const struct forestfile *m, struct ad_err *err)
 {
 	struct buf b;
 	int rc;
@@ -86,7 +86,7 @@ forestfile_save(
  * err set to EX_DATAERR.
  */
 struct forestfile *
-forestfile_decode(const void *p, size_t n, const char *name, struct ad_err *err)
+forestfile_parse(const void *p, size_t n, const char *name, struct ad_err *err)
 {
 	struct forestfile *m = xcalloc(1, sizeof(*m));
 	struct wire w;
@@ -155,7 +155,7 @@ forestfile_decode(const void *p, size_t n, const char *name, struct ad_err *err)
  * corrupt, of another kind or version.
  */
 struct forestfile *
-forestfile_load(const char *path, struct ad_err *err)
+forestfile_read(const char *path, struct ad_err *err)
 {
 	size_t n;
 	void *p = modelfile_read(path, FORESTFILE_KIND, &n, err);
@@ -163,7 +163,7 @@ forestfile_load(const char *path, struct ad_err *err)
 
 	if (p == NULL)
 		return NULL;
-	m = forestfile_decode(p, n, path, err);
+	m = forestfile_parse(p, n, path, err);
 	free(p);
 	if (m != NULL && m->created[0] == '\0') {
 		/* ad-train-rf leaves the time out; the file's is as good */

@@ -42,10 +42,10 @@ struct forestfile {
 };
 
 const char *forestfile_mode_name(enum forestfile_mode m);
-int forestfile_save(
-    const struct forestfile *m, const char *path, struct ad_err *err);
-struct forestfile *forestfile_load(const char *path, struct ad_err *err);
-struct forestfile *forestfile_decode(
+int forestfile_write(
+    const char *path, const struct forestfile *m, struct ad_err *err);
+struct forestfile *forestfile_read(const char *path, struct ad_err *err);
+struct forestfile *forestfile_parse(
     const void *p, size_t n, const char *name, struct ad_err *err);
 void forestfile_free(struct forestfile *m);
 json_t *forestfile_info(const struct forestfile *m);

@@ -39,7 +39,7 @@ igrow_node(struct igrow *g, size_t *idx, size_t n, int depth)
 {
 	const struct dataset *ds = g->j->ds;
 	size_t nf = ds->nfeat;
-	int32_t id = tree_add_node(g->t);
+	int32_t id = forest_tree_add_node(g->t);
 
 	g->t->node[id].value = (float)(depth + forest_c((double)n));
 	if (depth >= g->j->limit || n <= 1) {
@@ -168,7 +168,7 @@ igrow_node(struct igrow *g, size_t *idx, size_t n, int depth)
 			nd->dleft = dleft;
 			if (cat) {
 				uint32_t si;
-				uint64_t *s = tree_add_set(g->t, &si);
+				uint64_t *s = forest_tree_add_set(g->t, &si);
 
 				/* categories not in the sample follow dleft */
 				memcpy(s, set, sizeof(set));

@@ -84,3 +84,33 @@ io_conf_release(struct io_conf *conf)
 	conf->props = NULL;
 	conf->nprops = 0;
 }
+
+/*
+ * Pass one recoverable problem to conf's warn hook (nothing when it has
+ * none); file and line locate it, or are NULL and 0.
+ */
+void
+io_warn(const struct io_conf *conf, const char *file, size_t line,
+    const char *fmt, ...)
+{
+	va_list ap;
+
+	if (conf == NULL || conf->warn == NULL)
+		return;
+	va_start(ap, fmt);
+	conf->warn(file, line, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Pass err to conf's warn hook as ad_err_report() would print it: with
+ * its location when it has one.  err is not changed.
+ */
+void
+io_warn_err(const struct io_conf *conf, const struct ad_err *err)
+{
+	bool at = err->file[0] != '\0' && err->line > 0;
+
+	io_warn(
+	    conf, at ? err->file : NULL, at ? err->line : 0, "%s", err->msg);
+}

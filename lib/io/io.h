@@ -7,6 +7,7 @@
 #ifndef IO_H
 #define IO_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,6 +23,15 @@ struct io_conf {
 	bool exit_at_end;      /* -e: a consumer stops at the end of input */
 	int64_t timeout_ms;    /* how long to wait for a broker */
 	const char *client_id; /* default consumer group and client.id */
+	/*
+	 * How lib/ tells the user about a problem it recovers from (a
+	 * rejected line, an input that cannot be opened, a failed
+	 * dead-letter write): at file:line (NULL and 0 when nothing
+	 * locates it), fmt and ap say what.  Supplied by the program
+	 * (cli_init() installs vwarn_at()); NULL keeps lib/ silent.
+	 */
+	void (*warn)(
+	    const char *file, size_t line, const char *fmt, va_list ap);
 };
 
 void io_conf_init(struct io_conf *conf, const char *client_id);
@@ -29,5 +39,8 @@ void io_conf_add_prop(struct io_conf *conf, const char *name_value);
 int io_conf_add_prop_file(
     struct io_conf *conf, const char *path, struct ad_err *err);
 void io_conf_release(struct io_conf *conf);
+void io_warn(const struct io_conf *conf, const char *file, size_t line,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+void io_warn_err(const struct io_conf *conf, const struct ad_err *err);
 
 #endif

@@ -14,15 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "io/kafka.h"
 #include "io/kafka_impl.h"
-
-/* Whether spec names a Kafka topic. */
-bool
-kafka_is_uri(const char *spec)
-{
-	return strncmp(spec, "kafka://", 8) == 0;
-}
 
 static int
 parse_param(struct kafka_uri *u, const char *p, size_t n, struct ad_err *err)

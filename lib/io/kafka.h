@@ -6,14 +6,11 @@
 #ifndef KAFKA_H
 #define KAFKA_H
 
-#include <stdbool.h>
-
 #include "base/ad.h"
 #include "io/io.h"
 #include "io/sink.h"
 #include "io/source.h"
 
-bool kafka_is_uri(const char *spec);
 struct source *kafka_source_open(
     const char *uri, const struct io_conf *conf, struct ad_err *err);
 struct sink *kafka_sink_open(

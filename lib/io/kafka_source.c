@@ -369,7 +369,7 @@ ks_free(void *impl)
 static const struct source_ops kafka_source_ops = {
     .next = ks_next,
     .commit = ks_commit,
-    .free = ks_free,
+    .close = ks_free,
 };
 
 static int
@@ -415,7 +415,7 @@ start(struct ksource *ks, int partitions, struct ad_err *err)
 
 /*
  * Open a consumer for uri.  Returns a new source (caller frees with
- * source_free(), which leaves the group), or NULL with err set: EX_USAGE
+ * source_close(), which leaves the group), or NULL with err set: EX_USAGE
  * for a bad URI, EX_CONFIG for a property librdkafka rejects,
  * EX_UNAVAILABLE when the brokers do not answer within conf->timeout_ms or
  * the topic does not exist.

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "io/endpoint.h"
 #include "io/ndjson.h"
 #include "io/recin.h"
 #include "io/reject.h"
@@ -82,7 +83,7 @@ recin_new(char *const *operands, size_t n, const struct io_conf *conf,
 	in->operands = n > 0 ? operands : stdin_operand;
 	in->noperands = n > 0 ? n : 1;
 	in->conf = conf;
-	if (reject_init(&in->rej, reject_path, strict, err) < 0) {
+	if (reject_init(&in->rej, reject_path, strict, conf->warn, err) < 0) {
 		free(in);
 		return NULL;
 	}
@@ -114,7 +115,7 @@ recin_next_line(struct recin *in, struct line *line, struct ad_err *err)
 				/* Other failures are the caller's to report. */
 				if (err->status != EX_NOINPUT)
 					return -1;
-				ad_err_report(err);
+				io_warn_err(in->conf, err);
 				in->status = EX_NOINPUT;
 				continue;
 			}
@@ -132,7 +133,7 @@ recin_next_line(struct recin *in, struct line *line, struct ad_err *err)
 			if (in->out != NULL) {
 				if (recin_sync(in, err) < 0)
 					return -1;
-				source_free(in->src);
+				source_close(in->src);
 			} else {
 				in->ended = xreallocarray(in->ended,
 				    in->nended + 1, sizeof(*in->ended));
@@ -210,7 +211,7 @@ recin_reject(struct recin *in, const char *fmt, ...)
 		    in->line.lineno, in->line.buf, in->line.len, "%s (%s)", why,
 		    in->line.where);
 	} else {
-		rc = vreject_line(&in->rej, recin_source_name(in),
+		rc = reject_vline(&in->rej, recin_source_name(in),
 		    in->line.lineno, in->line.buf, in->line.len, fmt, ap);
 	}
 	va_end(ap);
@@ -230,7 +231,7 @@ recin_reject_at(struct recin *in, const char *source, size_t lineno,
 	int rc;
 
 	va_start(ap, fmt);
-	rc = vreject_line(&in->rej, source, lineno, buf, len, fmt, ap);
+	rc = reject_vline(&in->rej, source, lineno, buf, len, fmt, ap);
 	va_end(ap);
 	return rejected(in, rc);
 }
@@ -248,7 +249,7 @@ recin_commit(struct recin *in, struct ad_err *err)
 	while (in->nended > 0) {
 		if (source_commit(in->ended[in->nended - 1], err) < 0)
 			return -1;
-		source_free(in->ended[--in->nended]);
+		source_close(in->ended[--in->nended]);
 	}
 	if (in->src != NULL)
 		return source_commit(in->src, err);
@@ -317,9 +318,9 @@ recin_free(struct recin *in)
 		return;
 	if (in->src != NULL)
 		source_set_idle(in->src, NULL, NULL);
-	source_free(in->src);
+	source_close(in->src);
 	while (in->nended > 0)
-		source_free(in->ended[--in->nended]);
+		source_close(in->ended[--in->nended]);
 	free(in->ended);
 	reject_release(&in->rej);
 	free(in);

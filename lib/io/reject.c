@@ -1,25 +1,42 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /*
  * Dead-letter handling for bad input lines.  The file is opened for
- * appending so that several runs (or a cron job) can share one.
+ * appending so that several runs (or a cron job) can share one.  What
+ * the user must hear about goes to the warn hook the caller supplied.
  */
-#include <err.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "io/reject.h"
 
+/* Pass one message to rj's warn hook, if it has one. */
+static void
+say(const struct reject *rj, const char *file, size_t line, const char *fmt,
+    ...)
+{
+	va_list ap;
+
+	if (rj->warn == NULL)
+		return;
+	va_start(ap, fmt);
+	rj->warn(file, line, fmt, ap);
+	va_end(ap);
+}
+
 /*
- * Set rj up; path (may be NULL) is the dead-letter file.  Returns 0, or -1
- * with err set (EX_CANTCREAT).
+ * Set rj up; path (may be NULL) is the dead-letter file, warn (may be
+ * NULL) hears each rejected line's reason and each write error, in the
+ * shape of vwarn_at().  Returns 0, or -1 with err set (EX_CANTCREAT).
  */
 int
-reject_init(
-    struct reject *rj, const char *path, bool strict, struct ad_err *err)
+reject_init(struct reject *rj, const char *path, bool strict,
+    void (*warn)(const char *file, size_t line, const char *fmt, va_list ap),
+    struct ad_err *err)
 {
 	memset(rj, 0, sizeof(*rj));
 	rj->strict = strict;
+	rj->warn = warn;
 	if (path == NULL)
 		return 0;
 	if ((rj->fp = fopen(path, "a")) == NULL) {
@@ -33,15 +50,17 @@ reject_init(
 
 /* va_list form of reject_line(). */
 int
-vreject_line(struct reject *rj, const char *source, size_t lineno,
+reject_vline(struct reject *rj, const char *source, size_t lineno,
     const char *raw, size_t rawlen, const char *fmt, va_list ap)
 {
-	vwarn_at(source, lineno, fmt, ap);
+	if (rj->warn != NULL)
+		rj->warn(source, lineno, fmt, ap);
 	rj->count++;
 	if (rj->fp != NULL && !rj->failed &&
 	    (fwrite(raw, 1, rawlen, rj->fp) != rawlen ||
 		putc('\n', rj->fp) == EOF)) {
-		warn("write error on '%s'", rj->path);
+		say(rj, NULL, 0, "write error on '%s': %s", rj->path,
+		    strerror(errno));
 		rj->failed = true;
 		return -1;
 	}
@@ -49,7 +68,7 @@ vreject_line(struct reject *rj, const char *source, size_t lineno,
 }
 
 /*
- * Report, count and dead-letter one bad line.  Returns 0 to go on, -1 to
+ * Report (through the warn hook), count and dead-letter one bad line.  Returns 0 to go on, -1 to
  * stop (strict mode, or the dead-letter file failed: see rj->failed).
  */
 int
@@ -60,7 +79,7 @@ reject_line(struct reject *rj, const char *source, size_t lineno,
 	int rc;
 
 	va_start(ap, fmt);
-	rc = vreject_line(rj, source, lineno, raw, rawlen, fmt, ap);
+	rc = reject_vline(rj, source, lineno, raw, rawlen, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -82,7 +101,8 @@ void
 reject_release(struct reject *rj)
 {
 	if (rj->fp != NULL && fclose(rj->fp) != 0 && !rj->failed)
-		warn("write error on '%s'", rj->path);
+		say(rj, NULL, 0, "write error on '%s': %s", rj->path,
+		    strerror(errno));
 	free(rj->path);
 	memset(rj, 0, sizeof(*rj));
 }

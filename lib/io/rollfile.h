@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /*
- * Rolling file sink: file:DIR/name-%Y%m%d.ndjson?roll=128M&gzip=1&flush=5.
+ * The rolling-file backend of struct sink, for
+ * file:DIR/name-%Y%m%d.ndjson?roll=128M&gzip=1&flush=5 (lib/io/endpoint
+ * strips the "file:" and hands over the rest).
  */
 #ifndef ROLLFILE_H
 #define ROLLFILE_H

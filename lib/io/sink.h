@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /*
- * A sink of lines: stdout ("-"), a file, a rolling file ("file:..."), or a
- * Kafka topic ("kafka://...").  Each write is one record; a key (for
- * Kafka partitioning) may come with it.  Errors are sticky: once a write
- * fails, sink_flush() and sink_close() report it.
+ * A sink of lines, the interface every sink backend implements: stdout
+ * or a file (filesink.h), a rolling file (rollfile.h), a Kafka topic
+ * (kafka.h).  Each write is one record; a key (for Kafka partitioning)
+ * may come with it.  Errors are sticky: once a write fails, sink_flush()
+ * and sink_close() report it.  sink_open() (endpoint.h) picks the
+ * backend for a spec; this header knows none of them.
  */
 #ifndef SINK_H
 #define SINK_H
@@ -11,7 +13,6 @@
 #include <stddef.h>
 
 #include "base/ad.h"
-#include "io/io.h"
 
 /* How a kind of sink writes, flushes and closes itself. */
 struct sink_ops {
@@ -23,8 +24,6 @@ struct sink_ops {
 
 struct sink;
 
-struct sink *sink_open(
-    const char *spec, const struct io_conf *conf, struct ad_err *err);
 struct sink *sink_new(const char *name, const struct sink_ops *ops, void *impl,
     const char *key_field);
 int sink_write(struct sink *snk, const char *buf, size_t len, const char *key,

@@ -1,25 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /*
- * Line sources.  Files and stdin are read with read(2), inflated with zlib
- * when they start with the gzip magic, into a buffer that grows up to the
- * line limit; a longer line is returned cut short and flagged, and the rest
- * of it is skipped, so no input can make the reader grow without bound.
- * Not gzread(): it blocks until its buffer is full, and a pipeline must see
- * each line as soon as it arrives.
- * kafka:// specs are handed to lib/kafka.
+ * The source object every backend plugs into: a name, a table of
+ * functions (struct source_ops) and the backend's state, plus the idle
+ * hook a backend runs before it waits.  It knows no backend; which one a
+ * spec gets is decided by lib/io/endpoint.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <stdlib.h>
-#include <string.h>
-#include <unistd.h>
-#include <zlib.h>
 
-#include "io/kafka.h"
 #include "io/source.h"
-
-#define CHUNK (256 * 1024)
 
 struct source {
 	char *name;
@@ -29,238 +17,9 @@ struct source {
 	void *idle_arg;
 };
 
-struct file_source {
-	int fd;
-	struct source *self; /* for the idle hook */
-	const char *name;    /* borrowed from struct source */
-	bool sniffed;	     /* the first bytes were checked for gzip */
-	bool gzip;
-	z_stream zs;
-	unsigned char *in; /* compressed bytes read, not yet inflated */
-	bool in_eof;
-	bool between; /* a gzip member ended; another may follow */
-	char *buf;
-	size_t cap, start, end, scanned;
-	size_t max_line;
-	size_t lineno;
-	bool eof;
-	bool skipping; /* discarding the rest of an over-long line */
-};
-
-/*
- * read() what is there, up to n bytes.  Before blocking on a pipe or a
- * terminal, run the idle hook, so that a program flushes its output while
- * its input is quiet (records must not sit in a buffer).  Returns the byte
- * count, 0 at end of input (or on a stop signal), -1 with err set.
- */
-static ssize_t
-read_some(struct file_source *fs, void *p, size_t n, struct ad_err *err)
-{
-	struct pollfd pfd = {.fd = fs->fd, .events = POLLIN};
-
-	if (poll(&pfd, 1, 0) == 0 && source_idle(fs->self, err) < 0)
-		return -1;
-	for (;;) {
-		ssize_t r = read(fs->fd, p, n);
-
-		if (r >= 0)
-			return r;
-		if (errno == EINTR && ad_stop)
-			return 0;
-		if (errno != EINTR) {
-			ad_err_at(err, EX_IOERR, fs->name, fs->lineno + 1,
-			    "read error: %s", strerror(errno));
-			return -1;
-		}
-	}
-}
-
-/*
- * Inflate what can be inflated into fs->buf.  Returns the bytes produced,
- * 0 at the end, -1 with err set.  Concatenated gzip members are read as
- * one stream, as gzip -d does.
- */
-static ssize_t
-inflate_some(struct file_source *fs, struct ad_err *err)
-{
-	for (;;) {
-		size_t room = fs->cap - fs->end;
-		ssize_t r;
-		int z;
-
-		if (fs->zs.avail_in == 0 && !fs->in_eof) {
-			if ((r = read_some(fs, fs->in, CHUNK, err)) < 0)
-				return -1;
-			fs->in_eof = r == 0;
-			fs->zs.next_in = fs->in;
-			fs->zs.avail_in = (uInt)r;
-		}
-		fs->zs.next_out = (unsigned char *)fs->buf + fs->end;
-		fs->zs.avail_out = (uInt)room;
-		if (fs->zs.avail_in == 0 && fs->in_eof) {
-			if (fs->between)
-				return 0;
-			ad_err_at(err, EX_DATAERR, fs->name, fs->lineno + 1,
-			    "compressed data ends early");
-			return -1;
-		}
-		fs->between = false;
-		z = inflate(&fs->zs, Z_NO_FLUSH);
-		if (z == Z_STREAM_END) {
-			inflateReset(&fs->zs);
-			fs->between = true;
-		} else if (z != Z_OK && z != Z_BUF_ERROR) {
-			ad_err_at(err, EX_DATAERR, fs->name, fs->lineno + 1,
-			    "corrupt compressed data: %s",
-			    fs->zs.msg ? fs->zs.msg : "inflate failed");
-			return -1;
-		}
-		if (room - fs->zs.avail_out > 0)
-			return (ssize_t)(room - fs->zs.avail_out);
-	}
-}
-
-/*
- * Read more bytes into fs->buf after compacting it.  The first bytes tell
- * gzip (1f 8b) from plain text.  Returns the number of bytes read, 0 at
- * end of input, -1 on error with err set.
- */
-static int
-file_fill(struct file_source *fs, struct ad_err *err)
-{
-	ssize_t n;
-
-	if (fs->start > 0) {
-		memmove(fs->buf, fs->buf + fs->start, fs->end - fs->start);
-		fs->end -= fs->start;
-		fs->scanned -= fs->start;
-		fs->start = 0;
-	}
-	if (fs->cap - fs->end < CHUNK / 2) {
-		fs->cap = fs->cap * 2;
-		fs->buf = xrealloc(fs->buf, fs->cap);
-	}
-	if (!fs->sniffed) {
-		/* Read at least two bytes (or to the end) to see the magic. */
-		size_t got = 0;
-
-		while (got < 2) {
-			if ((n = read_some(
-				 fs, fs->in + got, CHUNK - got, err)) < 0)
-				return -1;
-			if (n == 0)
-				break;
-			got += (size_t)n;
-		}
-		fs->sniffed = true;
-		fs->gzip = got >= 2 && fs->in[0] == 0x1f && fs->in[1] == 0x8b;
-		if (fs->gzip) {
-			fs->zs.next_in = fs->in;
-			fs->zs.avail_in = (uInt)got;
-			fs->in_eof = got == 0;
-		} else {
-			memcpy(fs->buf + fs->end, fs->in, got);
-			fs->end += got;
-			fs->eof = got == 0;
-			return (int)got;
-		}
-	}
-	if (fs->gzip)
-		n = inflate_some(fs, err);
-	else
-		n = read_some(fs, fs->buf + fs->end, fs->cap - fs->end, err);
-	if (n < 0)
-		return -1;
-	if (n == 0)
-		fs->eof = true;
-	fs->end += (size_t)n;
-	return (int)n;
-}
-
-static int
-file_next(void *impl, struct line *line, struct ad_err *err)
-{
-	struct file_source *fs = impl;
-
-	for (;;) {
-		char *nl =
-		    memchr(fs->buf + fs->scanned, '\n', fs->end - fs->scanned);
-		size_t have;
-
-		if (nl != NULL || (fs->eof && fs->end > fs->start)) {
-			size_t stop = nl ? (size_t)(nl - fs->buf) : fs->end;
-			bool was_skipping = fs->skipping;
-
-			fs->skipping = false;
-			memset(line, 0, sizeof(*line));
-			line->buf = fs->buf + fs->start;
-			line->len = stop - fs->start;
-			fs->start = fs->scanned = nl ? stop + 1 : stop;
-			if (was_skipping)
-				continue;
-			line->lineno = ++fs->lineno;
-			if (line->len > 0 && line->buf[line->len - 1] == '\r')
-				line->len--;
-			if (line->len > fs->max_line) {
-				line->len = fs->max_line;
-				line->too_long = true;
-			}
-			return 1;
-		}
-		if (fs->eof)
-			return 0;
-		have = fs->end - fs->start;
-		if (have > fs->max_line && !fs->skipping) {
-			/* Hand out the start, then drop the rest unread. */
-			memset(line, 0, sizeof(*line));
-			line->buf = fs->buf + fs->start;
-			line->len = fs->max_line;
-			line->lineno = ++fs->lineno;
-			line->too_long = true;
-			fs->skipping = true;
-			fs->start = fs->scanned = fs->end;
-			return 1;
-		}
-		if (fs->skipping)
-			fs->start = fs->scanned = fs->end;
-		else
-			fs->scanned = fs->end;
-		if (file_fill(fs, err) < 0)
-			return -1;
-	}
-}
-
-static int
-file_commit(void *impl, struct ad_err *err)
-{
-	(void)impl;
-	(void)err;
-	return 0;
-}
-
-static void
-file_free(void *impl)
-{
-	struct file_source *fs = impl;
-
-	if (fs == NULL)
-		return;
-	inflateEnd(&fs->zs);
-	close(fs->fd);
-	free(fs->in);
-	free(fs->buf);
-	free(fs);
-}
-
-static const struct source_ops file_ops = {
-    .next = file_next,
-    .commit = file_commit,
-    .free = file_free,
-};
-
 /*
  * Wrap an implementation as a source named name (copied).  The new source
- * owns impl and frees it with ops->free.  Caller frees with source_free().
+ * owns impl and frees it with ops->close.  Caller closes it with source_close().
  */
 struct source *
 source_new(const char *name, const struct source_ops *ops, void *impl)
@@ -270,51 +29,6 @@ source_new(const char *name, const struct source_ops *ops, void *impl)
 	src->name = xstrdup(name);
 	src->ops = ops;
 	src->impl = impl;
-	return src;
-}
-
-/*
- * Open spec: "-" (stdin), a kafka:// URI, or a path (gzip or plain).
- * Returns a new source (caller frees with source_free()), or NULL with err
- * set: EX_NOINPUT when the file cannot be opened, or the Kafka error.
- */
-struct source *
-source_open(const char *spec, const struct io_conf *conf, struct ad_err *err)
-{
-	struct file_source *fs;
-	struct source *src;
-	int fd;
-
-	if (kafka_is_uri(spec))
-		return kafka_source_open(spec, conf, err);
-	if (strcmp(spec, "-") == 0) {
-		fd = dup(STDIN_FILENO);
-	} else {
-		fd = open(spec, O_RDONLY | O_CLOEXEC);
-	}
-	if (fd < 0) {
-		ad_err_set(err, EX_NOINPUT, "cannot open '%s': %s", spec,
-		    strerror(errno));
-		return NULL;
-	}
-	fs = xcalloc(1, sizeof(*fs));
-	fs->fd = fd;
-	/* 15 + 32: zlib or gzip headers, detected. */
-	if (inflateInit2(&fs->zs, 15 + 32) != Z_OK) {
-		close(fd);
-		free(fs);
-		ad_err_set(
-		    err, EX_OSERR, "cannot read '%s': out of memory", spec);
-		return NULL;
-	}
-	fs->in = xmalloc(CHUNK);
-	fs->cap = CHUNK;
-	fs->buf = xmalloc(fs->cap);
-	fs->max_line = conf->max_line ? conf->max_line : IO_MAX_LINE_DEFAULT;
-	src = source_new(
-	    strcmp(spec, "-") == 0 ? "<stdin>" : spec, &file_ops, fs);
-	fs->name = src->name;
-	fs->self = src;
 	return src;
 }
 
@@ -372,11 +86,11 @@ source_idle(struct source *src, struct ad_err *err)
 
 /* Close and free src; NULL is a no-op. */
 void
-source_free(struct source *src)
+source_close(struct source *src)
 {
 	if (src == NULL)
 		return;
-	src->ops->free(src->impl);
+	src->ops->close(src->impl);
 	free(src->name);
 	free(src);
 }

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /*
- * A source of lines: a file (plain or gzip, read transparently), stdin
- * ("-"), or a Kafka topic ("kafka://..."), each line numbered from 1.
- * Kafka sources also remember which messages were handed out so that
- * source_commit() can commit them once their results are written.
+ * A source of lines, the interface every source backend implements: a
+ * file (plain or gzip, read transparently) or stdin (filesource.h), or a
+ * Kafka topic (kafka.h), each line numbered from 1.  Kafka sources also
+ * remember which messages were handed out so that source_commit() can
+ * commit them once their results are written.  source_open()
+ * (endpoint.h) picks the backend for a spec; this header knows none of
+ * them.
  */
 #ifndef SOURCE_H
 #define SOURCE_H
@@ -12,7 +15,6 @@
 #include <stddef.h>
 
 #include "base/ad.h"
-#include "io/io.h"
 
 /* One line, borrowed from the source until the next source_next(). */
 struct line {
@@ -23,17 +25,15 @@ struct line {
 	const char *where; /* Kafka: "topic[partition]@offset", else NULL */
 };
 
-/* How a kind of source reads, commits and frees itself. */
+/* How a kind of source reads, commits and closes itself. */
 struct source_ops {
 	int (*next)(void *impl, struct line *line, struct ad_err *err);
 	int (*commit)(void *impl, struct ad_err *err);
-	void (*free)(void *impl);
+	void (*close)(void *impl);
 };
 
 struct source;
 
-struct source *source_open(
-    const char *spec, const struct io_conf *conf, struct ad_err *err);
 struct source *source_new(
     const char *name, const struct source_ops *ops, void *impl);
 int source_next(struct source *src, struct line *line, struct ad_err *err);
@@ -42,6 +42,6 @@ const char *source_name(const struct source *src);
 void source_set_idle(
     struct source *src, int (*idle)(void *arg, struct ad_err *err), void *arg);
 int source_idle(struct source *src, struct ad_err *err);
-void source_free(struct source *src);
+void source_close(struct source *src);
 
 #endif

@@ -23,7 +23,7 @@ state_release(const char *key, void *value, void *arg)
  */
 struct fcrun *
 fcrun_new(
-    struct lstm_model *model, const struct forecast_conf *conf, size_t max_keys)
+    struct lstmfile *model, const struct forecast_conf *conf, size_t max_keys)
 {
 	struct fcrun *r = xcalloc(1, sizeof(*r));
 
@@ -35,15 +35,15 @@ fcrun_new(
 
 /* Put model (taken over) in service in place of the current one. */
 void
-fcrun_swap(struct fcrun *r, struct lstm_model *model)
+fcrun_swap(struct fcrun *r, struct lstmfile *model)
 {
 	if (r->model != NULL) {
 		r->resyncs += r->fc.resyncs;
-		forecaster_release(&r->fc);
-		lstm_model_free(r->model);
+		forecast_release(&r->fc);
+		lstmfile_free(r->model);
 	}
 	r->model = model;
-	forecaster_init(&r->fc, model, &r->conf);
+	forecast_init(&r->fc, model, &r->conf);
 }
 
 /*
@@ -53,7 +53,7 @@ fcrun_swap(struct fcrun *r, struct lstm_model *model)
 enum fcrun_result
 fcrun_point(struct fcrun *r, const struct forecast_point *p, json_t *rec)
 {
-	const struct lstm_key *k = lstm_model_key(r->model, p->key);
+	const struct lstmfile_key *k = lstmfile_find_key(r->model, p->key);
 	struct forecast_state *st;
 	struct forecast_out out = {0};
 	enum fcrun_result res = FCRUN_DONE;
@@ -103,7 +103,7 @@ fcrun_free(struct fcrun *r)
 	if (r == NULL)
 		return;
 	keymap_free(r->states);
-	forecaster_release(&r->fc);
-	lstm_model_free(r->model);
+	forecast_release(&r->fc);
+	lstmfile_free(r->model);
 	free(r);
 }

@@ -22,16 +22,16 @@ enum fcrun_result {
 };
 
 struct fcrun {
-	struct lstm_model *model; /* owned */
+	struct lstmfile *model; /* owned */
 	struct forecaster fc;
 	struct forecast_conf conf;
 	struct keymap *states;
 	size_t stale, resyncs;
 };
 
-struct fcrun *fcrun_new(struct lstm_model *model,
-    const struct forecast_conf *conf, size_t max_keys);
-void fcrun_swap(struct fcrun *r, struct lstm_model *model);
+struct fcrun *fcrun_new(
+    struct lstmfile *model, const struct forecast_conf *conf, size_t max_keys);
+void fcrun_swap(struct fcrun *r, struct lstmfile *model);
 enum fcrun_result fcrun_point(
     struct fcrun *r, const struct forecast_point *p, json_t *rec);
 size_t fcrun_resyncs(const struct fcrun *r);

@@ -16,9 +16,9 @@
 #include "lstm/lstm.h"
 #include "base/progress.h"
 
-/* Collected series: release with fc_data_release(). */
+/* Collected series: release with fctrain_data_release(). */
 void
-fc_data_init(struct fc_data *d)
+fctrain_data_init(struct fctrain_data *d)
 {
 	memset(d, 0, sizeof(*d));
 	d->map = keymap_new(0, NULL, NULL);
@@ -26,8 +26,8 @@ fc_data_init(struct fc_data *d)
 
 /* Append a point to the series of key (created on first sight). */
 void
-fc_data_add(
-    struct fc_data *d, const char *key, bool has_time, int64_t t_ms, double v)
+fctrain_data_add(struct fctrain_data *d, const char *key, bool has_time,
+    int64_t t_ms, double v)
 {
 	size_t i = (size_t)(uintptr_t)keymap_get(d->map, key);
 	struct fc_series *s;
@@ -57,7 +57,7 @@ fc_data_add(
 }
 
 void
-fc_data_release(struct fc_data *d)
+fctrain_data_release(struct fctrain_data *d)
 {
 	for (size_t i = 0; i < d->n; i++) {
 		free(d->s[i].key);
@@ -111,7 +111,7 @@ cmp_series(const void *a, const void *b)
 /* One key's share of the normalised data. */
 struct part {
 	struct fc_series *s;
-	struct lstm_key *key;
+	struct lstmfile_key *key;
 	size_t off;	 /* first point in the big series */
 	size_t tr0, ntr; /* its training windows in the train array */
 	size_t va0, nva; /* its validation windows */
@@ -232,15 +232,15 @@ train_net(struct lstm *net, const float *series, const size_t *tr, size_t ntr,
 
 /*
  * Train on d as c says.  Returns a new model (caller frees with
- * lstm_model_free()) and a new JSON report in *report, or NULL with err set
+ * lstmfile_free()) and a new JSON report in *report, or NULL with err set
  * (EX_DATAERR when no key has enough points).  Keys too short to train on
  * are left out and listed in the report's "skipped".
  */
-struct lstm_model *
-fctrain(struct fc_data *d, const struct fctrain_conf *c, json_t **report,
+struct lstmfile *
+fctrain(struct fctrain_data *d, const struct fctrain_conf *c, json_t **report,
     struct ad_err *err)
 {
-	struct lstm_model *m = xcalloc(1, sizeof(*m));
+	struct lstmfile *m = xcalloc(1, sizeof(*m));
 	struct part *parts = xcalloc(d->n + 1, sizeof(*parts));
 	size_t total = 0, np = 0, ntr = 0, nva = 0, nbatch = 0, at = 0;
 	size_t *tr, *va;
@@ -389,9 +389,9 @@ out:
 	free(va);
 	free(parts);
 	if (rc < 0) {
-		lstm_model_free(m);
+		lstmfile_free(m);
 		return NULL;
 	}
-	lstm_model_sort(m);
+	lstmfile_sort(m);
 	return m;
 }

@@ -4,7 +4,7 @@
  * points, put in time order when every point has a time), split by time
  * into a training part and a validation tail, min-max normalised by the
  * training part, and an LSTM trained per key or shared by all keys.  The
- * result is an lstm_model (lstmfile.h) and a JSON report of the losses.
+ * result is a struct lstmfile (lstmfile.h) and a JSON report of the losses.
  */
 #ifndef FCTRAIN_H
 #define FCTRAIN_H
@@ -25,16 +25,16 @@ struct fc_series {
 	bool timed; /* every point had a time */
 };
 
-struct fc_data {
+struct fctrain_data {
 	struct keymap *map; /* key -> index + 1 into s */
 	struct fc_series *s;
 	size_t n, cap;
 };
 
-void fc_data_init(struct fc_data *d);
-void fc_data_add(
-    struct fc_data *d, const char *key, bool has_time, int64_t t_ms, double v);
-void fc_data_release(struct fc_data *d);
+void fctrain_data_init(struct fctrain_data *d);
+void fctrain_data_add(struct fctrain_data *d, const char *key, bool has_time,
+    int64_t t_ms, double v);
+void fctrain_data_release(struct fctrain_data *d);
 
 struct fctrain_conf {
 	size_t window, hidden, epochs, batch, threads;
@@ -48,7 +48,7 @@ struct fctrain_conf {
 	void *arg;
 };
 
-struct lstm_model *fctrain(struct fc_data *d, const struct fctrain_conf *c,
+struct lstmfile *fctrain(struct fctrain_data *d, const struct fctrain_conf *c,
     json_t **report, struct ad_err *err);
 
 #endif

@@ -15,9 +15,9 @@
 /* Error spreads below this (normalised units) count as this. */
 #define SD_FLOOR 1e-6
 
-/* Scratch for forecasting with model; release with forecaster_release(). */
+/* Scratch for forecasting with model; release with forecast_release(). */
 void
-forecaster_init(struct forecaster *fc, const struct lstm_model *model,
+forecast_init(struct forecaster *fc, const struct lstmfile *model,
     const struct forecast_conf *conf)
 {
 	fc->model = model;
@@ -29,7 +29,7 @@ forecaster_init(struct forecaster *fc, const struct lstm_model *model,
 }
 
 void
-forecaster_release(struct forecaster *fc)
+forecast_release(struct forecaster *fc)
 {
 	lstm_ws_free(fc->ws);
 	free(fc->x);
@@ -42,7 +42,8 @@ forecaster_release(struct forecaster *fc)
  * distribution starts from the model's validation errors for the key.
  */
 struct forecast_state *
-forecast_state_new(const struct lstm_key *key, size_t window, size_t horizon)
+forecast_state_new(
+    const struct lstmfile_key *key, size_t window, size_t horizon)
 {
 	struct forecast_state *st = xcalloc(1, sizeof(*st));
 
@@ -151,7 +152,7 @@ learn_error(struct forecast_state *st, double e)
  * window, and forecast `horizon` steps ahead once the window is full.
  */
 void
-forecast_step(struct forecaster *fc, const struct lstm_key *key,
+forecast_step(struct forecaster *fc, const struct lstmfile_key *key,
     struct forecast_state *st, double value, struct forecast_out *out)
 {
 	const struct lstm *net = fc->model->nets[key->net];
@@ -255,7 +256,7 @@ forecast_decode(const json_t *rec, const char *id_field, const char *time_field,
 	p->has_time = false;
 	if (*time_field != '\0' &&
 	    (t = json_object_get(rec, time_field)) != NULL) {
-		if (time_parse(t, &p->t_ms, &form, tw, sizeof(tw)) < 0) {
+		if (timefmt_parse(t, &p->t_ms, &form, tw, sizeof(tw)) < 0) {
 			snprintf(why, whylen, "field '%s': %s", time_field, tw);
 			return -1;
 		}

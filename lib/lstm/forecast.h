@@ -61,7 +61,7 @@ struct forecast_out {
 
 /* Per-thread forecasting scratch: one window of the current model. */
 struct forecaster {
-	const struct lstm_model *model; /* borrowed */
+	const struct lstmfile *model; /* borrowed */
 	struct forecast_conf conf;
 	struct lstm_ws *ws;
 	float *x;
@@ -69,16 +69,16 @@ struct forecaster {
 	size_t resyncs; /* windows refilled with real values so far */
 };
 
-void forecaster_init(struct forecaster *fc, const struct lstm_model *model,
+void forecast_init(struct forecaster *fc, const struct lstmfile *model,
     const struct forecast_conf *conf);
-void forecaster_release(struct forecaster *fc);
+void forecast_release(struct forecaster *fc);
 
 struct forecast_state *forecast_state_new(
-    const struct lstm_key *key, size_t window, size_t horizon);
+    const struct lstmfile_key *key, size_t window, size_t horizon);
 void forecast_state_fit(
     struct forecast_state *st, size_t window, size_t horizon);
 void forecast_state_free(struct forecast_state *st);
-void forecast_step(struct forecaster *fc, const struct lstm_key *key,
+void forecast_step(struct forecaster *fc, const struct lstmfile_key *key,
     struct forecast_state *st, double value, struct forecast_out *out);
 double forecast_score(const struct forecast_state *st, double e);
 

@@ -20,13 +20,13 @@
 static int
 cmp_key(const void *a, const void *b)
 {
-	return strcmp(((const struct lstm_key *)a)->name,
-	    ((const struct lstm_key *)b)->name);
+	return strcmp(((const struct lstmfile_key *)a)->name,
+	    ((const struct lstmfile_key *)b)->name);
 }
 
-/* Sort the keys by name, as lstm_model_key() and the file expect. */
+/* Sort the keys by name, as lstmfile_find_key() and the file expect. */
 void
-lstm_model_sort(struct lstm_model *m)
+lstmfile_sort(struct lstmfile *m)
 {
 	qsort(m->keys, m->nkeys, sizeof(*m->keys), cmp_key);
 }
@@ -36,7 +36,7 @@ lstm_model_sort(struct lstm_model *m)
  * (EX_CANTCREAT, EX_IOERR).
  */
 int
-lstmfile_write(const char *path, const struct lstm_model *m, struct ad_err *err)
+lstmfile_write(const char *path, const struct lstmfile *m, struct ad_err *err)
 {
 	struct buf b;
 	size_t np = lstm_nparam(m->hidden);
@@ -60,7 +60,7 @@ lstmfile_write(const char *path, const struct lstm_model *m, struct ad_err *err)
 			wire_put_u32(&b, v);
 		}
 	for (size_t k = 0; k < m->nkeys; k++) {
-		const struct lstm_key *key = &m->keys[k];
+		const struct lstmfile_key *key = &m->keys[k];
 
 		wire_put_str(&b, key->name);
 		wire_put_f64(&b, key->min);
@@ -75,25 +75,25 @@ lstmfile_write(const char *path, const struct lstm_model *m, struct ad_err *err)
 	return rc;
 }
 
-static struct lstm_model *
-corrupt(struct lstm_model *m, struct ad_err *err, const char *name,
-    const char *what)
+static struct lstmfile *
+corrupt(
+    struct lstmfile *m, struct ad_err *err, const char *name, const char *what)
 {
 	ad_err_set(err, EX_DATAERR, "'%s': corrupt lstm model: %s", name, what);
-	lstm_model_free(m);
+	lstmfile_free(m);
 	return NULL;
 }
 
 /*
  * Decode a payload read from name.  Returns a new model (caller frees with
- * lstm_model_free()), or NULL with err set (EX_DATAERR).
+ * lstmfile_free()), or NULL with err set (EX_DATAERR).
  */
-struct lstm_model *
+struct lstmfile *
 lstmfile_parse(
     const void *payload, size_t len, const char *name, struct ad_err *err)
 {
 	struct wire r;
-	struct lstm_model *m = xcalloc(1, sizeof(*m));
+	struct lstmfile *m = xcalloc(1, sizeof(*m));
 	uint32_t version, flags;
 	size_t np;
 
@@ -102,7 +102,7 @@ lstmfile_parse(
 		ad_err_set(err, EX_DATAERR,
 		    "'%s': lstm model version %u, this program reads %d", name,
 		    version, LSTMFILE_VERSION);
-		lstm_model_free(m);
+		lstmfile_free(m);
 		return NULL;
 	}
 	m->window = wire_u32(&r);
@@ -142,7 +142,7 @@ lstmfile_parse(
 		return corrupt(m, err, name, "truncated key table");
 	m->keys = xcalloc(m->nkeys, sizeof(*m->keys));
 	for (size_t k = 0; k < m->nkeys; k++) {
-		struct lstm_key *key = &m->keys[k];
+		struct lstmfile_key *key = &m->keys[k];
 
 		key->name = wire_str(&r);
 		key->min = wire_f64(&r);
@@ -170,12 +170,12 @@ lstmfile_parse(
  * Read and check the model at path.  Returns a new model, or NULL with err
  * set (EX_NOINPUT: cannot open; EX_DATAERR: not a sound lstm model).
  */
-struct lstm_model *
+struct lstmfile *
 lstmfile_read(const char *path, struct ad_err *err)
 {
 	size_t len;
 	void *payload = modelfile_read(path, LSTMFILE_KIND, &len, err);
-	struct lstm_model *m;
+	struct lstmfile *m;
 
 	if (payload == NULL)
 		return NULL;
@@ -185,17 +185,17 @@ lstmfile_read(const char *path, struct ad_err *err)
 }
 
 /* The entry for a key, or NULL; borrowed from m. */
-const struct lstm_key *
-lstm_model_key(const struct lstm_model *m, const char *name)
+const struct lstmfile_key *
+lstmfile_find_key(const struct lstmfile *m, const char *name)
 {
-	struct lstm_key want = {.name = (char *)name};
+	struct lstmfile_key want = {.name = (char *)name};
 
 	return bsearch(&want, m->keys, m->nkeys, sizeof(*m->keys), cmp_key);
 }
 
 /* Free a model; NULL is a no-op. */
 void
-lstm_model_free(struct lstm_model *m)
+lstmfile_free(struct lstmfile *m)
 {
 	if (m == NULL)
 		return;

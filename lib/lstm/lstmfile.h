@@ -26,31 +26,31 @@
 #define LSTMFILE_KIND "lstm"
 #define LSTMFILE_VERSION 1
 
-struct lstm_key {
+struct lstmfile_key {
 	char *name;
 	double min, max;	 /* of the training part, series units */
-	size_t net;		 /* index into lstm_model.nets */
+	size_t net;		 /* index into lstmfile.nets */
 	double err_mean, err_sd; /* one-step errors, normalised units */
 	uint64_t points;
 };
 
-struct lstm_model {
+struct lstmfile {
 	size_t window, hidden;
 	bool shared;
 	char *id_field, *time_field, *value_field;
 	size_t nnets, nkeys;
 	struct lstm **nets;
-	struct lstm_key *keys;
+	struct lstmfile_key *keys;
 };
 
 int lstmfile_write(
-    const char *path, const struct lstm_model *m, struct ad_err *err);
-struct lstm_model *lstmfile_read(const char *path, struct ad_err *err);
-struct lstm_model *lstmfile_parse(
+    const char *path, const struct lstmfile *m, struct ad_err *err);
+struct lstmfile *lstmfile_read(const char *path, struct ad_err *err);
+struct lstmfile *lstmfile_parse(
     const void *payload, size_t len, const char *name, struct ad_err *err);
-const struct lstm_key *lstm_model_key(
-    const struct lstm_model *m, const char *name);
-void lstm_model_sort(struct lstm_model *m);
-void lstm_model_free(struct lstm_model *m);
+const struct lstmfile_key *lstmfile_find_key(
+    const struct lstmfile *m, const char *name);
+void lstmfile_sort(struct lstmfile *m);
+void lstmfile_free(struct lstmfile *m);
 
 #endif

@@ -22,10 +22,10 @@
 
 struct plotset {
 	struct plotset_conf c;
-	struct plot_panel *panels;
+	struct svgplot_panel *panels;
 	size_t npanels, skipped_keys;
 	struct keymap *index; /* key -> panel number + 1, or SKIPPED */
-	struct plot_hist hist;
+	struct svgplot_hist hist;
 	struct buf key;
 };
 
@@ -74,7 +74,7 @@ plotset_free(struct plotset *ps)
 	if (ps == NULL)
 		return;
 	for (size_t i = 0; i < ps->npanels; i++)
-		plot_panel_release(&ps->panels[i]);
+		svgplot_panel_release(&ps->panels[i]);
 	free(ps->panels);
 	keymap_free(ps->index);
 	free(ps->hist.normal);
@@ -107,7 +107,7 @@ key_of(json_t *rec, const char *field, struct buf *key)
 	return key->data;
 }
 
-static struct plot_panel *
+static struct svgplot_panel *
 panel_for(struct plotset *ps, const char *key, bool create)
 {
 	size_t i = (size_t)(uintptr_t)keymap_get(ps->index, key);
@@ -135,17 +135,17 @@ panel_for(struct plotset *ps, const char *key, bool create)
 static int
 add_point(struct plotset *ps, json_t *rec, char *why, size_t whylen)
 {
-	struct plot_point pt;
+	struct svgplot_point pt;
 	struct time_form form;
 	json_t *tv = json_object_get(rec, ps->c.time);
 	json_t *v = json_object_get(rec, ps->c.field);
-	struct plot_panel *p;
+	struct svgplot_panel *p;
 
 	if (tv == NULL) {
 		snprintf(why, whylen, "field '%s': missing", ps->c.time);
 		return -1;
 	}
-	if (time_parse(tv, &pt.t, &form, why, whylen) < 0)
+	if (timefmt_parse(tv, &pt.t, &form, why, whylen) < 0)
 		return -1;
 	pt.value = number_or_nan(rec, ps->c.field);
 	if (isnan(pt.value) && v != NULL && !json_is_null(v)) {
@@ -160,7 +160,7 @@ add_point(struct plotset *ps, json_t *rec, char *why, size_t whylen)
 		       json_is_true(json_object_get(rec, "mismatch"));
 	p = panel_for(ps, key_of(rec, ps->c.id, &ps->key), true);
 	if (p != NULL)
-		plot_panel_add(p, &pt);
+		svgplot_panel_add(p, &pt);
 	return 0;
 }
 
@@ -168,7 +168,7 @@ add_point(struct plotset *ps, json_t *rec, char *why, size_t whylen)
 static int
 add_score(struct plotset *ps, json_t *rec, char *why, size_t whylen)
 {
-	struct plot_hist *h = &ps->hist;
+	struct svgplot_hist *h = &ps->hist;
 	double v = number_or_nan(rec, ps->c.field);
 	json_t *label = json_object_get(rec, ps->c.label);
 	size_t bin;
@@ -217,7 +217,7 @@ void
 plotset_add_alert(struct plotset *ps, json_t *rec)
 {
 	json_t *st = json_object_get(rec, "status");
-	struct plot_panel *p;
+	struct svgplot_panel *p;
 	struct time_form form;
 	int64_t since, ts;
 	char why[200];
@@ -226,14 +226,14 @@ plotset_add_alert(struct plotset *ps, json_t *rec)
 		return;
 	p = panel_for(ps, key_of(rec, "id", &ps->key), false);
 	if (p == NULL || !json_is_string(st) ||
-	    time_parse(
+	    timefmt_parse(
 		json_object_get(rec, "ts"), &ts, &form, why, sizeof(why)) < 0)
 		return;
-	if (time_parse(json_object_get(rec, "since"), &since, &form, why,
+	if (timefmt_parse(json_object_get(rec, "since"), &since, &form, why,
 		sizeof(why)) < 0)
 		since = ts;
 	if (strcmp(json_string_value(st), "firing") == 0)
-		plot_panel_add_alert(p, since, INT64_MAX, true);
+		svgplot_panel_add_alert(p, since, INT64_MAX, true);
 	else if (p->nalerts > 0 && p->alerts[p->nalerts - 1].open) {
 		p->alerts[p->nalerts - 1].to = ts;
 		p->alerts[p->nalerts - 1].open = false;
@@ -264,7 +264,7 @@ plotset_panel_count(const struct plotset *ps)
 }
 
 /* Panel i (< plotset_panel_count()), borrowed until the next add. */
-const struct plot_panel *
+const struct svgplot_panel *
 plotset_panel(const struct plotset *ps, size_t i)
 {
 	return &ps->panels[i];
@@ -278,7 +278,7 @@ plotset_skipped_keys(const struct plotset *ps)
 }
 
 /* The histogram (borrowed), or NULL when the set draws panels. */
-const struct plot_hist *
+const struct svgplot_hist *
 plotset_hist(const struct plotset *ps)
 {
 	return ps->c.histogram ? &ps->hist : NULL;

@@ -38,8 +38,8 @@ int plotset_add(struct plotset *ps, json_t *rec, char *why, size_t whylen);
 void plotset_add_alert(struct plotset *ps, json_t *rec);
 void plotset_render(const struct plotset *ps, struct buf *svg);
 size_t plotset_panel_count(const struct plotset *ps);
-const struct plot_panel *plotset_panel(const struct plotset *ps, size_t i);
+const struct svgplot_panel *plotset_panel(const struct plotset *ps, size_t i);
 size_t plotset_skipped_keys(const struct plotset *ps);
-const struct plot_hist *plotset_hist(const struct plotset *ps);
+const struct svgplot_hist *plotset_hist(const struct plotset *ps);
 
 #endif

@@ -24,7 +24,7 @@
 
 /* Append p to the panel (copied). */
 void
-plot_panel_add(struct plot_panel *p, const struct plot_point *pt)
+svgplot_panel_add(struct svgplot_panel *p, const struct svgplot_point *pt)
 {
 	if (p->npts == p->cap) {
 		p->cap = p->cap ? p->cap * 2 : 256;
@@ -35,7 +35,8 @@ plot_panel_add(struct plot_panel *p, const struct plot_point *pt)
 
 /* Add an alert interval [from, to] to the panel. */
 void
-plot_panel_add_alert(struct plot_panel *p, int64_t from, int64_t to, bool open)
+svgplot_panel_add_alert(
+    struct svgplot_panel *p, int64_t from, int64_t to, bool open)
 {
 	if (p->nalerts == p->alerts_cap) {
 		p->alerts_cap = p->alerts_cap ? p->alerts_cap * 2 : 8;
@@ -50,7 +51,7 @@ plot_panel_add_alert(struct plot_panel *p, int64_t from, int64_t to, bool open)
 
 /* Free what the panel owns. */
 void
-plot_panel_release(struct plot_panel *p)
+svgplot_panel_release(struct svgplot_panel *p)
 {
 	free(p->title);
 	free(p->pts);
@@ -183,7 +184,7 @@ axes(struct buf *b, const struct frame *f)
 
 /* Draw one series as a polyline, as a per-pixel min/max envelope. */
 static void
-line(struct buf *b, const struct frame *f, const struct plot_panel *p,
+line(struct buf *b, const struct frame *f, const struct svgplot_panel *p,
     size_t offset, const char *cls, const char *style)
 {
 	bool open = false;
@@ -225,13 +226,13 @@ line(struct buf *b, const struct frame *f, const struct plot_panel *p,
 }
 
 static void
-panel(struct buf *b, const struct plot_panel *p, double y0)
+panel(struct buf *b, const struct svgplot_panel *p, double y0)
 {
 	struct frame f = {LEFT, y0, WIDTH - LEFT - RIGHT, PANEL_H, 0, 0, 0, 0};
 	bool any = false;
 
 	for (size_t i = 0; i < p->npts; i++) {
-		const struct plot_point *q = &p->pts[i];
+		const struct svgplot_point *q = &p->pts[i];
 		const double vs[] = {q->value, q->forecast, q->trend};
 
 		if (i == 0 || q->t < f.tmin)
@@ -278,11 +279,11 @@ panel(struct buf *b, const struct plot_panel *p, double y0)
 		    x1, y0, fmax(2, x2 - x1), PANEL_H);
 	}
 	axes(b, &f);
-	line(b, &f, p, offsetof(struct plot_point, value), "value",
+	line(b, &f, p, offsetof(struct svgplot_point, value), "value",
 	    "stroke=\"#1f77b4\" stroke-width=\"1.2\"");
-	line(b, &f, p, offsetof(struct plot_point, trend), "trend",
+	line(b, &f, p, offsetof(struct svgplot_point, trend), "trend",
 	    "stroke=\"#2ca02c\" stroke-width=\"1.5\"");
-	line(b, &f, p, offsetof(struct plot_point, forecast), "forecast",
+	line(b, &f, p, offsetof(struct svgplot_point, forecast), "forecast",
 	    "stroke=\"#ff7f0e\" stroke-width=\"1\" stroke-dasharray=\"4 3\"");
 	for (size_t i = 0; i < p->npts; i++)
 		if (p->pts[i].anomalous && !isnan(p->pts[i].value))
@@ -327,7 +328,7 @@ legend(struct buf *b, double y)
  * a title, a legend, and an optional note (e.g. "3 more keys not shown").
  */
 void
-svgplot_series(struct buf *out, const char *title, struct plot_panel *panels,
+svgplot_series(struct buf *out, const char *title, struct svgplot_panel *panels,
     size_t npanels, const char *note)
 {
 	double height = TOP + 30 + (double)npanels * (PANEL_H + GAP + 20) + 30;
@@ -364,7 +365,7 @@ svgplot_series(struct buf *out, const char *title, struct plot_panel *panels,
  * a vertical line.
  */
 void
-svgplot_histogram(struct buf *out, const struct plot_hist *h)
+svgplot_histogram(struct buf *out, const struct svgplot_hist *h)
 {
 	struct frame f = {
 	    LEFT, TOP + 40, WIDTH - LEFT - RIGHT, 300, 0, 1, 0, 0};

@@ -14,26 +14,26 @@
 
 #include "base/buf.h"
 
-struct plot_point {
+struct svgplot_point {
 	int64_t t;				 /* ms since the epoch */
 	double value, forecast, trend, seasonal; /* NAN when absent */
 	bool anomalous;
 };
 
-struct plot_interval {
+struct svgplot_interval {
 	int64_t from, to; /* ms */
 	bool open;	  /* still firing at the end of the data */
 };
 
-struct plot_panel {
+struct svgplot_panel {
 	char *title;
-	struct plot_point *pts;
+	struct svgplot_point *pts;
 	size_t npts, cap;
-	struct plot_interval *alerts;
+	struct svgplot_interval *alerts;
 	size_t nalerts, alerts_cap;
 };
 
-struct plot_hist {
+struct svgplot_hist {
 	const char *title;
 	double threshold;
 	size_t nbins;
@@ -41,13 +41,13 @@ struct plot_hist {
 	bool labelled;		/* other holds attacks, normal the rest */
 };
 
-void plot_panel_add(struct plot_panel *p, const struct plot_point *pt);
-void plot_panel_add_alert(
-    struct plot_panel *p, int64_t from, int64_t to, bool open);
-void plot_panel_release(struct plot_panel *p);
+void svgplot_panel_add(struct svgplot_panel *p, const struct svgplot_point *pt);
+void svgplot_panel_add_alert(
+    struct svgplot_panel *p, int64_t from, int64_t to, bool open);
+void svgplot_panel_release(struct svgplot_panel *p);
 void svgplot_series(struct buf *out, const char *title,
-    struct plot_panel *panels, size_t npanels, const char *note);
-void svgplot_histogram(struct buf *out, const struct plot_hist *h);
+    struct svgplot_panel *panels, size_t npanels, const char *note);
+void svgplot_histogram(struct buf *out, const struct svgplot_hist *h);
 void svgplot_nice_ticks(
     double lo, double hi, int want, double *first, double *step);
 

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "io/csvin.h"
+#include "io/endpoint.h"
 #include "io/source.h"
 #include "record/kdd.h"
 #include "record/kddgen.h"
@@ -112,7 +113,7 @@ kddgen_emit(struct kddgen *g, char *const *field, const size_t *len,
 	}
 	prng_uuid4(&g->rng, uuid);
 	buf_add(&g->line, ",\"utc\":", 7);
-	time_format_iso_us(&g->line, us);
+	timefmt_format_iso_us(&g->line, us);
 	buf_add(&g->line, ",\"uuid\":\"", 9);
 	buf_add(&g->line, uuid, 36);
 	buf_add(&g->line, "\",\"sequence_id\":", 16);
@@ -231,12 +232,12 @@ kddgen_run(struct kddgen *g, struct ad_err *err)
 		return -1;
 	if (g->conf->in_order) {
 		rc = read_rows(g, src, NULL, err);
-		source_free(src);
+		source_close(src);
 		return rc;
 	}
 	kddrows_init(&rows);
 	rc = read_rows(g, src, &rows, err);
-	source_free(src);
+	source_close(src);
 	if (rc == 0 && rows.n == 0 && !ad_stop) {
 		ad_err_set(
 		    err, EX_DATAERR, "'%s': no usable rows", g->conf->file);

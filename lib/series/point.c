@@ -180,7 +180,7 @@ get_time(const struct jscan_member *m, json_t *obj, struct point *p,
 	int rc;
 
 	if (obj != NULL)
-		return time_parse(json_object_get(obj, m->key), &p->t_ms,
+		return timefmt_parse(json_object_get(obj, m->key), &p->t_ms,
 		    &p->form, why, whylen);
 	if (m->type == JSCAN_NUMBER && m->integer) {
 		long long t;
@@ -198,12 +198,12 @@ get_time(const struct jscan_member *m, json_t *obj, struct point *p,
 	if (m->type == JSCAN_STRING && !m->escaped) {
 		buf_reset(tmp);
 		buf_add(tmp, m->val + 1, m->vallen - 2);
-		if (time_parse_text(tmp->data, &p->t_ms, &p->form) == 0)
+		if (timefmt_parse_text(tmp->data, &p->t_ms, &p->form) == 0)
 			return 0;
 	}
-	/* Reals, escapes and errors: jansson's value and time_parse(). */
+	/* Reals, escapes and errors: jansson's value and timefmt_parse(). */
 	v = json_loadb(m->val, m->vallen, JSON_DECODE_ANY, NULL);
-	rc = time_parse(v, &p->t_ms, &p->form, why, whylen);
+	rc = timefmt_parse(v, &p->t_ms, &p->form, why, whylen);
 	json_decref(v);
 	return rc;
 }

@@ -231,7 +231,7 @@ static void
 set_time(struct seriesclean *sc, struct skey *k, json_t *rec, int64_t slot)
 {
 	json_object_set_new(rec, sc->conf.time_field,
-	    time_format(slot * sc->conf.step_ms, &k->form));
+	    timefmt_format(slot * sc->conf.step_ms, &k->form));
 }
 
 /* New record for an empty slot: id, time, value (NULL: null), a flag. */
@@ -494,7 +494,7 @@ seriesclean_add(struct seriesclean *sc, json_t *rec, char *why, size_t whylen)
 		snprintf(why, whylen, "missing field '%s'", c->time_field);
 		return 1;
 	}
-	if (time_parse(tv, &ms, &form, twhy, sizeof(twhy)) < 0) {
+	if (timefmt_parse(tv, &ms, &form, twhy, sizeof(twhy)) < 0) {
 		snprintf(why, whylen, "field '%s': %s", c->time_field, twhy);
 		return 1;
 	}

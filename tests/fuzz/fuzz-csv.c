@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "io/csvin.h"
+#include "io/endpoint.h"
 #include "record/kdd.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -49,7 +50,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			    why, sizeof(why));
 		}
 		csvin_free(in);
-		source_free(src);
+		source_close(src);
 	}
 	buf_release(&out);
 	io_conf_release(&conf);

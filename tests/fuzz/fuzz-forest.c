@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /*
  * libFuzzer target: the forest model loader.  The input is a model
- * payload (what follows the model file header); when forestfile_decode()
+ * payload (what follows the model file header); when forestfile_parse()
  * accepts it, the model must score feature vectors, missing values and
  * unknown categories included, without faults.
  */
@@ -20,7 +20,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct forestfile *m;
 
 	ad_err_clear(&err);
-	m = forestfile_decode(data, size, "fuzz", &err);
+	m = forestfile_parse(data, size, "fuzz", &err);
 	if (m != NULL) {
 		size_t n = m->fs->n + 1;
 		double *x = calloc(n, sizeof(double));

@@ -16,14 +16,14 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ad_err err;
-	struct lstm_model *m;
+	struct lstmfile *m;
 
 	ad_err_clear(&err);
 	m = lstmfile_parse(data, size, "fuzz", &err);
 	if (m != NULL) {
-		(void)lstm_model_key(m, "m");
-		(void)lstm_model_key(m, "");
-		lstm_model_free(m);
+		(void)lstmfile_find_key(m, "m");
+		(void)lstmfile_find_key(m, "");
+		lstmfile_free(m);
 	}
 	return 0;
 }

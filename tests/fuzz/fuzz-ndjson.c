@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "io/endpoint.h"
 #include "io/ndjson.h"
-#include "io/source.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -46,7 +46,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				json_decref(v);
 			}
 		}
-		source_free(src);
+		source_close(src);
 	}
 	buf_release(&out);
 	io_conf_release(&conf);

@@ -30,10 +30,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	num_parse_size("--fuzz", s, &sz, &err);
 	num_parse_double("--fuzz", s, -1e300, 1e300, &d, &err);
 	num_parse_long("--fuzz", s, -1000, 1000, &l, &err);
-	if (time_parse_text(s, &ms, &form) == 0) {
-		json_t *v = time_format(ms, &form);
+	if (timefmt_parse_text(s, &ms, &form) == 0) {
+		json_t *v = timefmt_format(ms, &form);
 
-		if (time_parse_text(json_string_value(v), &ms2, &form2) != 0 ||
+		if (timefmt_parse_text(json_string_value(v), &ms2, &form2) !=
+			0 ||
 		    ms2 != ms)
 			abort();
 		json_decref(v);

@@ -166,8 +166,8 @@ latency(rd_kafka_t *rk, const char *topic, long want)
 			double us = 0;
 
 			if (u != NULL &&
-			    time_parse(json_object_get(rec, "utc"), &ms, &form,
-				why, sizeof(why)) == 0) {
+			    timefmt_parse(json_object_get(rec, "utc"), &ms,
+				&form, why, sizeof(why)) == 0) {
 				/* Keep the microseconds kdd-gen writes. */
 				const char *dot = strchr(u, '.');
 

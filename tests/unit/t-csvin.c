@@ -11,6 +11,7 @@
 
 #include "io/csvin.h"
 #include "io/io.h"
+#include "io/endpoint.h"
 #include "io/source.h"
 #include "tap.h"
 
@@ -36,7 +37,7 @@ static void
 close_text(void)
 {
 	csvin_free(in);
-	source_free(src);
+	source_close(src);
 	unlink(path);
 	strcpy(path, "/tmp/t-csvin-XXXXXX");
 }

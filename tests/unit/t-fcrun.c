@@ -18,10 +18,10 @@
 
 #define W 3
 
-static struct lstm_model *
+static struct lstmfile *
 model(size_t window)
 {
-	struct lstm_model *m = xcalloc(1, sizeof(*m));
+	struct lstmfile *m = xcalloc(1, sizeof(*m));
 
 	m->window = window;
 	m->hidden = 4;
@@ -34,9 +34,9 @@ model(size_t window)
 	lstm_init_params(m->nets[0], 9);
 	m->nkeys = 2;
 	m->keys = xcalloc(2, sizeof(*m->keys));
-	m->keys[0] = (struct lstm_key){xstrdup("a"), 0, 10, 0, 0, 0.1, 100};
-	m->keys[1] = (struct lstm_key){xstrdup("b"), 5, 5, 0, 0, 0.1, 100};
-	lstm_model_sort(m);
+	m->keys[0] = (struct lstmfile_key){xstrdup("a"), 0, 10, 0, 0, 0.1, 100};
+	m->keys[1] = (struct lstmfile_key){xstrdup("b"), 5, 5, 0, 0, 0.1, 100};
+	lstmfile_sort(m);
 	return m;
 }
 
@@ -62,7 +62,7 @@ get(const char *k)
 
 /* The forecast the LSTM makes from the last W accepted values of a. */
 static double
-expected(const struct lstm_model *m, const double *win)
+expected(const struct lstmfile *m, const double *win)
 {
 	struct lstm_ws *ws = lstm_ws_new(4, W, 1);
 	float x[W];
@@ -80,7 +80,7 @@ main(void)
 {
 	struct forecast_conf conf = {
 	    .tolerance = 0.5, .abs_tolerance = 0.1, .horizon = 1, .resync = 0};
-	struct lstm_model *m = model(W);
+	struct lstmfile *m = model(W);
 	struct fcrun *r = fcrun_new(m, &conf, 0);
 	double vals[] = {1, 2, 3, 4, 5, 6, 7}, win[W];
 	int all = 1;

@@ -29,17 +29,17 @@ count_epoch(const char *model, size_t epoch, size_t epochs, double tl,
 }
 
 static void
-fill(struct fc_data *d)
+fill(struct fctrain_data *d)
 {
-	fc_data_init(d);
+	fctrain_data_init(d);
 	/* "wave": 100 points added newest first; its training part (80) */
 	for (int i = 99; i >= 0; i--)
-		fc_data_add(d, "wave", true, 1700000000000LL + i * 60000,
+		fctrain_data_add(d, "wave", true, 1700000000000LL + i * 60000,
 		    i < 80 ? 10 + 5 * sin(2 * M_PI * i / 10) : 100);
 	for (int i = 0; i < 3; i++)
-		fc_data_add(d, "short", true, i, i);
+		fctrain_data_add(d, "short", true, i, i);
 	for (int i = 0; i < 60; i++)
-		fc_data_add(d, "flat", i != 30, i, 7);
+		fctrain_data_add(d, "flat", i != 30, i, 7);
 }
 
 int
@@ -59,9 +59,9 @@ main(void)
 	    .time_field = "ts",
 	    .value_field = "value",
 	    .on_epoch = count_epoch};
-	struct fc_data d;
-	struct lstm_model *m, *m2;
-	const struct lstm_key *k;
+	struct fctrain_data d;
+	struct lstmfile *m, *m2;
+	const struct lstmfile_key *k;
 	json_t *rep, *rep2, *loss;
 	struct ad_err err;
 	double first, last;
@@ -79,7 +79,7 @@ main(void)
 	s = json_dumps(json_object_get(rep, "skipped"), JSON_COMPACT);
 	is_str(s, "[{\"key\":\"short\",\"points\":3}]", "short is skipped");
 	free(s);
-	k = lstm_model_key(m, "wave");
+	k = lstmfile_find_key(m, "wave");
 	{
 		double lo = INFINITY, hi = -INFINITY;
 
@@ -93,7 +93,7 @@ main(void)
 		    "(%g..%g; the tail's 100 not counted)",
 		    lo, hi);
 	}
-	k = lstm_model_key(m, "flat");
+	k = lstmfile_find_key(m, "flat");
 	ok(k != NULL && k->min == 7 && k->max == 7, "flat: min = max = 7");
 	ok(isfinite(m->keys[0].err_mean) && m->keys[0].err_sd >= 0 &&
 		isfinite(m->keys[1].err_sd),
@@ -121,19 +121,19 @@ main(void)
 	    "report: parameters");
 
 	/* Same seed, same weights. */
-	fc_data_release(&d);
+	fctrain_data_release(&d);
 	fill(&d);
 	m2 = fctrain(&d, &c, &rep2, &err);
 	ok(m2 != NULL && memcmp(m->nets[1]->p, m2->nets[1]->p,
 			     m->nets[1]->nparam * sizeof(float)) == 0,
 	    "same seed: identical weights");
-	lstm_model_free(m2);
+	lstmfile_free(m2);
 	json_decref(rep2);
-	lstm_model_free(m);
+	lstmfile_free(m);
 	json_decref(rep);
 
 	/* Shared. */
-	fc_data_release(&d);
+	fctrain_data_release(&d);
 	fill(&d);
 	c.shared = true;
 	c.epochs = 5;
@@ -145,13 +145,13 @@ main(void)
 	       json_array_get(json_object_get(rep, "models"), 0),
 	       "train_windows")) == 75 + 43,
 	    "shared: the training windows of both keys (75 + 43)");
-	lstm_model_free(m);
+	lstmfile_free(m);
 	json_decref(rep);
-	fc_data_release(&d);
+	fctrain_data_release(&d);
 
 	/* Nothing to train on. */
-	fc_data_init(&d);
-	fc_data_add(&d, "tiny", false, 0, 1);
+	fctrain_data_init(&d);
+	fctrain_data_add(&d, "tiny", false, 0, 1);
 	ad_err_clear(&err);
 	m = fctrain(&d, &c, &rep, &err);
 	ok(m == NULL && err.status == EX_DATAERR &&
@@ -162,11 +162,11 @@ main(void)
 	ok(rep != NULL && json_array_size(json_object_get(rep, "skipped")) == 1,
 	    "the report still lists what was skipped");
 	json_decref(rep);
-	fc_data_release(&d);
-	fc_data_init(&d);
+	fctrain_data_release(&d);
+	fctrain_data_init(&d);
 	m = fctrain(&d, &c, &rep, &err);
 	ok(m == NULL && err.status == EX_DATAERR, "no keys at all: EX_DATAERR");
 	json_decref(rep);
-	fc_data_release(&d);
+	fctrain_data_release(&d);
 	return tap_done();
 }

@@ -20,10 +20,10 @@
  * saturated open except the forget gate, the cell input tanh(x·k) and the
  * output inverting it to first order (small k keeps tanh near linear).
  */
-static struct lstm_model *
+static struct lstmfile *
 persistence_model(size_t window)
 {
-	struct lstm_model *m = xcalloc(1, sizeof(*m));
+	struct lstmfile *m = xcalloc(1, sizeof(*m));
 	struct lstm *net;
 	size_t H = 1;
 	const float k = 0.01f;
@@ -46,7 +46,7 @@ persistence_model(size_t window)
 	lstm_sync(net);
 	m->nkeys = 1;
 	m->keys = xcalloc(1, sizeof(*m->keys));
-	m->keys[0] = (struct lstm_key){.name = xstrdup("k"),
+	m->keys[0] = (struct lstmfile_key){.name = xstrdup("k"),
 	    .min = 0,
 	    .max = 100,
 	    .err_mean = 0,
@@ -58,15 +58,15 @@ persistence_model(size_t window)
 static void
 queue(void)
 {
-	struct lstm_model *m = persistence_model(3);
+	struct lstmfile *m = persistence_model(3);
 	struct forecast_conf conf = {
 	    .tolerance = 0.1, .abs_tolerance = 0, .horizon = 1, .resync = 0};
 	struct forecaster fc;
 	struct forecast_state *st;
 	struct forecast_out out;
-	const struct lstm_key *k = lstm_model_key(m, "k");
+	const struct lstmfile_key *k = lstmfile_find_key(m, "k");
 
-	forecaster_init(&fc, m, &conf);
+	forecast_init(&fc, m, &conf);
 	st = forecast_state_new(k, 3, 1);
 	forecast_step(&fc, k, st, 50, &out);
 	ok(!out.has && st->n == 1, "first point: no forecast, window 1");
@@ -88,8 +88,8 @@ queue(void)
 
 	/* a tolerance floor for values near zero */
 	conf.abs_tolerance = 5;
-	forecaster_release(&fc);
-	forecaster_init(&fc, m, &conf);
+	forecast_release(&fc);
+	forecast_init(&fc, m, &conf);
 	forecast_step(&fc, k, st, 56, &out);
 	ok(!out.mismatch, "within --abs-tolerance: no mismatch");
 	forecast_state_free(st);
@@ -97,8 +97,8 @@ queue(void)
 	/* resync: after 2 mismatches in a row the real values come back */
 	conf.abs_tolerance = 0;
 	conf.resync = 2;
-	forecaster_release(&fc);
-	forecaster_init(&fc, m, &conf);
+	forecast_release(&fc);
+	forecast_init(&fc, m, &conf);
 	st = forecast_state_new(k, 3, 1);
 	for (int i = 0; i < 4; i++)
 		forecast_step(&fc, k, st, 20, &out);
@@ -115,8 +115,8 @@ queue(void)
 	forecast_state_free(st);
 	conf.horizon = 2;
 	conf.tolerance = 10;
-	forecaster_release(&fc);
-	forecaster_init(&fc, m, &conf);
+	forecast_release(&fc);
+	forecast_init(&fc, m, &conf);
 	st = forecast_state_new(k, 3, 2);
 	for (int i = 1; i <= 4; i++)
 		forecast_step(&fc, k, st, 10 * i, &out);
@@ -131,14 +131,14 @@ queue(void)
 	ok(st->cap == 2 && st->n == 2 && st->win[0] == 40 && st->win[1] == 50,
 	    "window 3 -> 2 keeps the newest values");
 	forecast_state_free(st);
-	forecaster_release(&fc);
-	lstm_model_free(m);
+	forecast_release(&fc);
+	lstmfile_free(m);
 }
 
 static void
 score(void)
 {
-	struct lstm_key k = {.err_mean = 0, .err_sd = 0.1};
+	struct lstmfile_key k = {.err_mean = 0, .err_sd = 0.1};
 	struct forecast_state *st = forecast_state_new(&k, 2, 1);
 
 	is_near(forecast_score(st, 0), 0, 1e-12, "zero error: score 0");
@@ -184,7 +184,7 @@ decode(void)
 static void
 file(void)
 {
-	struct lstm_model *m = persistence_model(4), *back;
+	struct lstmfile *m = persistence_model(4), *back;
 	char path[] = "/tmp/t-forecast.XXXXXX";
 	struct ad_err err;
 	void *payload;
@@ -200,10 +200,10 @@ file(void)
 		memcmp(back->nets[0]->p, m->nets[0]->p,
 		    m->nets[0]->nparam * sizeof(float)) == 0,
 	    "read back equal");
-	ok(back != NULL && lstm_model_key(back, "k") != NULL &&
-		lstm_model_key(back, "x") == NULL,
+	ok(back != NULL && lstmfile_find_key(back, "k") != NULL &&
+		lstmfile_find_key(back, "x") == NULL,
 	    "key lookup");
-	lstm_model_free(back);
+	lstmfile_free(back);
 	payload = modelfile_read(path, LSTMFILE_KIND, &len, &err);
 	for (size_t cut = 0; cut < len; cut += 7) {
 		back = lstmfile_parse(payload, cut, "p", &err);
@@ -217,7 +217,7 @@ file(void)
 	    "bad sizes refused: %s", err.msg);
 	free(payload);
 	unlink(path);
-	lstm_model_free(m);
+	lstmfile_free(m);
 }
 
 int

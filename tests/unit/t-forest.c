@@ -252,8 +252,8 @@ test_model_file(void)
 
 	close(fd);
 	ad_err_clear(&e);
-	ok(forestfile_save(m, path, &e) == 0, "model saved");
-	r = forestfile_load(path, &e);
+	ok(forestfile_write(path, m, &e) == 0, "model saved");
+	r = forestfile_read(path, &e);
 	ok(r != NULL, "model loaded");
 	if (r != NULL) {
 		ok(r->fs->n == 2 && r->fs->f[1].ncat == 3 &&
@@ -276,7 +276,7 @@ test_model_file(void)
 	fwrite(data, 1, (size_t)size - 10, fp);
 	fclose(fp);
 	ad_err_clear(&e);
-	ok(forestfile_load(path, &e) == NULL && e.status == 65,
+	ok(forestfile_read(path, &e) == NULL && e.status == 65,
 	    "truncated model refused with 65: %s", e.msg);
 	/* one flipped byte in the payload */
 	data[60] ^= 0x40;
@@ -284,23 +284,23 @@ test_model_file(void)
 	fwrite(data, 1, (size_t)size, fp);
 	fclose(fp);
 	ad_err_clear(&e);
-	ok(forestfile_load(path, &e) == NULL && e.status == 65,
+	ok(forestfile_read(path, &e) == NULL && e.status == 65,
 	    "corrupt model refused with 65: %s", e.msg);
 	/* a consistent checksum over a bad payload is caught by decoding */
 	data[60] ^= 0x40;
 	ad_err_clear(&e);
-	ok(forestfile_decode(data + 36, (size_t)size - 40 - 5, "x", &e) ==
+	ok(forestfile_parse(data + 36, (size_t)size - 40 - 5, "x", &e) ==
 		    NULL &&
 		e.status == 65,
 	    "short payload refused");
 	ad_err_clear(&e);
 	data[36] = 9; /* payload version */
-	ok(forestfile_decode(data + 36, (size_t)size - 40, "x", &e) == NULL &&
+	ok(forestfile_parse(data + 36, (size_t)size - 40, "x", &e) == NULL &&
 		strstr(e.msg, "version 9") != NULL,
 	    "wrong payload version refused: %s", e.msg);
 	unlink(path);
 	ad_err_clear(&e);
-	ok(forestfile_load(path, &e) == NULL && e.status == 66,
+	ok(forestfile_read(path, &e) == NULL && e.status == 66,
 	    "missing model: 66");
 	free(data);
 	forestfile_free(m);
@@ -340,10 +340,10 @@ test_malformed_tree(void)
 		else
 			t->node[0].left = 0;
 		ad_err_clear(&e);
-		ok(forestfile_save(m, path, &e) == 0, "saved");
+		ok(forestfile_write(path, m, &e) == 0, "saved");
 		forestfile_free(m);
 		ad_err_clear(&e);
-		m = forestfile_load(path, &e);
+		m = forestfile_read(path, &e);
 		ok(m == NULL && e.status == 65, "%s: refused with 65: %s",
 		    what[c], e.msg);
 		forestfile_free(m);

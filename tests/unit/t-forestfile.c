@@ -94,8 +94,8 @@ main(void)
 
 	m = train(FORESTFILE_SUPERVISED);
 	snprintf(m->created, sizeof(m->created), "2026-01-02T03:04:05Z");
-	ok(forestfile_save(m, path, &err) == 0, "save");
-	r = forestfile_load(path, &err);
+	ok(forestfile_write(path, m, &err) == 0, "save");
+	r = forestfile_read(path, &err);
 	ok(r != NULL && r->mode == m->mode && strcmp(r->label, "label") == 0 &&
 		strcmp(r->normal, "normal.") == 0 && r->nclass == 2 &&
 		strcmp(r->classes[1], "attack") == 0 && r->threshold == 0.625 &&
@@ -145,7 +145,7 @@ main(void)
 	all = 1;
 	for (size_t cut = 0; cut < n; cut++) {
 		ad_err_clear(&err);
-		if ((r = forestfile_decode(payload, cut, "m", &err)) != NULL) {
+		if ((r = forestfile_parse(payload, cut, "m", &err)) != NULL) {
 			forestfile_free(r);
 			all = 0;
 		} else if (err.status != EX_DATAERR)
@@ -155,28 +155,28 @@ main(void)
 	copy = malloc(n + 1);
 	memcpy(copy, payload, n);
 	copy[n] = 0;
-	ok(forestfile_decode(copy, n + 1, "m", &err) == NULL &&
+	ok(forestfile_parse(copy, n + 1, "m", &err) == NULL &&
 		strcmp(err.msg, "'m': corrupt forest model") == 0,
 	    "a byte too many: corrupt (%s)", err.msg);
 	copy[0] = 2;
-	ok(forestfile_decode(copy, n, "m", &err) == NULL &&
+	ok(forestfile_parse(copy, n, "m", &err) == NULL &&
 		strstr(err.msg, "unsupported forest model version 2") != NULL,
 	    "version 2: refused (%s)", err.msg);
 	memcpy(copy, payload, n);
 	copy[4] = FORESTFILE_ISOLATION;
-	ok(forestfile_decode(copy, n, "m", &err) == NULL,
+	ok(forestfile_parse(copy, n, "m", &err) == NULL,
 	    "mode isolation over a classifier: refused");
 	copy[4] = 7;
-	ok(forestfile_decode(copy, n, "m", &err) == NULL, "mode 7: refused");
+	ok(forestfile_parse(copy, n, "m", &err) == NULL, "mode 7: refused");
 	memcpy(copy, payload, n);
 	/* u32 version, u8 mode, str label (4+5), str normal (4+7): nclass */
 	copy[25] = 3;
-	ok(forestfile_decode(copy, n, "m", &err) == NULL,
+	ok(forestfile_parse(copy, n, "m", &err) == NULL,
 	    "3 classes for a 2-class forest: refused");
 	copy[25] = 0;
-	ok(forestfile_decode(copy, n, "m", &err) == NULL, "0 classes: refused");
+	ok(forestfile_parse(copy, n, "m", &err) == NULL, "0 classes: refused");
 	memcpy(copy, payload, n);
-	r = forestfile_decode(copy, n, "m", &err);
+	r = forestfile_parse(copy, n, "m", &err);
 	ok(r != NULL, "the unmodified copy decodes");
 	forestfile_free(r);
 	free(copy);
@@ -185,8 +185,8 @@ main(void)
 
 	/* Isolation model; no creation time written: the file's mtime. */
 	m = train(FORESTFILE_ISOLATION);
-	ok(forestfile_save(m, path, &err) == 0, "isolation model saved");
-	r = forestfile_load(path, &err);
+	ok(forestfile_write(path, m, &err) == 0, "isolation model saved");
+	r = forestfile_read(path, &err);
 	ok(r != NULL && r->mode == FORESTFILE_ISOLATION && r->nclass == 1 &&
 		strlen(r->created) == 20 && r->created[10] == 'T' &&
 		r->created[19] == 'Z',
@@ -203,12 +203,12 @@ main(void)
 	forestfile_free(m);
 	forestfile_free(NULL);
 
-	ok(forestfile_load("/nonexistent/m.forest", &err) == NULL &&
+	ok(forestfile_read("/nonexistent/m.forest", &err) == NULL &&
 		err.status == EX_NOINPUT,
 	    "missing file: EX_NOINPUT");
 	snprintf(path, sizeof(path), "%s/no/dir/m", dir);
 	m = train(FORESTFILE_SUPERVISED);
-	ok(forestfile_save(m, path, &err) == -1 && err.status == EX_CANTCREAT,
+	ok(forestfile_write(path, m, &err) == -1 && err.status == EX_CANTCREAT,
 	    "save into a missing directory: EX_CANTCREAT");
 	forestfile_free(m);
 	snprintf(path, sizeof(path), "%s/m.forest", dir);

@@ -287,7 +287,7 @@ test_sources(void)
 	conf.file = path;
 	conf.in_order = true;
 	conf.count = -1;
-	reject_init(&rj, NULL, false, &e);
+	reject_init(&rj, NULL, false, NULL, &e);
 	fprintf(stderr, "# a warning about line 2 is expected:\n");
 	ok(run(&conf, &c, &rj, &n, &e) == 0 && n == 2 && rj.count == 1,
 	    "in order: 2 written, 1 rejected");

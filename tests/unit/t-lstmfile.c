@@ -17,10 +17,10 @@
 #include "lstm/lstmfile.h"
 #include "tap.h"
 
-static struct lstm_model *
+static struct lstmfile *
 make(void)
 {
-	struct lstm_model *m = xcalloc(1, sizeof(*m));
+	struct lstmfile *m = xcalloc(1, sizeof(*m));
 	const char *names[] = {"mem.b", "cpu.a", "disk"};
 
 	m->window = 5;
@@ -46,7 +46,7 @@ make(void)
 		m->keys[k].err_sd = 0.1 + k;
 		m->keys[k].points = 1000 + (uint64_t)k;
 	}
-	lstm_model_sort(m);
+	lstmfile_sort(m);
 	return m;
 }
 
@@ -59,7 +59,7 @@ static const char *
 damaged(long off, unsigned char v, size_t len)
 {
 	unsigned char *c = malloc(len ? len : 1);
-	struct lstm_model *m;
+	struct lstmfile *m;
 
 	memcpy(c, payload, len < plen ? len : plen);
 	if (len > plen)
@@ -70,7 +70,7 @@ damaged(long off, unsigned char v, size_t len)
 	m = lstmfile_parse(c, len, "f", &err);
 	free(c);
 	if (m != NULL) {
-		lstm_model_free(m);
+		lstmfile_free(m);
 		return "(accepted)";
 	}
 	return err.msg;
@@ -80,17 +80,18 @@ int
 main(void)
 {
 	char dir[] = "/tmp/t-lstmfile-XXXXXX", path[300];
-	struct lstm_model *m = make(), *r;
-	const struct lstm_key *k;
+	struct lstmfile *m = make(), *r;
+	const struct lstmfile_key *k;
 	size_t np = lstm_nparam(3), keys_at;
 	int all;
 
 	ok(strcmp(m->keys[0].name, "cpu.a") == 0 &&
 		strcmp(m->keys[2].name, "mem.b") == 0,
 	    "sort: keys by name");
-	k = lstm_model_key(m, "disk");
-	ok(k != NULL && k->points == 1002 && lstm_model_key(m, "dis") == NULL &&
-		lstm_model_key(m, "zzz") == NULL,
+	k = lstmfile_find_key(m, "disk");
+	ok(k != NULL && k->points == 1002 &&
+		lstmfile_find_key(m, "dis") == NULL &&
+		lstmfile_find_key(m, "zzz") == NULL,
 	    "lookup by name");
 
 	mkdtemp(dir);
@@ -120,7 +121,7 @@ main(void)
 		    r->keys[i].points != m->keys[i].points)
 			all = 0;
 	ok(all, "the key table");
-	lstm_model_free(r);
+	lstmfile_free(r);
 
 	payload = modelfile_read(path, LSTMFILE_KIND, &plen, &err);
 	ok(payload != NULL, "payload");
@@ -158,7 +159,7 @@ main(void)
 		 * make weight 0 of net 1 an exact +inf */
 		unsigned char *c = malloc(plen);
 		size_t at = 45 + np * 4;
-		struct lstm_model *x;
+		struct lstmfile *x;
 
 		memcpy(c, payload, plen);
 		c[at] = 0;
@@ -170,7 +171,7 @@ main(void)
 			strcmp(err.msg, "'f': corrupt lstm model: weight not "
 					"finite") == 0,
 		    "+inf in the second net: refused, first net freed");
-		lstm_model_free(x);
+		lstmfile_free(x);
 		free(c);
 	}
 	keys_at = 45 + 2 * np * 4;
@@ -198,8 +199,8 @@ main(void)
 	ok(lstmfile_read("/nonexistent/m.lstm", &err) == NULL &&
 		err.status == EX_NOINPUT,
 	    "missing file: EX_NOINPUT");
-	lstm_model_free(m);
-	lstm_model_free(NULL);
+	lstmfile_free(m);
+	lstmfile_free(NULL);
 	unlink(path);
 	rmdir(dir);
 	return tap_done();

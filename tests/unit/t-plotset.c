@@ -39,7 +39,7 @@ test_panels(void)
 {
 	struct plotset_conf c;
 	struct plotset *ps;
-	const struct plot_panel *p;
+	const struct svgplot_panel *p;
 	char why[200];
 	struct buf svg;
 
@@ -109,7 +109,7 @@ test_alerts(void)
 {
 	struct plotset_conf c;
 	struct plotset *ps;
-	const struct plot_panel *p;
+	const struct svgplot_panel *p;
 	char why[200];
 
 	plotset_conf_init(&c);
@@ -142,7 +142,7 @@ test_histogram(void)
 {
 	struct plotset_conf c;
 	struct plotset *ps;
-	const struct plot_hist *h;
+	const struct svgplot_hist *h;
 	char why[200];
 
 	plotset_conf_init(&c);

@@ -73,6 +73,7 @@ main(void)
 
 	mkdtemp(dir);
 	io_conf_init(&conf, "t-recin");
+	conf.warn = vwarn_at; /* print as a program does */
 	put("a.ndjson", "{\"i\":1}\nnot json\n{\"i\":2}\n[3]\n", a, sizeof(a));
 	put("b.ndjson", "{\"i\":3}\n\n{\"i\":4}", b, sizeof(b));
 	snprintf(missing, sizeof(missing), "%s/missing.ndjson", dir);

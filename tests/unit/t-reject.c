@@ -71,7 +71,7 @@ main(void)
 	snprintf(path, sizeof(path), "%s/dead.ndjson", dir);
 
 	/* No dead-letter file: message and count only. */
-	ok(reject_init(&rj, NULL, false, &err) == 0 && rj.count == 0,
+	ok(reject_init(&rj, NULL, false, vwarn_at, &err) == 0 && rj.count == 0,
 	    "init without a file");
 	capture();
 	ok(reject_line(&rj, "in.ndjson", 3, "{bad", 4, "bad JSON at %d", 1) ==
@@ -87,7 +87,8 @@ main(void)
 	reject_release(&rj);
 
 	/* Dead-letter file: raw lines, appended. */
-	ok(reject_init(&rj, path, false, &err) == 0, "init with a file");
+	ok(reject_init(&rj, path, false, vwarn_at, &err) == 0,
+	    "init with a file");
 	capture();
 	reject_line(&rj, "a", 1, "{\"x\":1", 6, "r1");
 	reject_line(&rj, "a", 2, "nul\0in", 6, "r2");
@@ -99,7 +100,7 @@ main(void)
 		memcmp(data, "{\"x\":1\nnul\0in\ntrailing  \n", 25) == 0,
 	    "raw bytes, NUL and blanks kept, one line each");
 	reject_release(&rj);
-	reject_init(&rj, path, false, &err);
+	reject_init(&rj, path, false, vwarn_at, &err);
 	capture();
 	reject_line(&rj, "b", 9, "again", 5, "r4");
 	release(msg, sizeof(msg));
@@ -109,7 +110,7 @@ main(void)
 	    "a second run appends");
 
 	/* Strict: stop at the first. */
-	reject_init(&rj, NULL, true, &err);
+	reject_init(&rj, NULL, true, vwarn_at, &err);
 	capture();
 	ok(reject_line(&rj, "s", 1, "x", 1, "stop") == -1 && rj.count == 1 &&
 		!rj.failed,
@@ -120,7 +121,7 @@ main(void)
 	/* Failures. */
 	snprintf(path, sizeof(path), "%s/no/such/dir/f", dir);
 	ad_err_clear(&err);
-	ok(reject_init(&rj, path, false, &err) == -1 &&
+	ok(reject_init(&rj, path, false, vwarn_at, &err) == -1 &&
 		err.status == EX_CANTCREAT &&
 		strstr(err.msg, "cannot create") != NULL,
 	    "uncreatable path: EX_CANTCREAT (%s)", err.msg);
@@ -128,7 +129,7 @@ main(void)
 		char big[8192];
 
 		memset(big, 'x', sizeof(big));
-		reject_init(&rj, "/dev/full", false, &err);
+		reject_init(&rj, "/dev/full", false, vwarn_at, &err);
 		capture();
 		reject_line(&rj, "f", 1, big, sizeof(big), "full");
 		ok(reject_flush(&rj, &err) == -1 && err.status == EX_IOERR,

@@ -81,7 +81,7 @@ model_bytes(const struct rfjob *j, size_t *n)
 
 	close(mkstemp(path));
 	ad_err_clear(&e);
-	if (forestfile_save(rfjob_model(j), path, &e) < 0)
+	if (forestfile_write(path, rfjob_model(j), &e) < 0)
 		return NULL;
 	fp = fopen(path, "rb");
 	fseek(fp, 0, SEEK_END);

@@ -14,6 +14,7 @@
 #include "forest/rftrain.h"
 #include "forest/scorepipe.h"
 #include "io/io.h"
+#include "io/endpoint.h"
 #include "io/sink.h"
 #include "tap.h"
 

@@ -10,7 +10,7 @@
 #include <zlib.h>
 
 #include "io/csvin.h"
-#include "io/source.h"
+#include "io/endpoint.h"
 #include "tap.h"
 
 static char *
@@ -59,7 +59,7 @@ main(void)
 		ok(source_next(s, &l, &e) == 1 && l.len == 4 && l.lineno == 4,
 		    "last line without newline");
 		ok(source_next(s, &l, &e) == 0, "end");
-		source_free(s);
+		source_close(s);
 		unlink(path);
 	}
 
@@ -82,7 +82,7 @@ main(void)
 			l.lineno == 2 && memcmp(l.buf, "after", 5) == 0,
 		    "next line read normally");
 		ok(source_next(s, &l, &e) == 0, "then the end");
-		source_free(s);
+		source_close(s);
 		unlink(path);
 	}
 	free(big);
@@ -110,7 +110,7 @@ main(void)
 			;
 		ok(rc == -1 && e.status == EX_DATAERR,
 		    "truncated gzip: EX_DATAERR (%s)", e.msg);
-		source_free(s);
+		source_close(s);
 		unlink(path);
 	}
 
@@ -139,7 +139,7 @@ main(void)
 		    "reading goes on after a bad row");
 		ok(csvin_next(in, &row, &e) == 0, "end");
 		csvin_free(in);
-		source_free(s);
+		source_close(s);
 		unlink(path);
 	}
 	io_conf_release(&conf);

@@ -14,6 +14,7 @@
 
 #include "base/prng.h"
 #include "io/io.h"
+#include "io/endpoint.h"
 #include "io/sink.h"
 #include "series/point.h"
 #include "series/stlrun.h"

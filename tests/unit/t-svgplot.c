@@ -192,10 +192,10 @@ points_of(const char *s, const char *cls, int nth)
 	return tmp;
 }
 
-static struct plot_point
+static struct svgplot_point
 pt(int64_t t, double v)
 {
-	return (struct plot_point){t, v, NAN, NAN, NAN, false};
+	return (struct svgplot_point){t, v, NAN, NAN, NAN, false};
 }
 
 /*
@@ -209,17 +209,17 @@ renders(double v, double dv)
 	int st;
 
 	if (pid == 0) {
-		struct plot_panel p = {0};
-		struct plot_point q = pt(0, v);
+		struct svgplot_panel p = {0};
+		struct svgplot_point q = pt(0, v);
 		struct buf b;
 
 		alarm(5);
 		buf_init(&b);
 		p.title = strdup("big");
-		plot_panel_add(&p, &q);
+		svgplot_panel_add(&p, &q);
 		q.t = 60000;
 		q.value = v + dv;
-		plot_panel_add(&p, &q);
+		svgplot_panel_add(&p, &q);
 		svgplot_series(&b, "t", &p, 1, NULL);
 		_exit(well_formed(&b, "large values") ? 0 : 1);
 	}
@@ -230,11 +230,11 @@ renders(double v, double dv)
 int
 main(void)
 {
-	struct plot_panel p[2];
+	struct svgplot_panel p[2];
 	struct buf b;
 	double first, step;
 	size_t ntags, normal[10] = {0}, other[10] = {0};
-	struct plot_hist h = {"scores <all>", 0.5, 10, normal, other, true};
+	struct svgplot_hist h = {"scores <all>", 0.5, 10, normal, other, true};
 
 	buf_init(&b);
 	memset(p, 0, sizeof(p));
@@ -271,10 +271,12 @@ main(void)
 
 	/* Three points: hand-computed pixels. */
 	p[0].title = strdup("cpu <host1> & co");
-	plot_panel_add(&p[0], &(struct plot_point){0, 0, NAN, NAN, NAN, 0});
-	plot_panel_add(
-	    &p[0], &(struct plot_point){1000, 10, NAN, NAN, NAN, true});
-	plot_panel_add(&p[0], &(struct plot_point){2000, 5, NAN, NAN, NAN, 0});
+	svgplot_panel_add(
+	    &p[0], &(struct svgplot_point){0, 0, NAN, NAN, NAN, 0});
+	svgplot_panel_add(
+	    &p[0], &(struct svgplot_point){1000, 10, NAN, NAN, NAN, true});
+	svgplot_panel_add(
+	    &p[0], &(struct svgplot_point){2000, 5, NAN, NAN, NAN, 0});
 	svgplot_series(&b, "A \"chart\"", p, 1, "1 more key & others");
 	ok(well_formed(&b, "three points"), "three points: well-formed");
 	is_str(points_of(b.data, "value", 0),
@@ -305,8 +307,10 @@ main(void)
 
 	/* A gap (NaN) splits the line; trend and forecast are drawn. */
 	buf_reset(&b);
-	plot_panel_add(&p[0], &(struct plot_point){3000, NAN, 1, 2, NAN, 1});
-	plot_panel_add(&p[0], &(struct plot_point){4000, 2, 1, 2, NAN, 0});
+	svgplot_panel_add(
+	    &p[0], &(struct svgplot_point){3000, NAN, 1, 2, NAN, 1});
+	svgplot_panel_add(
+	    &p[0], &(struct svgplot_point){4000, 2, 1, 2, NAN, 0});
 	svgplot_series(&b, "gap", p, 1, NULL);
 	ok(well_formed(&b, "gap"), "with a gap: well-formed");
 	ok(count(b.data, "<polyline class=\"value\"") == 2 &&
@@ -332,8 +336,9 @@ main(void)
 	    "no panels at all: well-formed");
 	buf_reset(&b);
 	for (int i = 0; i < 5; i++)
-		plot_panel_add(&p[1], &(struct plot_point){(int64_t)i * 60000,
-					  7, NAN, NAN, NAN, false});
+		svgplot_panel_add(
+		    &p[1], &(struct svgplot_point){
+			       (int64_t)i * 60000, 7, NAN, NAN, NAN, false});
 	svgplot_series(&b, "two", p, 2, NULL);
 	ok(well_formed(&b, "constant"), "constant series: well-formed");
 	ok(count(b.data, "<g class=\"panel\">") == 2 &&
@@ -345,11 +350,12 @@ main(void)
 	    "constant 7 drawn at mid-height (y 440), x floored");
 
 	/* Many points in one pixel column: min/max envelope. */
-	plot_panel_release(&p[1]);
+	svgplot_panel_release(&p[1]);
 	p[1].title = strdup("dense");
 	for (int i = 0; i < 100000; i++)
-		plot_panel_add(&p[1],
-		    &(struct plot_point){i, (double)(i % 7), NAN, NAN, NAN, 0});
+		svgplot_panel_add(
+		    &p[1], &(struct svgplot_point){
+			       i, (double)(i % 7), NAN, NAN, NAN, 0});
 	buf_reset(&b);
 	svgplot_series(&b, "dense", &p[1], 1, NULL);
 	ok(well_formed(&b, "dense"), "100000 points: well-formed");
@@ -357,9 +363,9 @@ main(void)
 	    "100000 points: envelope keeps the file small (%zu bytes)", b.len);
 
 	/* Alerts: shaded, clipped to the data. */
-	plot_panel_add_alert(&p[0], 1000, 2000, false);
-	plot_panel_add_alert(&p[0], -5000, 500, false);
-	plot_panel_add_alert(&p[0], 3500, 99999, true);
+	svgplot_panel_add_alert(&p[0], 1000, 2000, false);
+	svgplot_panel_add_alert(&p[0], -5000, 500, false);
+	svgplot_panel_add_alert(&p[0], 3500, 99999, true);
 	buf_reset(&b);
 	svgplot_series(&b, "alerts", p, 1, NULL);
 	ok(well_formed(&b, "alerts"), "alerts: well-formed");
@@ -413,8 +419,8 @@ main(void)
 	    "1e16 and 1e16 + 2: tick loop v += 0.5 never advances (hangs)",
 	    "1e16 and 1e16 + 2: drawing finishes");
 
-	plot_panel_release(&p[0]);
-	plot_panel_release(&p[1]);
+	svgplot_panel_release(&p[0]);
+	svgplot_panel_release(&p[1]);
 	buf_release(&b);
 	return tap_done();
 }

@@ -15,6 +15,7 @@
 #include "detect/zsrun.h"
 #include "io/io.h"
 #include "io/recin.h"
+#include "io/endpoint.h"
 #include "io/sink.h"
 #include "tap.h"
 
@@ -43,7 +44,10 @@ slurp(const char *path, char *buf, size_t n)
 		fclose(fp);
 }
 
-/* Run zsrun over text; the output in outbuf, stderr in errbuf. */
+/*
+ * Run zsrun over text, warnings printed as a program prints them; the
+ * output in outbuf, stderr in errbuf, the exit status returned.
+ */
 static int
 run(const struct zsrun_opts *o, const char *text, size_t *rejects)
 {
@@ -63,7 +67,8 @@ run(const struct zsrun_opts *o, const char *text, size_t *rejects)
 	fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	dup2(fd, 2);
 	close(fd);
-	rc = zsrun(o, in, out, 0, &conf);
+	ad_err_clear(&err);
+	rc = zsrun(o, in, out, 0, &conf, &err) < 0 ? err.status : EX_OK;
 	sink_close(out, &err);
 	fflush(stderr);
 	dup2(saved, 2);
@@ -112,6 +117,7 @@ main(void)
 	snprintf(state, sizeof(state), "%s/state", dir);
 	snprintf(pub, sizeof(pub), "%s/pub", dir);
 	io_conf_init(&conf, "t-zsrun");
+	conf.warn = vwarn_at;
 
 	ok(run(&o,
 	       "{\"id\":\"a\",\"value\":1}\n"
