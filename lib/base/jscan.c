@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "base/ad.h"
+#include "base/hash.h"
 #include "base/jscan.h"
 
 #define MAX_DEPTH 2048	  /* jansson's JSON_PARSER_MAX_DEPTH */
@@ -39,16 +40,6 @@ jscan_release(struct jscan *s)
 	free(s->slot);
 	free(s->stamp);
 	memset(s, 0, sizeof(*s));
-}
-
-static uint32_t
-key_hash(const char *k, size_t n)
-{
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)k[i]) * 16777619u;
-	return h;
 }
 
 static bool
@@ -410,7 +401,7 @@ insert_key(struct jscan *s, size_t k)
 {
 	const struct jscan_member *m = &s->m[k];
 	size_t mask = s->nslots - 1;
-	size_t h = key_hash(m->key, m->keylen) & mask;
+	size_t h = (size_t)hash_fnv1a(m->key, m->keylen) & mask;
 
 	while (s->stamp[h] == s->gen) {
 		const struct jscan_member *o = &s->m[s->slot[h]];
@@ -660,7 +651,7 @@ jscan_find(const struct jscan *s, const char *key, size_t keylen)
 				return &s->m[k];
 		return NULL;
 	}
-	h = key_hash(key, keylen) & mask;
+	h = (size_t)hash_fnv1a(key, keylen) & mask;
 	while (s->stamp[h] == s->gen) {
 		const struct jscan_member *o = &s->m[s->slot[h]];
 
