@@ -8,9 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "cli/cli.h"
 #include "forest/dataset.h"
 #include "forest/forestfile.h"
@@ -304,15 +304,6 @@ bad:
 	exit(ad_err_report(&e));
 }
 
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* Cross-validate (or grid-search, setting o->p to the best) and report. */
 static int
 evaluate(struct opts *o, struct dataset *ds, struct progress *pr)
@@ -418,7 +409,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	ds = dataset_new(m->fs);
-	t0 = now_s();
+	t0 = clock_now_s();
 	if (trainread(in, ds,
 		o.p.mode == FORESTFILE_SUPERVISED ? o.label : NULL, &lab,
 		o.classes, &e) < 0) {
@@ -441,7 +432,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	dataset_bin(ds, o.p.max_bins, o.p.threads);
-	t1 = now_s();
+	t1 = clock_now_s();
 	if (o.cv) {
 		int rc = evaluate(&o, ds, &pr);
 
@@ -454,7 +445,7 @@ main(int argc, char **argv)
 	o.p.prog = &pr;
 	m->forest = rftrain_fit(ds, &o.p, NULL, 0);
 	progress_done(&pr);
-	t2 = now_s();
+	t2 = clock_now_s();
 	fill_model(m, &o, &lab, ds);
 	if (forestfile_save(m, o.cli.output, &e) < 0) {
 		status = ad_err_report(&e);

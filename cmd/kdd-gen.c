@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "cli/cli.h"
 #include "io/csvin.h"
 #include "record/kdd.h"
@@ -226,15 +227,14 @@ emit(struct gen *g, char *const *field, const size_t *len, size_t index,
 	int64_t us;
 
 	if (g->o->rate > 0) {
-		int64_t deadline =
-		    tokenbucket_take(&g->tb, tokenbucket_now_ns());
+		int64_t deadline = tokenbucket_take(&g->tb, clock_now_ns());
 
 		/*
 		 * Whoever reads a throttled stream sees records on time: flush
 		 * before a long nap, or when the last flush is 5 ms old.
 		 */
 		if (deadline > 0) {
-			int64_t now = tokenbucket_now_ns();
+			int64_t now = clock_now_ns();
 
 			if (deadline - now >= 1000000 ||
 			    now - g->flushed_ns >= 5000000) {
@@ -242,7 +242,7 @@ emit(struct gen *g, char *const *field, const size_t *len, size_t index,
 					return -1;
 				g->flushed_ns = now;
 			}
-			tokenbucket_sleep_until(deadline);
+			clock_sleep_until_ns(deadline);
 			if (ad_stop)
 				return 0;
 		}
@@ -400,7 +400,7 @@ main(int argc, char **argv)
 	ad_signals_init();
 	g.o = &o;
 	prng_init(&g.rng, o.seed);
-	tokenbucket_init(&g.tb, o.rate, o.burst, tokenbucket_now_ns());
+	tokenbucket_init(&g.tb, o.rate, o.burst, clock_now_ns());
 	buf_init(&g.line);
 	if (reject_init(&rj, o.cli.reject, o.cli.strict, &e) < 0) {
 		status = ad_err_report(&e);

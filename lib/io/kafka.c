@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "io/kafka.h"
 #include "io/kafka_impl.h"
 
@@ -222,15 +223,6 @@ kafka_new(rd_kafka_type_t type, rd_kafka_conf_t *kc, struct ad_err *err)
 	return rk;
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Wait up to timeout_ms for the cluster to answer a metadata request for
  * u's topic, retrying while brokers are unreachable.  Sets *partitions to
@@ -242,13 +234,13 @@ int
 kafka_wait_topic(rd_kafka_t *rk, const struct kafka_uri *u, int64_t timeout_ms,
     const struct kafka_errs *errs, int *partitions, struct ad_err *err)
 {
-	int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 1);
+	int64_t deadline = clock_now_ms() + (timeout_ms > 0 ? timeout_ms : 1);
 	rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, u->topic, NULL);
 	rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR__TIMED_OUT;
 
 	for (;;) {
 		const struct rd_kafka_metadata *md = NULL;
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - clock_now_ms();
 
 		if (left <= 0 || ad_stop)
 			break;

@@ -29,6 +29,7 @@
 #include <zlib.h>
 
 #include "base/num.h"
+#include "base/clock.h"
 #include "io/rollfile.h"
 
 struct rollfile {
@@ -48,15 +49,6 @@ struct rollfile {
 	int failed; /* sticky exit status of the first failure */
 	char failmsg[512];
 };
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int
 fail(struct rollfile *rf, struct ad_err *err, int status, const char *what,
@@ -161,7 +153,7 @@ open_file(struct rollfile *rf, struct ad_err *err)
 		return fail(rf, err, EX_CANTCREAT, "cannot create", rf->tmp);
 	}
 	rf->bytes = 0;
-	rf->flushed_ms = now_ms();
+	rf->flushed_ms = clock_now_ms();
 	return 0;
 }
 
@@ -173,7 +165,7 @@ flush_file(struct rollfile *rf, struct ad_err *err)
 		return fail(rf, err, EX_IOERR, "write error on", rf->tmp);
 	if (rf->gz != NULL && gzflush(rf->gz, Z_SYNC_FLUSH) != Z_OK)
 		return fail(rf, err, EX_IOERR, "write error on", rf->tmp);
-	rf->flushed_ms = now_ms();
+	rf->flushed_ms = clock_now_ms();
 	return 0;
 }
 
@@ -259,7 +251,7 @@ rf_write(void *impl, const char *buf, size_t len, const char *key,
 		return fail(rf, err, EX_IOERR, "write error on", rf->tmp);
 	}
 	rf->bytes += len + 1;
-	if (now_ms() - rf->flushed_ms >= rf->flush_ms)
+	if (clock_now_ms() - rf->flushed_ms >= rf->flush_ms)
 		return flush_file(rf, err);
 	return 0;
 }
