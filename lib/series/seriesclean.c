@@ -23,6 +23,7 @@
 #include "base/ad.h"
 #include "base/buf.h"
 #include "base/keymap.h"
+#include "base/num.h"
 #include "io/ndjson.h"
 #include "series/robust.h"
 #include "series/seriesclean.h"
@@ -72,17 +73,9 @@ struct seriesclean {
 };
 
 static int64_t
-floordiv(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-
-	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-static int64_t
 slot_of(const struct seriesclean *sc, int64_t ms)
 {
-	return floordiv(ms + sc->conf.step_ms / 2, sc->conf.step_ms);
+	return num_floor_div(ms + sc->conf.step_ms / 2, sc->conf.step_ms);
 }
 
 static void
