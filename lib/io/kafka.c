@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "base/clock.h"
+#include "base/query.h"
 #include "io/kafka.h"
 #include "io/kafka_impl.h"
 
@@ -26,11 +27,12 @@ kafka_is_uri(const char *spec)
 }
 
 static int
-parse_param(struct kafka_uri *u, const char *p, size_t n, struct ad_err *err)
+parse_param(
+    struct kafka_uri *u, const struct query_param *qp, struct ad_err *err)
 {
-	const char *eq = memchr(p, '=', n);
-	size_t klen = eq ? (size_t)(eq - p) : n;
-	char *val = eq ? xstrndup(eq + 1, n - klen - 1) : xstrdup("");
+	const char *p = qp->name;
+	size_t klen = qp->namelen;
+	char *val = xstrndup(qp->value, qp->valuelen);
 
 	if (klen == 5 && memcmp(p, "group", 5) == 0) {
 		free(u->group);
@@ -62,7 +64,7 @@ parse_param(struct kafka_uri *u, const char *p, size_t n, struct ad_err *err)
 		return 0;
 	}
 	ad_err_set(err, EX_USAGE, "'%s': unknown parameter '%.*s'", u->name,
-	    (int)n, p);
+	    (int)qp->len, qp->text);
 	free(val);
 	return -1;
 }
@@ -76,7 +78,8 @@ parse_param(struct kafka_uri *u, const char *p, size_t n, struct ad_err *err)
 int
 kafka_uri_parse(struct kafka_uri *u, const char *spec, struct ad_err *err)
 {
-	const char *p = spec + 8, *slash, *q;
+	const char *p = spec + 8, *slash, *q, *params;
+	struct query_param qp;
 	size_t n;
 
 	memset(u, 0, sizeof(*u));
@@ -96,16 +99,10 @@ kafka_uri_parse(struct kafka_uri *u, const char *spec, struct ad_err *err)
 		    err, EX_USAGE, "'%s': bad topic name '%s'", spec, u->topic);
 		return -1;
 	}
-	while (q != NULL && *q != '\0') {
-		const char *amp;
-
-		q++;
-		amp = strchr(q, '&');
-		n = amp ? (size_t)(amp - q) : strlen(q);
-		if (n > 0 && parse_param(u, q, n, err) < 0)
+	params = q != NULL ? q + 1 : NULL;
+	while (query_next(&params, &qp))
+		if (parse_param(u, &qp, err) < 0)
 			return -1;
-		q = amp;
-	}
 	return 0;
 }
 
