@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "base/hash.h"
+#include "base/jscan.h"
 #include "record/kdd.h"
 #include "record/schema.h"
 
@@ -342,7 +343,7 @@ coerce_number(struct schema_check *ck, const char *t, size_t n, bool integer)
 		return 2;
 	if (n == 0 || n >= sizeof(tmp))
 		return 1;
-	if (kdd_is_json_number(t, n, true)) {
+	if (jscan_is_number(t, n, true)) {
 		memcpy(tmp, t, n);
 		tmp[n] = '\0';
 		errno = 0;
@@ -354,7 +355,7 @@ coerce_number(struct schema_check *ck, const char *t, size_t n, bool integer)
 		if (integer)
 			return 3;
 	}
-	if (!integer && kdd_is_json_number(t, n, false)) {
+	if (!integer && jscan_is_number(t, n, false)) {
 		memcpy(tmp, t, n);
 		tmp[n] = '\0';
 		if (!isfinite(strtod(tmp, NULL)))
