@@ -12,6 +12,7 @@
 
 #include "base/clock.h"
 #include "cli/cli.h"
+#include "cli/report.h"
 #include "forest/dataset.h"
 #include "forest/forestfile.h"
 #include "record/labels.h"
@@ -319,12 +320,9 @@ evaluate(struct opts *o, struct dataset *ds, struct progress *pr)
 	}
 	rep = rftrain_search(ds, &o->p, o->cv, grid, text, pr, &o->cv_auc);
 	json_decref(grid);
-	if (o->report && json_dump_file(rep, o->report,
-			     JSON_INDENT(2) | JSON_REAL_PRECISION(10) |
-				 JSON_PRESERVE_ORDER) < 0) {
-		warn("cannot write '%s'", o->report);
+	if (o->report && report_write(o->report, rep, &e) < 0) {
 		json_decref(rep);
-		return EX_CANTCREAT;
+		return ad_err_report(&e);
 	}
 	json_decref(rep);
 	return 0;
