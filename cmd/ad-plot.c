@@ -16,6 +16,7 @@
 #include "base/num.h"
 #include "io/recin.h"
 #include "io/sink.h"
+#include "record/idkey.h"
 #include "plot/svgplot.h"
 #include "base/timefmt.h"
 
@@ -201,10 +202,8 @@ key_of(json_t *rec, const char *field, struct buf *key)
 	json_t *v = json_object_get(rec, field);
 
 	buf_reset(key);
-	if (json_is_string(v))
-		buf_add(key, json_string_value(v), json_string_length(v));
-	else if (v != NULL)
-		ndjson_dump(key, v);
+	if (v != NULL)
+		idkey_text(key, v);
 	else
 		buf_adds(key, "(all)");
 }
