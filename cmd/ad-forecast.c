@@ -5,14 +5,13 @@
  * (run), emitting forecast, error, mismatch and score for each point.
  */
 #include <err.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "io/endpoint.h"
+#include "io/report.h"
 #include "lstm/fcrun.h"
 #include "lstm/fctrain.h"
 #include "lstm/forecast.h"
@@ -22,6 +21,8 @@
 #include "base/num.h"
 #include "io/recin.h"
 #include "io/reload.h"
+#include "io/endpoint.h"
+#include "io/sink.h"
 
 enum {
 	OPT_WINDOW = CLI_PROGRAM_OPTIONS,
@@ -336,31 +337,6 @@ bad:
 	exit(ad_err_report(&e));
 }
 
-static int
-write_report(const char *path, const json_t *report, struct ad_err *e)
-{
-	struct buf b;
-	FILE *fp = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
-	int rc = 0;
-
-	if (fp == NULL) {
-		ad_err_set(e, EX_CANTCREAT, "cannot create '%s': %s", path,
-		    strerror(errno));
-		return -1;
-	}
-	buf_init(&b);
-	ndjson_dump(&b, report);
-	buf_addc(&b, '\n');
-	if (fwrite(b.data, 1, b.len, fp) != b.len ||
-	    (fp != stdout ? fclose(fp) : fflush(fp)) != 0) {
-		ad_err_set(e, EX_IOERR, "cannot write '%s': %s", path,
-		    strerror(errno));
-		rc = -1;
-	}
-	buf_release(&b);
-	return rc;
-}
-
 static void
 print_epoch(const char *model, size_t epoch, size_t epochs, double train_loss,
     double val_loss, void *arg)
@@ -426,7 +402,7 @@ train_main(struct opts *o)
 	if (m != NULL && lstmfile_write(o->cli.output, m, &e) < 0)
 		status = ad_err_report(&e);
 	if (report != NULL && o->report != NULL &&
-	    write_report(o->report, report, &e) < 0 && status == EX_OK)
+	    report_write(o->report, report, &e) < 0 && status == EX_OK)
 		status = ad_err_report(&e);
 	if (o->cli.verbose)
 		fprintf(stderr,

@@ -13,6 +13,7 @@
 
 #include "alert/evread.h"
 #include "io/ndjson.h"
+#include "record/idkey.h"
 
 /*
  * Start reading with conf (copied; its strings are borrowed).  Release
@@ -23,6 +24,7 @@ evread_init(struct evread *r, const struct evread_conf *conf)
 {
 	r->c = *conf;
 	jscan_init(&r->js);
+	buf_init(&r->key);
 }
 
 /* Free the scanner's memory. */
@@ -30,6 +32,7 @@ void
 evread_release(struct evread *r)
 {
 	jscan_release(&r->js);
+	buf_release(&r->key);
 }
 
 /* The fields the rules read from one record (borrowed; NULL: absent). */
@@ -42,7 +45,7 @@ struct fields {
  * Returns 0, or -1 with the reason in why.
  */
 static int
-decode(const struct evread_conf *c, const struct fields *f,
+decode(const struct evread_conf *c, const struct fields *f, struct buf *kb,
     struct evorder_event *ev, char *key, size_t keylen, char *why,
     size_t whylen)
 {
@@ -65,18 +68,16 @@ decode(const struct evread_conf *c, const struct fields *f,
 	}
 	key[0] = '\0';
 	v = f->id;
-	if (json_is_string(v)) {
-		size_t n = json_string_length(v);
-
-		if (n >= keylen || memchr(json_string_value(v), 0, n)) {
+	if (json_is_string(v) || json_is_integer(v)) {
+		buf_reset(kb);
+		idkey_text(kb, v);
+		if (kb->len >= keylen || memchr(kb->data, 0, kb->len)) {
 			snprintf(why, whylen,
 			    "field '%s' is longer than %zu bytes or holds NUL",
 			    c->id, keylen - 1);
 			return -1;
 		}
-		memcpy(key, json_string_value(v), n + 1);
-	} else if (json_is_integer(v)) {
-		snprintf(key, keylen, "%lld", (long long)json_integer_value(v));
+		memcpy(key, kb->data, kb->len + 1);
 	} else if (v != NULL || c->id_required) {
 		snprintf(why, whylen,
 		    v ? "field '%s' is not a string or an integer"
@@ -160,7 +161,7 @@ evread_line(struct evread *r, const char *line, size_t len,
 		f.id = member_value(&r->js, c->id);
 		f.when = member_value(&r->js, c->when);
 		f.value = member_value(&r->js, c->field);
-		rc = decode(c, &f, ev, key, keylen, why, whylen);
+		rc = decode(c, &f, &r->key, ev, key, keylen, why, whylen);
 		json_decref(f.time);
 		json_decref(f.id);
 		json_decref(f.when);
@@ -173,7 +174,7 @@ evread_line(struct evread *r, const char *line, size_t len,
 	f.id = json_object_get(rec, c->id);
 	f.when = json_object_get(rec, c->when);
 	f.value = json_object_get(rec, c->field);
-	rc = decode(c, &f, ev, key, keylen, why, whylen);
+	rc = decode(c, &f, &r->key, ev, key, keylen, why, whylen);
 	json_decref(rec);
 	return rc;
 }

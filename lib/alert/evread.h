@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "alert/evorder.h"
+#include "base/buf.h"
 #include "base/jscan.h"
 
 /* Event times accepted, ms: 0001-01-01 to 9999-12-31 */
@@ -27,6 +28,7 @@ struct evread_conf {
 struct evread {
 	struct evread_conf c;
 	struct jscan js;
+	struct buf key; /* the id's key text, before it is copied out */
 };
 
 void evread_init(struct evread *r, const struct evread_conf *conf);

@@ -11,22 +11,7 @@
 
 #include "base/ad.h"
 #include "alert/evwindow.h"
-
-static int64_t
-floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-
-	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-static size_t
-mod_slot(int64_t k, size_t n)
-{
-	int64_t m = k % (int64_t)n;
-
-	return (size_t)(m < 0 ? m + (int64_t)n : m);
-}
+#include "base/num.h"
 
 /* How many windows can be open at once: ceil(size / slide). */
 size_t
@@ -69,7 +54,8 @@ evwindow_advance(
 	if (!w->any)
 		return 0;
 	while (w->k_lo <= w->k_hi) {
-		struct evwindow_sum *s = &w->slot[mod_slot(w->k_lo, w->nslot)];
+		struct evwindow_sum *s =
+		    &w->slot[num_floor_mod(w->k_lo, w->nslot)];
 
 		if (s->used && s->k == w->k_lo) {
 			if (s->end > ts)
@@ -93,8 +79,8 @@ void
 evwindow_add(struct evwindow *w, int64_t ts, const struct time_form *form,
     bool flag, bool has_value, double value)
 {
-	int64_t first = floor_div(ts - w->size, w->slide) + 1;
-	int64_t last = floor_div(ts, w->slide);
+	int64_t first = num_floor_div(ts - w->size, w->slide) + 1;
+	int64_t last = num_floor_div(ts, w->slide);
 
 	if (w->slot == NULL)
 		w->slot = xcalloc(w->nslot, sizeof(*w->slot));
@@ -107,7 +93,7 @@ evwindow_add(struct evwindow *w, int64_t ts, const struct time_form *form,
 		w->k_lo = first;
 	}
 	for (int64_t k = first; k <= last; k++) {
-		struct evwindow_sum *s = &w->slot[mod_slot(k, w->nslot)];
+		struct evwindow_sum *s = &w->slot[num_floor_mod(k, w->nslot)];
 
 		if (!s->used || s->k != k) {
 			*s = (struct evwindow_sum){.k = k,
@@ -136,7 +122,7 @@ evwindow_flush(struct evwindow *w, evwindow_close_fn *fn, void *arg)
 	if (!w->any)
 		return 0;
 	for (int64_t k = w->k_lo; k <= w->k_hi; k++) {
-		struct evwindow_sum *s = &w->slot[mod_slot(k, w->nslot)];
+		struct evwindow_sum *s = &w->slot[num_floor_mod(k, w->nslot)];
 
 		if (s->used && s->k == k) {
 			if (rc == 0)

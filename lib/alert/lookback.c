@@ -10,22 +10,7 @@
 
 #include "base/ad.h"
 #include "alert/lookback.h"
-
-static int64_t
-floor_div(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-
-	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
-
-static size_t
-ring_index(const struct lookback *lb, int64_t slot)
-{
-	int64_t m = slot % (int64_t)lb->n;
-
-	return (size_t)(m < 0 ? m + (int64_t)lb->n : m);
-}
+#include "base/num.h"
 
 /*
  * Start an empty history for period ms cut into slots (>= 1) slots.  The
@@ -57,12 +42,12 @@ lookback_release(struct lookback *lb)
 const struct lookback_point *
 lookback_find(const struct lookback *lb, int64_t ts)
 {
-	int64_t slot = floor_div(ts - lb->period, lb->width);
+	int64_t slot = num_floor_div(ts - lb->period, lb->width);
 	const struct lookback_point *p;
 
 	if (lb->ring == NULL)
 		return NULL;
-	p = &lb->ring[ring_index(lb, slot)];
+	p = &lb->ring[num_floor_mod(slot, lb->n)];
 	return p->used && p->slot == slot ? p : NULL;
 }
 
@@ -74,12 +59,12 @@ void
 lookback_add(
     struct lookback *lb, int64_t ts, const struct time_form *form, double value)
 {
-	int64_t slot = floor_div(ts, lb->width);
+	int64_t slot = num_floor_div(ts, lb->width);
 	struct lookback_point *p;
 
 	if (lb->ring == NULL)
 		lb->ring = xcalloc(lb->n, sizeof(*lb->ring));
-	p = &lb->ring[ring_index(lb, slot)];
+	p = &lb->ring[num_floor_mod(slot, lb->n)];
 	if (p->used && p->slot == slot)
 		return;
 	*p = (struct lookback_point){.slot = slot,

@@ -4,7 +4,6 @@
  * strings escaped per RFC 8259 and doubles in their shortest round-trip
  * form ("0.1", not "0.10000000000000001").
  */
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 
 #include "base/ad.h"
 #include "base/buf.h"
+#include "base/dtoa.h"
 
 /* Make b empty, owning nothing. */
 void
@@ -123,31 +123,15 @@ buf_add_json_string(struct buf *b, const char *s, size_t n)
 }
 
 /*
- * Append v in the shortest form that reads back as the same double, always
- * with a '.' or an exponent so that it stays a real.  NaN and infinities
- * have no JSON form and are written as null.
+ * Append v as dtoa_json() writes it: the shortest digits that read back as
+ * the same double, always with a '.' or an exponent so that it stays a
+ * real.  NaN and infinities have no JSON form and are written as null.
  */
 void
 buf_add_double(struct buf *b, double v)
 {
-	char tmp[40];
-	int n = 0;
-
-	if (!isfinite(v)) {
-		buf_add(b, "null", 4);
-		return;
-	}
-	for (int prec = 15; prec <= 17; prec++) {
-		n = snprintf(tmp, sizeof(tmp), "%.*g", prec, v);
-		if (strtod(tmp, NULL) == v)
-			break;
-	}
-	if (strpbrk(tmp, ".eEn") == NULL) {
-		tmp[n++] = '.';
-		tmp[n++] = '0';
-		tmp[n] = '\0';
-	}
-	buf_add(b, tmp, (size_t)n);
+	buf_grow(b, DTOA_BUFSIZE);
+	b->len += dtoa_json(v, b->data + b->len);
 }
 
 /* Append an integer in decimal. */

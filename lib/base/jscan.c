@@ -17,7 +17,9 @@
 #include <string.h>
 
 #include "base/ad.h"
+#include "base/hash.h"
 #include "base/jscan.h"
+#include "base/utf8.h"
 
 #define MAX_DEPTH 2048	  /* jansson's JSON_PARSER_MAX_DEPTH */
 #define ESCAPED (1u << 8) /* with the JSCAN_ flags: a backslash escape */
@@ -39,16 +41,6 @@ jscan_release(struct jscan *s)
 	free(s->slot);
 	free(s->stamp);
 	memset(s, 0, sizeof(*s));
-}
-
-static uint32_t
-key_hash(const char *k, size_t n)
-{
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)k[i]) * 16777619u;
-	return h;
 }
 
 static bool
@@ -92,40 +84,6 @@ hex4(const char *p, size_t i, size_t n)
 		v = v * 16 + h;
 	}
 	return v;
-}
-
-/*
- * Length of the UTF-8 sequence starting at p[i] if it is well formed
- * (shortest form, no surrogates, at most U+10FFFF), else 0.
- */
-static size_t
-utf8_len(const unsigned char *p, size_t i, size_t n)
-{
-	unsigned char c = p[i];
-	size_t len;
-	unsigned long cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		len = 2, cp = c & 0x1F;
-	else if (c >= 0xE0 && c <= 0xEF)
-		len = 3, cp = c & 0x0F;
-	else if (c >= 0xF0 && c <= 0xF4)
-		len = 4, cp = c & 0x07;
-	else
-		return 0;
-	if (i + len > n)
-		return 0;
-	for (size_t k = 1; k < len; k++) {
-		if ((p[i + k] & 0xC0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (p[i + k] & 0x3F);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-	    (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF)
-		return 0;
-	return len;
 }
 
 /* Bytes needing no attention in a string: printable ASCII but '"', '\\'. */
@@ -208,7 +166,7 @@ scan_string(const char *p, size_t i, size_t n, unsigned *flags)
 			continue;
 		}
 		{
-			size_t len = utf8_len(u, i, n);
+			size_t len = utf8_seq_len(u + i, n - i);
 
 			if (len == 0)
 				return 0;
@@ -226,18 +184,19 @@ is_digit(char c)
 }
 
 /*
- * Scan a number at p[i].  Returns the index after it, or 0 when it is not
- * a JSON number or jansson would refuse it (integer beyond int64, real
- * overflowing to infinity).  Adds JSCAN_BIGNUM to *flags for more than 18
- * integer digits or more than 2 exponent digits.
+ * The JSON number grammar, -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?,
+ * at p[i]: the index after the longest number there, or 0 when there is
+ * none.  *integer: no fraction or exponent; *intdigits and *expdigits
+ * count the digits before the fraction and in the exponent.
  */
 static size_t
-scan_number(const char *p, size_t i, size_t n, bool *integer, unsigned *flags)
+number_end(const char *p, size_t i, size_t n, bool *integer, size_t *intdigits,
+    size_t *expdigits)
 {
-	size_t start = i, digits, intdigits, expdigits = 0;
-	bool exponent = false, big;
+	size_t start = i, e0;
 
 	*integer = true;
+	*expdigits = 0;
 	if (i < n && p[i] == '-')
 		i++;
 	if (i >= n || !is_digit(p[i]))
@@ -247,7 +206,7 @@ scan_number(const char *p, size_t i, size_t n, bool *integer, unsigned *flags)
 	else
 		while (i < n && is_digit(p[i]))
 			i++;
-	intdigits = i - start - (p[start] == '-');
+	*intdigits = i - start - (p[start] == '-');
 	if (i < n && p[i] == '.') {
 		*integer = false;
 		if (++i >= n || !is_digit(p[i]))
@@ -256,10 +215,7 @@ scan_number(const char *p, size_t i, size_t n, bool *integer, unsigned *flags)
 			i++;
 	}
 	if (i < n && (p[i] == 'e' || p[i] == 'E')) {
-		size_t e0;
-
 		*integer = false;
-		exponent = true;
 		if (++i < n && (p[i] == '+' || p[i] == '-'))
 			i++;
 		if (i >= n || !is_digit(p[i]))
@@ -267,8 +223,41 @@ scan_number(const char *p, size_t i, size_t n, bool *integer, unsigned *flags)
 		e0 = i;
 		while (i < n && is_digit(p[i]))
 			i++;
-		expdigits = i - e0;
+		*expdigits = i - e0;
 	}
+	return i;
+}
+
+/*
+ * Whether the n bytes at s are exactly one number in JSON's grammar; with
+ * integer_only, one without fraction or exponent.  Range is not checked.
+ */
+bool
+jscan_is_number(const char *s, size_t n, bool integer_only)
+{
+	size_t intdigits, expdigits;
+	bool integer;
+
+	return n > 0 &&
+	       number_end(s, 0, n, &integer, &intdigits, &expdigits) == n &&
+	       (integer || !integer_only);
+}
+
+/*
+ * Scan a number at p[i].  Returns the index after it, or 0 when it is not
+ * a JSON number or jansson would refuse it (integer beyond int64, real
+ * overflowing to infinity).  Adds JSCAN_BIGNUM to *flags for more than 18
+ * integer digits or more than 2 exponent digits.
+ */
+static size_t
+scan_number(const char *p, size_t i, size_t n, bool *integer, unsigned *flags)
+{
+	size_t start = i, digits, intdigits, expdigits;
+	bool exponent, big;
+
+	if ((i = number_end(p, i, n, integer, &intdigits, &expdigits)) == 0)
+		return 0;
+	exponent = expdigits > 0; /* the grammar wants a digit after 'e' */
 	if ((big = intdigits > 18 || expdigits > 2))
 		*flags |= JSCAN_BIGNUM;
 	digits = i - start - (p[start] == '-');
@@ -410,7 +399,7 @@ insert_key(struct jscan *s, size_t k)
 {
 	const struct jscan_member *m = &s->m[k];
 	size_t mask = s->nslots - 1;
-	size_t h = key_hash(m->key, m->keylen) & mask;
+	size_t h = (size_t)hash_fnv1a(m->key, m->keylen) & mask;
 
 	while (s->stamp[h] == s->gen) {
 		const struct jscan_member *o = &s->m[s->slot[h]];
@@ -660,7 +649,7 @@ jscan_find(const struct jscan *s, const char *key, size_t keylen)
 				return &s->m[k];
 		return NULL;
 	}
-	h = key_hash(key, keylen) & mask;
+	h = (size_t)hash_fnv1a(key, keylen) & mask;
 	while (s->stamp[h] == s->gen) {
 		const struct jscan_member *o = &s->m[s->slot[h]];
 

@@ -89,5 +89,6 @@ enum jscan_result jscan_object(struct jscan *s, const char *line, size_t len);
 const struct jscan_member *jscan_find(
     const struct jscan *s, const char *key, size_t keylen);
 double jscan_number(const char *val, size_t vallen);
+bool jscan_is_number(const char *s, size_t n, bool integer_only);
 
 #endif

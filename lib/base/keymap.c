@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/ad.h"
+#include "base/hash.h"
 #include "base/keymap.h"
 
 struct entry {
@@ -27,16 +28,6 @@ struct keymap {
 	keymap_release_fn *release;
 	void *arg;
 };
-
-static uint64_t
-hash_key(const char *s)
-{
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
-	return h;
-}
 
 /*
  * New map holding at most max_keys entries (0: unbounded).  release (may
@@ -116,7 +107,7 @@ grow(struct keymap *m)
 void *
 keymap_get(struct keymap *m, const char *key)
 {
-	struct entry *e = *find_slot(m, key, hash_key(key));
+	struct entry *e = *find_slot(m, key, hash_fnv1a_str(key));
 
 	if (e == NULL)
 		return NULL;
@@ -134,7 +125,7 @@ keymap_get(struct keymap *m, const char *key)
 void *
 keymap_remove(struct keymap *m, const char *key)
 {
-	struct entry **p = find_slot(m, key, hash_key(key));
+	struct entry **p = find_slot(m, key, hash_fnv1a_str(key));
 	struct entry *e = *p;
 	void *value;
 
@@ -157,7 +148,7 @@ keymap_remove(struct keymap *m, const char *key)
 void
 keymap_put(struct keymap *m, const char *key, void *value)
 {
-	uint64_t h = hash_key(key);
+	uint64_t h = hash_fnv1a_str(key);
 	struct entry **p = find_slot(m, key, h);
 	struct entry *e = *p;
 	size_t klen;

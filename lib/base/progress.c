@@ -5,19 +5,10 @@
  * logs and cron mail stay clean.
  */
 #include <stdio.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "base/clock.h"
 #include "base/progress.h"
-
-static int64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static void
 draw(struct progress *p, int64_t now)
@@ -50,7 +41,7 @@ progress_init(struct progress *p, const char *label, uint64_t total)
 	p->label = label;
 	p->total = total;
 	p->done = 0;
-	p->started_ns = p->drawn_ns = now_ns();
+	p->started_ns = p->drawn_ns = clock_now_ns();
 	p->enabled = isatty(STDERR_FILENO) == 1;
 }
 
@@ -63,7 +54,7 @@ progress_update(struct progress *p, uint64_t done)
 	p->done = done;
 	if (!p->enabled)
 		return;
-	now = now_ns();
+	now = clock_now_ns();
 	if (now - p->drawn_ns >= 100000000)
 		draw(p, now);
 }
@@ -75,6 +66,6 @@ progress_done(struct progress *p)
 	if (!p->enabled)
 		return;
 	p->done = p->total;
-	draw(p, now_ns());
+	draw(p, clock_now_ns());
 	fputc('\n', stderr);
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/num.h"
 #include "base/timefmt.h"
 
 static int64_t
@@ -186,7 +187,7 @@ timefmt_format(int64_t ms, const struct time_form *form)
 		break;
 	}
 	local = ms + (int64_t)form->offset_min * 60000;
-	days = (local >= 0 ? local : local - 86399999) / 86400000;
+	days = num_floor_div(local, 86400000);
 	secs = (local - days * 86400000) / 1000;
 	civil_from_days(days, &y, &mo, &d);
 	n = snprintf(tmp, sizeof(tmp), "%04d-%02u-%02uT%02d:%02d:%02d", y, mo,

@@ -2,11 +2,10 @@
 /*
  * Token bucket.  Tokens accrue from the real time elapsed, not from the
  * number of sleeps, so oversleeping (a 10 us nap that lasts 60 us) is paid
- * back by the next takes and the long-run rate stays exact.  Sleeps are to
- * absolute deadlines with clock_nanosleep(TIMER_ABSTIME).
+ * back by the next takes and the long-run rate stays exact.  The caller
+ * reads the clock (clock_now_ns()) and sleeps to the deadline returned
+ * (clock_sleep_until_ns()), so tests can drive it with a fake clock.
  */
-#include <time.h>
-
 #include "base/tokenbucket.h"
 
 /* Start full: up to burst events may pass at once. */
@@ -38,28 +37,4 @@ tokenbucket_take(struct tokenbucket *tb, int64_t now_ns)
 	if (tb->tokens >= 0)
 		return 0;
 	return now_ns + (int64_t)(-tb->tokens / tb->rate * 1e9) + 1;
-}
-
-/* CLOCK_MONOTONIC in nanoseconds. */
-int64_t
-tokenbucket_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-/*
- * Sleep until the CLOCK_MONOTONIC deadline.  A signal ends the sleep early
- * so that a stop request is seen at once.
- */
-void
-tokenbucket_sleep_until(int64_t deadline_ns)
-{
-	struct timespec ts;
-
-	ts.tv_sec = deadline_ns / 1000000000;
-	ts.tv_nsec = deadline_ns % 1000000000;
-	clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL);
 }

@@ -2,7 +2,7 @@
 /*
  * Token bucket rate limiter: at most rate events per second on average,
  * with bursts of up to burst events.  Time is passed in, in nanoseconds
- * of CLOCK_MONOTONIC, so tests can drive it with a fake clock.
+ * of CLOCK_MONOTONIC (clock_now_ns()), so tests can drive it with a fake clock.
  */
 #ifndef TOKENBUCKET_H
 #define TOKENBUCKET_H
@@ -19,7 +19,5 @@ struct tokenbucket {
 void tokenbucket_init(
     struct tokenbucket *tb, double rate, double burst, int64_t now_ns);
 int64_t tokenbucket_take(struct tokenbucket *tb, int64_t now_ns);
-int64_t tokenbucket_now_ns(void);
-void tokenbucket_sleep_until(int64_t deadline_ns);
 
 #endif

@@ -13,6 +13,7 @@
 
 #include "base/keymap.h"
 #include "io/ndjson.h"
+#include "record/idkey.h"
 #include "detect/zscore.h"
 
 struct zscore {
@@ -120,19 +121,12 @@ zscore_apply_line(
 	struct zscore_stat st;
 	const char *names[] = {"n", "mean", "m2"};
 	double *dst[] = {&st.n, &st.mean, &st.m2};
-	char key[64];
-	const char *ks;
+	struct buf key;
 
 	if (rec == NULL)
 		return -1;
 	id = json_object_get(rec, "id");
-	if (json_is_string(id))
-		ks = json_string_value(id);
-	else if (json_is_integer(id)) {
-		snprintf(key, sizeof(key), "%lld",
-		    (long long)json_integer_value(id));
-		ks = key;
-	} else {
+	if (!json_is_string(id) && !json_is_integer(id)) {
 		snprintf(why, whylen, "missing or non-string field 'id'");
 		json_decref(rec);
 		return -1;
@@ -155,7 +149,10 @@ zscore_apply_line(
 		json_decref(rec);
 		return -1;
 	}
-	zscore_set(z, ks, &st);
+	buf_init(&key);
+	idkey_text(&key, id);
+	zscore_set(z, key.data, &st);
+	buf_release(&key);
 	json_decref(rec);
 	return 0;
 }

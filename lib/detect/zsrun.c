@@ -15,6 +15,7 @@
 #include "base/jscan.h"
 #include "io/endpoint.h"
 #include "io/ndjson.h"
+#include "record/idkey.h"
 #include "forest/scorer.h"
 #include "detect/zscore.h"
 #include "detect/zsrun.h"
@@ -116,36 +117,24 @@ add_fields(struct buf *b, const struct zscore_result *r)
 }
 
 /*
- * A scanned id's text in key (size bytes): a string's characters or a
- * number as written.  False when it does not fit.
+ * One record; returns 1 written to b, or -1 with why.  key is scratch
+ * space for the id's key text.
  */
-static bool
-key_text(const struct jscan_member *m, char *key, size_t size)
-{
-	size_t q = m->type == JSCAN_STRING, n = m->vallen - 2 * q;
-
-	if (n >= size)
-		return false;
-	memcpy(key, m->val + q, n);
-	key[n] = '\0';
-	return true;
-}
-
-/* One record; returns 1 written to b, or -1 with why. */
 static int
 point(const struct zsrun_opts *o, struct zscore *z, const char *line,
-    size_t len, struct jscan *js, struct buf *b, char *why, size_t whylen)
+    size_t len, struct jscan *js, struct buf *b, struct buf *key, char *why,
+    size_t whylen)
 {
 	bool flat = jscan_object(js, line, len) == JSCAN_OK && scorer_plain(js);
 	const struct jscan_member *fl = js->m;
 	long idi = -1, vi = -1;
 	size_t il = strlen(o->id), vl = strlen(o->field);
 	struct zscore_result r;
-	char key[512];
 	double x;
 	json_t *rec, *idv, *v;
 
 	buf_reset(b);
+	buf_reset(key);
 	for (size_t i = 0; flat && i < js->n; i++) {
 		if (scorer_reserved(fl[i].key, fl[i].keylen) ||
 		    (fl[i].type == JSCAN_STRING && fl[i].escaped)) {
@@ -158,11 +147,10 @@ point(const struct zsrun_opts *o, struct zscore *z, const char *line,
 			vi = (long)i;
 	}
 	if (flat && idi >= 0 && vi >= 0 && fl[vi].type == JSCAN_NUMBER &&
-	    (fl[idi].type == JSCAN_STRING || fl[idi].type == JSCAN_NUMBER) &&
-	    key_text(&fl[idi], key, sizeof(key))) {
+	    (fl[idi].type == JSCAN_STRING || fl[idi].type == JSCAN_NUMBER)) {
 		x = jscan_number(fl[vi].val, fl[vi].vallen);
-		if (isfinite(x)) {
-			zscore_point(z, key, x, &r);
+		if (isfinite(x) && idkey_scanned(key, &fl[idi])) {
+			zscore_point(z, key->data, x, &r);
 			buf_add(b, line, scorer_close_brace(line, len));
 			buf_addc(b, ',');
 			add_fields(b, &r);
@@ -173,12 +161,7 @@ point(const struct zsrun_opts *o, struct zscore *z, const char *line,
 		return -1;
 	idv = json_object_get(rec, o->id);
 	v = json_object_get(rec, o->field);
-	if (json_is_string(idv))
-		snprintf(key, sizeof(key), "%s", json_string_value(idv));
-	else if (json_is_integer(idv))
-		snprintf(key, sizeof(key), "%lld",
-		    (long long)json_integer_value(idv));
-	else {
+	if (!json_is_string(idv) && !json_is_integer(idv)) {
 		snprintf(
 		    why, whylen, "missing or non-string key field '%s'", o->id);
 		json_decref(rec);
@@ -190,7 +173,9 @@ point(const struct zsrun_opts *o, struct zscore *z, const char *line,
 		json_decref(rec);
 		return -1;
 	}
-	zscore_point(z, key, json_number_value(v), &r);
+	buf_reset(key);
+	idkey_text(key, idv);
+	zscore_point(z, key->data, json_number_value(v), &r);
 	for (const char *f[] = {"score", "anomaly", "z", NULL}, **p = f;
 	     *p != NULL; p++)
 		json_object_del(rec, *p);
@@ -221,13 +206,14 @@ zsrun(const struct zsrun_opts *o, struct recin *in, struct sink *out,
 	bool thread = false;
 	struct ad_err e;
 	struct line line;
-	struct buf b;
+	struct buf b, key;
 	size_t n = 0;
 	int rc, status = 0;
 
 	ad_err_clear(&e);
 	ib->conf = conf;
 	buf_init(&b);
+	buf_init(&key);
 	jscan_init(&js);
 	buf_init(&ib->lines);
 	pthread_mutex_init(&ib->mu, NULL);
@@ -254,7 +240,8 @@ zsrun(const struct zsrun_opts *o, struct recin *in, struct sink *out,
 
 		if (atomic_load(&ib->pending))
 			inbox_apply(ib, z);
-		r = point(o, z, line.buf, line.len, &js, &b, why, sizeof(why));
+		r = point(
+		    o, z, line.buf, line.len, &js, &b, &key, why, sizeof(why));
 		if (r < 0 && recin_reject(in, "%s", why) < 0)
 			break;
 		if (r > 0 && ndjson_write_text(out, b.data, b.len, &e) < 0)
@@ -298,6 +285,7 @@ out:
 		free(ib);
 	}
 	buf_release(&b);
+	buf_release(&key);
 	jscan_release(&js);
 	zscore_free(z);
 	return status;

@@ -10,21 +10,18 @@
 #include <string.h>
 
 #include "base/ad.h"
+#include "base/hash.h"
 #include "forest/featset.h"
 
 /* Fields that describe a record rather than the connection. */
 static const char *const bookkeeping[] = {"utc", "uuid", "sequence_id", "index",
     "score", "anomaly", "class", "probability", "why", NULL};
 
-/* FNV-1a over n bytes: the hash of the name and category tables. */
+/* The hash of the name and category tables: FNV-1a cut to 32 bits. */
 static unsigned
 hash(const char *s, size_t n)
 {
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
+	return (unsigned)hash_fnv1a(s, n);
 }
 
 /* New empty schema; caller frees with featset_free(). */

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
 #include "forest/forest.h"
 #include "base/prng.h"
 
@@ -137,11 +138,9 @@ pack_rows(const struct trainset *ts, struct packed *pk)
 		size_t r = ts->rows ? ts->rows[i] : i;
 		const uint8_t *b = ts->bins + r * nf;
 		uint8_t y = ts->y[r];
-		uint64_t h = 1469598103934665603ULL ^ y;
+		uint64_t h = hash_fnv1a_more(HASH_FNV1A_INIT ^ y, b, nf);
 		size_t k;
 
-		for (size_t c = 0; c < nf; c++)
-			h = (h ^ b[c]) * 1099511628211ULL;
 		h ^= h >> 29;
 		for (k = h & (cap - 1); slot[k] != 0; k = (k + 1) & (cap - 1)) {
 			size_t u = slot[k] - 1;

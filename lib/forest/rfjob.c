@@ -10,10 +10,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
 #include "forest/dataset.h"
 #include "forest/featset.h"
 #include "forest/rfjob.h"
 #include "forest/trainread.h"
+#include "io/report.h"
 #include "record/labels.h"
 #include "base/progress.h"
 
@@ -26,15 +28,6 @@ struct rfjob {
 	double cv_auc;
 	double t0, t1, t2; /* reading started, ended; training ended */
 };
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 /*
  * A job for conf (copied; its strings and grid are borrowed and must
@@ -97,7 +90,7 @@ rfjob_read(struct rfjob *j, struct recin *in, struct ad_err *err)
 	int present[2] = {0}, st;
 
 	j->ds = dataset_new(j->m->fs);
-	j->t0 = now_s();
+	j->t0 = clock_now_s();
 	if (trainread(in, j->ds, supervised ? j->c.label : NULL, &j->lab,
 		j->c.classes, err) < 0) {
 		err->status = EX_IOERR;
@@ -118,7 +111,7 @@ rfjob_read(struct rfjob *j, struct recin *in, struct ad_err *err)
 		return -1;
 	}
 	dataset_bin(j->ds, j->c.p.max_bins, j->c.p.threads);
-	j->t1 = now_s();
+	j->t1 = clock_now_s();
 	return 0;
 }
 
@@ -126,8 +119,8 @@ rfjob_read(struct rfjob *j, struct recin *in, struct ad_err *err)
  * With conf->cv, cross-validate (or, with a grid, search it, keeping the
  * best parameters for the fit) and write the report to conf->report;
  * the cross-validation text goes to text (NULL: none).  Without
- * conf->cv, does nothing.  Returns 0, or -1 with err set (EX_CANTCREAT:
- * the report cannot be written).
+ * conf->cv, does nothing.  Returns 0, or -1 with err set (the report
+ * cannot be written: report_write()'s status).
  */
 int
 rfjob_evaluate(struct rfjob *j, FILE *text, struct ad_err *err)
@@ -138,11 +131,7 @@ rfjob_evaluate(struct rfjob *j, FILE *text, struct ad_err *err)
 		return 0;
 	rep = rftrain_search(
 	    j->ds, &j->c.p, j->c.cv, j->c.grid, text, &j->pr, &j->cv_auc);
-	if (j->c.report && json_dump_file(rep, j->c.report,
-			       JSON_INDENT(2) | JSON_REAL_PRECISION(10) |
-				   JSON_PRESERVE_ORDER) < 0) {
-		ad_err_set(err, EX_CANTCREAT, "cannot write '%s': %s",
-		    j->c.report, strerror(errno));
+	if (j->c.report && report_write(j->c.report, rep, err) < 0) {
 		json_decref(rep);
 		return -1;
 	}
@@ -206,7 +195,7 @@ rfjob_fit(struct rfjob *j)
 	j->c.p.prog = &j->pr;
 	j->m->forest = rftrain_fit(j->ds, &j->c.p, NULL, 0);
 	progress_done(&j->pr);
-	j->t2 = now_s();
+	j->t2 = clock_now_s();
 	fill_model(j);
 }
 

@@ -14,14 +14,17 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/clock.h"
+#include "base/query.h"
 #include "io/kafka_impl.h"
 
 static int
-parse_param(struct kafka_uri *u, const char *p, size_t n, struct ad_err *err)
+parse_param(
+    struct kafka_uri *u, const struct query_param *qp, struct ad_err *err)
 {
-	const char *eq = memchr(p, '=', n);
-	size_t klen = eq ? (size_t)(eq - p) : n;
-	char *val = eq ? xstrndup(eq + 1, n - klen - 1) : xstrdup("");
+	const char *p = qp->name;
+	size_t klen = qp->namelen;
+	char *val = xstrndup(qp->value, qp->valuelen);
 
 	if (klen == 5 && memcmp(p, "group", 5) == 0) {
 		free(u->group);
@@ -53,7 +56,7 @@ parse_param(struct kafka_uri *u, const char *p, size_t n, struct ad_err *err)
 		return 0;
 	}
 	ad_err_set(err, EX_USAGE, "'%s': unknown parameter '%.*s'", u->name,
-	    (int)n, p);
+	    (int)qp->len, qp->text);
 	free(val);
 	return -1;
 }
@@ -67,7 +70,8 @@ parse_param(struct kafka_uri *u, const char *p, size_t n, struct ad_err *err)
 int
 kafka_uri_parse(struct kafka_uri *u, const char *spec, struct ad_err *err)
 {
-	const char *p = spec + 8, *slash, *q;
+	const char *p = spec + 8, *slash, *q, *params;
+	struct query_param qp;
 	size_t n;
 
 	memset(u, 0, sizeof(*u));
@@ -87,16 +91,10 @@ kafka_uri_parse(struct kafka_uri *u, const char *spec, struct ad_err *err)
 		    err, EX_USAGE, "'%s': bad topic name '%s'", spec, u->topic);
 		return -1;
 	}
-	while (q != NULL && *q != '\0') {
-		const char *amp;
-
-		q++;
-		amp = strchr(q, '&');
-		n = amp ? (size_t)(amp - q) : strlen(q);
-		if (n > 0 && parse_param(u, q, n, err) < 0)
+	params = q != NULL ? q + 1 : NULL;
+	while (query_next(&params, &qp))
+		if (parse_param(u, &qp, err) < 0)
 			return -1;
-		q = amp;
-	}
 	return 0;
 }
 
@@ -214,15 +212,6 @@ kafka_new(rd_kafka_type_t type, rd_kafka_conf_t *kc, struct ad_err *err)
 	return rk;
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Wait up to timeout_ms for the cluster to answer a metadata request for
  * u's topic, retrying while brokers are unreachable.  Sets *partitions to
@@ -234,13 +223,13 @@ int
 kafka_wait_topic(rd_kafka_t *rk, const struct kafka_uri *u, int64_t timeout_ms,
     const struct kafka_errs *errs, int *partitions, struct ad_err *err)
 {
-	int64_t deadline = now_ms() + (timeout_ms > 0 ? timeout_ms : 1);
+	int64_t deadline = clock_now_ms() + (timeout_ms > 0 ? timeout_ms : 1);
 	rd_kafka_topic_t *rkt = rd_kafka_topic_new(rk, u->topic, NULL);
 	rd_kafka_resp_err_t e = RD_KAFKA_RESP_ERR__TIMED_OUT;
 
 	for (;;) {
 		const struct rd_kafka_metadata *md = NULL;
-		int64_t left = deadline - now_ms();
+		int64_t left = deadline - clock_now_ms();
 
 		if (left <= 0 || ad_stop)
 			break;

@@ -18,9 +18,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "io/endpoint.h"
+#include "base/clock.h"
 #include "io/ndjson.h"
 #include "io/recin.h"
 #include "io/reject.h"
@@ -43,15 +43,6 @@ struct recin {
 
 #define RECIN_SYNC_MS 1000
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Flush the sink and the dead-letter file, then commit: the idle hook. */
 static int
 recin_sync(void *arg, struct ad_err *err)
@@ -60,7 +51,7 @@ recin_sync(void *arg, struct ad_err *err)
 
 	if (in->out == NULL)
 		return 0;
-	in->synced_ms = now_ms();
+	in->synced_ms = clock_now_ms();
 	if (sink_flush(in->out, err) < 0)
 		return -1;
 	return recin_commit(in, err);
@@ -122,7 +113,7 @@ recin_next_line(struct recin *in, struct line *line, struct ad_err *err)
 			source_set_idle(in->src, recin_sync, in);
 		}
 		if (in->out != NULL && (in->nread & 255) == 0 &&
-		    now_ms() - in->synced_ms >= RECIN_SYNC_MS &&
+		    clock_now_ms() - in->synced_ms >= RECIN_SYNC_MS &&
 		    recin_sync(in, err) < 0)
 			return -1;
 		rc = source_next(in->src, &in->line, err);
@@ -268,7 +259,7 @@ void
 recin_set_sink(struct recin *in, struct sink *out)
 {
 	in->out = out;
-	in->synced_ms = now_ms();
+	in->synced_ms = clock_now_ms();
 }
 
 /* Name of the source being read, for messages.  Borrowed. */

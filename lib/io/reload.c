@@ -7,8 +7,8 @@
  */
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
+#include "base/clock.h"
 #include "io/reload.h"
 
 volatile sig_atomic_t reload_hup;
@@ -33,15 +33,6 @@ reload_signals_init(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-static int64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static void
 remember(struct reload *r, const struct stat *st)
 {
@@ -62,7 +53,7 @@ reload_init(struct reload *r, const char *path)
 	r->path = path;
 	if (stat(path, &st) == 0)
 		remember(r, &st);
-	r->checked_ns = now_ns();
+	r->checked_ns = clock_now_ns();
 }
 
 /*
@@ -82,7 +73,7 @@ reload_changed(struct reload *r)
 			remember(r, &st);
 		return true;
 	}
-	now = now_ns();
+	now = clock_now_ns();
 	if (now - r->checked_ns < 200000000)
 		return false;
 	r->checked_ns = now;

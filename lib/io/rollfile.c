@@ -29,6 +29,8 @@
 #include <zlib.h>
 
 #include "base/num.h"
+#include "base/clock.h"
+#include "base/query.h"
 #include "io/rollfile.h"
 
 struct rollfile {
@@ -48,15 +50,6 @@ struct rollfile {
 	int failed; /* sticky exit status of the first failure */
 	char failmsg[512];
 };
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int
 fail(struct rollfile *rf, struct ad_err *err, int status, const char *what,
@@ -161,7 +154,7 @@ open_file(struct rollfile *rf, struct ad_err *err)
 		return fail(rf, err, EX_CANTCREAT, "cannot create", rf->tmp);
 	}
 	rf->bytes = 0;
-	rf->flushed_ms = now_ms();
+	rf->flushed_ms = clock_now_ms();
 	return 0;
 }
 
@@ -173,7 +166,7 @@ flush_file(struct rollfile *rf, struct ad_err *err)
 		return fail(rf, err, EX_IOERR, "write error on", rf->tmp);
 	if (rf->gz != NULL && gzflush(rf->gz, Z_SYNC_FLUSH) != Z_OK)
 		return fail(rf, err, EX_IOERR, "write error on", rf->tmp);
-	rf->flushed_ms = now_ms();
+	rf->flushed_ms = clock_now_ms();
 	return 0;
 }
 
@@ -259,7 +252,7 @@ rf_write(void *impl, const char *buf, size_t len, const char *key,
 		return fail(rf, err, EX_IOERR, "write error on", rf->tmp);
 	}
 	rf->bytes += len + 1;
-	if (now_ms() - rf->flushed_ms >= rf->flush_ms)
+	if (clock_now_ms() - rf->flushed_ms >= rf->flush_ms)
 		return flush_file(rf, err);
 	return 0;
 }
@@ -300,28 +293,30 @@ static const struct sink_ops rollfile_ops = {
 };
 
 static int
-parse_param(struct rollfile *rf, const char *spec, char *p, struct ad_err *err)
+parse_param(struct rollfile *rf, const char *spec, const struct query_param *qp,
+    struct ad_err *err)
 {
-	char *eq = strchr(p, '=');
-	const char *v = eq ? eq + 1 : "";
+	char *p = xstrndup(qp->name, qp->namelen);
+	char *v = xstrndup(qp->value, qp->valuelen);
+	int rc = -1;
 
-	if (eq != NULL)
-		*eq = '\0';
 	if (strcmp(p, "roll") == 0)
-		return num_parse_size("roll=", v, &rf->roll, err);
-	if (strcmp(p, "flush") == 0)
-		return num_parse_duration_ms("flush=", v, &rf->flush_ms, err);
-	if (strcmp(p, "gzip") == 0) {
-		if (strcmp(v, "1") != 0 && strcmp(v, "0") != 0) {
-			ad_err_set(err, EX_USAGE,
-			    "'file:%s': gzip= must be 0 or 1", spec);
-			return -1;
-		}
+		rc = num_parse_size("roll=", v, &rf->roll, err);
+	else if (strcmp(p, "flush") == 0)
+		rc = num_parse_duration_ms("flush=", v, &rf->flush_ms, err);
+	else if (strcmp(p, "gzip") != 0)
+		ad_err_set(err, EX_USAGE, "'file:%s': unknown parameter '%s'",
+		    spec, p);
+	else if (strcmp(v, "1") != 0 && strcmp(v, "0") != 0)
+		ad_err_set(
+		    err, EX_USAGE, "'file:%s': gzip= must be 0 or 1", spec);
+	else {
 		rf->gzip = *v == '1';
-		return 0;
+		rc = 0;
 	}
-	ad_err_set(err, EX_USAGE, "'file:%s': unknown parameter '%s'", spec, p);
-	return -1;
+	free(p);
+	free(v);
+	return rc;
 }
 
 /*
@@ -334,7 +329,9 @@ struct sink *
 rollfile_open(const char *spec, const struct io_conf *conf, struct ad_err *err)
 {
 	struct rollfile *rf = xcalloc(1, sizeof(*rf));
-	char *q, *params = NULL;
+	const char *params = NULL;
+	struct query_param qp;
+	char *q;
 
 	(void)conf;
 	rf->pattern = xstrdup(spec);
@@ -343,12 +340,9 @@ rollfile_open(const char *spec, const struct io_conf *conf, struct ad_err *err)
 		*q = '\0';
 		params = q + 1;
 	}
-	for (char *p = params, *amp; p != NULL && *p != '\0'; p = amp) {
-		if ((amp = strchr(p, '&')) != NULL)
-			*amp++ = '\0';
-		if (*p != '\0' && parse_param(rf, spec, p, err) < 0)
+	while (query_next(&params, &qp))
+		if (parse_param(rf, spec, &qp, err) < 0)
 			goto fail;
-	}
 	rf->expanded_at = time(NULL);
 	if (rf->pattern[0] == '\0' ||
 	    rf->pattern[strlen(rf->pattern) - 1] == '/' ||

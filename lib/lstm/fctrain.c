@@ -9,8 +9,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "base/clock.h"
 #include "lstm/fctrain.h"
 #include "base/keymap.h"
 #include "lstm/lstm.h"
@@ -122,19 +122,15 @@ struct ctx {
 	struct progress prog;
 	uint64_t done;
 	json_t *loss; /* borrowed array of the current model */
-	struct timespec t0;
+	int64_t t0;   /* clock_now_ns() at the start */
 	const struct fctrain_conf *conf;
 	const char *model; /* name of the model in training, for on_epoch */
 };
 
 static double
-elapsed(const struct timespec *t0)
+elapsed(int64_t t0)
 {
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)(t.tv_sec - t0->tv_sec) +
-	       (double)(t.tv_nsec - t0->tv_nsec) * 1e-9;
+	return (double)(clock_now_ns() - t0) * 1e-9;
 }
 
 static void
@@ -160,7 +156,7 @@ on_epoch(void *arg, size_t epoch, double train_loss, double val_loss)
 	    c->loss, json_pack("{s:I, s:o, s:o, s:f}", "epoch",
 			 (json_int_t)epoch, "train", real_or_null(train_loss),
 			 "val", real_or_null(val_loss), "seconds",
-			 round(elapsed(&c->t0) * 1000) / 1000));
+			 round(elapsed(c->t0) * 1000) / 1000));
 	if (c->conf->on_epoch != NULL)
 		c->conf->on_epoch(c->model, epoch, c->conf->epochs, train_loss,
 		    val_loss, c->conf->arg);
@@ -253,7 +249,7 @@ fctrain(struct fctrain_data *d, const struct fctrain_conf *c, json_t **report,
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.conf = c;
-	clock_gettime(CLOCK_MONOTONIC, &ctx.t0);
+	ctx.t0 = clock_now_ns();
 	if (d->n > 1) /* qsort(NULL, 0, ...) is undefined behaviour */
 		qsort(d->s, d->n, sizeof(*d->s), cmp_series);
 	for (size_t i = 0; i < d->n; i++) {
@@ -379,7 +375,7 @@ out:
 	json_object_set_new(
 	    rep, "threads", json_integer((json_int_t)c->threads));
 	json_object_set_new(
-	    rep, "seconds", json_real(round(elapsed(&ctx.t0) * 1000) / 1000));
+	    rep, "seconds", json_real(round(elapsed(ctx.t0) * 1000) / 1000));
 	json_object_set_new(rep, "models", models);
 	json_object_set_new(rep, "keys", keys);
 	json_object_set_new(rep, "skipped", skipped);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lstm/forecast.h"
+#include "record/idkey.h"
 #include "base/timefmt.h"
 
 /* Error spreads below this (normalised units) count as this. */
@@ -227,13 +228,8 @@ forecast_decode(const json_t *rec, const char *id_field, const char *time_field,
 			snprintf(why, whylen, "missing field '%s'", id_field);
 			return -1;
 		}
-		if (json_is_string(id))
-			buf_add(key, json_string_value(id),
-			    strlen(json_string_value(id)));
-		else if (json_is_integer(id))
-			buf_add_long(key, (long long)json_integer_value(id));
-		else if (json_is_real(id))
-			buf_add_double(key, json_real_value(id));
+		if (json_is_string(id) || json_is_number(id))
+			idkey_text(key, id);
 		else {
 			snprintf(why, whylen,
 			    "field '%s' is not a string or a number", id_field);

@@ -17,6 +17,7 @@
 #include "base/timefmt.h"
 #include "io/ndjson.h"
 #include "plot/plotset.h"
+#include "record/idkey.h"
 
 #define SKIPPED SIZE_MAX
 
@@ -98,10 +99,8 @@ key_of(json_t *rec, const char *field, struct buf *key)
 	json_t *v = json_object_get(rec, field);
 
 	buf_reset(key);
-	if (json_is_string(v))
-		buf_add(key, json_string_value(v), json_string_length(v));
-	else if (v != NULL)
-		ndjson_dump(key, v);
+	if (v != NULL)
+		idkey_text(key, v);
 	else
 		buf_adds(key, "(all)");
 	return key->data;

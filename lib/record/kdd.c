@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/jscan.h"
+#include "base/utf8.h"
 #include "record/kdd.h"
 
 #define COL(name, type)                                                        \
@@ -70,90 +72,6 @@ kdd_column_index(const char *name)
 	return -1;
 }
 
-static inline bool
-is_digit(char c)
-{
-	return (unsigned char)(c - '0') < 10;
-}
-
-/*
- * Whether s (n bytes) is a number in JSON's grammar: -?(0|[1-9][0-9]*)
- * (.[0-9]+)?([eE][+-]?[0-9]+)?; with integer_only, no fraction or
- * exponent.
- */
-bool
-kdd_is_json_number(const char *s, size_t n, bool integer_only)
-{
-	size_t i = 0;
-
-	if (i < n && s[i] == '-')
-		i++;
-	if (i >= n || !is_digit(s[i]))
-		return false;
-	if (s[i] == '0')
-		i++;
-	else
-		while (i < n && is_digit(s[i]))
-			i++;
-	if (i == n)
-		return true;
-	if (integer_only)
-		return false;
-	if (s[i] == '.') {
-		i++;
-		if (i >= n || !is_digit(s[i]))
-			return false;
-		while (i < n && is_digit(s[i]))
-			i++;
-	}
-	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-		i++;
-		if (i < n && (s[i] == '+' || s[i] == '-'))
-			i++;
-		if (i >= n || !is_digit(s[i]))
-			return false;
-		while (i < n && is_digit(s[i]))
-			i++;
-	}
-	return i == n;
-}
-
-/* Whether s (n bytes) is well-formed UTF-8 without NUL bytes (RFC 3629). */
-static bool
-utf8_valid(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-
-	while (p < end) {
-		unsigned c = *p++;
-		int more;
-		unsigned min, cp;
-
-		if (c == 0)
-			return false;
-		if (c < 0x80)
-			continue;
-		if (c >= 0xc2 && c <= 0xdf)
-			more = 1, min = 0x80, cp = c & 0x1f;
-		else if (c >= 0xe0 && c <= 0xef)
-			more = 2, min = 0x800, cp = c & 0x0f;
-		else if (c >= 0xf0 && c <= 0xf4)
-			more = 3, min = 0x10000, cp = c & 0x07;
-		else
-			return false;
-		if (end - p < more)
-			return false;
-		while (more-- > 0) {
-			if ((*p & 0xc0) != 0x80)
-				return false;
-			cp = (cp << 6) | (*p++ & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return false;
-	}
-	return true;
-}
-
 /*
  * Append the 42 fields of a KDD CSV row to b as JSON members, without the
  * braces: "duration":0,"protocol_type":"tcp",...,"label":"normal.".
@@ -190,7 +108,7 @@ kdd_row_to_json(struct buf *b, char *const *field, const size_t *len,
 			buf_add_json_string(b, field[i], len[i]);
 			continue;
 		}
-		if (!kdd_is_json_number(field[i], len[i], c->type == KDD_INT)) {
+		if (!jscan_is_number(field[i], len[i], c->type == KDD_INT)) {
 			snprintf(why, whylen,
 			    "field %d '%s': expected %s, got '%.40s'", i + 1,
 			    c->name,

@@ -30,7 +30,6 @@ struct kdd_column {
 extern const struct kdd_column kdd_columns[KDD_NCOLUMNS];
 
 int kdd_column_index(const char *name);
-bool kdd_is_json_number(const char *s, size_t n, bool integer_only);
 int kdd_row_to_json(struct buf *b, char *const *field, const size_t *len,
     size_t nfields, char *why, size_t whylen);
 

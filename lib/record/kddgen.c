@@ -17,6 +17,7 @@
 #include "record/kddgen.h"
 #include "record/kddrows.h"
 #include "record/kddsynth.h"
+#include "base/clock.h"
 #include "base/timefmt.h"
 
 /*
@@ -32,7 +33,7 @@ kddgen_init(struct kddgen *g, const struct kddgen_conf *conf, struct sink *out,
 	g->out = out;
 	g->rj = rj;
 	prng_init(&g->rng, conf->seed);
-	tokenbucket_init(&g->tb, conf->rate, conf->burst, tokenbucket_now_ns());
+	tokenbucket_init(&g->tb, conf->rate, conf->burst, clock_now_ns());
 	buf_init(&g->line);
 }
 
@@ -82,15 +83,14 @@ kddgen_emit(struct kddgen *g, char *const *field, const size_t *len,
 	int64_t us;
 
 	if (g->conf->rate > 0) {
-		int64_t deadline =
-		    tokenbucket_take(&g->tb, tokenbucket_now_ns());
+		int64_t deadline = tokenbucket_take(&g->tb, clock_now_ns());
 
 		/*
 		 * Whoever reads a throttled stream sees records on time: flush
 		 * before a long nap, or when the last flush is 5 ms old.
 		 */
 		if (deadline > 0) {
-			int64_t now = tokenbucket_now_ns();
+			int64_t now = clock_now_ns();
 
 			if (deadline - now >= 1000000 ||
 			    now - g->flushed_ns >= 5000000) {
@@ -98,7 +98,7 @@ kddgen_emit(struct kddgen *g, char *const *field, const size_t *len,
 					return -1;
 				g->flushed_ns = now;
 			}
-			tokenbucket_sleep_until(deadline);
+			clock_sleep_until_ns(deadline);
 			if (ad_stop)
 				return 0;
 		}

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/jscan.h"
 #include "record/kdd.h"
 #include "io/ndjson.h"
 #include "io/recin.h"
@@ -97,7 +98,7 @@ parse_int(const char *t, size_t n, long long *v)
 {
 	char tmp[32];
 
-	if (n == 0 || n >= sizeof(tmp) || !kdd_is_json_number(t, n, true))
+	if (n == 0 || n >= sizeof(tmp) || !jscan_is_number(t, n, true))
 		return false;
 	memcpy(tmp, t, n);
 	tmp[n] = '\0';
@@ -111,7 +112,7 @@ parse_real(const char *t, size_t n, double *v)
 {
 	char tmp[64];
 
-	if (n == 0 || n >= sizeof(tmp) || !kdd_is_json_number(t, n, false))
+	if (n == 0 || n >= sizeof(tmp) || !jscan_is_number(t, n, false))
 		return false;
 	memcpy(tmp, t, n);
 	tmp[n] = '\0';

@@ -12,18 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/hash.h"
+#include "base/jscan.h"
 #include "record/kdd.h"
 #include "record/schema.h"
-
-static size_t
-name_hash(const char *s, size_t n)
-{
-	size_t h = 2166136261u;
-
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 16777619u;
-	return h;
-}
 
 /* Index of the field called name (len bytes), or -1. */
 long
@@ -34,7 +26,7 @@ schema_lookup(const struct schema *sc, const char *name, size_t len)
 	if (sc->nslots == 0)
 		return -1;
 	mask = sc->nslots - 1;
-	for (h = name_hash(name, len) & mask; sc->slot[h] != 0;
+	for (h = (size_t)hash_fnv1a(name, len) & mask; sc->slot[h] != 0;
 	     h = (h + 1) & mask) {
 		const struct schema_field *f = &sc->f[sc->slot[h] - 1];
 
@@ -76,7 +68,8 @@ add_field(
 		sc->slot = xcalloc(sc->nslots, sizeof(*sc->slot));
 		for (size_t i = 0; i < sc->n; i++) {
 			mask = sc->nslots - 1;
-			for (h = name_hash(sc->f[i].name, sc->f[i].namelen) &
+			for (h = (size_t)hash_fnv1a(
+				     sc->f[i].name, sc->f[i].namelen) &
 				 mask;
 			     sc->slot[h] != 0; h = (h + 1) & mask)
 				;
@@ -84,7 +77,7 @@ add_field(
 		}
 	} else {
 		mask = sc->nslots - 1;
-		for (h = name_hash(name, len) & mask; sc->slot[h] != 0;
+		for (h = (size_t)hash_fnv1a(name, len) & mask; sc->slot[h] != 0;
 		     h = (h + 1) & mask)
 			;
 		sc->slot[h] = (long)sc->n;
@@ -365,7 +358,7 @@ coerce_number(struct schema_check *ck, const char *t, size_t n, bool integer)
 		return 2;
 	if (n == 0 || n >= sizeof(tmp))
 		return 1;
-	if (kdd_is_json_number(t, n, true)) {
+	if (jscan_is_number(t, n, true)) {
 		memcpy(tmp, t, n);
 		tmp[n] = '\0';
 		errno = 0;
@@ -377,7 +370,7 @@ coerce_number(struct schema_check *ck, const char *t, size_t n, bool integer)
 		if (integer)
 			return 3;
 	}
-	if (!integer && kdd_is_json_number(t, n, false)) {
+	if (!integer && jscan_is_number(t, n, false)) {
 		memcpy(tmp, t, n);
 		tmp[n] = '\0';
 		if (!isfinite(strtod(tmp, NULL)))

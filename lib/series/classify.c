@@ -9,7 +9,6 @@
 
 #include "series/acf.h"
 #include "series/classify.h"
-#include "base/dtoa.h"
 #include "series/stl.h"
 
 /* Set the defaults: automatic period, periodic s.window, 0.6 and 0.2. */
@@ -158,8 +157,7 @@ static void
 add_real(struct buf *b, const char *name, double v)
 {
 	buf_addf(b, ",\"%s\":", name);
-	buf_grow(b, DTOA_BUFSIZE);
-	b->len += dtoa_json(v, b->data + b->len);
+	buf_add_double(b, v);
 }
 
 /*

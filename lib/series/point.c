@@ -17,6 +17,7 @@
 
 #include "base/ad.h"
 #include "io/ndjson.h"
+#include "record/idkey.h"
 #include "series/point.h"
 
 enum { SCAN_MAX = 64 };
@@ -265,32 +266,17 @@ point_parse(struct point_parser *pp, const char *line, size_t len,
 	    f->type != JSCAN_NULL) {
 		p->has_id = true;
 		buf_reset(&pp->key);
-		if (f->type == JSCAN_STRING && obj != NULL) {
-			json_t *v = json_object_get(obj, f->key);
+		if (obj != NULL) {
+			idkey_text(&pp->key, json_object_get(obj, f->key));
+		} else if (!idkey_scanned(&pp->key, f)) {
+			json_t *v = json_loadb(
+			    f->val, f->vallen, JSON_DECODE_ANY, NULL);
 
-			buf_add(&pp->key, json_string_value(v),
-			    json_string_length(v));
-		} else if (f->type == JSCAN_STRING && !f->escaped) {
-			buf_add(&pp->key, f->val + 1, f->vallen - 2);
-		} else if (f->type == JSCAN_STRING || obj != NULL) {
-			json_t *v =
-			    obj != NULL
-				? json_incref(json_object_get(obj, f->key))
-				: json_loadb(
-				      f->val, f->vallen, JSON_DECODE_ANY, NULL);
-
-			if (json_is_string(v))
-				buf_add(&pp->key, json_string_value(v),
-				    json_string_length(v));
-			else
-				ndjson_dump(&pp->key, v);
+			idkey_text(&pp->key, v);
 			json_decref(v);
-		} else {
-			buf_add(&pp->key, f->val, f->vallen);
 		}
-		buf_addc(&pp->key, '\0');
 		p->key = pp->key.data;
-		p->keylen = pp->key.len - 1;
+		p->keylen = pp->key.len;
 	}
 	if (c->time_field != NULL && (f = find(m, n, c->time_field)) != NULL) {
 		if (get_time(f, obj, p, &pp->tmp, why, whylen) < 0) {

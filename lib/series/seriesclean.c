@@ -23,9 +23,11 @@
 #include "base/ad.h"
 #include "base/buf.h"
 #include "base/keymap.h"
+#include "base/num.h"
 #include "io/ndjson.h"
 #include "io/recin.h"
 #include "io/sink.h"
+#include "record/idkey.h"
 #include "series/robust.h"
 #include "series/seriesclean.h"
 #include "base/timefmt.h"
@@ -70,21 +72,14 @@ struct seriesclean {
 	double *scratch; /* outlier window or history, for sorting/ACF */
 	size_t scratchn;
 	struct buf idtext;
-	bool failed; /* an emit failed */
+	struct buf idkey; /* key text of the current id */
+	bool failed;	  /* an emit failed */
 };
-
-static int64_t
-floordiv(int64_t a, int64_t b)
-{
-	int64_t q = a / b;
-
-	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
-}
 
 static int64_t
 slot_of(const struct seriesclean *sc, int64_t ms)
 {
-	return floordiv(ms + sc->conf.step_ms / 2, sc->conf.step_ms);
+	return num_floor_div(ms + sc->conf.step_ms / 2, sc->conf.step_ms);
 }
 
 static void
@@ -389,6 +384,7 @@ seriesclean_new(const struct seriesclean_conf *conf,
 	sc->scratch = xcalloc(n, sizeof(*sc->scratch));
 	sc->scratchn = n;
 	buf_init(&sc->idtext);
+	buf_init(&sc->idkey);
 	sc->keys = keymap_new(conf->max_keys, key_release, sc);
 	return sc;
 }
@@ -506,11 +502,9 @@ seriesclean_add(struct seriesclean *sc, json_t *rec, char *why, size_t whylen)
 		return 0;
 	if (value_of(sc, vv, &v, &coerced, why, whylen) < 0)
 		return 1;
-	if (json_is_string(id)) {
-		idkey = json_string_value(id);
-	} else {
-		idkey = shown(sc, id);
-	}
+	buf_reset(&sc->idkey);
+	idkey_text(&sc->idkey, id);
+	idkey = sc->idkey.data;
 	if ((k = keymap_get(sc->keys, idkey)) == NULL) {
 		k = key_new(sc, id);
 		keymap_put(sc->keys, idkey, k);
@@ -592,6 +586,7 @@ seriesclean_free(struct seriesclean *sc)
 	keymap_free(sc->keys);
 	free(sc->scratch);
 	buf_release(&sc->idtext);
+	buf_release(&sc->idkey);
 	free(sc);
 }
 

@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "series/acf.h"
-#include "base/dtoa.h"
 #include "base/keymap.h"
 #include "io/ndjson.h"
 #include "series/series.h"
@@ -68,8 +67,7 @@ add_num(
 	}
 	buf_adds(b, name);
 	buf_add(b, "\":", 2);
-	buf_grow(b, DTOA_BUFSIZE);
-	b->len += dtoa_json(v, b->data + b->len);
+	buf_add_double(b, v);
 }
 
 /* Window features of w (after the point was pushed) appended to b. */

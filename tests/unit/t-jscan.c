@@ -174,5 +174,13 @@ main(void)
 	test_flags();
 	test_shape();
 	test_number();
+	ok(jscan_is_number("0", 1, true) && jscan_is_number("-12", 3, true) &&
+		jscan_is_number("1E+2", 4, false),
+	    "jscan_is_number: integers and exponents");
+	ok(!jscan_is_number("", 0, false) && !jscan_is_number("-", 1, false) &&
+		!jscan_is_number("1e", 2, false) &&
+		!jscan_is_number("1.5", 3, true) &&
+		!jscan_is_number("1 ", 2, false),
+	    "jscan_is_number: the whole text or nothing");
 	return tap_done();
 }

@@ -6,6 +6,7 @@
 #include "record/kddsynth.h"
 #include "base/prng.h"
 #include "tap.h"
+#include "base/jscan.h"
 
 int
 main(void)
@@ -61,11 +62,11 @@ main(void)
 	ok(kdd_row_to_json(&b, field, len, 41, why, sizeof(why)) < 0 &&
 		strcmp(why, "expected 42 fields, got 41") == 0,
 	    "wrong field count rejected");
-	ok(kdd_is_json_number("-0.5e3", 6, false) &&
-		!kdd_is_json_number("01", 2, false) &&
-		!kdd_is_json_number(".5", 2, false) &&
-		!kdd_is_json_number("1.", 2, false) &&
-		!kdd_is_json_number("inf", 3, false),
+	ok(jscan_is_number("-0.5e3", 6, false) &&
+		!jscan_is_number("01", 2, false) &&
+		!jscan_is_number(".5", 2, false) &&
+		!jscan_is_number("1.", 2, false) &&
+		!jscan_is_number("inf", 3, false),
 	    "JSON number grammar");
 
 	prng_init(&r1, 7);

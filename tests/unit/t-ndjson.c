@@ -63,6 +63,9 @@ main(void)
 	buf_reset(&b);
 	buf_add_double(&b, 100);
 	is_str(b.data, "100.0", "a real stays a real");
+	buf_reset(&b);
+	buf_add_double(&b, 1e-5);
+	is_str(b.data, "0.00001", "small reals as dtoa_json() writes them");
 	buf_release(&b);
 	return tap_done();
 }

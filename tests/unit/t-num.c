@@ -54,5 +54,16 @@ main(void)
 	ok(num_parse_size("--max-line", "4096", &sz, &e) == 0 && sz == 4096,
 	    "4096");
 	ok(num_parse_size("--max-line", "1Q", &sz, &e) < 0, "bad suffix");
+
+	ok(num_floor_div(7, 2) == 3 && num_floor_div(-7, 2) == -4,
+	    "floor division rounds down");
+	ok(num_floor_div(-6, 2) == -3 && num_floor_div(0, 5) == 0,
+	    "exact quotients unchanged");
+	ok(num_floor_div(7, -2) == -4 && num_floor_div(-7, -2) == 3,
+	    "negative divisors");
+	ok(num_floor_div(-1, 86400000) == -1, "the millisecond before 1970");
+	ok(num_floor_mod(7, 3) == 1 && num_floor_mod(-7, 3) == 2 &&
+		num_floor_mod(-3, 3) == 0,
+	    "floor modulo is in [0, n)");
 	return tap_done();
 }

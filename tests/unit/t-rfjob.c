@@ -222,7 +222,7 @@ test_cv(void)
 	j = train(&c, data, &e);
 	ok(j == NULL && e.status == EX_CANTCREAT, "cv: unwritable report");
 	is_str(e.msg,
-	    "cannot write '/nonexistent/dir/r.json': No such file or "
+	    "cannot create '/nonexistent/dir/r.json': No such file or "
 	    "directory",
 	    "cv: says which and why");
 }
