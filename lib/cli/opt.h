@@ -63,7 +63,10 @@ struct opt {
 	bool required; /* shown without brackets in the synopsis */
 };
 
-/* A program (or one subcommand of it) and its options. */
+/*
+ * A program (or one subcommand of it) and its options.  A command's
+ * options are parsed from argv[2] on, after the command word.
+ */
 struct opt_prog {
 	const char *name;     /* "ad-score" */
 	const char *command;  /* "train", or NULL */
@@ -171,5 +174,11 @@ void opt_usage_error(const struct opt_prog *prog, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
 void opt_help(const struct opt_prog *prog, FILE *fp);
 void opt_synopsis(const struct opt_prog *prog, FILE *fp);
+int opt_parse_command(const struct opt_prog *prog, const struct opt *foreign,
+    int argc, char **argv);
+int opt_command(const struct opt_prog *const *cmds, int argc, char **argv);
+void opt_synopses(const struct opt_prog *const *cmds, FILE *fp);
+void opt_command_usage_error(const struct opt_prog *const *cmds,
+    const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 
 #endif
