@@ -104,6 +104,13 @@ struct opt_prog {
 		.value = OPT_TARGET_(const char *, v), .argname = (a),         \
 		.help = (h)                                                    \
 	}
+/* A string option the program needs: no brackets in the synopsis. */
+#define OPT_STRING_REQUIRED(s, l, v, a, h)                                     \
+	{                                                                      \
+		.type = OPT_TYPE_STRING, .short_name = (s), .long_name = (l),  \
+		.value = OPT_TARGET_(const char *, v), .argname = (a),         \
+		.help = (h), .required = true                                  \
+	}
 #define OPT_INT(s, l, v, a, mn, mx, h)                                         \
 	{                                                                      \
 		.type = OPT_TYPE_INT, .short_name = (s), .long_name = (l),     \
