@@ -192,11 +192,8 @@ main(int argc, char **argv)
 		status = ad_err_report(&e);
 		goto out;
 	}
-	if ((in = recin_new(o.files, o.nfiles, &o.cli.io, o.cli.reject,
-		 o.cli.strict, &e)) == NULL) {
-		status = ad_err_report(&e);
+	if ((status = cli_open_input(&o.cli, o.files, o.nfiles, &in)) != EX_OK)
 		goto out_sink;
-	}
 	eng = engine_new(&o.ec, emit, &w);
 	if (run(&o, eng, in, &w, &e) < 0 && !w.failed)
 		status = ad_err_report(&e);

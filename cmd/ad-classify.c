@@ -185,16 +185,9 @@ main(int argc, char **argv)
 	ad_err_clear(&e);
 	parse_opts(argc, argv, &o);
 	ad_signals_init();
-	in = recin_new(
-	    o.files, o.nfiles, &o.cli.io, o.cli.reject, o.cli.strict, &e);
-	if (in == NULL) {
-		status = ad_err_report(&e);
+	if ((status = cli_open_io(&o.cli, o.files, o.nfiles, &in, &out)) !=
+	    EX_OK)
 		goto out;
-	}
-	if ((out = sink_open(o.cli.output, &o.cli.io, &e)) == NULL) {
-		status = ad_err_report(&e);
-		goto out;
-	}
 	if (run(&o, in, out, &st, &e) < 0)
 		status = ad_err_report(&e);
 	status = cli_close_io(in, out, status);

@@ -169,15 +169,9 @@ main(int argc, char **argv)
 		status = ad_err_report(&e);
 		goto out;
 	}
-	if ((in = recin_new(o.files, o.nfiles, &o.cli.io, o.cli.reject,
-		 o.cli.strict, &e)) == NULL) {
-		status = ad_err_report(&e);
+	if ((status = cli_open_io(&o.cli, o.files, o.nfiles, &in, &out)) !=
+	    EX_OK)
 		goto out;
-	}
-	if ((out = sink_open(o.cli.output, &o.cli.io, &e)) == NULL) {
-		status = ad_err_report(&e);
-		goto out;
-	}
 	if (o.series) {
 		if (seriesclean_run(&o.sconf, in, out, &st, &e) < 0)
 			status = ad_err_report(&e);

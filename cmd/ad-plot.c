@@ -114,11 +114,8 @@ main(int argc, char **argv)
 	ad_signals_init();
 	buf_init(&svg);
 	ps = plotset_new(&o.pc);
-	if ((in = recin_new(o.files, o.nfiles, &o.cli.io, o.cli.reject,
-		 o.cli.strict, &e)) == NULL) {
-		status = ad_err_report(&e);
+	if ((status = cli_open_input(&o.cli, o.files, o.nfiles, &in)) != EX_OK)
 		goto out;
-	}
 	while ((rc = recin_next(in, &rec, &e)) > 0) {
 		char why[300];
 

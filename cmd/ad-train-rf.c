@@ -150,12 +150,8 @@ main(int argc, char **argv)
 		status = ad_err_report(&e);
 		goto out;
 	}
-	in = recin_new(
-	    o.files, o.nfiles, &o.cli.io, o.cli.reject, o.cli.strict, &e);
-	if (in == NULL) {
-		status = ad_err_report(&e);
+	if ((status = cli_open_input(&o.cli, o.files, o.nfiles, &in)) != EX_OK)
 		goto out;
-	}
 	if (rfjob_read(job, in, &e) < 0) {
 		status = ad_err_report(&e);
 		goto out;

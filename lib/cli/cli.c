@@ -6,8 +6,8 @@
  */
 #include <string.h>
 
-#include "base/num.h"
 #include "cli/cli.h"
+#include "io/endpoint.h"
 
 /*
  * Defaults; client_id (borrowed) names the default Kafka group.  What
@@ -76,6 +76,44 @@ cli_opt_property_file(void *io_conf, const char *arg, struct ad_err *err)
 }
 
 /*
+ * Open the program's input: the operands (none: stdin) with c's
+ * bad-record policy (--reject, --strict) and Kafka settings.  Failures
+ * are reported.  Returns EX_OK with *in set (caller frees with
+ * recin_free()), or the status to exit with and *in NULL.
+ */
+int
+cli_open_input(
+    const struct cli *c, char **files, size_t nfiles, struct recin **in)
+{
+	struct ad_err e;
+
+	ad_err_clear(&e);
+	*in = recin_new(files, nfiles, &c->io, c->reject, c->strict, &e);
+	return *in != NULL ? EX_OK : ad_err_report(&e);
+}
+
+/*
+ * Open the input as cli_open_input() does, then the output (-o; none:
+ * stdout).  Returns EX_OK with both set, or the status to exit with;
+ * what was opened is left in *in and *out (NULL otherwise) for
+ * cli_close_io() and recin_free() to release.
+ */
+int
+cli_open_io(const struct cli *c, char **files, size_t nfiles, struct recin **in,
+    struct sink **out)
+{
+	struct ad_err e;
+	int status;
+
+	*out = NULL;
+	if ((status = cli_open_input(c, files, nfiles, in)) != EX_OK)
+		return status;
+	ad_err_clear(&e);
+	*out = sink_open(c->output, &c->io, &e);
+	return *out != NULL ? EX_OK : ad_err_report(&e);
+}
+
+/*
  * The one shutdown path of at-least-once delivery: flush and close out
  * (NULL is allowed), and only when everything up to here went well
  * commit the offsets of in (NULL allowed), so that a record is never
@@ -97,47 +135,4 @@ cli_close_io(struct recin *in, struct sink *out, int status)
 	if (status == EX_OK && in != NULL)
 		status = recin_status(in);
 	return status;
-}
-
-/*
- * The getopt_long() form: handle one shared option.  Returns 1 when it
- * was one, 0 when the program must handle opt itself, -1 with err set.
- */
-int
-cli_option(struct cli *c, int opt, const char *arg, struct ad_err *err)
-{
-	switch (opt) {
-	case 'v':
-		return cli_opt_verbose(c, arg, err) + 1;
-	case 'q':
-		return cli_opt_quiet(c, arg, err) + 1;
-	case 'o':
-		c->output = arg;
-		return 1;
-	case 'e':
-		c->io.exit_at_end = true;
-		return 1;
-	case 'X':
-		return cli_opt_property(&c->io, arg, err) < 0 ? -1 : 1;
-	case 'F':
-		return cli_opt_property_file(&c->io, arg, err) < 0 ? -1 : 1;
-	case CLI_REJECT:
-		c->reject = arg;
-		return 1;
-	case CLI_STRICT:
-		c->strict = true;
-		return 1;
-	case CLI_MAX_LINE:
-		return num_parse_size("--max-line", arg, &c->io.max_line, err) <
-			       0
-			   ? -1
-			   : 1;
-	case CLI_TIMEOUT:
-		return num_parse_duration_ms(
-			   "--timeout", arg, &c->io.timeout_ms, err) < 0
-			   ? -1
-			   : 1;
-	default:
-		return 0;
-	}
 }

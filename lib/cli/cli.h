@@ -9,8 +9,6 @@
 #ifndef CLI_H
 #define CLI_H
 
-#include <getopt.h>
-#include <limits.h>
 #include <stdbool.h>
 
 #include "base/ad.h"
@@ -58,38 +56,16 @@ struct cli {
 	    OPT_MS(0, "timeout", &(c)->io.timeout_ms, "duration",              \
 		"how long to wait for a Kafka broker")
 
-/*
- * The getopt_long() form of the shared options, for the programs not yet
- * on an option table; goes when the last one moves.
- */
-enum cli_longopt {
-	CLI_REJECT = CHAR_MAX + 1,
-	CLI_STRICT,
-	CLI_MAX_LINE,
-	CLI_TIMEOUT,
-	CLI_PROGRAM_OPTIONS /* a program's own long options start here */
-};
-#define CLI_SHORTOPTS "hVvqo:eX:F:"
-#define CLI_LONGOPTS                                                           \
-	{"help", no_argument, NULL, 'h'}, {"version", no_argument, NULL, 'V'}, \
-	    {"verbose", no_argument, NULL, 'v'},                               \
-	    {"quiet", no_argument, NULL, 'q'},                                 \
-	    {"output", required_argument, NULL, 'o'},                          \
-	    {"exit-at-end", no_argument, NULL, 'e'},                           \
-	    {"reject", required_argument, NULL, CLI_REJECT},                   \
-	    {"strict", no_argument, NULL, CLI_STRICT},                         \
-	    {"max-line", required_argument, NULL, CLI_MAX_LINE},               \
-	{                                                                      \
-		"timeout", required_argument, NULL, CLI_TIMEOUT                \
-	}
-int cli_option(struct cli *c, int opt, const char *arg, struct ad_err *err);
-
 void cli_init(struct cli *c, const char *client_id);
 void cli_release(struct cli *c);
 int cli_opt_verbose(void *cli, const char *arg, struct ad_err *err);
 int cli_opt_quiet(void *cli, const char *arg, struct ad_err *err);
 int cli_opt_property(void *io_conf, const char *arg, struct ad_err *err);
 int cli_opt_property_file(void *io_conf, const char *arg, struct ad_err *err);
+int cli_open_input(
+    const struct cli *c, char **files, size_t nfiles, struct recin **in);
+int cli_open_io(const struct cli *c, char **files, size_t nfiles,
+    struct recin **in, struct sink **out);
 int cli_close_io(struct recin *in, struct sink *out, int status);
 
 #endif

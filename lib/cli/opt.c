@@ -156,19 +156,54 @@ opt_apply(const struct opt *o, const char *arg, struct ad_err *err)
 	}
 }
 
+static bool
+opt_own_short(const struct opt *opts, int c)
+{
+	for (; opts->type != OPT_TYPE_END; opts++)
+		if (opts->short_name == c)
+			return true;
+	return false;
+}
+
+static bool
+opt_own_long(const struct opt *opts, const char *name)
+{
+	for (; opts->type != OPT_TYPE_END; opts++)
+		if (opts->long_name != NULL &&
+		    strcmp(opts->long_name, name) == 0)
+			return true;
+	return false;
+}
+
 /*
- * Parse argv against prog's table; -h and -V print and exit 0, a bad
- * option or argument prints the problem and the synopsis on stderr and
- * exits EX_USAGE; an argument that names a file that cannot be read
- * exits with that error's status.  Returns the index in argv of the
- * first operand.
+ * getopt_long()'s value for the j-th foreign option: its letter when the
+ * program's own table does not have it, else a number past the own ones.
+ */
+static int
+opt_foreign_val(
+    const struct opt_prog *prog, const struct opt *foreign, size_t n, size_t j)
+{
+	int s = foreign[j].short_name;
+
+	if (s && !opt_own_short(prog->opts, s))
+		return s;
+	return OPT_LONG_ONLY_BASE + (int)(n + j);
+}
+
+/*
+ * As opt_parse(), for one command of a program that has several:
+ * foreign (ending with OPT_END, or NULL) holds the other commands'
+ * options, and one of them that prog does not have is refused as
+ * "option '--epochs' is not for 'run'" rather than as unknown.
  */
 int
-opt_parse(const struct opt_prog *prog, int argc, char **argv)
+opt_parse_command(const struct opt_prog *prog, const struct opt *foreign,
+    int argc, char **argv)
 {
 	size_t n = opt_count(prog->opts), nl = 0;
-	struct option *longopts = xcalloc(n + 1, sizeof(*longopts));
-	char *shortopts = xmalloc(2 * n + 2), *sp = shortopts;
+	size_t nf = foreign ? opt_count(foreign) : 0;
+	struct option *longopts = xcalloc(n + nf + 1, sizeof(*longopts));
+	char *shortopts = xmalloc(2 * (n + nf) + 2), *sp = shortopts;
 	struct ad_err err;
 	int c;
 
@@ -187,9 +222,24 @@ opt_parse(const struct opt_prog *prog, int argc, char **argv)
 			    o->argname ? required_argument : no_argument, NULL,
 			    val};
 	}
+	for (size_t j = 0; j < nf; j++) {
+		const struct opt *o = &foreign[j];
+		int val = opt_foreign_val(prog, foreign, n, j);
+
+		if (o->short_name && val == o->short_name) {
+			*sp++ = (char)o->short_name;
+			if (o->argname != NULL)
+				*sp++ = ':';
+		}
+		if (o->long_name != NULL &&
+		    !opt_own_long(prog->opts, o->long_name))
+			longopts[nl++] = (struct option){o->long_name,
+			    o->argname ? required_argument : no_argument, NULL,
+			    val};
+	}
 	*sp = '\0';
 	ad_err_clear(&err);
-	optind = 1;
+	optind = prog->command != NULL ? 2 : 1;
 	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		const struct opt *o = NULL;
 
@@ -200,6 +250,15 @@ opt_parse(const struct opt_prog *prog, int argc, char **argv)
 					  : OPT_LONG_ONLY_BASE + (int)i == c)
 				o = t;
 		}
+		for (size_t j = 0; j < nf && o == NULL; j++)
+			if (opt_foreign_val(prog, foreign, n, j) == c) {
+				char name[64];
+
+				opt_usage_error(prog,
+				    "option '%s' is not for '%s'",
+				    opt_name(&foreign[j], name, sizeof(name)),
+				    prog->command ? prog->command : prog->name);
+			}
 		if (o == NULL) {
 			/* getopt_long() has said what was wrong */
 			opt_synopsis(prog, stderr);
@@ -221,6 +280,19 @@ opt_parse(const struct opt_prog *prog, int argc, char **argv)
 	free(longopts);
 	free(shortopts);
 	return optind;
+}
+
+/*
+ * Parse argv against prog's table, from argv[1] on, or argv[2] on for a
+ * command (prog->command set); -h and -V print and exit 0, a bad option
+ * or argument prints the problem and the synopsis on stderr and exits
+ * EX_USAGE; an argument that names a file that cannot be read exits with
+ * that error's status.  Returns the index in argv of the first operand.
+ */
+int
+opt_parse(const struct opt_prog *prog, int argc, char **argv)
+{
+	return opt_parse_command(prog, NULL, argc, argv);
 }
 
 /*
@@ -266,19 +338,16 @@ syn_item(FILE *fp, const char *item, size_t indent, size_t *col)
 	*col += len;
 }
 
-/*
- * Write the synopsis line(s), "usage: prog [-flags] [-o dest] ...
- * [file ...]", wrapped at 80 columns.
- */
-void
-opt_synopsis(const struct opt_prog *prog, FILE *fp)
+/* The synopsis after lead, "usage: " or as many spaces. */
+static void
+synopsis_lead(const struct opt_prog *prog, const char *lead, FILE *fp)
 {
 	size_t n = opt_count(prog->opts), nf = 0, indent, col;
 	char flags[128], item[160];
 	char *sorted = xmalloc(n + 1);
 	size_t ns = 0;
 
-	col = (size_t)fprintf(fp, "usage: %s%s%s", prog->name,
+	col = (size_t)fprintf(fp, "%s%s%s%s", lead, prog->name,
 	    prog->command ? " " : "", prog->command ? prog->command : "");
 	indent = col + 1;
 	for (size_t i = 0; i < n; i++)
@@ -326,6 +395,45 @@ opt_synopsis(const struct opt_prog *prog, FILE *fp)
 	free(sorted);
 }
 
+/*
+ * Write the synopsis line(s), "usage: prog [-flags] [-o dest] ...
+ * [file ...]", wrapped at 80 columns.
+ */
+void
+opt_synopsis(const struct opt_prog *prog, FILE *fp)
+{
+	synopsis_lead(prog, "usage: ", fp);
+}
+
+/*
+ * Write the synopses of a program's commands (cmds ends with NULL), the
+ * first after "usage: ", the others under it, as style(9) lays out.
+ */
+void
+opt_synopses(const struct opt_prog *const *cmds, FILE *fp)
+{
+	for (size_t i = 0; cmds[i] != NULL; i++)
+		synopsis_lead(cmds[i], i == 0 ? "usage: " : "       ", fp);
+}
+
+/*
+ * Report a usage error of a program with commands, before a command is
+ * known: "prog: problem", then every command's synopsis, on stderr; exit
+ * EX_USAGE.
+ */
+void
+opt_command_usage_error(
+    const struct opt_prog *const *cmds, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vwarnx(fmt, ap);
+	va_end(ap);
+	opt_synopses(cmds, stderr);
+	exit(EX_USAGE);
+}
+
 /* A help text from OPT_HELP_COLUMN on, wrapped at spaces before 80. */
 static void
 help_text(FILE *fp, const char *text)
@@ -345,15 +453,10 @@ help_text(FILE *fp, const char *text)
 	fprintf(fp, "%s\n", text);
 }
 
-/*
- * Write the synopsis, a blank line and one line per option, in the
- * table's order: "  -o, --output dest       help".
- */
-void
-opt_help(const struct opt_prog *prog, FILE *fp)
+/* One line per option, in the table's order: "  -o, --output dest  help". */
+static void
+help_options(const struct opt_prog *prog, FILE *fp)
 {
-	opt_synopsis(prog, fp);
-	fputc('\n', fp);
 	for (const struct opt *o = prog->opts; o->type != OPT_TYPE_END; o++) {
 		int len;
 
@@ -372,4 +475,63 @@ opt_help(const struct opt_prog *prog, FILE *fp)
 			fprintf(fp, "%*s", OPT_HELP_COLUMN - len, "");
 		help_text(fp, o->help ? o->help : "");
 	}
+}
+
+/*
+ * Write the synopsis, a blank line and one line per option, in the
+ * table's order: "  -o, --output dest       help".
+ */
+void
+opt_help(const struct opt_prog *prog, FILE *fp)
+{
+	opt_synopsis(prog, fp);
+	fputc('\n', fp);
+	help_options(prog, fp);
+}
+
+/*
+ * Choose the command of a program that has some (git's "git <command>"):
+ * argv[1] names it, and its options are then parsed by opt_parse(cmds[i],
+ * argc, argv).  Before a command, -h and --help print every synopsis and
+ * each command's options on stdout, -V and --version the version, and
+ * exit 0; no command or an unknown one is a usage error (exit EX_USAGE
+ * with every synopsis).  cmds ends with NULL and has at least one entry.
+ * Returns the index in cmds of the command.
+ */
+int
+opt_command(const struct opt_prog *const *cmds, int argc, char **argv)
+{
+	const char *a = argc > 1 ? argv[1] : NULL;
+	char list[256] = "";
+	size_t n = 0, len = 0;
+
+	while (cmds[n] != NULL)
+		n++;
+	if (a != NULL && a[0] != '-')
+		for (size_t i = 0; i < n; i++)
+			if (strcmp(cmds[i]->command, a) == 0)
+				return (int)i;
+	if (a != NULL && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)) {
+		opt_synopses(cmds, stdout);
+		for (size_t i = 0; i < n; i++) {
+			printf("\n%s:\n", cmds[i]->command);
+			help_options(cmds[i], stdout);
+		}
+		exit(finish(EX_OK));
+	}
+	if (a != NULL &&
+	    (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0)) {
+		printf("%s %s\n", cmds[0]->name, AD_VERSION);
+		exit(finish(EX_OK));
+	}
+	if (a != NULL && a[0] != '-')
+		opt_command_usage_error(cmds, "unknown command '%s'", a);
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)snprintf(list + len,
+		    len < sizeof(list) ? sizeof(list) - len : 0, "%s%s",
+		    i == 0	 ? ""
+		    : i + 1 == n ? " or "
+				 : ", ",
+		    cmds[i]->command);
+	opt_command_usage_error(cmds, "a command is needed: %s", list);
 }

@@ -14,6 +14,7 @@
 #ifndef OPT_H
 #define OPT_H
 
+#include <limits.h> /* LONG_MAX and friends, for ranges */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -63,7 +64,10 @@ struct opt {
 	bool required; /* shown without brackets in the synopsis */
 };
 
-/* A program (or one subcommand of it) and its options. */
+/*
+ * A program (or one subcommand of it) and its options.  A command's
+ * options are parsed from argv[2] on, after the command word.
+ */
 struct opt_prog {
 	const char *name;     /* "ad-score" */
 	const char *command;  /* "train", or NULL */
@@ -100,6 +104,13 @@ struct opt_prog {
 		.type = OPT_TYPE_STRING, .short_name = (s), .long_name = (l),  \
 		.value = OPT_TARGET_(const char *, v), .argname = (a),         \
 		.help = (h)                                                    \
+	}
+/* A string option the program needs: no brackets in the synopsis. */
+#define OPT_STRING_REQUIRED(s, l, v, a, h)                                     \
+	{                                                                      \
+		.type = OPT_TYPE_STRING, .short_name = (s), .long_name = (l),  \
+		.value = OPT_TARGET_(const char *, v), .argname = (a),         \
+		.help = (h), .required = true                                  \
 	}
 #define OPT_INT(s, l, v, a, mn, mx, h)                                         \
 	{                                                                      \
@@ -178,5 +189,11 @@ void opt_usage_error(const struct opt_prog *prog, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));
 void opt_help(const struct opt_prog *prog, FILE *fp);
 void opt_synopsis(const struct opt_prog *prog, FILE *fp);
+int opt_parse_command(const struct opt_prog *prog, const struct opt *foreign,
+    int argc, char **argv);
+int opt_command(const struct opt_prog *const *cmds, int argc, char **argv);
+void opt_synopses(const struct opt_prog *const *cmds, FILE *fp);
+void opt_command_usage_error(const struct opt_prog *const *cmds,
+    const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 
 #endif

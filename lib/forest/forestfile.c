@@ -227,3 +227,32 @@ forestfile_info(const struct forestfile *m)
 	json_object_set_new(o, "features", featset_info(m->fs));
 	return o;
 }
+
+/*
+ * ad-score --info: load the model at path and append its metadata
+ * (forestfile_info()) to out as one compact JSON line, keys in order,
+ * ending with a newline.  Returns 0, or -1 with err set as
+ * forestfile_read() sets it (66 cannot open, 65 not a forest model).
+ */
+int
+forestfile_info_line(const char *path, struct buf *out, struct ad_err *err)
+{
+	struct forestfile *m;
+	json_t *o;
+	char *text;
+
+	if ((m = forestfile_read(path, err)) == NULL)
+		return -1;
+	o = forestfile_info(m);
+	text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	forestfile_free(m);
+	if (text == NULL) {
+		ad_err_set(err, EX_OSERR, "out of memory");
+		return -1;
+	}
+	buf_adds(out, text);
+	buf_addc(out, '\n');
+	free(text);
+	return 0;
+}

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "base/ad.h"
+#include "base/buf.h"
 #include "forest/featset.h"
 #include "forest/forest.h"
 
@@ -49,5 +50,6 @@ struct forestfile *forestfile_parse(
     const void *p, size_t n, const char *name, struct ad_err *err);
 void forestfile_free(struct forestfile *m);
 json_t *forestfile_info(const struct forestfile *m);
+int forestfile_info_line(const char *path, struct buf *out, struct ad_err *err);
 
 #endif

@@ -5,10 +5,13 @@
  * variable) a few hundred times per 100,000 records, not per record.
  */
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "io/ndjson.h"
+#include "io/reload.h"
 #include "forest/scorepipe.h"
 
 #define BATCH 256
@@ -244,4 +247,118 @@ scorepipe_free(struct scorepipe *p, struct ad_err *err)
 	pthread_cond_destroy(&p->cv);
 	free(p);
 	return rc;
+}
+
+static void
+say(const struct scorepipe_conf *c, const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+
+	if (c->warn == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	c->warn(c->arg, msg);
+}
+
+/*
+ * Between two records: when the model file was replaced (or SIGHUP came),
+ * load it and hand it to the reader rd and the pipeline p.  A file that
+ * cannot be loaded is reported and the old model kept.  Returns 0, or -1
+ * with err set when the pipeline failed.
+ */
+static int
+reload_model(const struct scorepipe_conf *c, struct reload *rl,
+    struct scorer *rd, struct scorepipe *p, struct scorepipe_stats *st,
+    struct ad_err *err)
+{
+	struct forestfile *nm;
+	struct ad_err e;
+
+	if (!reload_changed(rl))
+		return 0;
+	ad_err_clear(&e);
+	if ((nm = forestfile_read(c->model_path, &e)) == NULL) {
+		say(c, "%s; keeping the previous model", e.msg);
+		return 0;
+	}
+	scorer_borrow_model(rd, nm);
+	if (scorepipe_set_model(p, nm, err) < 0)
+		return -1;
+	st->reloads++;
+	if (c->verbose)
+		say(c, "reloaded '%s'", c->model_path);
+	return 0;
+}
+
+/*
+ * ad-score's forest scoring: this thread reads, parses and walks the
+ * first 40% of the trees of m (owned from now on, and any model reloaded
+ * from c->model_path), a writer thread the rest, and writes to out, in
+ * input order.  Bad records are rejected through recin_reject().  Returns
+ * 0 at the end of the input (or where --strict stops it), or -1 with err
+ * set on a read, write or pipeline error; *st is filled in either case.
+ * in's idle sink is left unset; the caller closes out and commits in.
+ */
+int
+scorepipe_run(struct forestfile *m, const struct scorepipe_conf *c,
+    struct recin *in, struct sink *out, struct scorepipe_stats *st,
+    struct ad_err *err)
+{
+	struct scorer rd, wr; /* rd borrows wr's model */
+	struct scorepipe *pipe;
+	struct reload rl;
+	struct line line;
+	struct ad_err e;
+	int rc, ret = 0;
+
+	memset(st, 0, sizeof(*st));
+	ad_err_clear(err);
+	scorer_init(&wr, m);
+	wr.threshold = c->threshold;
+	wr.explain = c->explain;
+	wr.anomalies_only = c->anomalies_only;
+	scorer_init(&rd, m);
+	rd.explain = c->explain;
+	if ((pipe = scorepipe_new(&wr, out, err)) == NULL) {
+		ret = -1;
+		goto out;
+	}
+	recin_set_sink(in, scorepipe_proxy(pipe));
+	reload_init(&rl, c->model_path);
+	while ((rc = recin_next_line(in, &line, err)) > 0) {
+		struct scorepipe_item *it;
+		char why[300];
+
+		if (reload_model(c, &rl, &rd, pipe, st, err) < 0)
+			break;
+		it = scorepipe_slot(pipe, rd.m->fs->n);
+		if (scorer_prepare(&rd, line.buf, line.len, it->x, &it->text,
+			&it->comma, why, sizeof(why)) < 0) {
+			if (recin_reject(in, "%s", why) < 0)
+				break;
+			continue;
+		}
+		it->from = (size_t)(0.4 * (double)rd.m->forest->ntrees);
+		scorer_begin(
+		    &rd, it->x, it->from, &it->acc, it->x + rd.m->fs->n);
+		if (scorepipe_push(pipe, err) < 0)
+			break;
+	}
+	if (rc < 0 || (rc > 0 && err->status != 0)) /* read or pipeline */
+		ret = -1;
+	recin_set_sink(in, NULL);
+	ad_err_clear(&e);
+	if (scorepipe_free(pipe, &e) < 0 && ret == 0) {
+		*err = e;
+		ret = -1;
+	}
+out:
+	st->nslow = rd.nslow;
+	rd.m = NULL;
+	scorer_release(&rd);
+	scorer_release(&wr);
+	return ret;
 }

@@ -8,6 +8,8 @@
  * "flush before waiting for input" hand over the partial batch, wait for
  * it to be written and flush the real sink, so a record never waits for
  * the next one and offsets are committed only after their records are out.
+ * scorepipe_run() is ad-score's whole forest loop on top of it, with the
+ * model hot reloaded between two records (io/reload.h).
  */
 #ifndef SCOREPIPE_H
 #define SCOREPIPE_H
@@ -19,6 +21,7 @@
 #include "forest/forest.h"
 #include "forest/forestfile.h"
 #include "forest/scorer.h"
+#include "io/recin.h"
 #include "io/sink.h"
 
 struct scorepipe_item {
@@ -41,5 +44,25 @@ int scorepipe_sync(struct scorepipe *p, struct ad_err *err);
 int scorepipe_set_model(
     struct scorepipe *p, struct forestfile *m, struct ad_err *err);
 int scorepipe_free(struct scorepipe *p, struct ad_err *err);
+
+struct scorepipe_conf {
+	const char *model_path; /* reloaded when replaced, or on SIGHUP */
+	double threshold;	/* NaN: the model's */
+	int explain;		/* features in "why", 0 for none */
+	bool anomalies_only;
+	bool verbose; /* a word about each reload */
+	/* told each message ("reloaded 'x'"); may be NULL */
+	void (*warn)(void *arg, const char *msg);
+	void *arg;
+};
+
+struct scorepipe_stats {
+	size_t nslow;	/* records that took the jansson path */
+	size_t reloads; /* models loaded after the first */
+};
+
+int scorepipe_run(struct forestfile *m, const struct scorepipe_conf *c,
+    struct recin *in, struct sink *out, struct scorepipe_stats *st,
+    struct ad_err *err);
 
 #endif

@@ -4,6 +4,7 @@
  * file that is created or truncated, or to standard output for "-".
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +23,7 @@ report_write(const char *path, const json_t *report, struct ad_err *err)
 {
 	struct buf b;
 	FILE *fp = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
+	bool short_write;
 	int rc = 0;
 
 	if (fp == NULL) {
@@ -32,8 +34,9 @@ report_write(const char *path, const json_t *report, struct ad_err *err)
 	buf_init(&b);
 	ndjson_dump(&b, report);
 	buf_addc(&b, '\n');
-	if (fwrite(b.data, 1, b.len, fp) != b.len ||
-	    (fp != stdout ? fclose(fp) : fflush(fp)) != 0) {
+	short_write = fwrite(b.data, 1, b.len, fp) != b.len;
+	/* closed whatever happened, so that a full disk leaks no FILE */
+	if ((fp != stdout ? fclose(fp) : fflush(fp)) != 0 || short_write) {
 		ad_err_set(err, EX_IOERR, "cannot write '%s': %s", path,
 		    strerror(errno));
 		rc = -1;

@@ -6,13 +6,19 @@
  * training windows are those whose target lies in the training part,
  * validation windows those whose target lies in the tail.
  */
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
-#include "base/clock.h"
 #include "lstm/fctrain.h"
+#include "base/clock.h"
 #include "base/keymap.h"
+#include "io/ndjson.h"
+#include "lstm/forecast.h"
 #include "lstm/lstm.h"
 #include "base/progress.h"
 
@@ -56,6 +62,42 @@ fctrain_data_add(struct fctrain_data *d, const char *key, bool has_time,
 	s->n++;
 }
 
+/*
+ * Add every metric point of in to d, its key, time and value read from
+ * the fields idf, timef and valf; a record that is not one is rejected
+ * through recin_reject().  Returns 0 at the end of the input (or where
+ * --strict stops it), -1 with err set on a read error.
+ */
+int
+fctrain_data_read(struct fctrain_data *d, struct recin *in, const char *idf,
+    const char *timef, const char *valf, struct ad_err *err)
+{
+	struct forecast_point p;
+	struct buf key;
+	char why[300];
+	json_t *rec;
+	int rc;
+
+	ad_err_clear(err);
+	buf_init(&key);
+	while ((rc = recin_next(in, &rec, err)) > 0) {
+		rc = forecast_decode(
+		    rec, idf, timef, valf, &key, &p, why, sizeof(why));
+		if (rc == 0)
+			fctrain_data_add(d, p.key, p.has_time, p.t_ms, p.value);
+		json_decref(rec);
+		if (rc < 0 && recin_reject(in, "%s", why) < 0)
+			break;
+	}
+	buf_release(&key);
+	if (rc < 0 && err->status != EX_OK)
+		return -1;
+	/* recin has reported an operand it could not open, and gone on */
+	ad_err_clear(err);
+	return 0;
+}
+
+/* Free what d holds; d may be reused after fctrain_data_init(). */
 void
 fctrain_data_release(struct fctrain_data *d)
 {
@@ -227,6 +269,31 @@ train_net(struct lstm *net, const float *series, const size_t *tr, size_t ntr,
 }
 
 /*
+ * The defaults of ad-forecast train: a window of 30, 64 units, 20 epochs
+ * of batches of 128 at a learning rate of 0.001, a validation tail of
+ * 0.2, one model per key, seed 0, a thread per core (at most 64), the
+ * fields id, ts and value.
+ */
+void
+fctrain_conf_init(struct fctrain_conf *c)
+{
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+	*c = (struct fctrain_conf){.window = 30,
+	    .hidden = 64,
+	    .epochs = 20,
+	    .batch = 128,
+	    .lr = 0.001,
+	    .val = 0.2,
+	    .threads = ncpu < 1	   ? 1
+		       : ncpu > 64 ? 64
+				   : (size_t)ncpu,
+	    .id_field = "id",
+	    .time_field = "ts",
+	    .value_field = "value"};
+}
+
+/*
  * Train on d as c says.  Returns a new model (caller frees with
  * lstmfile_free()) and a new JSON report in *report, or NULL with err set
  * (EX_DATAERR when no key has enough points).  Keys too short to train on
@@ -389,5 +456,49 @@ out:
 		return NULL;
 	}
 	lstmfile_sort(m);
+	return m;
+}
+
+/*
+ * ad-forecast train's work: read the points of in with the fields c
+ * names (fctrain_data_read()), train on them (fctrain()), and tell c->warn
+ * (unless c->quiet) about each key too short to train on.  Returns a new
+ * model (caller frees with lstmfile_free()), or NULL: with err set on a
+ * read error or when no key has enough points, with err clear when not
+ * one point could be read because no input could be opened
+ * (recin_status(in) says so).  *report is set to a new JSON report, or
+ * NULL when training did not start; caller decrefs it.
+ */
+struct lstmfile *
+fctrain_recin(struct recin *in, const struct fctrain_conf *c, json_t **report,
+    struct ad_err *err)
+{
+	struct fctrain_data d;
+	struct lstmfile *m = NULL;
+	json_t *skip;
+	size_t i;
+
+	*report = NULL;
+	fctrain_data_init(&d);
+	if (fctrain_data_read(
+		&d, in, c->id_field, c->time_field, c->value_field, err) < 0)
+		goto out;
+	if (d.n == 0 && recin_status(in) == EX_NOINPUT)
+		goto out;
+	m = fctrain(&d, c, report, err);
+	json_array_foreach(json_object_get(*report, "skipped"), i, skip) {
+		char msg[400];
+
+		if (c->quiet || c->warn == NULL)
+			break;
+		snprintf(msg, sizeof(msg),
+		    "key '%s': %lld points, too few to train on",
+		    json_string_value(json_object_get(skip, "key")),
+		    (long long)json_integer_value(
+			json_object_get(skip, "points")));
+		c->warn(c->arg, msg);
+	}
+out:
+	fctrain_data_release(&d);
 	return m;
 }

@@ -31,12 +31,12 @@ sys.stdout.buffer.write(body + struct.pack("<I", zlib.crc32(body)))' "$1"
 @test "--help prints the synopsis on stdout and exits 0" {
 	run --separate-stderr ad-forecast --help
 	assert_success
-	assert_line --index 0 "usage: ad-forecast train [-hqVv] [-s seed] [--window n] [--hidden n] [--epochs n]"
-	assert_output --partial "--abs-tolerance X"
+	assert_line --index 0 "usage: ad-forecast train [-ehqVv] [-F file] [-m model] -o model [-s seed]"
+	assert_output --partial "--abs-tolerance x"
 	assert_equal "$stderr" ""
 	run ad-forecast run -h
 	assert_success
-	assert_line --index 0 --partial "usage: ad-forecast train"
+	assert_line --index 0 --partial "usage: ad-forecast run"
 }
 
 @test "--version prints the version" {
@@ -52,7 +52,7 @@ sys.stdout.buffer.write(body + struct.pack("<I", zlib.crc32(body)))' "$1"
 	assert_equal "$status" 64
 	assert_equal "$output" ""
 	[[ "$stderr" == *"unrecognized option '--bogus'"* ]]
-	[[ "$stderr" == *"usage: ad-forecast train"* ]]
+	[[ "$stderr" == *"usage: ad-forecast run"* ]]
 	run ad-forecast
 	assert_equal "$status" 64
 	assert_line --index 0 "ad-forecast: a command is needed: train or run"

@@ -21,8 +21,8 @@ setup() {
 @test "--help prints the synopsis on stdout and exits 0" {
 	run ad-score --help
 	assert_success
-	assert_line --index 0 "usage: ad-score [-hqVv] [-o dest] -m model [--threshold t] [--anomalies]"
-	assert_output --partial "--zscore K"
+	assert_line --index 0 "usage: ad-score [-ehqVv] [-F file] [-m model] [-o dest] [-X name=value]"
+	assert_output --partial "--zscore k"
 }
 
 @test "--version prints the version" {

@@ -3,7 +3,8 @@
  * Unit tests for the forest modules: featset, dataset binning,
  * forest training and prediction (numeric and categorical splits, depth
  * limit, missing values), isolation forest, contrast data, AUC, the model
- * file round trip and its corruption checks, and Welford z-scores.
+ * file round trip and its corruption checks, the --info line, and
+ * Welford z-scores.
  */
 #include <math.h>
 #include <stdio.h>
@@ -439,6 +440,51 @@ test_contrast(void)
 	featset_free(fs);
 }
 
+/* ad-score --info's line: the metadata, one compact JSON line. */
+static void
+test_info_line(void)
+{
+	const char *lines[] = {
+	    "{\"x\":1,\"label\":\"n\"}", "{\"x\":9,\"label\":\"a\"}"};
+	struct forestfile *m = train_lines(
+			      lines, 2, FORESTFILE_SUPERVISED, 2, 3, 0),
+			  *r;
+	char path[] = "/tmp/t-forest-XXXXXX";
+	struct ad_err e;
+	struct buf b;
+	json_t *want, *got;
+	json_error_t je;
+	char *text;
+	int fd = mkstemp(path);
+
+	close(fd);
+	ad_err_clear(&e);
+	buf_init(&b);
+	forestfile_write(path, m, &e);
+	r = forestfile_read(path, &e);
+	want = forestfile_info(r);
+	forestfile_free(r);
+	ok(forestfile_info_line(path, &b, &e) == 0, "info line");
+	text = json_dumps(want, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	ok(b.len == strlen(text) + 1 && memcmp(b.data, text, b.len - 1) == 0 &&
+		b.data[b.len - 1] == '\n' && strstr(text, "\": ") == NULL,
+	    "one compact line, keys in order");
+	free(text);
+	got = json_loadb(b.data, b.len, 0, &je);
+	ok(got != NULL && json_equal(got, want) &&
+		json_integer_value(json_object_get(got, "trees")) == 2,
+	    "the model's metadata");
+	json_decref(got);
+	json_decref(want);
+	unlink(path);
+	buf_reset(&b);
+	ok(forestfile_info_line(path, &b, &e) < 0 && e.status == 66 &&
+		b.len == 0,
+	    "a missing model: 66, nothing written");
+	buf_release(&b);
+	forestfile_free(m);
+}
+
 int
 main(void)
 {
@@ -451,5 +497,6 @@ main(void)
 	test_auc();
 	test_zscore();
 	test_contrast();
+	test_info_line();
 	return tap_done();
 }
