@@ -106,9 +106,10 @@ emit(const struct opts *o, struct sink *out, struct series *se,
 }
 
 static int
-run(const struct opts *o, struct recin *in, struct sink *out, int *status,
+run(void *prog, struct recin *in, struct sink *out, int *status,
     struct ad_err *e)
 {
+	const struct opts *o = prog;
 	struct series_set *set = series_set_new(1, o->tag);
 	struct point_parser pp;
 	struct point p;
@@ -177,26 +178,15 @@ main(int argc, char **argv)
 {
 	struct opts o;
 	struct recin *in = NULL;
-	struct sink *out = NULL;
-	struct ad_err e;
-	int status = EX_OK, st = EX_OK;
+	int status;
 
 	memset(&o, 0, sizeof(o));
-	ad_err_clear(&e);
 	parse_opts(argc, argv, &o);
 	ad_signals_init();
-	if ((status = cli_open_io(&o.cli, o.files, o.nfiles, &in, &out)) !=
-	    EX_OK)
-		goto out;
-	if (run(&o, in, out, &st, &e) < 0)
-		status = ad_err_report(&e);
-	status = cli_close_io(in, out, status);
-	if (status == EX_OK)
-		status = st;
-	if (o.cli.verbose)
+	status = cli_run(&o.cli, o.files, o.nfiles, run, &o, &in);
+	if (o.cli.verbose && in != NULL)
 		fprintf(stderr, "ad-classify: read %zu, rejected %zu\n",
 		    recin_read_count(in), recin_reject_count(in));
-out:
 	recin_free(in);
 	cli_release(&o.cli);
 	return finish(status);

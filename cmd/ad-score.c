@@ -113,8 +113,10 @@ say(void *arg, const char *msg)
 	warnx("%s", msg);
 }
 
+/* Score with the forest of -m; 0, or -1 with err set. */
 static int
-score_forest(struct opts *o, struct recin *in, struct sink *out)
+score_forest(
+    const struct opts *o, struct recin *in, struct sink *out, struct ad_err *e)
 {
 	struct scorepipe_conf c = {.model_path = o->model,
 	    .threshold = o->threshold,
@@ -124,20 +126,30 @@ score_forest(struct opts *o, struct recin *in, struct sink *out)
 	    .warn = say};
 	struct scorepipe_stats st;
 	struct forestfile *m;
-	struct ad_err e;
-	int status = EX_OK;
+	int rc;
 
-	ad_err_clear(&e);
-	if ((m = forestfile_read(o->model, &e)) == NULL)
-		return ad_err_report(&e);
+	if ((m = forestfile_read(o->model, e)) == NULL)
+		return -1;
 	reload_signals_init();
-	if (scorepipe_run(m, &c, in, out, &st, &e) < 0)
-		status = ad_err_report(&e);
+	rc = scorepipe_run(m, &c, in, out, &st, e);
 	if (o->cli.verbose > 0)
 		fprintf(stderr,
 		    "ad-score: %zu read, %zu rejected, %zu slow path\n",
 		    recin_read_count(in), recin_reject_count(in), st.nslow);
-	return status;
+	return rc;
+}
+
+/* Score with the forest of -m or the running z-score of --zscore. */
+static int
+run(void *prog, struct recin *in, struct sink *out, int *soft, struct ad_err *e)
+{
+	const struct opts *o = prog;
+
+	(void)soft;
+	recin_set_sink(in, out); /* flushed whenever the input waits */
+	if (o->model)
+		return score_forest(o, in, out, e);
+	return zsrun(&o->z, in, out, o->cli.verbose, &o->cli.io, e);
 }
 
 int
@@ -145,30 +157,13 @@ main(int argc, char **argv)
 {
 	struct opts o;
 	struct recin *in = NULL;
-	struct sink *out = NULL;
-	struct ad_err e;
 	int status;
 
 	memset(&o, 0, sizeof(o));
 	ad_signals_init();
 	parse_opts(argc, argv, &o);
-	if (o.info) {
-		status = info(o.model);
-		goto out;
-	}
-	ad_err_clear(&e);
-	if ((status = cli_open_io(&o.cli, o.files, o.nfiles, &in, &out)) !=
-	    EX_OK)
-		goto out;
-	recin_set_sink(in, out); /* flushed whenever the input waits */
-	if (o.model)
-		status = score_forest(&o, in, out);
-	else
-		status = zsrun(&o.z, in, out, o.cli.verbose, &o.cli.io, &e) < 0
-			     ? ad_err_report(&e)
-			     : EX_OK;
-	status = cli_close_io(in, out, status);
-out:
+	status = o.info ? info(o.model)
+			: cli_run(&o.cli, o.files, o.nfiles, run, &o, &in);
 	recin_free(in);
 	cli_release(&o.cli);
 	return finish(status);

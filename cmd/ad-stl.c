@@ -122,9 +122,10 @@ parse_opts(int argc, char **argv, struct opts *o)
 }
 
 static int
-run(const struct opts *o, struct recin *in, struct sink *out, int *status,
+run(void *prog, struct recin *in, struct sink *out, int *status,
     struct ad_err *e)
 {
+	const struct opts *o = prog;
 	struct stlrun_conf c = {&o->pc, o->stl, o->decompose, o->auto_period,
 	    o->window_ms, o->max_keys};
 	struct stlrun *r = stlrun_new(&c, out);
@@ -176,23 +177,12 @@ main(int argc, char **argv)
 {
 	struct opts o;
 	struct recin *in = NULL;
-	struct sink *out = NULL;
-	struct ad_err e;
-	int status = EX_OK, st = EX_OK;
+	int status;
 
 	memset(&o, 0, sizeof(o));
-	ad_err_clear(&e);
 	parse_opts(argc, argv, &o);
 	ad_signals_init();
-	if ((status = cli_open_io(&o.cli, o.files, o.nfiles, &in, &out)) !=
-	    EX_OK)
-		goto out;
-	if (run(&o, in, out, &st, &e) < 0)
-		status = ad_err_report(&e);
-	status = cli_close_io(in, out, status);
-	if (status == EX_OK)
-		status = st;
-out:
+	status = cli_run(&o.cli, o.files, o.nfiles, run, &o, &in);
 	recin_free(in);
 	cli_release(&o.cli);
 	return finish(status);

@@ -136,3 +136,26 @@ cli_close_io(struct recin *in, struct sink *out, int status)
 		status = recin_status(in);
 	return status;
 }
+
+/*
+ * The whole life of a filter: cli_open_io(), run(prog, in, out, ...),
+ * cli_close_io().  Returns the status to exit with (a failure of run()
+ * first, then of closing or committing, then the input's own, then run's
+ * *soft).  *in is left open for the program's summary (NULL when it could
+ * not be opened); the caller frees it with recin_free().
+ */
+int
+cli_run(const struct cli *c, char **files, size_t nfiles, cli_run_fn run,
+    void *prog, struct recin **in)
+{
+	struct sink *out = NULL;
+	struct ad_err e;
+	int status, soft = EX_OK;
+
+	ad_err_clear(&e);
+	status = cli_open_io(c, files, nfiles, in, &out);
+	if (status == EX_OK && run(prog, *in, out, &soft, &e) < 0)
+		status = ad_err_report(&e);
+	status = cli_close_io(*in, out, status);
+	return status == EX_OK ? soft : status;
+}

@@ -68,4 +68,15 @@ int cli_open_io(const struct cli *c, char **files, size_t nfiles,
     struct recin **in, struct sink **out);
 int cli_close_io(struct recin *in, struct sink *out, int status);
 
+/*
+ * A program's work between opening and closing: read in, write out.
+ * Returns 0, or -1 with err set (reported, and nothing committed); a
+ * status that must not stop the commit (65 for a series that could not
+ * be used) goes in *soft.
+ */
+typedef int (*cli_run_fn)(void *prog, struct recin *in, struct sink *out,
+    int *soft, struct ad_err *err);
+int cli_run(const struct cli *c, char **files, size_t nfiles, cli_run_fn run,
+    void *prog, struct recin **in);
+
 #endif

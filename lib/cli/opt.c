@@ -204,8 +204,9 @@ opt_parse_command(const struct opt_prog *prog, const struct opt *foreign,
 	size_t nf = foreign ? opt_count(foreign) : 0;
 	struct option *longopts = xcalloc(n + nf + 1, sizeof(*longopts));
 	char *shortopts = xmalloc(2 * (n + nf) + 2), *sp = shortopts;
+	char *command = NULL;
 	struct ad_err err;
-	int c;
+	int c, shift = prog->command != NULL ? 1 : 0;
 
 	for (size_t i = 0; i < n; i++) {
 		const struct opt *o = &prog->opts[i];
@@ -239,8 +240,18 @@ opt_parse_command(const struct opt_prog *prog, const struct opt *foreign,
 	}
 	*sp = '\0';
 	ad_err_clear(&err);
-	optind = prog->command != NULL ? 2 : 1;
-	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+	/*
+	 * A command's own argv starts after its name, with the program's
+	 * name in front for getopt's messages; optind = 0 makes glibc start
+	 * afresh, forgetting any argv an earlier parse left it holding.
+	 */
+	if (shift) {
+		command = argv[1];
+		argv[1] = argv[0];
+	}
+	optind = 0;
+	while ((c = getopt_long(argc - shift, argv + shift, shortopts, longopts,
+		    NULL)) != -1) {
 		const struct opt *o = NULL;
 
 		for (size_t i = 0; i < n && o == NULL; i++) {
@@ -254,11 +265,18 @@ opt_parse_command(const struct opt_prog *prog, const struct opt *foreign,
 			if (opt_foreign_val(prog, foreign, n, j) == c) {
 				char name[64];
 
+				free(longopts);
+				free(shortopts);
 				opt_usage_error(prog,
 				    "option '%s' is not for '%s'",
 				    opt_name(&foreign[j], name, sizeof(name)),
 				    prog->command ? prog->command : prog->name);
 			}
+		if (o == NULL || o->type == OPT_TYPE_HELP ||
+		    o->type == OPT_TYPE_VERSION) {
+			free(longopts);
+			free(shortopts);
+		}
 		if (o == NULL) {
 			/* getopt_long() has said what was wrong */
 			opt_synopsis(prog, stderr);
@@ -272,14 +290,22 @@ opt_parse_command(const struct opt_prog *prog, const struct opt *foreign,
 			printf("%s %s\n", prog->name, AD_VERSION);
 			exit(finish(EX_OK));
 		}
-		if (opt_apply(o, optarg, &err) < 0 && err.status == EX_USAGE)
-			opt_usage_error(prog, "%s", err.msg);
-		if (err.status != 0)
+		if (opt_apply(o, optarg, &err) < 0 && err.status == 0)
+			err.status =
+			    EX_USAGE; /* a callback that said nothing */
+		if (err.status != 0) {
+			free(longopts);
+			free(shortopts);
+			if (err.status == EX_USAGE)
+				opt_usage_error(prog, "%s", err.msg);
 			exit(ad_err_report(&err)); /* -F file missing: 66 */
+		}
 	}
+	if (shift)
+		argv[1] = command;
 	free(longopts);
 	free(shortopts);
-	return optind;
+	return optind + shift;
 }
 
 /*
@@ -434,7 +460,10 @@ opt_command_usage_error(
 	exit(EX_USAGE);
 }
 
-/* A help text from OPT_HELP_COLUMN on, wrapped at spaces before 80. */
+/*
+ * A help text from OPT_HELP_COLUMN on, wrapped at spaces before 80 (a
+ * longer word stands alone on its line).
+ */
 static void
 help_text(FILE *fp, const char *text)
 {
@@ -445,7 +474,9 @@ help_text(FILE *fp, const char *text)
 
 		while (cut > 0 && text[cut] != ' ')
 			cut--;
-		if (cut == 0)
+		if (cut == 0) /* a word longer than the room: it overflows */
+			cut = strcspn(text, " ");
+		if (text[cut] == '\0')
 			break;
 		fprintf(fp, "%.*s\n%*s", (int)cut, text, OPT_HELP_COLUMN, "");
 		text += cut + 1;

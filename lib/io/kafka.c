@@ -8,7 +8,6 @@
  * the user can override any default; a property librdkafka rejects is
  * EX_CONFIG with its own message, as kcat reports it.
  */
-#include <err.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,14 +111,16 @@ kafka_uri_release(struct kafka_uri *u)
 
 /*
  * librdkafka logs from its own threads; only what the user asks for with
- * -X log_level=N (default: critical only) reaches stderr, tagged.
+ * -X log_level=N (default: critical only) reaches the program's warn
+ * hook, tagged.
  */
 static void
 log_cb(const rd_kafka_t *rk, int level, const char *fac, const char *buf)
 {
-	(void)rk;
+	const struct kafka_errs *errs = rd_kafka_opaque(rk);
+
 	(void)level;
-	warnx("kafka: %s: %s", fac, buf);
+	io_warn(errs->conf, NULL, 0, "kafka: %s: %s", fac, buf);
 }
 
 static void
@@ -161,7 +162,9 @@ conf_set(rd_kafka_conf_t *kc, const char *nv, struct ad_err *err)
  * Build a librdkafka configuration: bootstrap.servers from u, client.id,
  * quiet logging, then defaults ("name=value" strings, NULL-terminated),
  * then the user's -X/-F properties.  errs (borrowed, must outlive the
- * client) collects error_cb reports; it is also the client's opaque.
+ * client) collects error_cb reports and hands librdkafka's log lines to
+ * conf's warn hook (conf, borrowed, must outlive the client too); it is
+ * also the client's opaque.
  * Returns a new conf (owned by the caller until rd_kafka_new()), or NULL
  * with err set (EX_CONFIG).
  */
@@ -185,6 +188,7 @@ kafka_conf_new(const struct kafka_uri *u, const struct io_conf *conf,
 	for (size_t i = 0; i < conf->nprops; i++)
 		if (conf_set(kc, conf->props[i], err) < 0)
 			goto fail;
+	errs->conf = conf;
 	rd_kafka_conf_set_log_cb(kc, log_cb);
 	rd_kafka_conf_set_error_cb(kc, error_cb);
 	rd_kafka_conf_set_opaque(kc, errs);

@@ -35,6 +35,7 @@ struct kafka_errs {
 	char last[256];
 	rd_kafka_resp_err_t code;
 	bool fatal;
+	const struct io_conf *conf; /* its warn hook hears librdkafka's logs */
 };
 
 int kafka_uri_parse(struct kafka_uri *u, const char *spec, struct ad_err *err);

@@ -33,16 +33,6 @@
 #define LSAN_OFF() ((void)0)
 #endif
 
-/* As in t-recclean: "ok N # SKIP TODO" while a reported bug is there. */
-#define known_bug(cond, bug, ...)                                              \
-	do {                                                                   \
-		if (cond)                                                      \
-			ok(1, __VA_ARGS__);                                    \
-		else                                                           \
-			printf("ok %d - # SKIP TODO known bug: %s\n", ++tap_n, \
-			    bug);                                              \
-	} while (0)
-
 /* The targets of the main table. */
 static bool v_q, v_v, v_e, v_Q, v_dry, v_count_given;
 static const char *v_out, *v_model, *v_topic;
@@ -674,10 +664,7 @@ test_help(void)
 	s = mem_text(opt_help, &urlp);
 	ok(strstr(s, "\n  -u, --url               see\n") != NULL,
 	    "a word too long for the line goes onto the next");
-	known_bug(fits_80(s),
-	    "opt_help: after a word longer than 54 columns the rest of the "
-	    "help text is not wrapped",
-	    "the words after an over-long one are wrapped again");
+	ok(fits_80(s), "the words after an over-long one are wrapped again");
 	free(s);
 }
 
@@ -802,10 +789,7 @@ static void
 test_reparse(void)
 {
 	child(K_REPARSE, &t1, NULL, "ad-test");
-	known_bug(status == 99 && strcmp(out, "returned 3\n") == 0,
-	    "opt_parse sets optind to 1 (2) instead of 0, so glibc's getopt "
-	    "keeps its pointer into the previous argv and a second parse "
-	    "reads it (here: 'invalid option -- r')",
+	ok(status == 99 && strcmp(out, "returned 3\n") == 0,
 	    "a second opt_parse does not read the first argv");
 }
 
