@@ -189,7 +189,7 @@ is_digit(char c)
  * none.  *integer: no fraction or exponent; *intdigits and *expdigits
  * count the digits before the fraction and in the exponent.
  */
-static size_t
+static inline __attribute__((always_inline)) size_t
 number_end(const char *p, size_t i, size_t n, bool *integer, size_t *intdigits,
     size_t *expdigits)
 {
