@@ -1,0 +1,420 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * Unit tests for lib/io/filesource through filesource_open() itself:
+ * plain and gzip files (one member or several) read line by line with
+ * line numbers, CRLF, a last line without newline, NUL bytes, lines
+ * across read chunks, lines over max_line cut and flagged with the rest
+ * skipped, truncated and corrupt gzip (EX_DATAERR at file:line), a
+ * missing file (EX_NOINPUT), a directory (EX_IOERR), and stdin via "-"
+ * (a file on fd 0, and a pipe whose quiet moments run the idle hook).
+ */
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "io/filesource.h"
+#include "tap.h"
+
+static char path[96];
+
+/* Write n bytes of data to path, gzip-compressed when gz. */
+static const char *
+put(const char *data, size_t n, bool gz)
+{
+	if (gz) {
+		gzFile f = gzopen(path, "wb");
+
+		if (n > 0)
+			gzwrite(f, data, (unsigned)n);
+		gzclose(f);
+	} else {
+		FILE *f = fopen(path, "wb");
+
+		fwrite(data, 1, n, f);
+		fclose(f);
+	}
+	return path;
+}
+
+/* Append raw bytes to path. */
+static void
+append(const void *data, size_t n)
+{
+	FILE *f = fopen(path, "ab");
+
+	fwrite(data, 1, n, f);
+	fclose(f);
+}
+
+/* Whether l is the line want (NUL-free), number lineno, not too long. */
+static bool
+line_is(const struct line *l, const char *want, size_t lineno)
+{
+	return l->len == strlen(want) && memcmp(l->buf, want, l->len) == 0 &&
+	       l->lineno == lineno && !l->too_long && l->where == NULL;
+}
+
+/* The rest of the source's lines, joined by '|'. */
+static const char *
+rest(struct source *s, struct ad_err *e)
+{
+	static char out[1024];
+	struct line l;
+	size_t n = 0;
+	int rc;
+
+	out[0] = '\0';
+	while (
+	    (rc = source_next(s, &l, e)) == 1 && n + l.len + 2 < sizeof(out)) {
+		memcpy(out + n, l.buf, l.len);
+		n += l.len;
+		out[n++] = '|';
+		out[n] = '\0';
+	}
+	if (rc < 0)
+		snprintf(out + n, sizeof(out) - n, "ERR");
+	return out;
+}
+
+static int idle_calls;
+static int idle_fd = -1;
+
+/* The idle hook: the source is about to wait; feed it and close. */
+static int
+idle_feed(void *arg, struct ad_err *err)
+{
+	(void)arg;
+	(void)err;
+	idle_calls++;
+	if (idle_fd >= 0) {
+		if (write(idle_fd, "late\n", 5) != 5)
+			return -1;
+		close(idle_fd);
+		idle_fd = -1;
+	}
+	return 0;
+}
+
+static int
+idle_fail(void *arg, struct ad_err *err)
+{
+	(void)arg;
+	idle_calls++;
+	ad_err_set(err, EX_IOERR, "flush failed in the idle hook");
+	return -1;
+}
+
+int
+main(void)
+{
+	struct io_conf conf;
+	struct ad_err e;
+	struct source *s;
+	struct line l;
+	const char text[] = "one\ntwo\r\n\nx\0y\nlast";
+	char *big;
+
+	io_conf_init(&conf, "t");
+	snprintf(path, sizeof(path), "/tmp/t-filesource.%d", (int)getpid());
+
+	for (int gz = 0; gz < 2; gz++) {
+		const char *kind = gz ? "gzip" : "plain";
+
+		ad_err_clear(&e);
+		s = filesource_open(put(text, sizeof(text) - 1, gz), &conf, &e);
+		ok(s != NULL, "%s: opens", kind);
+		is_str(source_name(s), path, "%s: named by its path", kind);
+		ok(source_next(s, &l, &e) == 1 && line_is(&l, "one", 1),
+		    "%s: line 1", kind);
+		ok(source_next(s, &l, &e) == 1 && line_is(&l, "two", 2),
+		    "%s: line 2 without its CR", kind);
+		ok(source_next(s, &l, &e) == 1 && line_is(&l, "", 3),
+		    "%s: line 3 empty", kind);
+		ok(source_next(s, &l, &e) == 1 && l.len == 3 &&
+			memcmp(l.buf, "x\0y", 3) == 0 && l.lineno == 4,
+		    "%s: line 4 keeps its NUL byte", kind);
+		ok(source_next(s, &l, &e) == 1 && line_is(&l, "last", 5),
+		    "%s: a last line without newline", kind);
+		ok(source_next(s, &l, &e) == 0 && source_next(s, &l, &e) == 0,
+		    "%s: then the end, and again", kind);
+		ok(source_commit(s, &e) == 0, "%s: commit is a no-op", kind);
+		source_close(s);
+	}
+
+	/* Two gzip members one after the other read as one stream. */
+	put("a\nb", 3, true);
+	{
+		gzFile f = gzopen(path, "ab");
+
+		gzwrite(f, "c\nd\n", 4);
+		gzclose(f);
+	}
+	s = filesource_open(path, &conf, &e);
+	is_str(rest(s, &e), "a|bc|d|", "concatenated gzip members");
+	source_close(s);
+
+	/* Tiny and empty inputs, around the two-byte magic sniff. */
+	s = filesource_open(put("", 0, false), &conf, &e);
+	ok(s != NULL && source_next(s, &l, &e) == 0, "empty file: no line");
+	source_close(s);
+	s = filesource_open(put("", 0, true), &conf, &e);
+	ok(s != NULL && source_next(s, &l, &e) == 0,
+	    "empty gzip file: no line");
+	source_close(s);
+	s = filesource_open(put("x", 1, false), &conf, &e);
+	is_str(rest(s, &e), "x|", "one byte, no newline: one line");
+	source_close(s);
+	s = filesource_open(put("\x1f", 1, false), &conf, &e);
+	is_str(rest(s, &e), "\x1f|", "half of the gzip magic is plain text");
+	source_close(s);
+	s = filesource_open(put("\n", 1, false), &conf, &e);
+	ok(source_next(s, &l, &e) == 1 && line_is(&l, "", 1) &&
+		source_next(s, &l, &e) == 0,
+	    "a lone newline is one empty line");
+	source_close(s);
+
+	/* Many lines across read chunks, plain and gzip. */
+	{
+		size_t cap = 2000000, n = 0, nlines = 150000;
+
+		big = malloc(cap);
+		for (size_t i = 0; i < nlines; i++)
+			n +=
+			    (size_t)snprintf(big + n, cap - n, "line %zu\n", i);
+		for (int gz = 0; gz < 2; gz++) {
+			size_t got = 0, bad = 0;
+			char want[32];
+			int rc;
+
+			s = filesource_open(put(big, n, gz), &conf, &e);
+			while ((rc = source_next(s, &l, &e)) == 1) {
+				snprintf(want, sizeof(want), "line %zu", got);
+				if (!line_is(&l, want, got + 1))
+					bad++;
+				got++;
+			}
+			ok(rc == 0 && got == nlines && bad == 0,
+			    "%s: %zu lines (%zu bytes) in order, numbered",
+			    gz ? "gzip" : "plain", nlines, n);
+			source_close(s);
+		}
+	}
+
+	/* Over-long lines: cut at max_line, flagged, the rest skipped. */
+	conf.max_line = 10;
+	for (int gz = 0; gz < 2; gz++) {
+		const char *kind = gz ? "gzip" : "plain";
+		const char t2[] = "0123456789\n"
+				  "0123456789A\n"
+				  "short\n"
+				  "abcdefghi\r\n"
+				  "0123456789012345678901234567890123456789\n"
+				  "ok\n"
+				  "tail-too-long-without-newline";
+
+		s = filesource_open(put(t2, sizeof(t2) - 1, gz), &conf, &e);
+		ok(source_next(s, &l, &e) == 1 && line_is(&l, "0123456789", 1),
+		    "%s: exactly max_line is accepted", kind);
+		ok(source_next(s, &l, &e) == 1 && l.too_long && l.len == 10 &&
+			memcmp(l.buf, "0123456789", 10) == 0 && l.lineno == 2,
+		    "%s: max_line + 1 is cut and flagged", kind);
+		ok(source_next(s, &l, &e) == 1 && line_is(&l, "short", 3),
+		    "%s: the next line is whole", kind);
+		ok(source_next(s, &l, &e) == 1 && line_is(&l, "abcdefghi", 4),
+		    "%s: a CR does not count toward the limit", kind);
+		ok(source_next(s, &l, &e) == 1 && l.too_long && l.len == 10 &&
+			l.lineno == 5,
+		    "%s: a 40-byte line flagged", kind);
+		ok(source_next(s, &l, &e) == 1 && line_is(&l, "ok", 6),
+		    "%s: numbering goes on", kind);
+		ok(source_next(s, &l, &e) == 1 && l.too_long && l.len == 10 &&
+			memcmp(l.buf, "tail-too-l", 10) == 0 && l.lineno == 7,
+		    "%s: an over-long last line without newline", kind);
+		ok(source_next(s, &l, &e) == 0, "%s: end", kind);
+		source_close(s);
+	}
+
+	/* A line of several MB with a small limit: cut, the rest dropped. */
+	conf.max_line = 1000;
+	{
+		size_t huge = 3 << 20;
+
+		big = realloc(big, huge + 16);
+		memset(big, 'h', huge);
+		memcpy(big + huge, "\nafter\n", 7);
+		for (int gz = 0; gz < 2; gz++) {
+			s = filesource_open(put(big, huge + 7, gz), &conf, &e);
+			ok(source_next(s, &l, &e) == 1 && l.too_long &&
+				l.len == 1000 && l.buf[0] == 'h' &&
+				l.buf[999] == 'h' && l.lineno == 1,
+			    "%s: a 3 MB line comes back as its first 1000 "
+			    "bytes",
+			    gz ? "gzip" : "plain");
+			ok(source_next(s, &l, &e) == 1 &&
+				line_is(&l, "after", 2) &&
+				source_next(s, &l, &e) == 0,
+			    "%s: the rest of it is skipped, not a line",
+			    gz ? "gzip" : "plain");
+			source_close(s);
+		}
+	}
+	conf.max_line = 0;
+	s = filesource_open(put("abc\n", 4, false), &conf, &e);
+	is_str(rest(s, &e), "abc|", "max_line 0 means the default");
+	source_close(s);
+	conf.max_line = IO_MAX_LINE_DEFAULT;
+
+	/* Broken gzip: EX_DATAERR at the line being read. */
+	{
+		char gzbuf[256];
+		FILE *f;
+		size_t n;
+
+		put("first\nsecond line that is cut\n", 30, true);
+		f = fopen(path, "rb");
+		n = fread(gzbuf, 1, sizeof(gzbuf), f);
+		fclose(f);
+		put(gzbuf, n - 8, false);
+		ad_err_clear(&e);
+		s = filesource_open(path, &conf, &e);
+		ok(s != NULL, "a gzip file without its trailer opens");
+		is_str(rest(s, &e), "first|second line that is cut|ERR",
+		    "its lines come, then an error");
+		ok(e.status == EX_DATAERR, "truncated gzip: EX_DATAERR (65)");
+		is_str(e.msg, "compressed data ends early",
+		    "truncated gzip: message");
+		is_str(e.file, path, "truncated gzip: at the file");
+		ok(e.line == 3, "truncated gzip: at line 3 (got %zu)", e.line);
+		source_close(s);
+		put(gzbuf, n - 12, false);
+		ad_err_clear(&e);
+		s = filesource_open(path, &conf, &e);
+		is_str(rest(s, &e), "first|ERR",
+		    "cut inside line 2: line 1, then an error, no partial "
+		    "line");
+		ok(e.status == EX_DATAERR && e.line == 2,
+		    "cut inside line 2: EX_DATAERR at line 2");
+		source_close(s);
+
+		put("\x1f\x8b garbage that is no deflate stream\n", 38, false);
+		ad_err_clear(&e);
+		s = filesource_open(path, &conf, &e);
+		ok(source_next(s, &l, &e) == -1 && e.status == EX_DATAERR,
+		    "gzip magic then garbage: EX_DATAERR");
+		ok(strncmp(e.msg, "corrupt compressed data: ", 25) == 0 &&
+			strcmp(e.file, path) == 0 && e.line == 1,
+		    "corrupt gzip: message at file:1 ('%s')", e.msg);
+		source_close(s);
+
+		/* A gzip member followed by plain junk. */
+		put("ok\n", 3, true);
+		append("junk", 4);
+		ad_err_clear(&e);
+		s = filesource_open(path, &conf, &e);
+		ok(source_next(s, &l, &e) == 1 && line_is(&l, "ok", 1) &&
+			source_next(s, &l, &e) == -1 && e.status == EX_DATAERR,
+		    "junk after a gzip member: EX_DATAERR");
+		source_close(s);
+	}
+
+	/* Cannot open; cannot read. */
+	ad_err_clear(&e);
+	ok(filesource_open("/nonexistent/in.ndjson", &conf, &e) == NULL &&
+		e.status == EX_NOINPUT,
+	    "missing file: EX_NOINPUT (66)");
+	is_str(e.msg,
+	    "cannot open '/nonexistent/in.ndjson': No such file or directory",
+	    "missing file: message");
+	ad_err_clear(&e);
+	s = filesource_open("/tmp", &conf, &e);
+	ok(s != NULL && source_next(s, &l, &e) == -1 && e.status == EX_IOERR,
+	    "a directory opens but reading fails: EX_IOERR (74)");
+	is_str(e.msg, "read error: Is a directory", "directory: message");
+	ok(strcmp(e.file, "/tmp") == 0 && e.line == 1, "directory: at /tmp:1");
+	source_close(s);
+
+	/* stdin: a plain file, then a gzip file, on fd 0. */
+	for (int gz = 0; gz < 2; gz++) {
+		int saved = dup(STDIN_FILENO), fd;
+		const char *got;
+		bool named;
+
+		put("in1\nin2\n", 8, gz);
+		fd = open(path, O_RDONLY);
+		dup2(fd, STDIN_FILENO);
+		close(fd);
+		s = filesource_open("-", &conf, &e);
+		named = s != NULL && strcmp(source_name(s), "<stdin>") == 0;
+		got = s ? rest(s, &e) : "";
+		ok(named, "'-' is <stdin> (%s)", gz ? "gzip" : "plain");
+		is_str(got, "in1|in2|", "'-' reads fd 0 (%s)",
+		    gz ? "gzip" : "plain");
+		source_close(s);
+		ok(fcntl(STDIN_FILENO, F_GETFD) != -1,
+		    "fd 0 stays open after source_close()");
+		dup2(saved, STDIN_FILENO);
+		close(saved);
+	}
+
+	/* stdin as a pipe: the idle hook runs before the source blocks. */
+	{
+		int p[2], saved = dup(STDIN_FILENO);
+		bool first, second, end;
+
+		if (pipe(p) == 0) {
+			dup2(p[0], STDIN_FILENO);
+			close(p[0]);
+			if (write(p[1], "early\n", 6) != 6)
+				return 1;
+			s = filesource_open("-", &conf, &e);
+			source_set_idle(s, idle_feed, NULL);
+			idle_fd = p[1];
+			idle_calls = 0;
+			first = source_next(s, &l, &e) == 1 &&
+				line_is(&l, "early", 1);
+			second = source_next(s, &l, &e) == 1 &&
+				 line_is(&l, "late", 2);
+			end = source_next(s, &l, &e) == 0;
+			ok(first, "pipe: a waiting line is read");
+			ok(second && idle_calls >= 1,
+			    "pipe: the idle hook runs before waiting "
+			    "(%d calls)",
+			    idle_calls);
+			ok(end, "pipe: end once the writer is gone");
+			source_close(s);
+		}
+		dup2(saved, STDIN_FILENO);
+		close(saved);
+	}
+	{
+		int p[2], saved = dup(STDIN_FILENO);
+
+		if (pipe(p) == 0) {
+			dup2(p[0], STDIN_FILENO);
+			close(p[0]);
+			s = filesource_open("-", &conf, &e);
+			source_set_idle(s, idle_fail, NULL);
+			idle_calls = 0;
+			ad_err_clear(&e);
+			ok(source_next(s, &l, &e) == -1 && idle_calls == 1 &&
+				e.status == EX_IOERR &&
+				strcmp(e.msg,
+				    "flush failed in the idle hook") == 0,
+			    "pipe: a failing idle hook stops the read with "
+			    "its error");
+			source_close(s);
+			close(p[1]);
+		}
+		dup2(saved, STDIN_FILENO);
+		close(saved);
+	}
+
+	free(big);
+	unlink(path);
+	io_conf_release(&conf);
+	return tap_done();
+}
