@@ -35,9 +35,13 @@ dr_msg_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 	if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR)
 		return;
 	if (kk->nfailed++ == 0) {
+		/*
+		 * Not rd_kafka_message_errstr(): on a delivery report it is
+		 * the payload, which has no NUL to end it.
+		 */
 		kk->failure = m->err;
 		snprintf(kk->failmsg, sizeof(kk->failmsg), "%s",
-		    rd_kafka_message_errstr(m));
+		    rd_kafka_err2str(m->err));
 	}
 }
 

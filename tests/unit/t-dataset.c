@@ -188,7 +188,7 @@ main(void)
 	fs = featset_new();
 	featset_add(fs, "c", 1, FEATURE_CATEGORICAL);
 	for (int c = 0; c < 10; c++) {
-		char name[8];
+		char name[16];
 
 		snprintf(name, sizeof(name), "c%d", c);
 		featset_cat_add(&fs->f[0], name, strlen(name));
