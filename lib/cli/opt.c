@@ -49,6 +49,17 @@ opt_word_find(const struct opt *o, const char *arg)
 	return NULL;
 }
 
+/* Append the i-th of n words to "a, b or c" in list (size bytes). */
+static void
+list_add(
+    char *list, size_t size, size_t *len, size_t i, size_t n, const char *word)
+{
+	const char *sep = i == 0 ? "" : i + 1 == n ? " or " : ", ";
+
+	*len += (size_t)snprintf(
+	    list + *len, *len < size ? size - *len : 0, "%s%s", sep, word);
+}
+
 /* "expected a, b or c, got 'x'" for a choice. */
 static void
 opt_bad_word(
@@ -60,12 +71,7 @@ opt_bad_word(
 	while (o->words[n].word != NULL)
 		n++;
 	for (size_t i = 0; i < n; i++)
-		len += (size_t)snprintf(list + len,
-		    len < sizeof(list) ? sizeof(list) - len : 0, "%s%s",
-		    i == 0	 ? ""
-		    : i + 1 == n ? " or "
-				 : ", ",
-		    o->words[i].word);
+		list_add(list, sizeof(list), &len, i, n, o->words[i].word);
 	ad_err_set(err, EX_USAGE, "%s: expected %s, got '%s'", name, list, arg);
 }
 
@@ -191,6 +197,24 @@ opt_foreign_val(
 }
 
 /*
+ * Add o to getopt_long()'s tables with the value val: its letter to the
+ * short string when val is that letter, its long name when with_long.
+ */
+static void
+getopt_add(const struct opt *o, int val, bool with_long, char **sp,
+    struct option *longopts, size_t *nl)
+{
+	if (o->short_name && val == o->short_name) {
+		*(*sp)++ = (char)o->short_name;
+		if (o->argname != NULL)
+			*(*sp)++ = ':';
+	}
+	if (o->long_name != NULL && with_long)
+		longopts[(*nl)++] = (struct option){o->long_name,
+		    o->argname ? required_argument : no_argument, NULL, val};
+}
+
+/*
  * As opt_parse(), for one command of a program that has several:
  * foreign (ending with OPT_END, or NULL) holds the other commands'
  * options, and one of them that prog does not have is refused as
@@ -210,34 +234,16 @@ opt_parse_command(const struct opt_prog *prog, const struct opt *foreign,
 
 	for (size_t i = 0; i < n; i++) {
 		const struct opt *o = &prog->opts[i];
-		int val =
-		    o->short_name ? o->short_name : OPT_LONG_ONLY_BASE + (int)i;
 
-		if (o->short_name) {
-			*sp++ = (char)o->short_name;
-			if (o->argname != NULL)
-				*sp++ = ':';
-		}
-		if (o->long_name != NULL)
-			longopts[nl++] = (struct option){o->long_name,
-			    o->argname ? required_argument : no_argument, NULL,
-			    val};
+		getopt_add(o,
+		    o->short_name ? o->short_name : OPT_LONG_ONLY_BASE + (int)i,
+		    true, &sp, longopts, &nl);
 	}
-	for (size_t j = 0; j < nf; j++) {
-		const struct opt *o = &foreign[j];
-		int val = opt_foreign_val(prog, foreign, n, j);
-
-		if (o->short_name && val == o->short_name) {
-			*sp++ = (char)o->short_name;
-			if (o->argname != NULL)
-				*sp++ = ':';
-		}
-		if (o->long_name != NULL &&
-		    !opt_own_long(prog->opts, o->long_name))
-			longopts[nl++] = (struct option){o->long_name,
-			    o->argname ? required_argument : no_argument, NULL,
-			    val};
-	}
+	for (size_t j = 0; j < nf; j++)
+		getopt_add(&foreign[j], opt_foreign_val(prog, foreign, n, j),
+		    foreign[j].long_name != NULL &&
+			!opt_own_long(prog->opts, foreign[j].long_name),
+		    &sp, longopts, &nl);
 	*sp = '\0';
 	ad_err_clear(&err);
 	/*
@@ -558,11 +564,6 @@ opt_command(const struct opt_prog *const *cmds, int argc, char **argv)
 	if (a != NULL && a[0] != '-')
 		opt_command_usage_error(cmds, "unknown command '%s'", a);
 	for (size_t i = 0; i < n; i++)
-		len += (size_t)snprintf(list + len,
-		    len < sizeof(list) ? sizeof(list) - len : 0, "%s%s",
-		    i == 0	 ? ""
-		    : i + 1 == n ? " or "
-				 : ", ",
-		    cmds[i]->command);
+		list_add(list, sizeof(list), &len, i, n, cmds[i]->command);
 	opt_command_usage_error(cmds, "a command is needed: %s", list);
 }
