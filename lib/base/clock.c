@@ -22,20 +22,14 @@ clock_now_ns(void)
 int64_t
 clock_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return clock_now_ns() / 1000000;
 }
 
 /* CLOCK_MONOTONIC in seconds, for timings printed to people. */
 double
 clock_now_s(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (double)clock_now_ns() * 1e-9;
 }
 
 /*

@@ -4,11 +4,9 @@
  * every random draw comes from the seed, so that training twice on the
  * same input writes the same bytes.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/clock.h"
 #include "forest/dataset.h"

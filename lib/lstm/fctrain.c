@@ -6,12 +6,10 @@
  * training windows are those whose target lies in the training part,
  * validation windows those whose target lies in the tail.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lstm/fctrain.h"
@@ -486,18 +484,18 @@ fctrain_recin(struct recin *in, const struct fctrain_conf *c, json_t **report,
 	if (d.n == 0 && recin_status(in) == EX_NOINPUT)
 		goto out;
 	m = fctrain(&d, c, report, err);
-	json_array_foreach(json_object_get(*report, "skipped"), i, skip) {
-		char msg[400];
+	if (!c->quiet && c->warn != NULL)
+		json_array_foreach(
+		    json_object_get(*report, "skipped"), i, skip) {
+			char msg[400];
 
-		if (c->quiet || c->warn == NULL)
-			break;
-		snprintf(msg, sizeof(msg),
-		    "key '%s': %lld points, too few to train on",
-		    json_string_value(json_object_get(skip, "key")),
-		    (long long)json_integer_value(
-			json_object_get(skip, "points")));
-		c->warn(c->arg, msg);
-	}
+			snprintf(msg, sizeof(msg),
+			    "key '%s': %lld points, too few to train on",
+			    json_string_value(json_object_get(skip, "key")),
+			    (long long)json_integer_value(
+				json_object_get(skip, "points")));
+			c->warn(c->arg, msg);
+		}
 out:
 	fctrain_data_release(&d);
 	return m;

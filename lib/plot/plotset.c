@@ -146,7 +146,7 @@ add_point(struct plotset *ps, json_t *rec, char *why, size_t whylen)
 	}
 	if (timefmt_parse(tv, &pt.t, &form, why, whylen) < 0)
 		return -1;
-	pt.value = number_or_nan(rec, ps->c.field);
+	pt.value = json_is_number(v) ? json_number_value(v) : NAN;
 	if (isnan(pt.value) && v != NULL && !json_is_null(v)) {
 		snprintf(
 		    why, whylen, "field '%s': expected a number", ps->c.field);

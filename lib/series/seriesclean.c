@@ -502,9 +502,13 @@ seriesclean_add(struct seriesclean *sc, json_t *rec, char *why, size_t whylen)
 		return 0;
 	if (value_of(sc, vv, &v, &coerced, why, whylen) < 0)
 		return 1;
-	buf_reset(&sc->idkey);
-	idkey_text(&sc->idkey, id);
-	idkey = sc->idkey.data;
+	if (json_is_string(id)) { /* the common case: no copy */
+		idkey = json_string_value(id);
+	} else {
+		buf_reset(&sc->idkey);
+		idkey_text(&sc->idkey, id);
+		idkey = sc->idkey.data;
+	}
 	if ((k = keymap_get(sc->keys, idkey)) == NULL) {
 		k = key_new(sc, id);
 		keymap_put(sc->keys, idkey, k);
