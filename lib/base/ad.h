@@ -47,6 +47,14 @@ char *xstrndup(const char *s, size_t n);
 
 int finish(int status);
 
+/*
+ * A program's hook for what lib/ recovers from and wants said (a model
+ * that failed to reload, a key too short to train); arg is the hook's.
+ */
+typedef void (*ad_say_fn)(void *arg, const char *msg);
+void ad_say(ad_say_fn fn, void *arg, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Set by SIGINT/SIGTERM: stop reading, flush, commit, exit 0. */
 extern volatile sig_atomic_t ad_stop;
 void ad_signals_init(void);

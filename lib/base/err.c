@@ -199,3 +199,18 @@ finish(int status)
 	}
 	return status;
 }
+
+/* Format a message and hand it to fn with arg; nothing when fn is NULL. */
+void
+ad_say(ad_say_fn fn, void *arg, const char *fmt, ...)
+{
+	char msg[600];
+	va_list ap;
+
+	if (fn == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fn(arg, msg);
+}

@@ -5,7 +5,6 @@
  * variable) a few hundred times per 100,000 records, not per record.
  */
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,20 +248,6 @@ scorepipe_free(struct scorepipe *p, struct ad_err *err)
 	return rc;
 }
 
-static void
-say(const struct scorepipe_conf *c, const char *fmt, ...)
-{
-	char msg[600];
-	va_list ap;
-
-	if (c->warn == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	c->warn(c->arg, msg);
-}
-
 /*
  * Between two records: when the model file was replaced (or SIGHUP came),
  * load it and hand it to the reader rd and the pipeline p.  A file that
@@ -281,7 +266,8 @@ reload_model(const struct scorepipe_conf *c, struct reload *rl,
 		return 0;
 	ad_err_clear(&e);
 	if ((nm = forestfile_read(c->model_path, &e)) == NULL) {
-		say(c, "%s; keeping the previous model", e.msg);
+		ad_say(
+		    c->warn, c->arg, "%s; keeping the previous model", e.msg);
 		return 0;
 	}
 	scorer_borrow_model(rd, nm);
@@ -289,7 +275,7 @@ reload_model(const struct scorepipe_conf *c, struct reload *rl,
 		return -1;
 	st->reloads++;
 	if (c->verbose)
-		say(c, "reloaded '%s'", c->model_path);
+		ad_say(c->warn, c->arg, "reloaded '%s'", c->model_path);
 	return 0;
 }
 

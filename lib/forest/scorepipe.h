@@ -52,7 +52,7 @@ struct scorepipe_conf {
 	bool anomalies_only;
 	bool verbose; /* a word about each reload */
 	/* told each message ("reloaded 'x'"); may be NULL */
-	void (*warn)(void *arg, const char *msg);
+	ad_say_fn warn;
 	void *arg;
 };
 

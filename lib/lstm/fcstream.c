@@ -4,7 +4,6 @@
  * forecast, write; flush and commit every 4096 records and whenever the
  * input waits (recin_set_sink()).
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -12,20 +11,6 @@
 #include "io/ndjson.h"
 #include "io/reload.h"
 #include "lstm/fcstream.h"
-
-static void
-say(const struct fcstream *s, const char *fmt, ...)
-{
-	char msg[600];
-	va_list ap;
-
-	if (s->conf.warn == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	s->conf.warn(s->conf.arg, msg);
-}
 
 /* The fields to read: those given, else the model's. */
 static void
@@ -68,14 +53,16 @@ reload(struct fcstream *s)
 
 	ad_err_clear(&e);
 	if ((m = lstmfile_read(s->conf.model_path, &e)) == NULL) {
-		say(s, "%s; the old model stays in service", e.msg);
+		ad_say(s->conf.warn, s->conf.arg,
+		    "%s; the old model stays in service", e.msg);
 		return;
 	}
 	fcrun_swap(s->run, m);
 	use_fields(s);
 	s->reloads++;
 	if (s->conf.verbose)
-		say(s, "reloaded '%s'", s->conf.model_path);
+		ad_say(s->conf.warn, s->conf.arg, "reloaded '%s'",
+		    s->conf.model_path);
 }
 
 /*
@@ -112,7 +99,7 @@ fcstream_run(
 			if (keymap_get(s->warned, p.key) == NULL) {
 				keymap_put(s->warned, p.key, s);
 				if (!s->conf.quiet)
-					say(s,
+					ad_say(s->conf.warn, s->conf.arg,
 					    "no model for key '%s': its points "
 					    "pass through",
 					    p.key);

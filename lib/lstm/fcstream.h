@@ -31,7 +31,7 @@ struct fcstream_conf {
 	bool quiet;	 /* no word about keys without a model */
 	bool verbose;	 /* a word about each reload */
 	/* told each message ("no model for key 'x': ..."); may be NULL */
-	void (*warn)(void *arg, const char *msg);
+	ad_say_fn warn;
 	void *arg;
 };
 

@@ -487,14 +487,11 @@ fctrain_recin(struct recin *in, const struct fctrain_conf *c, json_t **report,
 	if (!c->quiet && c->warn != NULL)
 		json_array_foreach(
 		    json_object_get(*report, "skipped"), i, skip) {
-			char msg[400];
-
-			snprintf(msg, sizeof(msg),
+			ad_say(c->warn, c->arg,
 			    "key '%s': %lld points, too few to train on",
 			    json_string_value(json_object_get(skip, "key")),
 			    (long long)json_integer_value(
 				json_object_get(skip, "points")));
-			c->warn(c->arg, msg);
 		}
 out:
 	fctrain_data_release(&d);

@@ -51,7 +51,7 @@ struct fctrain_conf {
 	void (*on_epoch)(const char *model, size_t epoch, size_t epochs,
 	    double train_loss, double val_loss, void *arg);
 	/* optional, fctrain_recin(): told about keys too short, unless quiet */
-	void (*warn)(void *arg, const char *msg);
+	ad_say_fn warn;
 	void *arg;
 };
 
