@@ -21,17 +21,8 @@
 
 #include "cli/cli.h"
 #include "tap.h"
-
-/*
- * The paths that exit leave opt_parse()'s getopt tables allocated, which
- * LeakSanitizer reports (exit 23) now and then: not counted in children.
- */
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/lsan_interface.h>
-#define LSAN_OFF() __lsan_disable()
-#else
-#define LSAN_OFF() ((void)0)
-#endif
+#include "tchild.h"
+#include "tfiles.h"
 
 static struct cli c;
 static const struct opt opts[] = {
@@ -79,88 +70,18 @@ parse(const char *s)
 static int status;
 static char out[8192], err[8192];
 
-static void
-slurp(const char *path, char *buf, size_t n)
+static int
+parse_arg(void *s)
 {
-	FILE *fp = fopen(path, "r");
-	size_t got = 0;
-
-	if (fp != NULL) {
-		got = fread(buf, 1, n - 1, fp);
-		fclose(fp);
-	}
-	buf[got] = '\0';
+	return parse(s);
 }
 
 /* Parse s in a child, stdout and stderr in files; returning exits 99. */
 static void
 child(const char *s)
 {
-	char op[300], ep[300];
-	pid_t pid;
-	int st;
-
-	snprintf(op, sizeof(op), "%s/stdout", dir);
-	snprintf(ep, sizeof(ep), "%s/stderr", dir);
-	fflush(stdout);
-	fflush(stderr);
-	if ((pid = fork()) == 0) {
-		int fo = open(op, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int fe = open(ep, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		LSAN_OFF();
-		dup2(fo, 1);
-		dup2(fe, 2);
-		close(fo);
-		close(fe);
-		printf("returned %d\n", parse(s));
-		fflush(stdout);
-		_exit(99);
-	}
-	waitpid(pid, &st, 0);
-	status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	slurp(op, out, sizeof(out));
-	slurp(ep, err, sizeof(err));
-	unlink(op);
-	unlink(ep);
-}
-
-/* stderr of the parent into a file, for what lib/ reports. */
-static int saved = -1;
-static char errpath[300];
-
-static void
-capture(void)
-{
-	int fd;
-
-	snprintf(errpath, sizeof(errpath), "%s/stderr.p", dir);
-	fflush(stderr);
-	fd = open(errpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-	saved = dup(2);
-	dup2(fd, 2);
-	close(fd);
-}
-
-static void
-release(void)
-{
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	slurp(errpath, err, sizeof(err));
-	unlink(errpath);
-}
-
-static void
-put(const char *name, const char *text, char *path, size_t n)
-{
-	FILE *fp;
-
-	snprintf(path, n, "%s/%s", dir, name);
-	fp = fopen(path, "w");
-	fputs(text, fp);
-	fclose(fp);
+	status = run_child(
+	    dir, parse_arg, (void *)s, out, sizeof(out), err, sizeof(err));
 }
 
 static long
@@ -217,7 +138,7 @@ test_options(void)
 	    "ad-test: -X: expected name=value, got 'noequals'\n%s", synopsis);
 	is_str(err, want, "-X noequals: message and synopsis");
 
-	put("props", "# comment\n\n  a=1\nb=2\r\n\tc=x=y\n", props,
+	put_file(dir, "props", "# comment\n\n  a=1\nb=2\r\n\tc=x=y\n", props,
 	    sizeof(props));
 	{
 		char arg[400];
@@ -242,7 +163,7 @@ test_options(void)
 		    "directory\n",
 		    dir);
 		is_str(err, want, "-F missing file: the message, no synopsis");
-		put("bad", "a=1\njunk\n", bad, sizeof(bad));
+		put_file(dir, "bad", "a=1\njunk\n", bad, sizeof(bad));
 		snprintf(arg, sizeof(arg), "ad-test -F %s", bad);
 		child(arg);
 		ok(status == EX_CONFIG, "-F bad line: exit 78 (got %d)",
@@ -348,10 +269,10 @@ read_all(char *path, const char *dead)
 	if (cli_open_input(&c, files, 1, &in) != EX_OK)
 		return NULL;
 	ad_err_clear(&e);
-	capture();
+	stderr_capture("/tmp/t-cli-err-XXXXXX");
 	while (recin_next(in, &rec, &e) == 1)
 		json_decref(rec);
-	release();
+	stderr_release(err, sizeof(err));
 	return in;
 }
 
@@ -366,8 +287,10 @@ test_open(void)
 	json_t *rec;
 	int n = 0, st;
 
-	put("good.ndjson", "{\"i\":1}\n{\"i\":2}\n", good, sizeof(good));
-	put("bad.ndjson", "{\"i\":1}\nnot json\n", badf, sizeof(badf));
+	put_file(
+	    dir, "good.ndjson", "{\"i\":1}\n{\"i\":2}\n", good, sizeof(good));
+	put_file(
+	    dir, "bad.ndjson", "{\"i\":1}\nnot json\n", badf, sizeof(badf));
 	snprintf(dead, sizeof(dead), "%s/dead.ndjson", dir);
 	snprintf(outp, sizeof(outp), "%s/out.ndjson", dir);
 	snprintf(missing, sizeof(missing), "%s/missing.ndjson", dir);
@@ -390,9 +313,9 @@ test_open(void)
 	files[0] = missing;
 	ok(cli_open_input(&c, files, 1, &in) == EX_OK && in != NULL,
 	    "a missing operand: opened lazily, EX_OK");
-	capture();
+	stderr_capture("/tmp/t-cli-err-XXXXXX");
 	ok(in != NULL && recin_next(in, &rec, &e) == 0, "no records");
-	release();
+	stderr_release(err, sizeof(err));
 	ok(recin_status(in) == EX_NOINPUT, "and the input's status is 66");
 	{
 		char want[600];
@@ -408,9 +331,9 @@ test_open(void)
 
 	c.reject = nodir;
 	files[0] = good;
-	capture();
+	stderr_capture("/tmp/t-cli-err-XXXXXX");
 	st = cli_open_input(&c, files, 1, &in);
-	release();
+	stderr_release(err, sizeof(err));
 	ok(st == EX_CANTCREAT && in == NULL,
 	    "an uncreatable --reject file: 73, no input (got %d)", st);
 	{
@@ -431,15 +354,15 @@ test_open(void)
 	    "the sink is the -o file");
 	ok(sink_write(snk, "{\"x\":1}", 7, NULL, 0, &e) == 0, "a write");
 	ok(cli_close_io(in, snk, EX_OK) == EX_OK, "cli_close_io: EX_OK");
-	slurp(outp, err, sizeof(err));
+	slurp_str(outp, err, sizeof(err));
 	is_str(err, "{\"x\":1}\n", "the output file holds the record");
 	recin_free(in);
 
 	c.output = nodir;
 	snk = (struct sink *)&c; /* must be set to NULL */
-	capture();
+	stderr_capture("/tmp/t-cli-err-XXXXXX");
 	st = cli_open_io(&c, files, 1, &in, &snk);
-	release();
+	stderr_release(err, sizeof(err));
 	ok(st == EX_CANTCREAT && in != NULL && snk == NULL,
 	    "an uncreatable output: 73, the input left open, no sink");
 	ok(strstr(err, "cannot create '") != NULL && strstr(err, nodir) != NULL,
@@ -451,9 +374,9 @@ test_open(void)
 	c.output = NULL;
 	c.reject = nodir;
 	snk = (struct sink *)&c;
-	capture();
+	stderr_capture("/tmp/t-cli-err-XXXXXX");
 	st = cli_open_io(&c, files, 1, &in, &snk);
-	release();
+	stderr_release(err, sizeof(err));
 	ok(st == EX_CANTCREAT && in == NULL && snk == NULL,
 	    "cli_open_io, input failing: 73, neither opened");
 	c.reject = NULL;
@@ -488,9 +411,9 @@ test_close(void)
 	/* the close fails: its status, nothing committed */
 	in = read_all(badf, dead);
 	snk = rec_sink(1);
-	capture();
+	stderr_capture("/tmp/t-cli-err-XXXXXX");
 	st = cli_close_io(in, snk, EX_OK);
-	release();
+	stderr_release(err, sizeof(err));
 	ok(st == EX_IOERR, "a failing close: its status 74 (got %d)", st);
 	is_str(log_, "close(dead=0)", "close was called once");
 	ok(size_of(dead) == 0, "and nothing was committed");
@@ -516,9 +439,9 @@ test_close(void)
 
 	in = read_all(badf, dead);
 	snk = rec_sink(1);
-	capture();
+	stderr_capture("/tmp/t-cli-err-XXXXXX");
 	st = cli_close_io(in, snk, EX_DATAERR);
-	release();
+	stderr_release(err, sizeof(err));
 	ok(st == EX_DATAERR && size_of(dead) == 0,
 	    "prior 65 and a failing close: 65 kept, nothing committed");
 	is_str(log_, "close(dead=0)", "closed once");
@@ -535,9 +458,9 @@ test_close(void)
 		strcmp(log_, "close(dead=0)") == 0,
 	    "no input: the sink closed, 0");
 	snk = rec_sink(1);
-	capture();
+	stderr_capture("/tmp/t-cli-err-XXXXXX");
 	st = cli_close_io(NULL, snk, EX_OK);
-	release();
+	stderr_release(err, sizeof(err));
 	ok(st == EX_IOERR, "no input, failing close: 74");
 	snk = rec_sink(0);
 	ok(cli_close_io(in, snk, EX_OK) == EX_OK, "clean input and sink: 0");

@@ -15,15 +15,6 @@
 #include "forest/dataset.h"
 #include "tap.h"
 
-#define known_bug(cond, bug, ...)                                              \
-	do {                                                                   \
-		if (cond)                                                      \
-			ok(1, __VA_ARGS__);                                    \
-		else                                                           \
-			printf("ok %d - # SKIP TODO known bug: %s\n", ++tap_n, \
-			    bug);                                              \
-	} while (0)
-
 /* A data set of one numeric feature over values v[0..n). */
 static struct dataset *
 numeric(struct featset **fs, const double *v, size_t n, int max_bins)

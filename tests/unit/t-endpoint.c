@@ -15,22 +15,12 @@
 
 #include "io/endpoint.h"
 #include "tap.h"
+#include "tfiles.h"
 
 static bool
 exists(const char *path)
 {
 	return access(path, F_OK) == 0;
-}
-
-static void
-write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-
-	if (f != NULL) {
-		fputs(text, f);
-		fclose(f);
-	}
 }
 
 int

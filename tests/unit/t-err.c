@@ -16,46 +16,7 @@
 
 #include "base/ad.h"
 #include "tap.h"
-
-#define known_bug(cond, bug, ...)                                              \
-	do {                                                                   \
-		if (cond)                                                      \
-			ok(1, __VA_ARGS__);                                    \
-		else                                                           \
-			printf("ok %d - # SKIP TODO known bug: %s\n", ++tap_n, \
-			    bug);                                              \
-	} while (0)
-
-static char errpath[] = "/tmp/t-err-XXXXXX";
-static int saved = -1;
-
-static void
-capture(void)
-{
-	int fd = mkstemp(errpath);
-
-	fflush(stderr);
-	saved = dup(2);
-	dup2(fd, 2);
-	close(fd);
-}
-
-static void
-release(char *out, size_t n)
-{
-	FILE *fp;
-	size_t got;
-
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	fp = fopen(errpath, "r");
-	got = fread(out, 1, n - 1, fp);
-	out[got] = '\0';
-	fclose(fp);
-	unlink(errpath);
-	strcpy(errpath, "/tmp/t-err-XXXXXX");
-}
+#include "tfiles.h"
 
 /* Exit status of a child that writes to /dev/full, then finish(status). */
 static int
@@ -130,7 +91,7 @@ main(void)
 	ad_err_set(&e, 1, "%s", big);
 	ok(strlen(e.msg) == sizeof(e.msg) - 1, "a long message is cut");
 
-	capture();
+	stderr_capture("/tmp/t-err-XXXXXX");
 	ad_err_at(&e, EX_DATAERR, "f.csv", 3, "no");
 	ok(ad_err_report(&e) == EX_DATAERR, "report returns the status");
 	ad_err_clear(&e);
@@ -140,7 +101,7 @@ main(void)
 	ad_err_at(&e, 0, "g", 0, "line 0");
 	ok(ad_err_report(&e) == EX_SOFTWARE, "status 0 reports as EX_SOFTWARE");
 	warn_at("h.ndjson", 7, "field '%s'", "v");
-	release(msg, sizeof(msg));
+	stderr_release(msg, sizeof(msg));
 	is_str(msg,
 	    "t-err: f.csv:3: no\nt-err: cannot open 'x'\nt-err: line 0\n"
 	    "t-err: h.ndjson:7: field 'v'\n",

@@ -19,39 +19,9 @@
 #include "lstm/fcstream.h"
 #include "lstm/lstm.h"
 #include "tap.h"
-
-/* As in t-forecast: a network that forecasts its window's last value. */
-static struct lstmfile *
-persistence_model(size_t window)
-{
-	struct lstmfile *m = xcalloc(1, sizeof(*m));
-	struct lstm *net;
-	const float k = 0.01f;
-
-	m->window = window;
-	m->hidden = 1;
-	m->id_field = xstrdup("id");
-	m->time_field = xstrdup("ts");
-	m->value_field = xstrdup("value");
-	m->nnets = 1;
-	m->nets = xcalloc(1, sizeof(*m->nets));
-	m->nets[0] = net = lstm_new(1);
-	LSTM_B(net)[0] = 30;
-	LSTM_B(net)[1] = -30;
-	LSTM_B(net)[2] = 30;
-	LSTM_WX(net)[3] = k;
-	LSTM_WY(net)[0] = 1 / k;
-	lstm_sync(net);
-	m->nkeys = 1;
-	m->keys = xcalloc(1, sizeof(*m->keys));
-	m->keys[0] = (struct lstmfile_key){.name = xstrdup("k"),
-	    .min = 0,
-	    .max = 100,
-	    .err_mean = 0,
-	    .err_sd = 0.01,
-	    .points = 100};
-	return m;
-}
+#include "tfiles.h"
+#include "tlstm.h"
+#include "tpipe.h"
 
 static char said[8][400];
 static size_t nsaid;
@@ -64,13 +34,10 @@ collect(void *arg, const char *msg)
 		snprintf(said[nsaid++], sizeof(said[0]), "%s", msg);
 }
 
-static void
-write_file(const char *path, const char *text)
+static int
+fcstream_fn(void *s, struct recin *in, struct sink *sk, struct ad_err *err)
 {
-	FILE *fp = fopen(path, "w");
-
-	fputs(text, fp);
-	fclose(fp);
+	return fcstream_run(s, in, sk, err);
 }
 
 /* Run s over the text in a file; the output records in *out (new). */
@@ -78,43 +45,8 @@ static int
 run_text(struct fcstream *s, const char *dir, const char *text, json_t **out,
     size_t *rejected)
 {
-	char in_path[300], out_path[300];
-	char *operands[1] = {in_path};
-	struct io_conf io;
-	struct recin *in;
-	struct sink *sk;
-	struct ad_err err;
-	json_error_t je;
-	FILE *fp;
-	char line[1000];
-	int rc;
-
-	snprintf(in_path, sizeof(in_path), "%s/in.ndjson", dir);
-	snprintf(out_path, sizeof(out_path), "%s/out.ndjson", dir);
-	write_file(in_path, text);
-	io_conf_init(&io, "t-fcstream");
-	ad_err_clear(&err);
-	in = recin_new(operands, 1, &io, NULL, false, &err);
-	sk = sink_open(out_path, &io, &err);
-	rc = fcstream_run(s, in, sk, &err);
-	sink_close(sk, &err);
-	*rejected = recin_reject_count(in);
-	recin_free(in);
-	io_conf_release(&io);
-	*out = json_array();
-	fp = fopen(out_path, "r");
-	while (fgets(line, sizeof(line), fp) != NULL)
-		json_array_append_new(*out, json_loads(line, 0, &je));
-	fclose(fp);
-	return rc;
-}
-
-static double
-num(json_t *a, size_t i, const char *field)
-{
-	json_t *v = json_object_get(json_array_get(a, i), field);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
+	return tpipe_run(
+	    dir, "t-fcstream", text, fcstream_fn, s, out, rejected);
 }
 
 int

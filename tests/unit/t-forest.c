@@ -21,66 +21,9 @@
 #include "forest/iforest.h"
 #include "base/jscan.h"
 #include "forest/rftrain.h"
+#include "ftrain.h"
 #include "tap.h"
 #include "detect/zscore.h"
-
-static struct forestfile *
-train_lines(const char *const *lines, size_t n, enum forestfile_mode mode,
-    int trees, int depth, int mtry)
-{
-	struct forestfile *m = xcalloc(1, sizeof(*m));
-	struct dataset *ds;
-	struct jscan js;
-	long col[64];
-	double *x = NULL;
-	size_t cap = 0;
-	struct rftrain p = {.mode = mode,
-	    .trees = trees,
-	    .max_depth = depth,
-	    .max_bins = 255,
-	    .min_leaf = 1,
-	    .mtry = mtry,
-	    .sample_rate = 1,
-	    .fraction = 1,
-	    .sample_size = 256,
-	    .seed = 7,
-	    .threads = 2,
-	    .nclass = 2};
-
-	m->fs = featset_new();
-	featset_set_lists(m->fs, NULL, NULL, "label");
-	ds = dataset_new(m->fs);
-	jscan_init(&js);
-	for (size_t i = 0; i < n; i++) {
-		const struct jscan_member *l;
-		uint8_t y = 0;
-
-		jscan_object(&js, lines[i], strlen(lines[i]));
-		if ((l = jscan_find(&js, "label", 5)) != NULL)
-			y = l->val[1] == 'a';
-		for (size_t j = 0; j < js.n; j++)
-			col[j] = FEATSET_COL_UNKNOWN;
-		featset_learn_scan(m->fs, js.m, NULL, col, js.n, &x, &cap);
-		dataset_add(ds, x, y);
-	}
-	jscan_release(&js);
-	dataset_bin(ds, 255, 2);
-	m->forest = rftrain_fit(ds, &p, NULL, 0);
-	m->mode = mode;
-	m->label = xstrdup("label");
-	m->normal = xstrdup("n");
-	m->nclass = mode == FORESTFILE_ISOLATION ? 1 : 2;
-	m->classes = xcalloc(2, sizeof(char *));
-	m->classes[0] = xstrdup("normal");
-	if (m->nclass == 2)
-		m->classes[1] = xstrdup("attack");
-	m->threshold = 0.5;
-	m->cv_auc = NAN;
-	m->trees = trees;
-	free(x);
-	dataset_free(ds);
-	return m;
-}
 
 static double
 score_line(const struct forestfile *m, const char *line, double *contrib)

@@ -15,6 +15,7 @@
 #include "forest/forestfile.h"
 #include "forest/rftrain.h"
 #include "io/modelfile.h"
+#include "ftrain.h"
 #include "tap.h"
 
 static struct forestfile *
@@ -36,11 +37,7 @@ train(enum forestfile_mode mode)
 	    .nclass = 2};
 	double x[2];
 
-	m->fs = featset_new();
-	featset_add(m->fs, "x", 1, FEATURE_NUMERIC);
-	featset_add(m->fs, "p", 1, FEATURE_CATEGORICAL);
-	featset_cat_add(&m->fs->f[1], "tcp", 3);
-	featset_cat_add(&m->fs->f[1], "udp", 3);
+	m->fs = ftrain_xp_featset();
 	ds = dataset_new(m->fs);
 	for (int i = 0; i < 300; i++) {
 		x[0] = i % 97;
@@ -50,15 +47,8 @@ train(enum forestfile_mode mode)
 	dataset_bin(ds, 64, 1);
 	m->forest = rftrain_fit(ds, &p, NULL, 0);
 	dataset_free(ds);
-	m->mode = mode;
-	m->nclass = mode == FORESTFILE_ISOLATION ? 1 : 2;
-	m->classes = xcalloc(2, sizeof(char *));
-	m->classes[0] = xstrdup("normal");
-	if (m->nclass == 2)
-		m->classes[1] = xstrdup("attack");
-	m->label = xstrdup(mode == FORESTFILE_SUPERVISED ? "label" : "");
-	m->normal = xstrdup(mode == FORESTFILE_SUPERVISED ? "normal." : "");
-	m->threshold = 0.625;
+	ftrain_meta(m, mode, mode == FORESTFILE_SUPERVISED ? "label" : "",
+	    mode == FORESTFILE_SUPERVISED ? "normal." : "", 0.625);
 	m->trees = 8;
 	m->max_depth = 6;
 	m->max_bins = 64;

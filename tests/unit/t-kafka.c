@@ -9,45 +9,17 @@
  * an unreachable broker within the timeout), and which delivery errors
  * are worth retrying.
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <librdkafka/rdkafka.h>
-#include <librdkafka/rdkafka_mock.h>
 
 #include "io/kafka_impl.h"
+#include "kmock.h"
 #include "tap.h"
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* A loopback port nothing listens on. */
-static int
-closed_port(void)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET};
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	bind(fd, (struct sockaddr *)&a, sizeof(a));
-	getsockname(fd, (struct sockaddr *)&a, &len);
-	port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
 
 /* Parse spec; 0 or -1, with u and e filled. */
 static int
@@ -241,10 +213,7 @@ main(void)
 	io_conf_release(&conf);
 
 	/* kafka_wait_topic against a mock cluster. */
-	kc = rd_kafka_conf_new();
-	rd_kafka_conf_set(kc, "log_level", "3", NULL, 0);
-	mrk = rd_kafka_new(RD_KAFKA_PRODUCER, kc, errstr, sizeof(errstr));
-	mc = mrk ? rd_kafka_mock_cluster_new(mrk, 3) : NULL;
+	mc = kmock_start(&mrk);
 	ok(mc != NULL, "mock cluster up");
 	if (mc == NULL)
 		return tap_done();
@@ -306,8 +275,7 @@ main(void)
 	}
 	rd_kafka_destroy(rk);
 	kafka_uri_release(&u);
-	rd_kafka_mock_cluster_destroy(mc);
-	rd_kafka_destroy(mrk);
+	kmock_stop(mc, mrk);
 
 	/* Retriable or not. */
 	ok(kafka_err_retriable(RD_KAFKA_RESP_ERR__MSG_TIMED_OUT) &&

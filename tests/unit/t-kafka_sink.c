@@ -9,21 +9,18 @@
  * the timeout); failed delivery reports counted and sticky (EX_UNAVAILABLE
  * for a refused produce, EX_TEMPFAIL when messages time out).
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <librdkafka/rdkafka.h>
-#include <librdkafka/rdkafka_mock.h>
 
 #include "io/endpoint.h"
 #include "io/kafka.h"
+#include "kmock.h"
 #include "tap.h"
 
 #define NREC 300
@@ -36,31 +33,6 @@
  * payload is not a string, and reading it as one (as dr_msg_cb() once
  * did) shows under ASan.
  */
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* A loopback port nothing listens on. */
-static int
-closed_port(void)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET};
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	bind(fd, (struct sockaddr *)&a, sizeof(a));
-	getsockname(fd, (struct sockaddr *)&a, &len);
-	port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
-
 /* What came back from the topic. */
 struct got {
 	int seen[NREC];	  /* times record n was read */
@@ -167,18 +139,14 @@ main(void)
 	struct ad_err e;
 	struct sink *s;
 	struct got g;
-	rd_kafka_conf_t *kc;
 	rd_kafka_t *mrk;
-	char uri[512], want[768], errstr[256];
+	char uri[512], want[768];
 	double t0, dt;
 	int rc, parts_used = 0, seen_once = 0;
 
 	io_conf_init(&conf, "t-kafka_sink");
 	conf.timeout_ms = 5000;
-	kc = rd_kafka_conf_new();
-	rd_kafka_conf_set(kc, "log_level", "3", NULL, 0);
-	mrk = rd_kafka_new(RD_KAFKA_PRODUCER, kc, errstr, sizeof(errstr));
-	mc = mrk ? rd_kafka_mock_cluster_new(mrk, 3) : NULL;
+	mc = kmock_start(&mrk);
 	ok(mc != NULL, "mock cluster with 3 brokers");
 	if (mc == NULL)
 		return tap_done();
@@ -367,7 +335,6 @@ main(void)
 	}
 	io_conf_release(&conf);
 
-	rd_kafka_mock_cluster_destroy(mc);
-	rd_kafka_destroy(mrk);
+	kmock_stop(mc, mrk);
 	return tap_done();
 }

@@ -13,51 +13,23 @@
  * EX_UNAVAILABLE for a missing topic and, within the timeout, a closed
  * port).
  */
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <librdkafka/rdkafka.h>
-#include <librdkafka/rdkafka_mock.h>
 
 #include "io/endpoint.h"
 #include "io/kafka.h"
+#include "kmock.h"
 #include "tap.h"
 
 #define NREC 200
 #define NKEYS 7
 #define NPART 4
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* A loopback port nothing listens on. */
-static int
-closed_port(void)
-{
-	struct sockaddr_in a = {.sin_family = AF_INET};
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port;
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	bind(fd, (struct sockaddr *)&a, sizeof(a));
-	getsockname(fd, (struct sockaddr *)&a, &len);
-	port = ntohs(a.sin_port);
-	close(fd);
-	return port;
-}
 
 static const char *brokers;
 static struct io_conf conf;
@@ -220,12 +192,11 @@ open_fails(const char *uri, struct ad_err *e)
 int
 main(void)
 {
-	rd_kafka_conf_t *kc;
 	rd_kafka_t *mrk;
 	rd_kafka_mock_cluster_t *mc;
 	struct got g, g2;
 	struct ad_err e;
-	char uri[512], want[768], errstr[256];
+	char uri[512], want[768];
 	int n1, dups, parts_used = 0;
 	double t0, dt;
 
@@ -239,10 +210,7 @@ main(void)
 	 */
 	io_conf_add_prop(&conf, "session.timeout.ms=3200");
 	io_conf_add_prop(&conf, "heartbeat.interval.ms=500");
-	kc = rd_kafka_conf_new();
-	rd_kafka_conf_set(kc, "log_level", "3", NULL, 0);
-	mrk = rd_kafka_new(RD_KAFKA_PRODUCER, kc, errstr, sizeof(errstr));
-	mc = mrk ? rd_kafka_mock_cluster_new(mrk, 3) : NULL;
+	mc = kmock_start(&mrk);
 	ok(mc != NULL, "mock cluster with 3 brokers");
 	if (mc == NULL)
 		return tap_done();
@@ -424,7 +392,6 @@ main(void)
 	    "closed port: message ('%s')", e.msg);
 
 	io_conf_release(&conf);
-	rd_kafka_mock_cluster_destroy(mc);
-	rd_kafka_destroy(mrk);
+	kmock_stop(mc, mrk);
 	return tap_done();
 }

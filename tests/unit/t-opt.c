@@ -21,17 +21,8 @@
 
 #include "cli/opt.h"
 #include "tap.h"
-
-/*
- * The paths that exit leave opt_parse()'s getopt tables allocated, which
- * LeakSanitizer reports (exit 23) now and then: not counted in children.
- */
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/lsan_interface.h>
-#define LSAN_OFF() __lsan_disable()
-#else
-#define LSAN_OFF() ((void)0)
-#endif
+#include "tchild.h"
+#include "tfiles.h"
 
 /* The targets of the main table. */
 static bool v_q, v_v, v_e, v_Q, v_dry, v_count_given;
@@ -230,17 +221,42 @@ static int reparse(void);
 
 enum kind { K_PARSE, K_COMMAND, K_PARSE_CMD, K_USAGE, K_CMD_USAGE, K_REPARSE };
 
-static void
-slurp(const char *path, char *buf, size_t n)
-{
-	FILE *fp = fopen(path, "r");
-	size_t got = 0;
+struct child_args {
+	enum kind kind;
+	const struct opt_prog *prog;
+	const struct opt *foreign;
+	const char *args;
+};
 
-	if (fp != NULL) {
-		got = fread(buf, 1, n - 1, fp);
-		fclose(fp);
+/* In the child: split args, reset the targets, run as kind says. */
+static int
+child_run(void *arg)
+{
+	const struct child_args *a = arg;
+	int argc, r = -1;
+
+	argc = split(a->args);
+	program_invocation_short_name = av[0];
+	reset();
+	switch (a->kind) {
+	case K_PARSE:
+		r = opt_parse(a->prog, argc, av);
+		break;
+	case K_COMMAND:
+		r = opt_command(cmds, argc, av);
+		break;
+	case K_PARSE_CMD:
+		r = opt_parse_command(a->prog, a->foreign, argc, av);
+		break;
+	case K_USAGE:
+		opt_usage_error(a->prog, "-m is needed");
+	case K_CMD_USAGE:
+		opt_command_usage_error(cmds, "%s", "no luck");
+	case K_REPARSE:
+		r = reparse();
+		break;
 	}
-	buf[got] = '\0';
+	return r;
 }
 
 /*
@@ -251,55 +267,10 @@ static void
 child(enum kind kind, const struct opt_prog *prog, const struct opt *foreign,
     const char *args)
 {
-	char op[300], ep[300];
-	pid_t pid;
-	int st;
+	struct child_args a = {kind, prog, foreign, args};
 
-	snprintf(op, sizeof(op), "%s/stdout", dir);
-	snprintf(ep, sizeof(ep), "%s/stderr", dir);
-	fflush(stdout);
-	fflush(stderr);
-	if ((pid = fork()) == 0) {
-		int fo = open(op, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int fe = open(ep, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-		int argc, r = -1;
-
-		LSAN_OFF();
-		dup2(fo, 1);
-		dup2(fe, 2);
-		close(fo);
-		close(fe);
-		argc = split(args);
-		program_invocation_short_name = av[0];
-		reset();
-		switch (kind) {
-		case K_PARSE:
-			r = opt_parse(prog, argc, av);
-			break;
-		case K_COMMAND:
-			r = opt_command(cmds, argc, av);
-			break;
-		case K_PARSE_CMD:
-			r = opt_parse_command(prog, foreign, argc, av);
-			break;
-		case K_USAGE:
-			opt_usage_error(prog, "-m is needed");
-		case K_CMD_USAGE:
-			opt_command_usage_error(cmds, "%s", "no luck");
-		case K_REPARSE:
-			r = reparse();
-			break;
-		}
-		printf("returned %d\n", r);
-		fflush(stdout);
-		_exit(99);
-	}
-	waitpid(pid, &st, 0);
-	status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	slurp(op, out, sizeof(out));
-	slurp(ep, err, sizeof(err));
-	unlink(op);
-	unlink(ep);
+	status =
+	    run_child(dir, child_run, &a, out, sizeof(out), err, sizeof(err));
 }
 
 /*

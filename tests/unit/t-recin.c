@@ -13,49 +13,9 @@
 #include "io/io.h"
 #include "io/recin.h"
 #include "tap.h"
+#include "tfiles.h"
 
-static char dir[] = "/tmp/t-recin-XXXXXX", errpath[300];
-static int saved = -1;
-
-static void
-put(const char *name, const char *text, char *path, size_t n)
-{
-	FILE *fp;
-
-	snprintf(path, n, "%s/%s", dir, name);
-	fp = fopen(path, "w");
-	fputs(text, fp);
-	fclose(fp);
-}
-
-static void
-capture(void)
-{
-	FILE *fp;
-
-	snprintf(errpath, sizeof(errpath), "%s/stderr", dir);
-	fp = fopen(errpath, "w");
-	fflush(stderr);
-	saved = dup(2);
-	dup2(fileno(fp), 2);
-	fclose(fp);
-}
-
-static void
-release(char *out, size_t n)
-{
-	FILE *fp;
-	size_t got;
-
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	fp = fopen(errpath, "r");
-	got = fread(out, 1, n - 1, fp);
-	out[got] = '\0';
-	fclose(fp);
-	unlink(errpath);
-}
+static char dir[] = "/tmp/t-recin-XXXXXX";
 
 int
 main(void)
@@ -74,8 +34,9 @@ main(void)
 	mkdtemp(dir);
 	io_conf_init(&conf, "t-recin");
 	conf.warn = vwarn_at; /* print as a program does */
-	put("a.ndjson", "{\"i\":1}\nnot json\n{\"i\":2}\n[3]\n", a, sizeof(a));
-	put("b.ndjson", "{\"i\":3}\n\n{\"i\":4}", b, sizeof(b));
+	put_file(dir, "a.ndjson", "{\"i\":1}\nnot json\n{\"i\":2}\n[3]\n", a,
+	    sizeof(a));
+	put_file(dir, "b.ndjson", "{\"i\":3}\n\n{\"i\":4}", b, sizeof(b));
 	snprintf(missing, sizeof(missing), "%s/missing.ndjson", dir);
 	snprintf(dead, sizeof(dead), "%s/dead.ndjson", dir);
 	ops[0] = a;
@@ -84,7 +45,7 @@ main(void)
 
 	in = recin_new(ops, 3, &conf, dead, false, &err);
 	ok(in != NULL, "reader with a dead-letter file");
-	capture();
+	stderr_capture("/tmp/t-recin-err-XXXXXX");
 	while (recin_next(in, &rec, &err) == 1) {
 		json_t *i = json_object_get(rec, "i");
 
@@ -92,7 +53,7 @@ main(void)
 			order = 0;
 		json_decref(rec);
 	}
-	release(msg, sizeof(msg));
+	stderr_release(msg, sizeof(msg));
 	ok(n == 4 && order, "records 1..4 in order across the operands");
 	ok(strstr(msg, "t-recin: ") != NULL &&
 		strstr(msg, "a.ndjson:2: ") != NULL &&
@@ -117,13 +78,13 @@ main(void)
 
 	/* Strict: stop at the first bad line. */
 	in = recin_new(ops, 1, &conf, NULL, true, &err);
-	capture();
+	stderr_capture("/tmp/t-recin-err-XXXXXX");
 	n = 0;
 	while (recin_next(in, &rec, &err) == 1) {
 		n++;
 		json_decref(rec);
 	}
-	release(msg, sizeof(msg));
+	stderr_release(msg, sizeof(msg));
 	ok(n == 1 && recin_reject_count(in) == 1 &&
 		recin_status(in) == EX_DATAERR,
 	    "strict: one record, then the input ends (EX_DATAERR)");
@@ -139,11 +100,11 @@ main(void)
 	ok(recin_next_line(in, &line, &err) == 1 && line.len == 0 &&
 		recin_lineno(in) == 2,
 	    "next_line returns blank lines too");
-	capture();
+	stderr_capture("/tmp/t-recin-err-XXXXXX");
 	ok(recin_reject_at(in, "earlier.ndjson", 9, "xyz", 3, "late %d", 5) ==
 		0,
 	    "reject an earlier line");
-	release(msg, sizeof(msg));
+	stderr_release(msg, sizeof(msg));
 	is_str(msg, "t-recin: earlier.ndjson:9: late 5\n",
 	    "with its own source and line");
 	ok(recin_status(in) == EX_DATAERR && recin_reject_count(in) == 1,
@@ -162,9 +123,9 @@ main(void)
 		fclose(fp);
 		conf.max_line = 100;
 		in = recin_new(ops, 1, &conf, NULL, false, &err);
-		capture();
+		stderr_capture("/tmp/t-recin-err-XXXXXX");
 		n = recin_next(in, &rec, &err);
-		release(msg, sizeof(msg));
+		stderr_release(msg, sizeof(msg));
 		ok(n == 1 && json_object_get(rec, "ok") != NULL &&
 			strstr(msg, ":1: line longer than 100 bytes") != NULL,
 		    "an over-long line is rejected, the next record read");

@@ -13,39 +13,7 @@
 
 #include "io/reject.h"
 #include "tap.h"
-
-static char errpath[] = "/tmp/t-reject-err-XXXXXX";
-static int saved_fd = -1;
-
-/* Send stderr to a file. */
-static void
-capture(void)
-{
-	int fd = mkstemp(errpath);
-
-	fflush(stderr);
-	saved_fd = dup(2);
-	dup2(fd, 2);
-	close(fd);
-}
-
-/* Restore stderr; the captured text into out. */
-static void
-release(char *out, size_t n)
-{
-	FILE *fp;
-	size_t got;
-
-	fflush(stderr);
-	dup2(saved_fd, 2);
-	close(saved_fd);
-	fp = fopen(errpath, "r");
-	got = fread(out, 1, n - 1, fp);
-	out[got] = '\0';
-	fclose(fp);
-	unlink(errpath);
-	strcpy(errpath, "/tmp/t-reject-err-XXXXXX");
-}
+#include "tfiles.h"
 
 static size_t
 slurp(const char *path, char *out, size_t n)
@@ -73,12 +41,12 @@ main(void)
 	/* No dead-letter file: message and count only. */
 	ok(reject_init(&rj, NULL, false, vwarn_at, &err) == 0 && rj.count == 0,
 	    "init without a file");
-	capture();
+	stderr_capture("/tmp/t-reject-err-XXXXXX");
 	ok(reject_line(&rj, "in.ndjson", 3, "{bad", 4, "bad JSON at %d", 1) ==
 		0,
 	    "not strict: go on");
 	reject_line(&rj, "-", 0, "", 0, "%s", "empty");
-	release(msg, sizeof(msg));
+	stderr_release(msg, sizeof(msg));
 	is_str(msg,
 	    "t-reject: in.ndjson:3: bad JSON at 1\nt-reject: -:0: empty\n",
 	    "prog: source:line: reason, one line each");
@@ -89,11 +57,11 @@ main(void)
 	/* Dead-letter file: raw lines, appended. */
 	ok(reject_init(&rj, path, false, vwarn_at, &err) == 0,
 	    "init with a file");
-	capture();
+	stderr_capture("/tmp/t-reject-err-XXXXXX");
 	reject_line(&rj, "a", 1, "{\"x\":1", 6, "r1");
 	reject_line(&rj, "a", 2, "nul\0in", 6, "r2");
 	reject_line(&rj, "a", 3, "trailing  ", 10, "r3");
-	release(msg, sizeof(msg));
+	stderr_release(msg, sizeof(msg));
 	ok(reject_flush(&rj, &err) == 0, "flush");
 	n = slurp(path, data, sizeof(data));
 	ok(n == 7 + 7 + 11 &&
@@ -101,9 +69,9 @@ main(void)
 	    "raw bytes, NUL and blanks kept, one line each");
 	reject_release(&rj);
 	reject_init(&rj, path, false, vwarn_at, &err);
-	capture();
+	stderr_capture("/tmp/t-reject-err-XXXXXX");
 	reject_line(&rj, "b", 9, "again", 5, "r4");
-	release(msg, sizeof(msg));
+	stderr_release(msg, sizeof(msg));
 	reject_release(&rj);
 	n = slurp(path, data, sizeof(data));
 	ok(n == 25 + 6 && memcmp(data + 25, "again\n", 6) == 0,
@@ -111,11 +79,11 @@ main(void)
 
 	/* Strict: stop at the first. */
 	reject_init(&rj, NULL, true, vwarn_at, &err);
-	capture();
+	stderr_capture("/tmp/t-reject-err-XXXXXX");
 	ok(reject_line(&rj, "s", 1, "x", 1, "stop") == -1 && rj.count == 1 &&
 		!rj.failed,
 	    "strict: -1 at the first, counted, not a failure");
-	release(msg, sizeof(msg));
+	stderr_release(msg, sizeof(msg));
 	reject_release(&rj);
 
 	/* Failures. */
@@ -130,7 +98,7 @@ main(void)
 
 		memset(big, 'x', sizeof(big));
 		reject_init(&rj, "/dev/full", false, vwarn_at, &err);
-		capture();
+		stderr_capture("/tmp/t-reject-err-XXXXXX");
 		reject_line(&rj, "f", 1, big, sizeof(big), "full");
 		ok(reject_flush(&rj, &err) == -1 && err.status == EX_IOERR,
 		    "/dev/full: flush fails with EX_IOERR (%s)", err.msg);
@@ -138,7 +106,7 @@ main(void)
 		    "after the failure: marked failed");
 		ok(rj.count == 2, "still counted");
 		reject_release(&rj);
-		release(msg, sizeof(msg));
+		stderr_release(msg, sizeof(msg));
 		ok(strstr(msg, "write error on '/dev/full'") != NULL,
 		    "write error reported on stderr");
 	} else {

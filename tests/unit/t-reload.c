@@ -12,6 +12,7 @@
 
 #include "io/reload.h"
 #include "tap.h"
+#include "tfiles.h"
 
 static void
 nap_ms(long ms)
@@ -19,15 +20,6 @@ nap_ms(long ms)
 	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000};
 
 	nanosleep(&ts, NULL);
-}
-
-static void
-put(const char *path, const char *text)
-{
-	FILE *fp = fopen(path, "w");
-
-	fputs(text, fp);
-	fclose(fp);
 }
 
 int
@@ -39,13 +31,13 @@ main(void)
 	mkdtemp(dir);
 	snprintf(path, sizeof(path), "%s/model", dir);
 	snprintf(tmp, sizeof(tmp), "%s/model.tmp", dir);
-	put(path, "v1");
+	write_file(path, "v1");
 	reload_init(&r, path);
 	ok(!reload_changed(&r), "just started: not changed");
 	nap_ms(250);
 	ok(!reload_changed(&r), "250 ms later, untouched: not changed");
 
-	put(tmp, "v2");
+	write_file(tmp, "v2");
 	rename(tmp, path);
 	ok(!reload_changed(&r), "renamed into place, within 200 ms: not yet");
 	nap_ms(250);
@@ -53,14 +45,14 @@ main(void)
 	nap_ms(250);
 	ok(!reload_changed(&r), "once reported, not again");
 
-	put(path, "version 3, longer");
+	write_file(path, "version 3, longer");
 	nap_ms(250);
 	ok(reload_changed(&r), "rewritten in place (other size): changed");
 
 	unlink(path);
 	nap_ms(250);
 	ok(!reload_changed(&r), "removed: not changed (the old model stays)");
-	put(path, "v4");
+	write_file(path, "v4");
 	nap_ms(250);
 	ok(reload_changed(&r), "a new file appears: changed");
 
@@ -77,7 +69,7 @@ main(void)
 	reload_init(&r, path);
 	nap_ms(250);
 	ok(!reload_changed(&r), "watching a missing file: not changed");
-	put(path, "x");
+	write_file(path, "x");
 	nap_ms(250);
 	ok(reload_changed(&r), "it appears: changed");
 	unlink(path);

@@ -16,7 +16,9 @@
 #include "io/io.h"
 #include "io/endpoint.h"
 #include "io/sink.h"
+#include "ftrain.h"
 #include "tap.h"
+#include "tpipe.h"
 #include <jansson.h>
 #include <string.h>
 #include "base/jscan.h"
@@ -44,11 +46,7 @@ train(uint64_t seed)
 	    .nclass = 2};
 	double x[2];
 
-	m->fs = featset_new();
-	featset_add(m->fs, "x", 1, FEATURE_NUMERIC);
-	featset_add(m->fs, "p", 1, FEATURE_CATEGORICAL);
-	featset_cat_add(&m->fs->f[1], "tcp", 3);
-	featset_cat_add(&m->fs->f[1], "udp", 3);
+	m->fs = ftrain_xp_featset();
 	ds = dataset_new(m->fs);
 	for (int i = 0; i < 300; i++) {
 		x[0] = i % 150;
@@ -58,15 +56,7 @@ train(uint64_t seed)
 	dataset_bin(ds, 255, 1);
 	m->forest = rftrain_fit(ds, &p, NULL, 0);
 	dataset_free(ds);
-	m->mode = FORESTFILE_SUPERVISED;
-	m->nclass = 2;
-	m->classes = xcalloc(2, sizeof(char *));
-	m->classes[0] = xstrdup("normal");
-	m->classes[1] = xstrdup("attack");
-	m->label = xstrdup("label");
-	m->normal = xstrdup("normal");
-	m->threshold = 0.5;
-	m->cv_auc = NAN;
+	ftrain_meta(m, FORESTFILE_SUPERVISED, "label", "normal", 0.5);
 	return m;
 }
 
@@ -139,65 +129,6 @@ slurp(const char *path, struct buf *b)
 	return b->len;
 }
 
-/* As in t-forest. */
-static struct forestfile *
-train_lines(const char *const *text, size_t n, enum forestfile_mode mode,
-    int trees, int depth, int mtry)
-{
-	struct forestfile *m = xcalloc(1, sizeof(*m));
-	struct dataset *ds;
-	struct jscan js;
-	long col[64];
-	double *x = NULL;
-	size_t cap = 0;
-	struct rftrain p = {.mode = mode,
-	    .trees = trees,
-	    .max_depth = depth,
-	    .max_bins = 255,
-	    .min_leaf = 1,
-	    .mtry = mtry,
-	    .sample_rate = 1,
-	    .fraction = 1,
-	    .sample_size = 256,
-	    .seed = 7,
-	    .threads = 2,
-	    .nclass = 2};
-
-	m->fs = featset_new();
-	featset_set_lists(m->fs, NULL, NULL, "label");
-	ds = dataset_new(m->fs);
-	jscan_init(&js);
-	for (size_t i = 0; i < n; i++) {
-		const struct jscan_member *l;
-		uint8_t y = 0;
-
-		jscan_object(&js, text[i], strlen(text[i]));
-		if ((l = jscan_find(&js, "label", 5)) != NULL)
-			y = l->val[1] == 'a';
-		for (size_t j = 0; j < js.n; j++)
-			col[j] = FEATSET_COL_UNKNOWN;
-		featset_learn_scan(m->fs, js.m, NULL, col, js.n, &x, &cap);
-		dataset_add(ds, x, y);
-	}
-	jscan_release(&js);
-	dataset_bin(ds, 255, 2);
-	m->forest = rftrain_fit(ds, &p, NULL, 0);
-	m->mode = mode;
-	m->label = xstrdup("label");
-	m->normal = xstrdup("n");
-	m->nclass = mode == FORESTFILE_ISOLATION ? 1 : 2;
-	m->classes = xcalloc(2, sizeof(char *));
-	m->classes[0] = xstrdup("normal");
-	if (m->nclass == 2)
-		m->classes[1] = xstrdup("attack");
-	m->threshold = 0.5;
-	m->cv_auc = NAN;
-	m->trees = trees;
-	free(x);
-	dataset_free(ds);
-	return m;
-}
-
 static struct forestfile *
 separable(void)
 {
@@ -230,49 +161,29 @@ static const char input[] = "{\"id\":1,\"x\":150,\"noise\":3}\n"
 			    "{\"id\":3,\"x\":180,\"noise\":1}\n"
 			    "{\"id\":4,\"x\":5,\"noise\":1}\n";
 
+struct run_args {
+	struct forestfile *m;
+	const struct scorepipe_conf *c;
+	struct scorepipe_stats *st;
+};
+
+static int
+scorepipe_fn(void *arg, struct recin *in, struct sink *sk, struct ad_err *err)
+{
+	struct run_args *a = arg;
+
+	return scorepipe_run(a->m, a->c, in, sk, a->st, err);
+}
+
 /* scorepipe_run() over input; the output records in *out (new). */
 static int
 run(const char *dir, struct forestfile *m, const struct scorepipe_conf *c,
     json_t **out, size_t *rejected, struct scorepipe_stats *st)
 {
-	char in_path[300], out_path[300], line[1000];
-	char *operands[1] = {in_path};
-	struct io_conf io;
-	struct recin *in;
-	struct sink *sk;
-	struct ad_err err;
-	json_error_t je;
-	FILE *fp;
-	int rc;
+	struct run_args a = {m, c, st};
 
-	snprintf(in_path, sizeof(in_path), "%s/in.ndjson", dir);
-	snprintf(out_path, sizeof(out_path), "%s/out.ndjson", dir);
-	fp = fopen(in_path, "w");
-	fputs(input, fp);
-	fclose(fp);
-	io_conf_init(&io, "t-scorepipe");
-	ad_err_clear(&err);
-	in = recin_new(operands, 1, &io, NULL, false, &err);
-	sk = sink_open(out_path, &io, &err);
-	rc = scorepipe_run(m, c, in, sk, st, &err);
-	sink_close(sk, &err);
-	*rejected = recin_reject_count(in);
-	recin_free(in);
-	io_conf_release(&io);
-	*out = json_array();
-	fp = fopen(out_path, "r");
-	while (fgets(line, sizeof(line), fp) != NULL)
-		json_array_append_new(*out, json_loads(line, 0, &je));
-	fclose(fp);
-	return rc;
-}
-
-static double
-num(json_t *a, size_t i, const char *field)
-{
-	json_t *v = json_object_get(json_array_get(a, i), field);
-
-	return json_is_number(v) ? json_number_value(v) : NAN;
+	return tpipe_run(
+	    dir, "t-scorepipe", input, scorepipe_fn, &a, out, rejected);
 }
 
 static bool

@@ -14,6 +14,7 @@
 
 #include "forest/rftrain.h"
 #include "forest/scorer.h"
+#include "ftrain.h"
 #include "tap.h"
 
 static const char *
@@ -63,15 +64,7 @@ train(void)
 	dataset_bin(ds, 255, 1);
 	m->forest = rftrain_fit(ds, &p, NULL, 0);
 	dataset_free(ds);
-	m->mode = FORESTFILE_SUPERVISED;
-	m->nclass = 2;
-	m->classes = xcalloc(2, sizeof(char *));
-	m->classes[0] = xstrdup("normal");
-	m->classes[1] = xstrdup("attack");
-	m->label = xstrdup("label");
-	m->normal = xstrdup("normal");
-	m->threshold = 0.5;
-	m->cv_auc = NAN;
+	ftrain_meta(m, FORESTFILE_SUPERVISED, "label", "normal", 0.5);
 	return m;
 }
 

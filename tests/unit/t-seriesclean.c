@@ -12,6 +12,7 @@
 #include "io/sink.h"
 #include "series/seriesclean.h"
 #include "tap.h"
+#include "tsink.h"
 
 #define MAXOUT 4096
 
@@ -87,15 +88,7 @@ cap_write(void *impl, const char *buf, size_t len, const char *key,
 	return 0;
 }
 
-static int
-cap_flush(void *impl, struct ad_err *err)
-{
-	(void)impl;
-	(void)err;
-	return 0;
-}
-
-static const struct sink_ops cap_ops = {cap_write, cap_flush, cap_flush};
+static const struct sink_ops cap_ops = {cap_write, sink_nop, sink_nop};
 
 /* seriesclean_run() over a file, and its summary. */
 static void

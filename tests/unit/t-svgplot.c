@@ -21,15 +21,6 @@
  * A check that exposes a known, reported bug: "ok N # SKIP TODO ..." while
  * the bug is there (so that make check stays green), a plain ok after.
  */
-#define known_bug(cond, bug, ...)                                              \
-	do {                                                                   \
-		if (cond)                                                      \
-			ok(1, __VA_ARGS__);                                    \
-		else                                                           \
-			printf("ok %d - # SKIP TODO known bug: %s\n", ++tap_n, \
-			    bug);                                              \
-	} while (0)
-
 /* Whether s is an entity reference at '&': &lt; &gt; &amp; &quot; &apos; */
 static size_t
 entity(const char *s)

@@ -14,15 +14,6 @@
 #include "detect/zscore.h"
 #include "tap.h"
 
-#define known_bug(cond, bug, ...)                                              \
-	do {                                                                   \
-		if (cond)                                                      \
-			ok(1, __VA_ARGS__);                                    \
-		else                                                           \
-			printf("ok %d - # SKIP TODO known bug: %s\n", ++tap_n, \
-			    bug);                                              \
-	} while (0)
-
 #define APPLY(z, s) zscore_apply_line((z), (s), strlen(s), why, sizeof(why))
 
 static char dumped[8][256];

@@ -18,31 +18,12 @@
 #include "io/endpoint.h"
 #include "io/sink.h"
 #include "tap.h"
-
-#define known_bug(cond, bug, ...)                                              \
-	do {                                                                   \
-		if (cond)                                                      \
-			ok(1, __VA_ARGS__);                                    \
-		else                                                           \
-			printf("ok %d - # SKIP TODO known bug: %s\n", ++tap_n, \
-			    bug);                                              \
-	} while (0)
+#include "tfiles.h"
 
 static char dir[] = "/tmp/t-zsrun-XXXXXX";
 static char inpath[300], outpath[300], errpath[300];
 static char outbuf[16384], errbuf[4096];
 static struct io_conf conf;
-
-static void
-slurp(const char *path, char *buf, size_t n)
-{
-	FILE *fp = fopen(path, "r");
-	size_t got = fp ? fread(buf, 1, n - 1, fp) : 0;
-
-	buf[got] = '\0';
-	if (fp)
-		fclose(fp);
-}
 
 /*
  * Run zsrun over text, warnings printed as a program prints them; the
@@ -75,8 +56,8 @@ run(const struct zsrun_opts *o, const char *text, size_t *rejects)
 	close(saved);
 	*rejects = recin_reject_count(in);
 	recin_free(in);
-	slurp(outpath, outbuf, sizeof(outbuf));
-	slurp(errpath, errbuf, sizeof(errbuf));
+	slurp_str(outpath, outbuf, sizeof(outbuf));
+	slurp_str(errpath, errbuf, sizeof(errbuf));
 	return rc;
 }
 
@@ -200,7 +181,7 @@ main(void)
 	o.state = state;
 	run(&o, "{\"id\":\"a\",\"value\":1}\n{\"id\":\"a\",\"value\":2}\n",
 	    &rej);
-	slurp(state, text, sizeof(text));
+	slurp_str(state, text, sizeof(text));
 	is_str(text, "{\"id\":\"a\",\"n\":2,\"mean\":1.5,\"m2\":0.5}\n",
 	    "state saved at the end");
 	run(&o, "{\"id\":\"a\",\"value\":3}\n", &rej);
@@ -212,7 +193,7 @@ main(void)
 	o.model_out = pub;
 	run(&o, "{\"id\":\"q\",\"value\":10}\n{\"id\":\"q\",\"value\":20}\n",
 	    &rej);
-	slurp(pub, text, sizeof(text));
+	slurp_str(pub, text, sizeof(text));
 	is_str(text, "{\"id\":\"q\",\"n\":2,\"mean\":15.0,\"m2\":50.0}\n",
 	    "--model-out publishes the state lines");
 	o.model_out = NULL;

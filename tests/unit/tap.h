@@ -43,6 +43,16 @@ static int tap_n, tap_failed;
 			printf("#   got %.17g, want %.17g\n", g_, w_);         \
 	} while (0)
 
+/* ok() when cond holds, else a TODO skip that names the known bug. */
+#define known_bug(cond, bug, ...)                                              \
+	do {                                                                   \
+		if (cond)                                                      \
+			ok(1, __VA_ARGS__);                                    \
+		else                                                           \
+			printf("ok %d - # SKIP TODO known bug: %s\n", ++tap_n, \
+			    bug);                                              \
+	} while (0)
+
 static inline int
 tap_done(void)
 {
