@@ -15,7 +15,12 @@ for t in "$top/$B"/tests/t-*; do
 		valgrind -q --error-exitcode=99 --leak-check=full "$t"
 	else
 		"$t"
-	fi > "$log.1" 2>&1 || status=1
+	fi > "$log.1" 2>&1 || {
+		status=1
+		# a crash prints no "not ok": show how it ended
+		echo "# ${t##*/} exited non-zero; its last lines:"
+		tail -n 20 "$log.1" | sed 's/^/#   /'
+	}
 	cat "$log.1" | tee -a "$log" | grep -E '^(not ok|#)' || true
 done
 suites=$(ls "$top"/tests/cmd/*.bats "$top"/tests/e2e/*.bats "$top"/tests/reliability/*.bats 2>/dev/null)

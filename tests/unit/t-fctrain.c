@@ -62,9 +62,10 @@ collect(void *arg, const char *msg)
 static struct recin *
 open_in(char *path, struct io_conf *io)
 {
+	static char *operands[1]; /* recin borrows them past this call */
 	struct ad_err err;
-	char *operands[1] = {path};
 
+	operands[0] = path;
 	ad_err_clear(&err);
 	return recin_new(operands, 1, io, NULL, false, &err);
 }
