@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * One key's streaming anomaly detector (ad-detect): each point is scored
+ * from the past alone, then learned.  Several cheap scorers run side by
+ * side; their scores are fused and turned into an anomaly likelihood,
+ * and a detection is followed by a quiet period.  The state is a fixed
+ * number of bytes per key (detector_bytes()), whatever the stream's
+ * length, and can be saved as one JSON object and loaded again.
+ */
+#ifndef DETECTOR_H
+#define DETECTOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/buf.h"
+
+/* The components, by index into detector_out.parts and names[]. */
+enum {
+	DETECTOR_PARTS = 8 /* room; detector_nparts() says how many are used */
+};
+
+struct detector_params {
+	unsigned disabled; /* bit i set: component i is off (ablation) */
+};
+
+struct detector_out {
+	double score;                 /* in [0,1], after likelihood and quiet */
+	double parts[DETECTOR_PARTS]; /* each component's score, in [0,1] */
+};
+
+struct detector;
+
+/* The defaults: the one parameter set that is judged. */
+void detector_defaults(struct detector_params *p);
+
+/* The anomaly threshold that scores best on NAB's development split. */
+double detector_default_threshold(void);
+
+size_t detector_nparts(void);
+const char *detector_part_name(size_t i);
+/* Index of the component called name, or -1. */
+int detector_part_index(const char *name);
+
+struct detector *detector_new(const struct detector_params *p);
+void detector_free(struct detector *d);
+
+/* Bytes of memory one key's state takes. */
+size_t detector_bytes(void);
+
+/*
+ * Score x, seen at time t (milliseconds since the epoch; non-decreasing
+ * for one key: the caller rejects points that go back), then learn it.
+ * x must be finite.
+ */
+void detector_step(
+    struct detector *d, int64_t t, double x, struct detector_out *out);
+
+/* Append the state as one JSON object (no newline). */
+void detector_save(const struct detector *d, struct buf *b);
+
+/*
+ * A detector with the state of a JSON object that detector_save() wrote,
+ * or NULL with the reason in why when it is not one.
+ */
+struct detector *detector_load(const struct detector_params *p,
+    const char *json, size_t len, char *why, size_t whylen);
+
+#endif
