@@ -12,14 +12,77 @@
 
 #include "base/ad.h"
 #include "detect/detector.h"
+#include "series/likelihood.h"
 
 #define STATE_VERSION 1
 
-static const char *const part_names[] = {"level"};
-#define NPARTS (sizeof(part_names) / sizeof(part_names[0]))
+enum { GAUSS, CHANGE, CONTEXT, SEASON, NPARTS };
+static const char *const part_names[NPARTS] = {
+    "gauss", "change", "context", "season"};
+
+/*
+ * The tunables, by name.  The defaults were chosen on NAB's development
+ * split (bench/nab.sh); half-lives are in points.
+ */
+enum {
+	T_WARMUP,      /* points before any score */
+	T_GAUSS_HL,    /* gauss: the level and spread of the series */
+	T_SHORT_HL,    /* change: the recent level ... */
+	T_LONG_HL,     /* ... against this longer one */
+	T_AVG_HL,      /* likelihood: the smoothing of raw scores */
+	T_HIST_HL,     /* likelihood: their long-run distribution */
+	T_CTX_HL,      /* context: how fast transitions are forgotten */
+	T_SEASON_SPAN, /* season: slots either side that still explain */
+	T_SEASON_MIN,  /* season: points before it can explain */
+	T_RESID_HL,    /* season: the scale of its distances */
+	T_GATE,	       /* season: below this distance, halve the score */
+	T_QUIET,       /* points of quiet after a detection */
+	T_QUIET_LEVEL, /* the score that is a detection for the quiet */
+	T_NTUNE
+};
+static const struct {
+	const char *name;
+	double def;
+} tunables[T_NTUNE] = {
+    [T_WARMUP] = {"warmup", 150},
+    [T_GAUSS_HL] = {"gauss_hl", 2000},
+    [T_SHORT_HL] = {"short_hl", 0.5},
+    [T_LONG_HL] = {"long_hl", 100},
+    [T_AVG_HL] = {"avg_hl", 3},
+    [T_HIST_HL] = {"hist_hl", 3000},
+    [T_CTX_HL] = {"ctx_hl", 2000},
+    [T_SEASON_SPAN] = {"season_span", 6},
+    [T_SEASON_MIN] = {"season_min", 400},
+    [T_RESID_HL] = {"resid_hl", 1000},
+    [T_GATE] = {"gate", 0.5},
+    [T_QUIET] = {"quiet", 100},
+    [T_QUIET_LEVEL] = {"quiet_level", 0.5},
+};
+
+#define NBINS 16   /* context: value bins over the range seen */
+#define NPHASE 288 /* season: slots of the day, five minutes each */
+#define DAY_MS 86400000
+#define RAW_CAP 10 /* raw scores beyond this are as unusual as it gets */
+#define CTX_RESCALE 1e150
+
+/* Running mean and variance with exponential forgetting. */
+struct ewstat {
+	double mean, var;
+};
 
 struct state {
-	double n, mean, var;
+	double n, quiet_left;
+	double lo, hi; /* the range seen */
+	struct ewstat gauss, shortm, longm;
+	struct likelihood lik[NPARTS];
+	/* context: transition counts between value bins, with forgetting
+	 * done lazily by a growing weight for new counts */
+	double prev_bin, ctx_w;
+	double ctx[NBINS][NBINS], ctx_row[NBINS];
+	/* season: each slot's recent value, how often it was seen, and the
+	 * usual distance to the nearest one */
+	double phase[NPHASE], phase_n[NPHASE];
+	double resid;
 };
 
 struct detector {
@@ -28,19 +91,32 @@ struct detector {
 };
 
 #define STATE_DOUBLES (sizeof(struct state) / sizeof(double))
-_Static_assert(sizeof(struct state) % sizeof(double) == 0,
-    "the state is doubles only");
+_Static_assert(
+    sizeof(struct state) % sizeof(double) == 0, "the state is doubles only");
 
 void
 detector_defaults(struct detector_params *p)
 {
 	memset(p, 0, sizeof(*p));
+	for (size_t i = 0; i < T_NTUNE; i++)
+		p->tune[i] = tunables[i].def;
+}
+
+int
+detector_param_set(struct detector_params *p, const char *name, double v)
+{
+	for (size_t i = 0; i < T_NTUNE; i++)
+		if (strcmp(tunables[i].name, name) == 0) {
+			p->tune[i] = v;
+			return 0;
+		}
+	return -1;
 }
 
 double
 detector_default_threshold(void)
 {
-	return 0.99;
+	return tunables[T_QUIET_LEVEL].def;
 }
 
 size_t
@@ -70,6 +146,7 @@ detector_new(const struct detector_params *p)
 	struct detector *d = xcalloc(1, sizeof(*d));
 
 	d->p = *p;
+	d->s.ctx_w = 1;
 	return d;
 }
 
@@ -85,28 +162,157 @@ detector_bytes(void)
 	return sizeof(struct detector);
 }
 
+/* Learn x; the first n points weigh in fully (alpha at least 1/(n+1)). */
+static void
+ew_learn(struct ewstat *s, double x, double hl, double n)
+{
+	double alpha = fmax(likelihood_alpha(hl), 1 / (n + 1)), dx;
+
+	dx = x - s->mean;
+	s->mean += alpha * dx;
+	s->var = (1 - alpha) * (s->var + alpha * dx * dx);
+}
+
+/* |a| in units of sd, capped; a constant that moves is at the cap. */
+static double
+ratio(double a, double sd)
+{
+	if (!(sd > 0))
+		return a == 0 ? 0 : RAW_CAP;
+	return fmin(fabs(a) / sd, RAW_CAP);
+}
+
+static int
+bin_of(const struct state *s, double x)
+{
+	double w = s->hi - s->lo;
+	int b;
+
+	if (!(w > 0))
+		return NBINS / 2;
+	b = (int)floor((x - s->lo) / w * NBINS);
+	return b < 0 ? 0 : b >= NBINS ? NBINS - 1 : b;
+}
+
+/*
+ * Context (after CAD OSE): how surprising the move from the previous
+ * value's bin to this one is, -log of its smoothed frequency; a value
+ * outside the range seen is as surprising as a transition never seen.
+ */
+static double
+context_raw(struct state *s, double x, const struct detector_params *p)
+{
+	int b = bin_of(s, x), a = (int)s->prev_bin;
+	double w = s->ctx_w, raw;
+
+	raw =
+	    -log((s->ctx[a][b] + 0.1 * w) / (s->ctx_row[a] + 0.1 * NBINS * w));
+	if (x < s->lo || x > s->hi)
+		raw = log(10.0 * NBINS);
+	/* Forgetting old counts = counting new ones more. */
+	w /= 1 - likelihood_alpha(p->tune[T_CTX_HL]);
+	if (w > CTX_RESCALE) {
+		for (int i = 0; i < NBINS; i++) {
+			s->ctx_row[i] /= w;
+			for (int j = 0; j < NBINS; j++)
+				s->ctx[i][j] /= w;
+		}
+		w = 1;
+	}
+	s->ctx[a][b] += w;
+	s->ctx_row[a] += w;
+	s->ctx_w = w;
+	s->prev_bin = b;
+	return raw;
+}
+
+/*
+ * Season: the distance from x to the nearest value seen around the same
+ * time of day (season_span slots either side) on earlier days, in units
+ * of that distance's running mean: a daily event that comes a little
+ * early or late is still explained by the day before.
+ */
+static double
+season_raw(
+    struct state *s, int64_t t, double x, const struct detector_params *p)
+{
+	int k = (int)((((t % DAY_MS) + DAY_MS) % DAY_MS) / (DAY_MS / NPHASE));
+	int span = (int)p->tune[T_SEASON_SPAN];
+	double best = INFINITY, raw = 0;
+
+	for (int j = -span; j <= span; j++) {
+		int q = ((k + j) % NPHASE + NPHASE) % NPHASE;
+
+		if (s->phase_n[q] >= 1)
+			best = fmin(best, fabs(x - s->phase[q]));
+	}
+	if (isfinite(best)) {
+		double floor = 1e-3 * (s->hi - s->lo) + 1e-12;
+
+		raw = fmin(RAW_CAP, best / (s->resid + floor));
+		s->resid +=
+		    likelihood_alpha(p->tune[T_RESID_HL]) * (best - s->resid);
+	}
+	/* The slot's recent value: halfway towards each new one. */
+	s->phase[k] += fmax(0.5, 1 / (s->phase_n[k] + 1)) * (x - s->phase[k]);
+	s->phase_n[k] = fmin(s->phase_n[k] + 1, 1e15);
+	return raw;
+}
+
+/* The most unusual of the enabled components, as a tail probability. */
+static double
+fuse(const double *z, unsigned disabled)
+{
+	double best = -INFINITY;
+
+	for (int i = 0; i < NPARTS; i++)
+		if (!(disabled & (1u << i)))
+			best = fmax(best, z[i]);
+	return isfinite(best) ? likelihood_tail(best) : 1;
+}
+
 void
 detector_step(struct detector *d, int64_t t, double x, struct detector_out *o)
 {
 	struct state *s = &d->s;
-	double alpha = 0.01, z = 0;
+	const struct detector_params *p = &d->p;
+	const struct likelihood_conf lc = {
+	    p->tune[T_AVG_HL], p->tune[T_HIST_HL]};
+	double raw[NPARTS], z[NPARTS], score;
 
-	(void)t;
 	memset(o, 0, sizeof(*o));
-	if (s->n >= 2 && s->var > 0)
-		z = fabs(x - s->mean) / sqrt(s->var);
-	o->parts[0] = erf(z / M_SQRT2);
-	if (d->p.disabled & 1u)
-		o->parts[0] = 0;
-	o->score = o->parts[0];
 	if (s->n == 0) {
-		s->mean = x;
-	} else {
-		double dx = x - s->mean;
-
-		s->mean += alpha * dx;
-		s->var = (1 - alpha) * (s->var + alpha * dx * dx);
+		s->lo = s->hi = x;
+		s->gauss.mean = s->shortm.mean = s->longm.mean = x;
 	}
+	raw[GAUSS] = ratio(x - s->gauss.mean, sqrt(s->gauss.var));
+	raw[CHANGE] = ratio(s->shortm.mean - s->longm.mean, sqrt(s->longm.var));
+	raw[CONTEXT] = context_raw(s, x, p);
+	raw[SEASON] = season_raw(s, t, x, p);
+	s->lo = fmin(s->lo, x);
+	s->hi = fmax(s->hi, x);
+	ew_learn(&s->gauss, x, p->tune[T_GAUSS_HL], s->n);
+	ew_learn(&s->shortm, x, p->tune[T_SHORT_HL], s->n);
+	ew_learn(&s->longm, x, p->tune[T_LONG_HL], s->n);
+	for (size_t i = 0; i < NPARTS; i++) {
+		z[i] = likelihood_z(&s->lik[i], raw[i], &lc);
+		o->parts[i] = likelihood_score(likelihood_tail(z[i]));
+	}
+	score = likelihood_score(fuse(z, p->disabled));
+	/* What happened at this time yesterday is less of an anomaly. */
+	if (p->tune[T_GATE] > 0 && s->n > p->tune[T_SEASON_MIN] &&
+	    !(p->disabled & (1u << SEASON)) && raw[SEASON] < p->tune[T_GATE])
+		score *= 0.5;
+	if (s->n < p->tune[T_WARMUP])
+		score = 0;
+	/* After a detection, quiet: one anomaly, one alarm. */
+	if (s->quiet_left > 0) {
+		s->quiet_left--;
+		score *= 0.1;
+	} else if (score >= p->tune[T_QUIET_LEVEL]) {
+		s->quiet_left = p->tune[T_QUIET];
+	}
+	o->score = score;
 	s->n++;
 }
 
@@ -153,8 +359,10 @@ detector_load(const struct detector_params *p, const char *json, size_t len,
 		json_t *e = json_array_get(a, i);
 
 		if (!json_is_number(e) || !isfinite(json_number_value(e))) {
-			snprintf(why, whylen, "state: element %zu is not a "
-					      "finite number", i);
+			snprintf(why, whylen,
+			    "state: element %zu is not a "
+			    "finite number",
+			    i);
 			detector_free(d);
 			d = NULL;
 			goto out;

@@ -23,10 +23,11 @@ enum {
 
 struct detector_params {
 	unsigned disabled; /* bit i set: component i is off (ablation) */
+	double tune[16];   /* the tunables, by name: detector_param_set() */
 };
 
 struct detector_out {
-	double score;                 /* in [0,1], after likelihood and quiet */
+	double score;		      /* in [0,1], after likelihood and quiet */
 	double parts[DETECTOR_PARTS]; /* each component's score, in [0,1] */
 };
 
@@ -42,6 +43,12 @@ size_t detector_nparts(void);
 const char *detector_part_name(size_t i);
 /* Index of the component called name, or -1. */
 int detector_part_index(const char *name);
+
+/*
+ * Set the tunable called name (for benchmarks and the ablation; the
+ * defaults are the judged configuration).  0, or -1 for an unknown name.
+ */
+int detector_param_set(struct detector_params *p, const char *name, double v);
 
 struct detector *detector_new(const struct detector_params *p);
 void detector_free(struct detector *d);

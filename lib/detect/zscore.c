@@ -14,7 +14,21 @@
 #include "base/keymap.h"
 #include "io/ndjson.h"
 #include "record/idkey.h"
+#include "series/likelihood.h"
 #include "detect/zscore.h"
+
+/*
+ * A key's state: the statistics that are saved and exchanged, and the
+ * likelihood stage of its scores, which stays with this process.
+ */
+struct zkey {
+	struct zscore_stat st;
+	struct likelihood lik;
+};
+
+/* |z| beyond this is as unusual as it gets: one value cannot blind the
+ * likelihood stage to the next ones. */
+#define Z_CAP 10
 
 struct zscore {
 	double k;
@@ -54,21 +68,32 @@ zscore_free(struct zscore *z)
 	free(z);
 }
 
+static struct zkey *
+key_state(struct zscore *z, const char *key)
+{
+	struct zkey *k = keymap_get(z->map, key);
+
+	if (k == NULL) {
+		k = xcalloc(1, sizeof(*k));
+		keymap_put(z->map, key, k);
+	}
+	return k;
+}
+
 /*
  * Score x against key's statistics so far, then add it to them.  The
- * score is erf(|z|/sqrt 2) (one-sided: Phi(z)), 0 while z is undefined.
+ * anomaly flag is |z| > k (one-sided: z > k); the score is |z| (one-sided:
+ * z above 0) through the likelihood stage, 0 while z is undefined.
  */
 void
 zscore_point(
     struct zscore *z, const char *key, double x, struct zscore_result *r)
 {
-	struct zscore_stat *st = keymap_get(z->map, key);
-	double d;
+	struct zkey *k = key_state(z, key);
+	struct zscore_stat *st = &k->st;
+	const struct likelihood_conf lc = LIKELIHOOD_CONF_DEFAULT;
+	double d, raw = -1;
 
-	if (st == NULL) {
-		st = xcalloc(1, sizeof(*st));
-		keymap_put(z->map, key, st);
-	}
 	r->z = NAN;
 	r->score = 0;
 	r->anomaly = false;
@@ -77,19 +102,19 @@ zscore_point(
 
 		if (sd > 0) {
 			r->z = (x - st->mean) / sd;
-			if (z->one_sided) {
-				r->score = 0.5 * erfc(-r->z / M_SQRT2);
-				r->anomaly = r->z > z->k;
-			} else {
-				r->score = erf(fabs(r->z) / M_SQRT2);
-				r->anomaly = fabs(r->z) > z->k;
-			}
-		} else if (x != st->mean) {
+			raw = z->one_sided ? fmax(r->z, 0) : fabs(r->z);
+			r->anomaly = raw > z->k;
+		} else {
 			/* a constant series that moves: infinitely far */
-			r->score = 1;
-			r->anomaly = z->one_sided ? x > st->mean : true;
+			bool moved =
+			    z->one_sided ? x > st->mean : x != st->mean;
+
+			raw = moved ? Z_CAP : 0;
+			r->anomaly = moved;
 		}
 	}
+	if (raw >= 0)
+		r->score = likelihood_step(&k->lik, fmin(raw, Z_CAP), &lc);
 	st->n++;
 	d = x - st->mean;
 	st->mean += d / st->n;
@@ -100,13 +125,7 @@ zscore_point(
 void
 zscore_set(struct zscore *z, const char *key, const struct zscore_stat *st)
 {
-	struct zscore_stat *cur = keymap_get(z->map, key);
-
-	if (cur == NULL) {
-		cur = xcalloc(1, sizeof(*cur));
-		keymap_put(z->map, key, cur);
-	}
-	*cur = *st;
+	key_state(z, key)->st = *st;
 }
 
 /*
@@ -206,7 +225,7 @@ static void
 dump_one(const char *key, void *value, void *arg)
 {
 	struct dumpctx *d = arg;
-	const struct zscore_stat *st = value;
+	const struct zscore_stat *st = &((const struct zkey *)value)->st;
 
 	buf_reset(&d->b);
 	buf_adds(&d->b, "{\"id\":");

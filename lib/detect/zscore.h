@@ -23,7 +23,7 @@ struct zscore_stat {
 };
 
 struct zscore_result {
-	double score; /* in [0,1]: the normal probability of a smaller |z| */
+	double score; /* in [0,1]: |z| through the likelihood stage */
 	double z;     /* NaN while n < 2 or the variance is 0 */
 	bool anomaly;
 };

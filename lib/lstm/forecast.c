@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "lstm/forecast.h"
+#include "series/likelihood.h"
 #include "record/idkey.h"
 #include "base/timefmt.h"
 
@@ -101,15 +102,19 @@ forecast_state_free(struct forecast_state *st)
 	free(st);
 }
 
-/* How unusual error e (normalised units) is for this key, in [0,1]. */
+/*
+ * How unusual error e (normalised units) is for this key: its distance
+ * from the key's mean error in standard deviations, capped at 10 so that
+ * one wild point does not blind the likelihood stage to the next ones.
+ */
 double
-forecast_score(const struct forecast_state *st, double e)
+forecast_error_z(const struct forecast_state *st, double e)
 {
 	double sd = sqrt(st->evar);
 
 	if (!(sd > SD_FLOOR))
 		sd = SD_FLOOR;
-	return erf(fabs(e - st->emean) / sd / M_SQRT2);
+	return fmin(fabs(e - st->emean) / sd, 10);
 }
 
 /*
@@ -175,7 +180,8 @@ forecast_step(struct forecaster *fc, const struct lstmfile_key *key,
 		out->forecast = f;
 		out->error = e;
 		out->mismatch = fabs(e) > tol;
-		out->score = forecast_score(st, e / range);
+		out->score = likelihood_step(&st->lik,
+		    forecast_error_z(st, e / range), &LIKELIHOOD_CONF_DEFAULT);
 		learn_error(st, e / range);
 		if (out->mismatch)
 			accepted = f;

@@ -8,9 +8,10 @@
  * model).  After `resync` mismatches in a row the window is refilled with
  * the real values: a change that lasts that long is the new normal, and
  * a forecast that has drifted away from the series cannot stay stuck on
- * its own output.  The score of a point is erf(|z|/√2) of its error's z-score
- * under the key's running error distribution, i.e. one minus the two-sided
- * tail probability: 0 for an ordinary error, close to 1 for a rare one.
+ * its own output.  The score of a point is its error's z-score under the
+ * key's running error distribution, through the likelihood stage
+ * (series/likelihood.h): near 0 for an ordinary error, towards 1 for a
+ * run of rare ones.
  */
 #ifndef FORECAST_H
 #define FORECAST_H
@@ -24,6 +25,7 @@
 #include "base/buf.h"
 #include "lstm/lstm.h"
 #include "lstm/lstmfile.h"
+#include "series/likelihood.h"
 
 /* Errors weigh in over about this many points (exponential forgetting). */
 #define FORECAST_SPAN 100
@@ -49,6 +51,7 @@ struct forecast_state {
 	bool *has_due;
 	size_t horizon;
 	double en, emean, evar; /* running error distribution, normalised */
+	struct likelihood lik;	/* the likelihood stage of the scores */
 	bool has_time;
 	int64_t last_ms;
 };
@@ -80,7 +83,7 @@ void forecast_state_fit(
 void forecast_state_free(struct forecast_state *st);
 void forecast_step(struct forecaster *fc, const struct lstmfile_key *key,
     struct forecast_state *st, double value, struct forecast_out *out);
-double forecast_score(const struct forecast_state *st, double e);
+double forecast_error_z(const struct forecast_state *st, double e);
 
 /* A metric point read from a record. */
 struct forecast_point {

@@ -45,7 +45,8 @@ queue(void)
 	    "the forecast (%g), not 90, entered the window", st->win[2]);
 	forecast_step(&fc, k, st, 52, &out);
 	ok(!out.mismatch, "back to normal: no mismatch");
-	ok(out.score < forecast_score(st, 0.4), "score grows with the error");
+	ok(forecast_error_z(st, out.error / 100) < forecast_error_z(st, 0.4),
+	    "the error's z grows with the error");
 
 	/* a tolerance floor for values near zero */
 	conf.abs_tolerance = 5;
@@ -102,11 +103,12 @@ score(void)
 	struct lstmfile_key k = {.err_mean = 0, .err_sd = 0.1};
 	struct forecast_state *st = forecast_state_new(&k, 2, 1);
 
-	is_near(forecast_score(st, 0), 0, 1e-12, "zero error: score 0");
-	is_near(forecast_score(st, 0.1), erf(1 / M_SQRT2), 1e-9,
-	    "one sd: score 0.683");
-	ok(forecast_score(st, 0.4) > 0.9999, "four sd: score near 1");
-	ok(forecast_score(st, -0.2) == forecast_score(st, 0.2), "two-sided");
+	is_near(forecast_error_z(st, 0), 0, 1e-12, "zero error: z 0");
+	is_near(forecast_error_z(st, 0.1), 1, 1e-9, "one sd: z 1");
+	is_near(forecast_error_z(st, 0.4), 4, 1e-9, "four sd: z 4");
+	ok(forecast_error_z(st, -0.2) == forecast_error_z(st, 0.2),
+	    "two-sided");
+	is_near(forecast_error_z(st, 50), 10, 0, "capped at 10 sd");
 	forecast_state_free(st);
 }
 
