@@ -66,6 +66,10 @@ gen $n 100000 > "$tmp/many"
 			{ c += $1 + $2; p++ }
 			END { printf "%-28s %9d points  %7.3f s CPU  %10.0f points/s  (%d processes)\n", "NAB dev split, as NAB runs", pts, c, pts / c, p }' "$tmp/nabtimes"
 	fi
+	r1=$(cpu "$tmp/one" | cut -f 2)
+	r2=$(cpu "$tmp/many" | cut -f 2)
+	awk -v a="$r1" -v b="$r2" 'BEGIN {
+		printf "memory per key: %d KB peak RSS with one key, %d KB with 100,000: %.0f bytes per key\n", a, b, (b - a) * 1024 / 99999 }'
 	echo
 	echo "peak RSS, a stream and one 10 times longer:"
 	for keys in 1 1000; do

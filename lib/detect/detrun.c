@@ -496,9 +496,11 @@ detrun(const struct detrun_opts *o, struct recin *in, struct sink *out,
 	if (verbose > 0)
 		io_warn(conf, NULL, 0,
 		    "%zu read, %zu rejected, %zu keys, %zu evicted, "
-		    "%zu bytes of state per key",
+		    "%zu bytes of state per key (about %zu in all with a "
+		    "16-byte key)",
 		    recin_read_count(in), recin_reject_count(in),
-		    detrun_count(r), detrun_evicted(r), detector_bytes());
+		    detrun_count(r), detrun_evicted(r), detector_bytes(),
+		    detrun_key_bytes(16));
 	goto out;
 fail:
 	*err = e;
