@@ -11,6 +11,7 @@
 # Written to bench/results/detect-speed.txt.
 #
 #   bench/detect-speed.sh
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@" # make bench runs sh FILE
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 shared=$top/../shared

@@ -14,6 +14,7 @@
 # NAB_DIR: the NAB tree (default ../shared/data/nab-dev, the development
 # split; data/fetch-nab.sh downloads the whole corpus).  NAB_RUN: the
 # runner (default ../shared/nab/nab_run.sh).
+[ -n "${BASH_VERSION:-}" ] || exec bash "$0" "$@" # make bench runs sh FILE
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 shared=$top/../shared
