@@ -467,9 +467,18 @@ test_fields(void)
 		o.params.disabled = 1u;
 		r = detrun_new(&o);
 		feed(r, &in, 0, 1, &out);
-		ok(out.n == 1 &&
-			strstr(out.v[0], detector_part_name(0)) == NULL,
-		    "a disabled component is left out of parts");
+		{
+			json_t *rec = json_loads(
+				   out.n == 1 ? out.v[0] : "", 0, NULL),
+			       *p = json_object_get(rec, "parts");
+
+			ok(json_is_object(p) &&
+				json_object_size(p) == detector_nparts() - 1 &&
+				json_object_get(p, detector_part_name(0)) ==
+				    NULL,
+			    "a disabled component is left out of parts");
+			json_decref(rec);
+		}
 		detrun_free(r);
 		lines_free(&out);
 	}
