@@ -3,17 +3,20 @@
 # anomaly windows and the scoring profiles; MIT licence) from
 # github.com/numenta/NAB at the commit the development split was taken
 # from, into data/nab/ (or the directory given), where the internet can
-# be reached.  Only data/, labels/combined_windows.json and
-# config/profiles.json are fetched: no published results.  Then:
+# be reached; files already there are kept.  Only data/,
+# labels/combined_windows.json and config/profiles.json are fetched: no
+# published results.  Then:
 #   NAB_DIR=data/nab bench/nab.sh
 # The files the development split (../shared/data/nab-dev) also holds
 # are checked against it when it is there.
 set -eu
-cd "$(dirname "$0")"
+here=$(cd "$(dirname "$0")" && pwd)
 rev=${NAB_REV:-ea702d75cc2258d9d7dd35ca8e5e2539d71f3140}
 base=${NAB_URL:-https://raw.githubusercontent.com/numenta/NAB/$rev}
-dest=${1:-nab}
-dev=../../shared/data/nab-dev
+dest=${1:-$here/nab}
+mkdir -p "$dest"
+dest=$(cd "$dest" && pwd)
+dev=$here/../../shared/data/nab-dev
 
 get() {
 	[ -s "$dest/$1" ] && return 0
@@ -40,4 +43,4 @@ if [ -d "$dev/data" ]; then
 	cmp -s "$dev/config/profiles.json" "$dest/config/profiles.json" ||
 		{ echo "fetch-nab: config/profiles.json differs from $dev" >&2; exit 1; }
 fi
-echo "fetch-nab: $n series in $(pwd)/$dest"
+echo "fetch-nab: $n series in $dest"
