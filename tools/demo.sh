@@ -5,8 +5,8 @@
 #      (supervised with --cv 5, and unsupervised) -> ad-score --explain 3
 #      -> ad-alert --report, with precision and recall against the labels;
 #   2. metrics of the four classes with injected anomalies -> ad-clean
-#      --series -> ad-classify --tag -> ad-forecast (periodic-stable) or
-#      ad-score --zscore (the rest) -> ad-alert, with the anomalies caught.
+#      --series -> ad-classify --tag -> ad-detect (every class: the default
+#      route) -> ad-alert, with the anomalies caught.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -111,28 +111,16 @@ ad-classify "$OUT/metrics-clean.ndjson" > "$OUT/classes.ndjson"
 ad-classify --tag "$OUT/metrics-clean.ndjson" > "$OUT/tagged.ndjson"
 t2=$(now); stage "ad-classify (summary and --tag)" "$(lines "$OUT/tagged.ndjson")" "$t1" "$t2"
 jq -r '"  \(.id): \(.class)"' "$OUT/classes.ndjson"
-grep '"class":"periodic-stable"' "$OUT/tagged.ndjson" > "$OUT/forecastable.ndjson" || true
-grep -v '"class":"periodic-stable"' "$OUT/tagged.ndjson" > "$OUT/rules.ndjson" || true
-# Train on the first 10 days, which hold no injected anomaly.
-cutoff=$(jq -s 'map(.ts) | min + 10 * 86400000' "$OUT/forecastable.ndjson")
-jq -c "select(.ts < $cutoff)" "$OUT/forecastable.ndjson" > "$OUT/forecast-train.ndjson"
-t2=$(now)
-ad-forecast train -q --seed 1 --epochs 8 --hidden 32 -o "$OUT/metrics.lstm" "$OUT/forecast-train.ndjson"
-t3=$(now); stage "ad-forecast train (LSTM, per key)" "$(lines "$OUT/forecast-train.ndjson")" "$t2" "$t3"
-ad-forecast run -m "$OUT/metrics.lstm" --tolerance 0.25 "$OUT/forecastable.ndjson" > "$OUT/forecast.ndjson"
-t4=$(now); stage "ad-forecast run" "$(lines "$OUT/forecast.ndjson")" "$t3" "$t4"
-ad-score --zscore 4 --min-count 50 "$OUT/rules.ndjson" > "$OUT/zscored.ndjson"
-t5=$(now); stage "ad-score --zscore 4 (the rest)" "$(lines "$OUT/zscored.ndjson")" "$t4" "$t5"
-{
-	ad-alert --name forecast-mismatch --when mismatch --count 1 --within 5m --cooldown 30m --resolve-after 30m \
-		"$OUT/forecast.ndjson"
-	ad-alert --name zscore --when anomaly --count 1 --within 5m --cooldown 30m --resolve-after 30m \
-		"$OUT/zscored.ndjson"
-} > "$OUT/metric-alerts.ndjson"
-t6=$(now); stage "ad-alert" "$(lines "$OUT/metric-alerts.ndjson")" "$t5" "$t6"
-cat "$OUT/forecast.ndjson" "$OUT/zscored.ndjson" > "$OUT/metrics-scored.ndjson"
-ad-plot --alerts "$OUT/metric-alerts.ndjson" --title "metrics: forecasts, anomalies, alerts" \
-	-o "$OUT/metrics.svg" "$OUT/metrics-scored.ndjson"
+# Every class goes to ad-detect, with its defaults: no training, no
+# per-series setting (ad-forecast remains for a periodic-stable series
+# whose forecasts matter in themselves).
+ad-detect "$OUT/tagged.ndjson" > "$OUT/detected.ndjson"
+t3=$(now); stage "ad-detect (every class)" "$(lines "$OUT/detected.ndjson")" "$t2" "$t3"
+ad-alert --name detect --when anomaly --count 1 --within 5m --cooldown 30m --resolve-after 30m \
+	"$OUT/detected.ndjson" > "$OUT/metric-alerts.ndjson"
+t4=$(now); stage "ad-alert" "$(lines "$OUT/metric-alerts.ndjson")" "$t3" "$t4"
+ad-plot --alerts "$OUT/metric-alerts.ndjson" --title "metrics: scores, anomalies, alerts" \
+	-o "$OUT/metrics.svg" "$OUT/detected.ndjson"
 caught=$(jq -rs --slurpfile alerts "$OUT/metric-alerts.ndjson" '
 	map(. as $t | any($alerts[]; .id == $t.id and (.ts | tonumber? // 0) >= $t.ts and (.ts | tonumber? // 0) <= $t.ts + 900000))
 	| "\(map(select(.)) | length) of \(length)"' "$OUT/truth.ndjson")

@@ -6,16 +6,13 @@
  * apart.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <libgen.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <zlib.h>
 
+#include "io/atomicfile.h"
 #include "io/modelfile.h"
 
 static const char magic[8] = {'A', 'D', 'P', 'I', 'P', 'E', 'M', 'F'};
@@ -54,25 +51,6 @@ get_u64(const unsigned char *p)
 	return v;
 }
 
-static int
-write_all(int fd, const void *p, size_t n)
-{
-	const char *c = p;
-
-	while (n > 0) {
-		ssize_t w = write(fd, c, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /*
  * Write payload as a model of the given kind to path, atomically: a
  * temporary file in the same directory is written, synced and renamed over
@@ -84,10 +62,9 @@ modelfile_write(const char *path, const char *kind, const void *payload,
     size_t len, struct ad_err *err)
 {
 	unsigned char head[MODELFILE_HEADER], tail[4];
-	size_t plen = strlen(path);
-	char *tmp = xmalloc(plen + 16), *dircopy;
+	struct atomicfile_part parts[3] = {
+	    {head, sizeof(head)}, {payload, len}, {tail, sizeof(tail)}};
 	uLong crc;
-	int fd, dfd;
 
 	memset(head, 0, sizeof(head));
 	memcpy(head, magic, 8);
@@ -97,41 +74,7 @@ modelfile_write(const char *path, const char *kind, const void *payload,
 	crc = crc32(0L, head, sizeof(head));
 	crc = crc32_z(crc, payload, len);
 	put_u32(tail, (uint32_t)crc);
-
-	snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
-	if ((fd = mkstemp(tmp)) < 0) {
-		ad_err_set(err, EX_CANTCREAT, "cannot create '%s': %s", path,
-		    strerror(errno));
-		free(tmp);
-		return -1;
-	}
-	if (write_all(fd, head, sizeof(head)) < 0 ||
-	    write_all(fd, payload, len) < 0 || write_all(fd, tail, 4) < 0 ||
-	    fsync(fd) < 0) {
-		ad_err_set(err, EX_IOERR, "cannot write '%s': %s", path,
-		    strerror(errno));
-		close(fd);
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	fchmod(fd, 0644);
-	if (close(fd) < 0 || rename(tmp, path) < 0) {
-		ad_err_set(err, EX_IOERR, "cannot write '%s': %s", path,
-		    strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	/* Make the rename itself durable. */
-	dircopy = xstrdup(path);
-	if ((dfd = open(dirname(dircopy), O_RDONLY | O_DIRECTORY)) >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	free(dircopy);
-	free(tmp);
-	return 0;
+	return atomicfile_write(path, parts, 3, err);
 }
 
 /*

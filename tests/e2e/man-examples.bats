@@ -100,6 +100,14 @@ examples() {
 	examples ad-forecast
 }
 
+@test "man ad-detect: every example runs" {
+	cp "$FIXTURES/detect/nab.ndjson" .
+	examples ad-detect
+	# the two-run example scored every point once, the spike among them
+	assert_equal "$(cat first.ndjson rest.ndjson | wc -l)" 2000
+	grep -q '"spike":true,"score":' rest.ndjson
+}
+
 @test "man ad-alert: every example runs" {
 	cp "$FIXTURES/alert/mismatch.ndjson" forecast.ndjson
 	cp "$FIXTURES/alert/metric.ndjson" metrics.ndjson

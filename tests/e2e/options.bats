@@ -6,7 +6,7 @@
 load ../helpers/common
 
 PROGS="kdd-gen ad-clean ad-stl ad-classify ad-train-rf ad-score ad-forecast
-ad-alert ad-plot"
+ad-detect ad-alert ad-plot"
 
 # help_usage PROG [CMD]: the usage text of --help, words on one line.
 help_usage() {

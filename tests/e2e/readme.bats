@@ -63,3 +63,14 @@ setup() {
 	assert_line "cpu.web1 periodic-stable"
 	assert_line "queue.depth nonperiodic-unstable"
 }
+
+@test "README: metrics scored by ad-detect as they arrive, in two runs" {
+	run bash -e -c "$(block 6)"
+	assert_success
+	assert_equal "${#lines[@]}" 3
+	assert_line --index 0 --regexp '^\{"id":"[a-z.0-9]+","ts":[0-9]+,"score":(0|1|0\.[0-9]+|[0-9.e-]+)\}$'
+	[ "$(wc -l < scored.ndjson)" -eq "$(wc -l < tagged.ndjson)" ]
+	[ "$(wc -l < tagged.ndjson)" -gt 10000 ]
+	# the two runs score as one
+	ad-detect tagged.ndjson | cmp - scored.ndjson
+}

@@ -56,6 +56,7 @@ closed() {
 	closed kdd-gen --seed 1 --count 100000
 	closed ad-clean "$R/kdd"
 	closed ad-score -m "$R/kdd.rf" "$R/kdd"
+	closed ad-detect "$R/series"
 	closed ad-stl --period 9 "$R/series"
 	closed ad-classify --tag --period 9 "$R/series"
 	closed ad-alert --field value --above 0 "$R/series"

@@ -87,6 +87,10 @@ matrix() {
 	SHAPE=metric matrix ad-score pass --zscore 3
 }
 
+@test "matrix: ad-detect" {
+	SHAPE=metric matrix ad-detect pass
+}
+
 @test "matrix: ad-forecast run" {
 	SHAPE=metric matrix ad-forecast pass run -m "$R/m.lstm"
 }
