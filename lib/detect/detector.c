@@ -16,9 +16,10 @@
 
 #define STATE_VERSION 1
 
-enum { GAUSS, CHANGE, CONTEXT, SEASON, NPARTS };
+enum { GAUSS, CHANGE, CONTEXT, SEASON, RANGE, NPARTS };
 static const char *const part_names[NPARTS] = {
-    "gauss", "change", "context", "season"};
+    "gauss", "change", "context", "season", "range"};
+#define NSCORED RANGE /* the parts that go through the likelihood */
 
 /*
  * The tunables, by name.  The defaults were chosen on NAB's development
@@ -38,6 +39,7 @@ enum {
 	T_GATE,	       /* season: below this distance, halve the score */
 	T_QUIET,       /* points of quiet after a detection */
 	T_QUIET_LEVEL, /* the score that is a detection for the quiet */
+	T_MARGIN,      /* beyond the range seen by this share: score 1 */
 	T_NTUNE
 };
 static const struct {
@@ -57,6 +59,7 @@ static const struct {
     [T_GATE] = {"gate", 0.5},
     [T_QUIET] = {"quiet", 100},
     [T_QUIET_LEVEL] = {"quiet_level", 0.5},
+    [T_MARGIN] = {"margin", 0.1},
 };
 
 #define NBINS 16   /* context: value bins over the range seen */
@@ -74,7 +77,7 @@ struct state {
 	double n, quiet_left;
 	double lo, hi; /* the range seen */
 	struct ewstat gauss, shortm, longm;
-	struct likelihood lik[NPARTS];
+	struct likelihood lik[NSCORED];
 	/* context: transition counts between value bins, with forgetting
 	 * done lazily by a growing weight for new counts */
 	double prev_bin, ctx_w;
@@ -265,7 +268,7 @@ fuse(const double *z, unsigned disabled)
 {
 	double best = -INFINITY;
 
-	for (int i = 0; i < NPARTS; i++)
+	for (int i = 0; i < NSCORED; i++)
 		if (!(disabled & (1u << i)))
 			best = fmax(best, z[i]);
 	return isfinite(best) ? likelihood_tail(best) : 1;
@@ -278,7 +281,8 @@ detector_step(struct detector *d, int64_t t, double x, struct detector_out *o)
 	const struct detector_params *p = &d->p;
 	const struct likelihood_conf lc = {
 	    p->tune[T_AVG_HL], p->tune[T_HIST_HL]};
-	double raw[NPARTS], z[NPARTS], score;
+	double raw[NSCORED], z[NSCORED], score;
+	bool outside;
 
 	memset(o, 0, sizeof(*o));
 	if (s->n == 0) {
@@ -287,6 +291,9 @@ detector_step(struct detector *d, int64_t t, double x, struct detector_out *o)
 	}
 	raw[GAUSS] = ratio(x - s->gauss.mean, sqrt(s->gauss.var));
 	raw[CHANGE] = ratio(s->shortm.mean - s->longm.mean, sqrt(s->longm.var));
+	outside = s->n >= p->tune[T_WARMUP] &&
+		  (x > s->hi + p->tune[T_MARGIN] * (s->hi - s->lo) ||
+		      x < s->lo - p->tune[T_MARGIN] * (s->hi - s->lo));
 	raw[CONTEXT] = context_raw(s, x, p);
 	raw[SEASON] = season_raw(s, t, x, p);
 	s->lo = fmin(s->lo, x);
@@ -294,7 +301,7 @@ detector_step(struct detector *d, int64_t t, double x, struct detector_out *o)
 	ew_learn(&s->gauss, x, p->tune[T_GAUSS_HL], s->n);
 	ew_learn(&s->shortm, x, p->tune[T_SHORT_HL], s->n);
 	ew_learn(&s->longm, x, p->tune[T_LONG_HL], s->n);
-	for (size_t i = 0; i < NPARTS; i++) {
+	for (size_t i = 0; i < NSCORED; i++) {
 		z[i] = likelihood_z(&s->lik[i], raw[i], &lc);
 		o->parts[i] = likelihood_score(likelihood_tail(z[i]));
 	}
@@ -303,6 +310,10 @@ detector_step(struct detector *d, int64_t t, double x, struct detector_out *o)
 	if (p->tune[T_GATE] > 0 && s->n > p->tune[T_SEASON_MIN] &&
 	    !(p->disabled & (1u << SEASON)) && raw[SEASON] < p->tune[T_GATE])
 		score *= 0.5;
+	/* Beyond all that was seen, by a margin: as unusual as it gets. */
+	o->parts[RANGE] = outside;
+	if (outside && !(p->disabled & (1u << RANGE)))
+		score = 1;
 	if (s->n < p->tune[T_WARMUP])
 		score = 0;
 	/* After a detection, quiet: one anomaly, one alarm. */
