@@ -407,3 +407,33 @@ cost_model() {
 	assert_equal "$status" 64
 	assert_output "ad-score: costs need a supervised model, not isolation"
 }
+
+@test "--costs applies to reloaded models; one lacking a class is refused" {
+	cost_model
+	cp "$T/c.rf" "$T/cur.rf"
+	ad-train-rf -s 2 --trees 50 --classes "$T/classes" -o "$T/c2.rf" "$T/c.ndjson"
+	ad-train-rf --trees 5 -o "$T/bin.rf" "$T/c.ndjson"
+	mkfifo "$T/in"
+	ad-score -v -m "$T/cur.rf" --costs "$TOP/data/kdd-costs.csv" < "$T/in" > "$T/out" 2> "$T/err" &
+	pid=$!
+	exec 7> "$T/in"
+	x1() { for _ in $(seq 1500); do echo '{"x":1}'; done; }
+	x1 >&7
+	sleep 1
+	cp "$T/bin.rf" "$T/new.rf" && mv "$T/new.rf" "$T/cur.rf"
+	sleep 0.5
+	x1 >&7
+	sleep 1
+	cp "$T/c2.rf" "$T/new.rf" && mv "$T/new.rf" "$T/cur.rf"
+	sleep 0.5
+	x1 >&7
+	exec 7>&-
+	wait "$pid"
+	# neither model holds costs: without the override each says normal
+	run sh -c "jq -r .class '$T/out' | sort | uniq -c"
+	assert_output "   4500 r2l"
+	run grep -c "reloaded '$T/cur.rf'" "$T/err"
+	assert_output 1
+	run grep -c "^ad-score: $TOP/data/kdd-costs.csv:1: class 'attack' is missing; keeping the previous model$" "$T/err"
+	assert_output 1
+}
