@@ -17,7 +17,10 @@
 #     60,593, probe 4,166, dos 229,853, u2r 228, r2l 16,189 of 311,029
 #     records; Elkan, SIGKDD Explorations 1(2), 2000), which the 10% file's
 #     mix (80% dos) would otherwise hide.
-# Takes about 20 s per CV run, 6 runs.  Writes the table to stdout.
+# Seeds 2 and 3 repeat the stratified runs of --balance 0 and 0.5, to see
+# whether their difference is more than noise.  Takes about 25 s per CV
+# run, 10 runs ("$0 seeds": only the 4 repeats).  Writes the table to
+# stdout.
 set -e
 cd "$(dirname "$0")/.."
 KDD=${KDD:-$(pwd)/../shared/data/kdd99/kddcup.data_10_percent.gz}
@@ -30,18 +33,28 @@ make -s bin/kdd-gen bin/ad-train-rf >/dev/null
 mkdir -p "$W"
 B=$(pwd)/bin
 $B/kdd-gen --seed 1 --in-order "$KDD" > "$W/kdd.ndjson"
-echo "data: $KDD, $(wc -l < "$W/kdd.ndjson") records; 100 trees, depth 20, 5 folds, seed 1"
-for bal in 0 0.5 1; do
-	for cv in stratified by-type; do
-		g=; [ $cv = by-type ] && g="--group-by label"
-		t0=$(date +%s.%N)
-		$B/ad-train-rf -q --classes "$TYPES" --costs data/kdd-costs.csv \
-			--trees 100 --max-depth 20 --balance $bal --cv 5 $g \
-			--report "$W/$cv-$bal.json" -o "$W/m.rf" "$W/kdd.ndjson"
-		t1=$(date +%s.%N)
-		echo "$cv $bal $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')" >> "$W/runs"
+echo "data: $KDD, $(wc -l < "$W/kdd.ndjson") records; 100 trees, depth 20, 5 folds"
+{
+	if [ "$1" != seeds ]; then
+		for bal in 0 0.5 1; do
+			echo "stratified $bal 1"
+			echo "by-type $bal 1"
+		done
+	fi
+	for seed in 2 3; do
+		echo "stratified 0 $seed"
+		echo "stratified 0.5 $seed"
 	done
-done
+} > "$W/plan"
+while read -r cv bal seed; do
+	g=; [ $cv = by-type ] && g="--group-by label"
+	t0=$(date +%s.%N)
+	$B/ad-train-rf -q -s $seed --classes "$TYPES" --costs data/kdd-costs.csv \
+		--trees 100 --max-depth 20 --balance $bal --cv 5 $g \
+		--report "$W/$cv-$bal-$seed.json" -o "$W/m.rf" "$W/kdd.ndjson"
+	t1=$(date +%s.%N)
+	echo "$cv $bal $seed $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')" >> "$W/runs"
+done < "$W/plan"
 $PY - "$W" data/kdd-costs.csv <<'PYEOF'
 import csv, json, sys
 w, costfile = sys.argv[1], sys.argv[2]
@@ -67,27 +80,27 @@ def per_class(conf):
         out.append("%s %.3f" % (a, sum(c * cost[a][d] for c, d in zip(row, classes)) / n))
     return ", ".join(out)
 
-print("%-10s %-7s %-8s %-9s %-9s %-9s %-9s %-9s %s" % (
-    "cv", "balance", "auc", "acc", "acc_lc", "cost", "cost_lc", "mix", "mix_lc"))
-for line in open(w + "/runs"):
-    cv, bal, secs = line.split()
-    p = json.load(open("%s/%s-%s.json" % (w, cv, bal)))["cv"]["pooled"]
+print("%-10s %-7s %-4s %-8s %-9s %-9s %-9s %-9s %-9s %s" % (
+    "cv", "balance", "seed", "auc", "acc", "acc_lc", "cost", "cost_lc", "mix", "mix_lc"))
+runs = [l.split() for l in open(w + "/runs")]
+def pooled(cv, bal, seed):
+    return json.load(open("%s/%s-%s-%s.json" % (w, cv, bal, seed)))["cv"]["pooled"]
+for cv, bal, seed, secs in runs:
+    p = pooled(cv, bal, seed)
     am, lc = p["argmax"], p["least_cost"]
-    print("%-10s %-7s %.6f %.6f %.6f %.6f %.6f %.6f %.6f  (%s s)" % (
-        cv, bal, p["auc"], am["accuracy"], lc["accuracy"], am["cost"], lc["cost"],
+    print("%-10s %-7s %-4s %.6f %.6f %.6f %.6f %.6f %.6f %.6f  (%s s)" % (
+        cv, bal, seed, p["auc"], am["accuracy"], lc["accuracy"], am["cost"], lc["cost"],
         weighted(am["confusion"]), weighted(lc["confusion"]), secs))
 print()
-print("per-class mean cost (least expected cost decisions):")
-for line in open(w + "/runs"):
-    cv, bal, secs = line.split()
-    p = json.load(open("%s/%s-%s.json" % (w, cv, bal)))["cv"]["pooled"]
-    print("%-10s %-4s argmax: %s" % (cv, bal, per_class(p["argmax"]["confusion"])))
-    print("%-10s %-4s least:  %s" % (cv, bal, per_class(p["least_cost"]["confusion"])))
+print("per-class mean cost (most probable class; least expected cost):")
+for cv, bal, seed, secs in runs:
+    p = pooled(cv, bal, seed)
+    print("%-10s %-4s %s argmax: %s" % (cv, bal, seed, per_class(p["argmax"]["confusion"])))
+    print("%-10s %-4s %s least:  %s" % (cv, bal, seed, per_class(p["least_cost"]["confusion"])))
 print()
 print("confusion (rows actual, columns decided; %s):" % " ".join(classes))
-for line in open(w + "/runs"):
-    cv, bal, secs = line.split()
-    p = json.load(open("%s/%s-%s.json" % (w, cv, bal)))["cv"]["pooled"]
-    print("%s balance %s, argmax %s" % (cv, bal, json.dumps(p["argmax"]["confusion"])))
-    print("%s balance %s, least  %s" % (cv, bal, json.dumps(p["least_cost"]["confusion"])))
+for cv, bal, seed, secs in runs:
+    p = pooled(cv, bal, seed)
+    print("%s balance %s seed %s, argmax %s" % (cv, bal, seed, json.dumps(p["argmax"]["confusion"])))
+    print("%s balance %s seed %s, least  %s" % (cv, bal, seed, json.dumps(p["least_cost"]["confusion"])))
 PYEOF

@@ -253,7 +253,7 @@ cost_data() {
 
 @test "--costs: kept in the model, the class of least expected cost" {
 	cost_data
-	run ad-train-rf --trees 50 --classes "$T/classes" --costs "$TOP/data/kdd-costs.csv" -o "$T/c.rf" "$T/c.ndjson"
+	run ad-train-rf --trees 50 --classes "$T/classes" --costs "$TOP/data/kdd-costs.csv" --balance 0 -o "$T/c.rf" "$T/c.ndjson"
 	assert_success
 	# the matrix in the model's class order: normal r2l dos probe u2r
 	run sh -c "ad-score --info '$T/c.rf' | jq -c '[.version, .classes, .costs]'"
@@ -265,6 +265,11 @@ cost_data() {
 	assert_output '[1,null]'
 	run sh -c "ad-score -m '$T/p.rf' '$T/one.ndjson' | jq -c '[.class, (.probability > 0.55 and .probability < 0.65)]'"
 	assert_output '["normal",true]'
+	# --costs implies --balance 0.5: weights (150 / 180) ^ .5 for normal,
+	# (150 / 120) ^ .5 for r2l, so P(r2l) = 44.7 / (44.7 + 54.8) = .449
+	ad-train-rf --trees 50 --classes "$T/classes" --costs "$TOP/data/kdd-costs.csv" -o "$T/h.rf" "$T/c.ndjson"
+	run sh -c "ad-score -m '$T/h.rf' '$T/one.ndjson' | jq -c '[.class, .score > 0.425 and .score < 0.475]'"
+	assert_output '["r2l",true]'
 }
 
 @test "--costs: a bad cost file is refused with file:line, 65; none, 66" {
