@@ -19,7 +19,9 @@
 #     mix (80% dos) would otherwise hide.
 # Seeds 2 and 3 repeat the stratified runs of --balance 0 and 0.5, to see
 # whether their difference is more than noise.  Takes about 25 s per CV
-# run, 10 runs ("$0 seeds": only the 4 repeats).  Writes the table to
+# run, 10 runs ("$0 seeds": only the 4 repeats).  "$0 params" runs
+# leave-attack-type-out CV, --balance 0.5, with other tree parameters
+# instead (--mtry all, --max-depth 8, --min-leaf 20).  Writes the table to
 # stdout.
 set -e
 cd "$(dirname "$0")/.."
@@ -34,26 +36,33 @@ mkdir -p "$W"
 B=$(pwd)/bin
 $B/kdd-gen --seed 1 --in-order "$KDD" > "$W/kdd.ndjson"
 echo "data: $KDD, $(wc -l < "$W/kdd.ndjson") records; 100 trees, depth 20, 5 folds"
-{
-	if [ "$1" != seeds ]; then
-		for bal in 0 0.5 1; do
-			echo "stratified $bal 1"
-			echo "by-type $bal 1"
+if [ "$1" = params ]; then
+	for v in mtry=all max-depth=8 min-leaf=20; do
+		echo "by-type 0.5 1 $v"
+	done > "$W/plan"
+else
+	{
+		if [ "$1" != seeds ]; then
+			for bal in 0 0.5 1; do
+				echo "stratified $bal 1"
+				echo "by-type $bal 1"
+			done
+		fi
+		for seed in 2 3; do
+			echo "stratified 0 $seed"
+			echo "stratified 0.5 $seed"
 		done
-	fi
-	for seed in 2 3; do
-		echo "stratified 0 $seed"
-		echo "stratified 0.5 $seed"
-	done
-} > "$W/plan"
-while read -r cv bal seed; do
+	} > "$W/plan"
+fi
+while read -r cv bal seed opt; do
 	g=; [ $cv = by-type ] && g="--group-by label"
+	o=; [ -n "$opt" ] && o="--${opt%=*} ${opt#*=}"
 	t0=$(date +%s.%N)
 	$B/ad-train-rf -q -s $seed --classes "$TYPES" --costs data/kdd-costs.csv \
-		--trees 100 --max-depth 20 --balance $bal --cv 5 $g \
-		--report "$W/$cv-$bal-$seed.json" -o "$W/m.rf" "$W/kdd.ndjson"
+		--trees 100 --max-depth 20 --balance $bal --cv 5 $g $o \
+		--report "$W/$cv-$bal-$seed$opt.json" -o "$W/m.rf" "$W/kdd.ndjson"
 	t1=$(date +%s.%N)
-	echo "$cv $bal $seed $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')" >> "$W/runs"
+	echo "$cv $bal $seed$opt $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')" >> "$W/runs"
 done < "$W/plan"
 $PY - "$W" data/kdd-costs.csv <<'PYEOF'
 import csv, json, sys
