@@ -18,10 +18,11 @@
 #include "io/recin.h"
 #include "io/reload.h"
 #include "io/sink.h"
+#include "record/costs.h"
 
 struct opts {
 	struct cli cli;
-	const char *model;
+	const char *model, *costs;
 	double threshold;
 	bool anomalies, info;
 	int explain;
@@ -41,6 +42,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		"forest model from ad-train-rf"),
 	    OPT_DOUBLE(0, "threshold", &o->threshold, "t", -1e300, 1e300,
 		"anomaly when score >= T (default: the model's)"),
+	    OPT_STRING(0, "costs", &o->costs, "file",
+		"class of least expected cost (CSV matrix)"),
 	    OPT_FLAG(
 		0, "anomalies", &o->anomalies, "pass only anomalous records"),
 	    OPT_INT(0, "explain", &o->explain, "n", 1, 1000,
@@ -85,6 +88,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		opt_usage_error(&prog, "%s",
 		    o->model ? "give -m model or --zscore k, not both"
 			     : "no model: give -m model or --zscore k");
+	if (o->costs != NULL && o->model == NULL)
+		opt_usage_error(&prog, "--costs needs -m model");
 	o->files = argv + first;
 	o->nfiles = (size_t)(argc - first);
 }
@@ -126,12 +131,21 @@ score_forest(
 	    .warn = say};
 	struct scorepipe_stats st;
 	struct forestfile *m;
+	struct costs k = {0};
 	int rc;
 
-	if ((m = forestfile_read(o->model, e)) == NULL)
+	if (o->costs != NULL && costs_load(&k, o->costs, e) < 0)
 		return -1;
+	if ((m = forestfile_read(o->model, e)) == NULL ||
+	    (o->costs != NULL && forestfile_set_costs(m, &k, e) < 0)) {
+		forestfile_free(m);
+		costs_release(&k);
+		return -1;
+	}
+	c.costs = o->costs != NULL ? &k : NULL;
 	reload_signals_init();
 	rc = scorepipe_run(m, &c, in, out, &st, e);
+	costs_release(&k);
 	if (o->cli.verbose > 0)
 		fprintf(stderr,
 		    "ad-score: %zu read, %zu rejected, %zu slow path\n",

@@ -6,6 +6,7 @@
  * The job itself is forest/rfjob.
  */
 #include <err.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		"label of normal records (default normal.)"),
 	    OPT_STRING(0, "classes", &jc->classes, "file",
 		"multi-class: lines 'label class'"),
+	    OPT_STRING(0, "costs", &jc->costs, "file",
+		"cost matrix (CSV), kept in the model for decisions"),
 	    OPT_STRING(0, "features", &jc->features, "list",
 		"only these fields (comma-separated)"),
 	    OPT_STRING(0, "exclude", &jc->exclude, "list", "not these fields"),
@@ -74,6 +77,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		"features per split (default sqrt; unsupervised: all)"),
 	    OPT_DOUBLE(0, "sample-rate", &p->sample_rate, "r", 1e-6, 1,
 		"rows drawn per tree, with replacement (1)"),
+	    OPT_DOUBLE(0, "balance", &p->balance, "p", 0, 1,
+		"class weights (n / (K n_class)) ^ P (0; --costs: 0.5)"),
 	    OPT_DOUBLE(0, "fraction", &p->fraction, "f", 1e-6, 100,
 		"unsupervised: synthetic rows per real row (0.1)"),
 	    OPT_SIZE(0, "sample-size", &p->sample_size, "n", 2, 100000000,
@@ -82,6 +87,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		"training threads (default: all cores)"),
 	    OPT_INT(0, "cv", &jc->cv, "k", 2, 100,
 		"stratified K-fold cross-validation report"),
+	    OPT_STRING(0, "group-by", &jc->group, "field",
+		"--cv folds keep each value of FIELD whole"),
 	    OPT_STRING(0, "grid", &o->grid_spec, "spec",
 		"cross-validated search, e.g. 'trees=30,100 max-depth=15,20'"),
 	    OPT_STRING(0, "report", &jc->report, "file",
@@ -109,7 +116,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 	    .fraction = 0.1,
 	    .sample_size = 256,
 	    .seed = 1,
-	    .threads = ncpu > 0 ? (int)ncpu : 1};
+	    .threads = ncpu > 0 ? (int)ncpu : 1,
+	    .balance = NAN};
 	first = opt_parse(&prog, argc, argv);
 	p->mode = (enum forestfile_mode)mode;
 	if (o->cli.output == NULL)
@@ -117,6 +125,18 @@ parse_opts(int argc, char **argv, struct opts *o)
 	if ((jc->cv || o->grid_spec) && p->mode != FORESTFILE_SUPERVISED)
 		opt_usage_error(
 		    &prog, "--cv and --grid need --mode supervised");
+	if ((jc->costs || !isnan(p->balance)) &&
+	    p->mode != FORESTFILE_SUPERVISED)
+		opt_usage_error(
+		    &prog, "--costs and --balance need --mode supervised");
+	/*
+	 * With costs the rare classes matter: half-way balanced classes
+	 * halved the cross-validated cost (bench/forest-costs.sh).
+	 */
+	if (isnan(p->balance))
+		p->balance = jc->costs ? 0.5 : 0;
+	if (jc->group && jc->cv == 0 && o->grid_spec == NULL)
+		opt_usage_error(&prog, "--group-by needs --cv or --grid");
 	if (o->grid_spec && jc->cv == 0)
 		jc->cv = 5;
 	if (p->mtry == MTRY_UNSET)

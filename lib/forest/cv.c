@@ -44,6 +44,73 @@ cv_folds(const uint8_t *y, size_t n, size_t nclass, int k, uint64_t seed,
 	free(idx);
 }
 
+struct gsize {
+	size_t rows, order;
+	uint32_t g;
+};
+
+static int
+cmp_gsize(const void *a, const void *b)
+{
+	const struct gsize *x = a, *y = b;
+
+	if (x->rows != y->rows)
+		return x->rows > y->rows ? -1 : 1;
+	return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/*
+ * Assign each of n rows to one of k folds so that no group (group[i] <
+ * ngroups) has rows in two folds: the folds test on groups that training
+ * never saw.  Rows of class 0 (normal) are not grouped but dealt out
+ * evenly, as cv_folds() does, so that every fold trains and tests on
+ * normal records.  Groups go, largest first (ties in an order shuffled
+ * with seed), to the fold with the fewest grouped rows so far.  With
+ * fewer groups than folds some folds test on normal rows only.
+ */
+void
+cv_group_folds(const uint8_t *y, const uint32_t *group, size_t ngroups,
+    size_t n, int k, uint64_t seed, uint8_t *fold)
+{
+	struct gsize *gs = xcalloc(ngroups ? ngroups : 1, sizeof(*gs));
+	size_t *load = xcalloc((size_t)k, sizeof(*load));
+	uint8_t *gfold = xcalloc(ngroups ? ngroups : 1, 1);
+	struct prng rng;
+
+	/* class 0 exactly as stratified folds deal it */
+	cv_folds(y, n, 1, k, seed, fold);
+	prng_init(&rng, seed ^ 0x6E0F01D5ULL);
+	for (size_t g = 0; g < ngroups; g++) {
+		gs[g].g = (uint32_t)g;
+		gs[g].order = g;
+	}
+	for (size_t i = ngroups; i > 1; i--) {
+		size_t j = prng_below(&rng, i), t = gs[i - 1].order;
+
+		gs[i - 1].order = gs[j].order;
+		gs[j].order = t;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (y[i] != 0)
+			gs[group[i]].rows++;
+	qsort(gs, ngroups, sizeof(*gs), cmp_gsize);
+	for (size_t i = 0; i < ngroups; i++) {
+		size_t best = 0;
+
+		for (size_t f = 1; f < (size_t)k; f++)
+			if (load[f] < load[best])
+				best = f;
+		gfold[gs[i].g] = (uint8_t)best;
+		load[best] += gs[i].rows;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (y[i] != 0)
+			fold[i] = gfold[group[i]];
+	free(gs);
+	free(load);
+	free(gfold);
+}
+
 struct scored {
 	double s;
 	uint8_t pos;

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /*
- * Evaluation of classifiers: stratified K-fold assignment, ROC AUC (with
+ * Evaluation of classifiers: stratified K-fold assignment, folds that
+ * keep groups whole (leave-attack-type-out), ROC AUC (with
  * ties counted half, the Mann-Whitney statistic), and accuracy,
  * precision, recall and F1, for two classes or one-vs-rest per class.
  */
@@ -19,6 +20,8 @@ struct cv_metrics {
 
 void cv_folds(const uint8_t *y, size_t n, size_t nclass, int k, uint64_t seed,
     uint8_t *fold);
+void cv_group_folds(const uint8_t *y, const uint32_t *group, size_t ngroups,
+    size_t n, int k, uint64_t seed, uint8_t *fold);
 double cv_auc(const double *score, const uint8_t *pos, size_t n);
 void cv_binary(const double *score, const uint8_t *pos, size_t n,
     double threshold, struct cv_metrics *m);

@@ -7,6 +7,7 @@
  * falling frequency; when there are more than max_bins of them the rarest
  * share the last bin.
  */
+#include <assert.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -43,7 +44,45 @@ dataset_free(struct dataset *ds)
 	free(ds->nbins);
 	free(ds->bins);
 	free(ds->y);
+	free(ds->group);
+	keymap_free(ds->gids);
 	free(ds);
+}
+
+/*
+ * Record a group for every row from now on: the value of field (borrowed,
+ * it must outlive ds), which the reader passes to dataset_set_group().
+ */
+void
+dataset_group_by(struct dataset *ds, const char *field)
+{
+	ds->group_field = field;
+	if (ds->gids == NULL)
+		ds->gids = keymap_new(SIZE_MAX, NULL, NULL);
+}
+
+/*
+ * The group of the row just added: value (len bytes, not terminated),
+ * numbered from 0 in order of first appearance.
+ */
+void
+dataset_set_group(struct dataset *ds, const char *value, size_t len)
+{
+	char *key = xstrndup(value, len);
+	void *v = keymap_get(ds->gids, key);
+
+	assert(ds->nrows > 0);
+	if (v == NULL) {
+		v = (void *)(uintptr_t)(++ds->ngroups);
+		keymap_put(ds->gids, key, v);
+	}
+	free(key);
+	if (ds->gcap < ds->cap) {
+		ds->gcap = ds->cap;
+		ds->group =
+		    xreallocarray(ds->group, ds->gcap, sizeof(uint32_t));
+	}
+	ds->group[ds->nrows - 1] = (uint32_t)((uintptr_t)v - 1);
 }
 
 /*

@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/keymap.h"
 #include "forest/featset.h"
 
 #define DATASET_MAX_BINS 255
@@ -22,6 +23,11 @@ struct dataset {
 	size_t nrows, cap, ncols;
 	double **col; /* col[feature][row] */
 	uint8_t *y;   /* class of each row */
+	/* dataset_group_by(): each row's group, numbered as they appear */
+	const char *group_field; /* borrowed; NULL: no groups */
+	uint32_t *group;
+	size_t ngroups, gcap;
+	struct keymap *gids; /* group value -> number + 1 */
 	/* after dataset_bin() */
 	size_t nfeat;
 	uint16_t *nbins; /* per feature, the missing bin included */
@@ -33,6 +39,8 @@ struct dataset {
 struct dataset *dataset_new(struct featset *fs);
 void dataset_free(struct dataset *ds);
 void dataset_add(struct dataset *ds, const double *x, uint8_t y);
+void dataset_group_by(struct dataset *ds, const char *field);
+void dataset_set_group(struct dataset *ds, const char *value, size_t len);
 void dataset_bin(struct dataset *ds, int max_bins, int threads);
 uint8_t dataset_bin_value(const struct dataset *ds, size_t f, double v);
 

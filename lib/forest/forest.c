@@ -535,9 +535,13 @@ train_tree(size_t ti, int thread, void *arg)
 	if (p->replace) {
 		/* Poisson bootstrap: each of the selected rows is drawn
 		 * Poisson(rate) times, so a merged row of c rows gets a
-		 * Poisson(c rate) weight; one pass over the merged rows */
+		 * Poisson(c rate) weight; one pass over the merged rows.
+		 * A class weight scales the rate of its rows. */
 		for (size_t u = 0; u < pk->nu; u++)
-			g.w[u] = poisson(&g.rng, p->sample_rate * pk->mult[u]);
+			g.w[u] = poisson(&g.rng,
+			    p->sample_rate * pk->mult[u] *
+				(p->class_weight ? p->class_weight[pk->uy[u]]
+						 : 1));
 	} else {
 		/* m distinct rows: Floyd's algorithm through a bitmap */
 		uint8_t *seen = xcalloc(nsel ? nsel : 1, 1);

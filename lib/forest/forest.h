@@ -95,6 +95,9 @@ struct forest_params {
 	int mtry;	    /* features per split; 0 = all */
 	double sample_rate; /* rows drawn per tree, fraction of the data */
 	bool replace;	    /* Poisson bootstrap (with replacement) */
+	/* bootstrap: each row of class c drawn class_weight[c] times as
+	 * often (NULL: all 1) */
+	const double *class_weight;
 	uint64_t seed;
 	int threads;
 	void (*progress)(size_t done, void *arg); /* called on one thread */

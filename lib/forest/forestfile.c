@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /*
  * Encoding of a forest model (see forestfile.h).  Payload layout: u32
- * payload version, then the metadata fields in a fixed order, the feature
- * schema (featset_save()) and the forest (forest_save()).  A payload that
- * ends early, runs on, or holds an inconsistent tree is refused.
+ * payload version, then the metadata fields in a fixed order (version 2:
+ * then a u8 saying whether a cost matrix follows, and its nclass x nclass
+ * f64 costs), the feature schema (featset_save()) and the forest
+ * (forest_save()).  A payload that ends early, runs on, or holds an
+ * inconsistent tree or cost is refused.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -36,6 +38,7 @@ forestfile_free(struct forestfile *m)
 	for (size_t i = 0; i < m->nclass; i++)
 		free(m->classes[i]);
 	free(m->classes);
+	free(m->costs);
 	featset_free(m->fs);
 	forest_free(m->forest);
 	free(m);
@@ -53,7 +56,7 @@ forestfile_write(
 	int rc;
 
 	buf_init(&b);
-	wire_put_u32(&b, FORESTFILE_VERSION);
+	wire_put_u32(&b, m->costs != NULL ? 2 : 1);
 	wire_put_u8(&b, (uint8_t)m->mode);
 	wire_put_str(&b, m->label ? m->label : "");
 	wire_put_str(&b, m->normal ? m->normal : "");
@@ -73,6 +76,11 @@ forestfile_write(
 	wire_put_u64(&b, m->rows);
 	wire_put_str(&b, m->created);
 	wire_put_f64(&b, m->cv_auc);
+	if (m->costs != NULL) {
+		wire_put_u8(&b, 1);
+		for (size_t i = 0; i < m->nclass * m->nclass; i++)
+			wire_put_f64(&b, m->costs[i]);
+	}
 	featset_save(m->fs, &b);
 	forest_save(m->forest, &b);
 	rc = modelfile_write(path, FORESTFILE_KIND, b.data, b.len, err);
@@ -95,10 +103,10 @@ forestfile_parse(const void *p, size_t n, const char *name, struct ad_err *err)
 
 	wire_init(&w, p, n);
 	version = wire_u32(&w);
-	if (!w.bad && version != FORESTFILE_VERSION) {
+	if (!w.bad && (version < 1 || version > FORESTFILE_VERSION)) {
 		ad_err_set(err, EX_DATAERR,
 		    "'%s': unsupported forest model version %u (this program "
-		    "reads version %d)",
+		    "reads versions 1 to %d)",
 		    name, version, FORESTFILE_VERSION);
 		forestfile_free(m);
 		return NULL;
@@ -131,6 +139,18 @@ forestfile_parse(const void *p, size_t n, const char *name, struct ad_err *err)
 	snprintf(m->created, sizeof(m->created), "%s", s);
 	free(s);
 	m->cv_auc = wire_f64(&w);
+	m->version = version;
+	if (!w.bad && version >= 2 && wire_u8(&w) != 0 && !w.bad) {
+		if (m->mode != FORESTFILE_SUPERVISED)
+			w.bad = true;
+		m->costs = xcalloc(
+		    m->nclass ? m->nclass * m->nclass : 1, sizeof(double));
+		for (size_t i = 0; i < m->nclass * m->nclass && !w.bad; i++) {
+			m->costs[i] = wire_f64(&w);
+			if (!(m->costs[i] >= 0 && isfinite(m->costs[i])))
+				w.bad = true;
+		}
+	}
 	if (!w.bad)
 		m->fs = featset_load(&w);
 	if (!w.bad)
@@ -177,6 +197,52 @@ forestfile_read(const char *path, struct ad_err *err)
 	return m;
 }
 
+/*
+ * Make c (a cost matrix file's) m's costs, in m's class order, in place
+ * of any it had.  Returns 0, or -1 with err set: EX_USAGE when m is not
+ * supervised, EX_DATAERR (at the file's header line) when c lacks one of
+ * m's classes.
+ */
+int
+forestfile_set_costs(
+    struct forestfile *m, const struct costs *c, struct ad_err *err)
+{
+	double *k;
+
+	if (m->mode != FORESTFILE_SUPERVISED) {
+		ad_err_set(err, EX_USAGE,
+		    "costs need a supervised model, not %s",
+		    forestfile_mode_name(m->mode));
+		return -1;
+	}
+	k = xcalloc(m->nclass * m->nclass, sizeof(double));
+	if (costs_order(c, m->classes, m->nclass, k, err) < 0) {
+		free(k);
+		return -1;
+	}
+	free(m->costs);
+	m->costs = k;
+	return 0;
+}
+
+/*
+ * The class a supervised model decides for class probabilities proba:
+ * the one of least expected cost with a cost matrix, else the most
+ * probable (the first on ties).
+ */
+size_t
+forestfile_decide(const struct forestfile *m, const double *proba)
+{
+	size_t best = 0;
+
+	if (m->costs != NULL)
+		return costs_choose(m->costs, m->nclass, proba, NULL);
+	for (size_t k = 1; k < m->nclass; k++)
+		if (proba[k] > proba[best])
+			best = k;
+	return best;
+}
+
 /* The model's metadata as a new JSON object (ad-score --info). */
 json_t *
 forestfile_info(const struct forestfile *m)
@@ -184,7 +250,10 @@ forestfile_info(const struct forestfile *m)
 	json_t *o = json_object(), *cl = json_array(), *hp = json_object();
 
 	json_object_set_new(o, "kind", json_string(FORESTFILE_KIND));
-	json_object_set_new(o, "version", json_integer(FORESTFILE_VERSION));
+	json_object_set_new(o, "version",
+	    json_integer(m->version ? m->version
+			 : m->costs ? 2
+				    : 1));
 	json_object_set_new(
 	    o, "mode", json_string(forestfile_mode_name(m->mode)));
 	if (m->mode == FORESTFILE_SUPERVISED) {
@@ -197,6 +266,19 @@ forestfile_info(const struct forestfile *m)
 		json_array_append_new(cl, json_string(m->classes[i]));
 	json_object_set_new(o, "classes", cl);
 	json_object_set_new(o, "threshold", json_real(m->threshold));
+	if (m->costs != NULL) {
+		json_t *rows = json_array();
+
+		for (size_t i = 0; i < m->nclass; i++) {
+			json_t *row = json_array();
+
+			for (size_t j = 0; j < m->nclass; j++)
+				json_array_append_new(row,
+				    json_real(m->costs[i * m->nclass + j]));
+			json_array_append_new(rows, row);
+		}
+		json_object_set_new(o, "costs", rows);
+	}
 	json_object_set_new(
 	    o, "trees", json_integer((json_int_t)m->forest->ntrees));
 	json_object_set_new(hp, "max_depth", json_integer(m->max_depth));

@@ -2,9 +2,11 @@
 /*
  * A trained forest model as ad-train-rf writes it and ad-score reads it:
  * the mode, the classes, the feature schema with its category tables, the
- * hyperparameters, the score threshold, and the trees, encoded as the
- * payload of a "forest" model file (modelfile.h: versioned, checksummed,
- * written atomically).
+ * hyperparameters, the score threshold, an optional cost matrix, and the
+ * trees, encoded as the payload of a "forest" model file (modelfile.h:
+ * versioned, checksummed, written atomically).  Version 2 added the cost
+ * matrix; a model without one is written as version 1, which older
+ * programs read, and both versions are read.
  */
 #ifndef FORESTFILE_H
 #define FORESTFILE_H
@@ -16,9 +18,10 @@
 #include "base/buf.h"
 #include "forest/featset.h"
 #include "forest/forest.h"
+#include "record/costs.h"
 
 #define FORESTFILE_KIND "forest"
-#define FORESTFILE_VERSION 1
+#define FORESTFILE_VERSION 2 /* the newest this program reads */
 
 enum forestfile_mode {
 	FORESTFILE_SUPERVISED,
@@ -38,6 +41,13 @@ struct forestfile {
 	uint64_t sample_size, seed, rows;
 	char created[32]; /* ISO 8601 UTC; the file's mtime when empty */
 	double cv_auc;	  /* NaN when not cross-validated */
+	/*
+	 * Supervised: nclass x nclass misclassification costs, [actual *
+	 * nclass + predicted] in class order, or NULL: "class" is then the
+	 * most probable class, else the one of least expected cost.
+	 */
+	double *costs;
+	unsigned version; /* of the file read; 0 for a model not read */
 	struct featset *fs;
 	struct forest *forest;
 };
@@ -49,6 +59,9 @@ struct forestfile *forestfile_read(const char *path, struct ad_err *err);
 struct forestfile *forestfile_parse(
     const void *p, size_t n, const char *name, struct ad_err *err);
 void forestfile_free(struct forestfile *m);
+int forestfile_set_costs(
+    struct forestfile *m, const struct costs *c, struct ad_err *err);
+size_t forestfile_decide(const struct forestfile *m, const double *proba);
 json_t *forestfile_info(const struct forestfile *m);
 int forestfile_info_line(const char *path, struct buf *out, struct ad_err *err);
 

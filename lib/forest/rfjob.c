@@ -14,12 +14,14 @@
 #include "forest/rfjob.h"
 #include "forest/trainread.h"
 #include "io/report.h"
+#include "record/costs.h"
 #include "record/labels.h"
 #include "base/progress.h"
 
 struct rfjob {
 	struct rfjob_conf c;
 	struct labels lab;
+	double *costs; /* in class order, or NULL */
 	struct forestfile *m;
 	struct dataset *ds;
 	struct progress pr;
@@ -27,17 +29,36 @@ struct rfjob {
 	double t0, t1, t2; /* reading started, ended; training ended */
 };
 
+/* The --costs matrix in the order of the job's classes. */
+static int
+load_costs(struct rfjob *j, struct ad_err *err)
+{
+	struct costs c;
+	size_t K = j->lab.nclass;
+	int rc;
+
+	if (costs_load(&c, j->c.costs, err) < 0)
+		return -1;
+	j->costs = xcalloc(K * K, sizeof(double));
+	rc = costs_order(&c, j->lab.classes, K, j->costs, err);
+	costs_release(&c);
+	j->c.p.costs = rc == 0 ? j->costs : NULL;
+	return rc;
+}
+
 /*
  * A job for conf (copied; its strings and grid are borrowed and must
  * outlive the job): the classes are set up (a --classes file is read)
- * and the feature lists applied.  Returns a new job (caller frees with
- * rfjob_free()), or NULL with err set: the classes file's error, or
- * EX_USAGE when the feature lists name no field.
+ * and cost matrix read, and the feature lists applied.  Returns a new
+ * job (caller frees with rfjob_free()), or NULL with err set: the classes
+ * or cost file's error (a cost matrix lacking one of the classes is
+ * EX_DATAERR), or EX_USAGE when the feature lists name no field.
  */
 struct rfjob *
 rfjob_new(const struct rfjob_conf *conf, struct ad_err *err)
 {
 	struct rfjob *j = xcalloc(1, sizeof(*j));
+	int rc;
 
 	j->c = *conf;
 	j->c.p.prog = NULL;
@@ -48,11 +69,25 @@ rfjob_new(const struct rfjob_conf *conf, struct ad_err *err)
 			goto fail;
 		j->c.p.nclass = j->lab.nclass;
 		j->c.p.classes = j->lab.classes;
+		if (j->c.costs != NULL && load_costs(j, err) < 0)
+			goto fail;
 	} else
 		j->c.p.nclass = 2;
 	j->m->fs = featset_new();
-	if (featset_set_lists(
-		j->m->fs, j->c.features, j->c.exclude, j->c.label) < 0) {
+	if (j->c.group != NULL && strcmp(j->c.group, j->c.label) != 0) {
+		/* what a fold is grouped by is no feature */
+		struct buf b;
+
+		buf_init(&b);
+		buf_addf(
+		    &b, "%s,%s", j->c.exclude ? j->c.exclude : "", j->c.group);
+		rc = featset_set_lists(
+		    j->m->fs, j->c.features, b.data, j->c.label);
+		buf_release(&b);
+	} else
+		rc = featset_set_lists(
+		    j->m->fs, j->c.features, j->c.exclude, j->c.label);
+	if (rc < 0) {
 		ad_err_set(err, EX_USAGE, "--features: no field names");
 		goto fail;
 	}
@@ -71,6 +106,7 @@ rfjob_free(struct rfjob *j)
 	forestfile_free(j->m);
 	dataset_free(j->ds);
 	labels_release(&j->lab);
+	free(j->costs);
 	free(j);
 }
 
@@ -88,6 +124,8 @@ rfjob_read(struct rfjob *j, struct recin *in, struct ad_err *err)
 	int present[2] = {0}, st;
 
 	j->ds = dataset_new(j->m->fs);
+	if (j->c.cv && j->c.group != NULL)
+		dataset_group_by(j->ds, j->c.group);
 	j->t0 = clock_now_s();
 	if (trainread(in, j->ds, supervised ? j->c.label : NULL, &j->lab,
 		j->c.classes, err) < 0) {
@@ -179,6 +217,10 @@ fill_model(struct rfjob *j)
 	/* No clock in the file: the same seed gives the same bytes. */
 	m->created[0] = '\0';
 	m->cv_auc = j->c.cv ? j->cv_auc : NAN;
+	if (j->costs != NULL) {
+		m->costs = j->costs;
+		j->costs = NULL;
+	}
 }
 
 /*

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /*
  * One ad-train-rf training job, in the order the program runs it: set up
- * the classes (binary, or from a --classes file) and the feature lists;
+ * the classes (binary, or from a --classes file), the cost matrix and the
+ * feature lists;
  * read the records into a binned data set (forest/trainread); optionally
  * cross-validate or grid-search (forest/rftrain), writing the report;
  * fit the forest; and fill in the model file's header (forest/forestfile)
@@ -28,6 +29,8 @@ struct rfjob_conf {
 	int cv;				/* folds; 0: no cross-validation */
 	const json_t *grid; /* from rftrain_grid_parse(), or NULL (borrowed) */
 	const char *report; /* JSON report path, or NULL */
+	const char *costs;  /* cost matrix file, or NULL */
+	const char *group;  /* --cv folds keep this field's groups whole */
 };
 
 struct rfjob;

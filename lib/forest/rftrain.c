@@ -13,6 +13,7 @@
 #include "forest/iforest.h"
 #include "base/num.h"
 #include "forest/rftrain.h"
+#include "record/costs.h"
 
 /* Features tried per split for nfeat features (0 means all). */
 int
@@ -26,6 +27,30 @@ rftrain_mtry(const struct rftrain *p, size_t nfeat)
 	if (p->mtry == 0 || (size_t)p->mtry >= nfeat)
 		return 0;
 	return p->mtry;
+}
+
+/*
+ * Class weights w[nclass] that balance the classes of rows[0..nsel) of
+ * ds (all when rows is NULL) to the power balance: w[c] = (n / (K n_c))
+ * ^ balance, K the classes present, n_c the rows of class c (0 when
+ * there are none).  Balance 0 gives every class 1; 1 gives every class
+ * the same total weight.
+ */
+void
+rftrain_class_weights(const struct dataset *ds, const uint32_t *rows,
+    size_t nsel, size_t nclass, double balance, double *w)
+{
+	size_t n = rows ? nsel : ds->nrows, present = 0;
+	double cnt[FOREST_MAX_CLASSES] = {0};
+
+	for (size_t i = 0; i < n; i++)
+		cnt[ds->y[rows ? rows[i] : i]]++;
+	for (size_t c = 0; c < nclass; c++)
+		present += cnt[c] > 0;
+	for (size_t c = 0; c < nclass; c++)
+		w[c] = cnt[c] > 0 ? pow((double)n / ((double)present * cnt[c]),
+					balance)
+				  : 0;
 }
 
 static void
@@ -69,8 +94,15 @@ rftrain_fit(const struct dataset *ds, struct rftrain *p, const uint32_t *rows,
 	    .progress = on_progress,
 	    .progress_arg = p};
 
+	double cw[FOREST_MAX_CLASSES];
+
 	for (size_t i = 0; i < ds->nfeat; i++)
 		cat[i] = ds->fs->f[i].kind == FEATURE_CATEGORICAL;
+	if (p->mode == FORESTFILE_SUPERVISED && p->balance > 0) {
+		rftrain_class_weights(
+		    ds, rows, nsel, p->nclass, p->balance, cw);
+		fp.class_weight = cw;
+	}
 	if (p->mode == FORESTFILE_ISOLATION) {
 		struct iforest_params ip = {.trees = p->trees,
 		    .psi = p->sample_size,
@@ -106,11 +138,96 @@ print_metrics(FILE *fp, const char *what, const struct cv_metrics *m)
 }
 
 /*
+ * Decisions for the rows' class probabilities proba (n x K) by the most
+ * probable class, or with costs by the least expected cost: their
+ * confusion matrix (rows actual, columns decided), accuracy and, with
+ * costs, mean cost per row, as a new JSON object.
+ */
+static json_t *
+decisions(const uint8_t *y, size_t n, size_t K, const double *proba,
+    const double *costs, bool least_cost, double *mean_cost, double *acc)
+{
+	size_t *conf = xcalloc(K * K, sizeof(size_t)), right = 0;
+	double total = 0;
+	json_t *o = json_object(), *rows = json_array();
+
+	for (size_t i = 0; i < n; i++) {
+		const double *pr = proba + i * K;
+		size_t d = 0;
+
+		if (least_cost)
+			d = costs_choose(costs, K, pr, NULL);
+		else
+			for (size_t q = 1; q < K; q++)
+				if (pr[q] > pr[d])
+					d = q;
+		conf[y[i] * K + d]++;
+		right += d == y[i];
+		if (costs != NULL)
+			total += costs[y[i] * K + d];
+	}
+	*acc = n ? (double)right / (double)n : NAN;
+	*mean_cost = costs != NULL && n ? total / (double)n : NAN;
+	json_object_set_new(o, "accuracy", json_real(round(*acc * 1e6) / 1e6));
+	if (costs != NULL)
+		json_object_set_new(
+		    o, "cost", json_real(round(*mean_cost * 1e6) / 1e6));
+	for (size_t a = 0; a < K; a++) {
+		json_t *row = json_array();
+
+		for (size_t d = 0; d < K; d++)
+			json_array_append_new(
+			    row, json_integer((json_int_t)conf[a * K + d]));
+		json_array_append_new(rows, row);
+	}
+	json_object_set_new(o, "confusion", rows);
+	free(conf);
+	return o;
+}
+
+/*
+ * Out-of-fold figures over every row at once (each row was scored by
+ * the one forest that did not train on it): binary AUC, and the class
+ * decisions by largest probability and, with p->costs, by least expected
+ * cost.  Printed on text unless NULL; returned as a new JSON object
+ * {"rows","auc","argmax":{..}[,"least_cost":{..}]}.
+ */
+static json_t *
+pooled(const uint8_t *y, size_t n, size_t K, const double *score,
+    const uint8_t *pos, const double *proba, const struct rftrain *p,
+    FILE *text)
+{
+	json_t *o = json_object();
+	double auc = cv_auc(score, pos, n), cost, acc, lcost, lacc;
+
+	json_object_set_new(o, "rows", json_integer((json_int_t)n));
+	json_object_set_new(o, "auc",
+	    isnan(auc) ? json_null() : json_real(round(auc * 1e6) / 1e6));
+	json_object_set_new(o, "argmax",
+	    decisions(y, n, K, proba, p->costs, false, &cost, &acc));
+	if (p->costs != NULL)
+		json_object_set_new(o, "least_cost",
+		    decisions(y, n, K, proba, p->costs, true, &lcost, &lacc));
+	if (text != NULL) {
+		fprintf(text, "pooled: auc %.6f accuracy %.6f", auc, acc);
+		if (p->costs != NULL)
+			fprintf(text,
+			    " cost %.6f; least expected cost: accuracy %.6f "
+			    "cost %.6f",
+			    cost, lacc, lcost);
+		fputc('\n', text);
+	}
+	return o;
+}
+
+/*
  * Stratified k-fold cross-validation of a supervised forest with
  * parameters p.  Prints one line per fold and the mean +- sd on text
  * (when not NULL) and returns the report as a new JSON object:
- * {"folds":[..],"mean":{..},"sd":{..}[,"classes":{name:{"mean","sd"}}]}.
- * *mean_auc gets the mean AUC.
+ * {"folds":[..],"mean":{..},"sd":{..},"pooled":{..}
+ * [,"classes":{name:{"mean","sd"}}]}.  *mean_auc gets the mean AUC.
+ * When ds has groups the folds keep them whole (cv_group_folds()) and
+ * *mean_auc is the pooled AUC, since a fold may hold no positives.
  */
 json_t *
 rftrain_cv(const struct dataset *ds, struct rftrain *p, int k, FILE *text,
@@ -124,9 +241,15 @@ rftrain_cv(const struct dataset *ds, struct rftrain *p, int k, FILE *text,
 	uint8_t *pos = xcalloc(n ? n : 1, 1);
 	struct cv_metrics *fm = xcalloc((size_t)k, sizeof(*fm));
 	struct cv_metrics *cm = xcalloc((size_t)k * K, sizeof(*cm));
+	double *oof_score = xcalloc(n ? n : 1, sizeof(double));
+	double *oof_proba = xcalloc((n ? n : 1) * K, sizeof(double));
 	json_t *rep = json_object(), *folds = json_array(), *sum;
 
-	cv_folds(ds->y, n, K, k, p->seed, fold);
+	if (ds->group != NULL)
+		cv_group_folds(
+		    ds->y, ds->group, ds->ngroups, n, k, p->seed, fold);
+	else
+		cv_folds(ds->y, n, K, k, p->seed, fold);
 	for (int fi = 0; fi < k; fi++) {
 		size_t nt = 0, nh = 0;
 		struct forest *f;
@@ -144,6 +267,9 @@ rftrain_cv(const struct dataset *ds, struct rftrain *p, int k, FILE *text,
 			score[nh] = forest_predict_bins(
 			    f, ds->bins + i * ds->nfeat, proba + nh * K);
 			pos[nh] = ds->y[i] != 0;
+			oof_score[i] = score[nh];
+			memcpy(oof_proba + i * K, proba + nh * K,
+			    K * sizeof(double));
 			train[nh++] = (uint32_t)i; /* remember held-out rows */
 		}
 		cv_binary(score, pos, nh, 0.5, &fm[fi]);
@@ -212,6 +338,12 @@ rftrain_cv(const struct dataset *ds, struct rftrain *p, int k, FILE *text,
 			    json_real_value(json_object_get(sd, keys[i])));
 		fputc('\n', text);
 	}
+	for (size_t i = 0; i < n; i++)
+		pos[i] = ds->y[i] != 0;
+	sum = pooled(ds->y, n, K, oof_score, pos, oof_proba, p, text);
+	if (ds->group != NULL) /* per-fold AUCs may lack positives */
+		*mean_auc = json_real_value(json_object_get(sum, "auc"));
+	json_object_set_new(rep, "pooled", sum);
 	if (K > 2) {
 		json_t *cls = json_object();
 		struct cv_metrics *one = xcalloc((size_t)k, sizeof(*one));
@@ -247,6 +379,8 @@ rftrain_cv(const struct dataset *ds, struct rftrain *p, int k, FILE *text,
 	free(pos);
 	free(fm);
 	free(cm);
+	free(oof_score);
+	free(oof_proba);
 	return rep;
 }
 

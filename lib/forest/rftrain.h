@@ -26,6 +26,8 @@ struct rftrain {
 	int threads;
 	size_t nclass;
 	char **classes;	       /* borrowed */
+	const double *costs;   /* nclass x nclass, or NULL (borrowed) */
+	double balance;	       /* class weights (n / K n_c) ^ balance */
 	struct progress *prog; /* may be NULL */
 	uint64_t prog_base;
 };
@@ -33,6 +35,8 @@ struct rftrain {
 #define RFTRAIN_SQRT (-1)
 
 int rftrain_mtry(const struct rftrain *p, size_t nfeat);
+void rftrain_class_weights(const struct dataset *ds, const uint32_t *rows,
+    size_t nsel, size_t nclass, double balance, double *w);
 struct forest *rftrain_fit(const struct dataset *ds, struct rftrain *p,
     const uint32_t *rows, size_t nsel);
 json_t *rftrain_cv(const struct dataset *ds, struct rftrain *p, int k,

@@ -265,9 +265,16 @@ reload_model(const struct scorepipe_conf *c, struct reload *rl,
 	if (!reload_changed(rl))
 		return 0;
 	ad_err_clear(&e);
-	if ((nm = forestfile_read(c->model_path, &e)) == NULL) {
-		ad_say(
-		    c->warn, c->arg, "%s; keeping the previous model", e.msg);
+	if ((nm = forestfile_read(c->model_path, &e)) == NULL ||
+	    (c->costs != NULL && forestfile_set_costs(nm, c->costs, &e) < 0)) {
+		if (e.line > 0)
+			ad_say(c->warn, c->arg,
+			    "%s:%zu: %s; keeping the previous model", e.file,
+			    e.line, e.msg);
+		else
+			ad_say(c->warn, c->arg,
+			    "%s; keeping the previous model", e.msg);
+		forestfile_free(nm);
 		return 0;
 	}
 	scorer_borrow_model(rd, nm);

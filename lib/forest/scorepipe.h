@@ -51,6 +51,8 @@ struct scorepipe_conf {
 	int explain;		/* features in "why", 0 for none */
 	bool anomalies_only;
 	bool verbose; /* a word about each reload */
+	/* applied to every model loaded, in place of its own; may be NULL */
+	const struct costs *costs;
 	/* told each message ("reloaded 'x'"); may be NULL */
 	ad_say_fn warn;
 	void *arg;

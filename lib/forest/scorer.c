@@ -177,12 +177,10 @@ add_fields(struct scorer *s, struct buf *out, const double *x, double score,
 	buf_adds(out, "\"score\":");
 	scorer_add_score(out, score);
 	buf_adds(out, anomaly ? ",\"anomaly\":true" : ",\"anomaly\":false");
-	if (m->mode == FORESTFILE_SUPERVISED && m->nclass > 2) {
-		size_t best = 0;
+	if (m->mode == FORESTFILE_SUPERVISED &&
+	    (m->nclass > 2 || m->costs != NULL)) {
+		size_t best = forestfile_decide(m, s->proba);
 
-		for (size_t k = 1; k < m->nclass; k++)
-			if (s->proba[k] > s->proba[best])
-				best = k;
 		buf_adds(out, ",\"class\":");
 		buf_add_json_string(
 		    out, m->classes[best], strlen(m->classes[best]));

@@ -2,7 +2,9 @@
 /*
  * Scoring one NDJSON record with a forest model: the record's line comes
  * out with "score", "anomaly" (and "class", "probability" for a
- * multi-class model, "why" with --explain) appended.  Plain flat records
+ * multi-class model or one with costs, "why" with --explain) appended.
+ * "class" is the model's decision (forestfile_decide()), "probability"
+ * the forest's probability of that class.  Plain flat records
  * take a fast path that never builds a JSON tree: the input bytes are
  * copied as they are and the new fields appended before the closing
  * brace.  Everything else goes through jansson.

@@ -109,6 +109,7 @@ struct ctx {
 	/* for the keys of the last line with fields */
 	long col[MAXF]; /* column numbers (featset.h) */
 	long label_at;	/* the label's position, or -1 */
+	long group_at;	/* the group field's position, or -1 */
 };
 
 /* Start the facts kept for the keys of a scanned line (n members fl). */
@@ -117,13 +118,71 @@ new_shape(struct ctx *c, const struct jscan_member *fl, int n)
 {
 	size_t nl = c->label ? strlen(c->label) : 0;
 
+	const char *g = c->ds->group_field;
+	size_t ng = g ? strlen(g) : 0;
+
 	c->label_at = -1;
+	c->group_at = -1;
 	for (int i = 0; i < n; i++) {
 		c->col[i] = FEATSET_COL_UNKNOWN;
 		if (c->label && fl[i].keylen == nl &&
 		    memcmp(fl[i].key, c->label, nl) == 0)
 			c->label_at = i;
+		if (g && fl[i].keylen == ng && memcmp(fl[i].key, g, ng) == 0)
+			c->group_at = i;
 	}
+}
+
+/*
+ * The group value of a scanned record (a string's text, or a number or
+ * literal as written), or NULL when it has none or needs jansson.
+ */
+static const char *
+flat_group(const struct ctx *c, const struct jscan_member *fl, size_t *len,
+    bool *fallback)
+{
+	const struct jscan_member *m;
+
+	if (c->group_at < 0)
+		return NULL;
+	m = &fl[c->group_at];
+	if (m->type == JSCAN_STRING) {
+		if (m->escaped) {
+			*fallback = true;
+			return NULL;
+		}
+		*len = m->vallen - 2;
+		return m->val + 1;
+	}
+	if (m->type == JSCAN_NUMBER || m->type == JSCAN_TRUE ||
+	    m->type == JSCAN_FALSE) {
+		*len = m->vallen;
+		return m->val;
+	}
+	return NULL;
+}
+
+/* The group value of a parsed record (into tmp for a number), or NULL. */
+static const char *
+json_group(json_t *rec, const char *field, char *tmp, size_t n, size_t *len)
+{
+	json_t *v = json_object_get(rec, field);
+
+	if (json_is_string(v)) {
+		*len = json_string_length(v);
+		return json_string_value(v);
+	}
+	if (json_is_integer(v))
+		snprintf(
+		    tmp, n, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+	else if (json_is_real(v))
+		snprintf(tmp, n, "%.17g", json_real_value(v));
+	else if (json_is_boolean(v))
+		snprintf(tmp, n, "%s", json_is_true(v) ? "true" : "false");
+	else
+		return NULL;
+	*len = strlen(tmp);
+	return tmp;
 }
 
 /* The label of a scanned record, or NULL when it has none. */
@@ -152,9 +211,10 @@ add_line(struct ctx *c, struct reader *r, struct batch *b, size_t i)
 {
 	const char *line = b->text.data + b->off[i], *src = r->names[b->src[i]];
 	const struct jscan_member *fl = b->fl + i * MAXF;
-	size_t len = b->len[i], lineno = b->lineno[i], ll = 0;
+	size_t len = b->len[i], lineno = b->lineno[i], ll = 0, gl = 0;
 	int n = b->nf[i];
-	const char *ls = NULL;
+	const char *ls = NULL, *gs = NULL, *gf = c->ds->group_field;
+	char gtmp[40];
 	bool fallback = n < 0;
 	json_t *rec = NULL, *lv;
 	long y = 0;
@@ -163,6 +223,8 @@ add_line(struct ctx *c, struct reader *r, struct batch *b, size_t i)
 		new_shape(c, fl, n);
 	if (!fallback && c->label)
 		ls = flat_label(c, fl, &ll, &fallback);
+	if (!fallback && gf)
+		gs = flat_group(c, fl, &gl, &fallback);
 	if (!fallback && featset_learn_scan(c->ds->fs, fl, b->num + i * MAXF,
 			     c->col, (size_t)n, &c->x, &c->cap) < 0)
 		fallback = true;
@@ -178,11 +240,19 @@ add_line(struct ctx *c, struct reader *r, struct batch *b, size_t i)
 			ls = json_string_value(lv);
 			ll = json_string_length(lv);
 		}
+		if (gf)
+			gs = json_group(rec, gf, gtmp, sizeof(gtmp), &gl);
 	}
 	if (c->label && ls == NULL) {
 		json_decref(rec);
 		return recin_reject_at(c->in, src, lineno, line, len,
 		    "missing or non-string label field '%s'", c->label);
+	}
+	if (gf && gs == NULL) {
+		json_decref(rec);
+		return recin_reject_at(c->in, src, lineno, line, len,
+		    "missing group field '%s' (a string, number or boolean)",
+		    gf);
 	}
 	if (c->label && (y = labels_class(c->lab, ls, ll)) < 0) {
 		int rc = recin_reject_at(c->in, src, lineno, line, len,
@@ -192,11 +262,12 @@ add_line(struct ctx *c, struct reader *r, struct batch *b, size_t i)
 		json_decref(rec);
 		return rc;
 	}
-	if (rec != NULL) {
+	if (rec != NULL)
 		featset_learn_json(c->ds->fs, rec, &c->x, &c->cap);
-		json_decref(rec);
-	}
 	dataset_add(c->ds, c->x, (uint8_t)y);
+	if (gf)
+		dataset_set_group(c->ds, gs, gl); /* gs may point into rec */
+	json_decref(rec);
 	return 0;
 }
 
@@ -237,7 +308,8 @@ give_scan(struct reader *r, struct batch *b, bool threaded)
 
 /*
  * Read every record of in into ds (whose schema grows with new fields
- * and categories).  label (NULL in the unsupervised modes) names the
+ * and categories), with each record's group when ds has a group field
+ * (dataset_group_by(); records without it are rejected).  label (NULL in the unsupervised modes) names the
  * label field, mapped to a class through lab; records without it, or
  * with a label lab lacks (classes names the file, for the message), are
  * rejected through recin.  Returns 0, or -1 with err set on a read error.

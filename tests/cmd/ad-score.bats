@@ -92,12 +92,12 @@ sys.stdout.buffer.write(h + struct.pack("<I", zlib.crc32(h)))' > "$T/garbage.rf"
 	assert_output "ad-score: '$T/garbage.rf': corrupt forest model"
 	python3 -c '
 import struct, sys, zlib
-p = struct.pack("<I", 2) + b"\0" * 40
+p = struct.pack("<I", 3) + b"\0" * 40
 h = b"ADPIPEMF" + struct.pack("<I", 1) + b"forest".ljust(16, b"\0") + struct.pack("<Q", len(p)) + p
-sys.stdout.buffer.write(h + struct.pack("<I", zlib.crc32(h)))' > "$T/v2.rf"
-	run ad-score -m "$T/v2.rf" "$SCORE"
+sys.stdout.buffer.write(h + struct.pack("<I", zlib.crc32(h)))' > "$T/v3.rf"
+	run ad-score -m "$T/v3.rf" "$SCORE"
 	assert_equal "$status" 65
-	assert_output "ad-score: '$T/v2.rf': unsupported forest model version 2 (this program reads version 1)"
+	assert_output "ad-score: '$T/v3.rf': unsupported forest model version 3 (this program reads versions 1 to 2)"
 }
 
 @test "golden: scores for the fixture records" {
@@ -332,4 +332,108 @@ burst() {
 	assert_line --index 2 false
 	run ad-score --zscore 3 --min-count 1
 	assert_equal "$status" 64
+}
+
+# At x = 1, P(normal) ~ .6 and P(r2l) ~ .4 (see ad-train-rf.bats): the
+# contest's costs decide r2l (1.2 against 1.6 for normal), zero-one costs
+# decide the most probable class, normal.
+cost_model() {
+	printf 'warezclient r2l\nsmurf dos\nipsweep probe\nbuffer_overflow u2r\n' > "$T/classes"
+	for i in $(seq 60); do echo '{"x":1,"label":"normal."}'; done > "$T/c.ndjson"
+	for i in $(seq 40); do echo '{"x":1,"label":"warezclient."}'; done >> "$T/c.ndjson"
+	for i in $(seq 50); do echo '{"x":5,"label":"smurf."}'; done >> "$T/c.ndjson"
+	printf '{"x":1}\n{"x":5}\n' > "$T/two.ndjson"
+	printf 'actual\\predicted,u2r,r2l,dos,probe,normal\n' > "$T/zo.csv"
+	for c in u2r r2l dos probe normal; do
+		printf '%s' "$c"
+		for d in u2r r2l dos probe normal; do [ $c = $d ] && printf ',0' || printf ',1'; done
+		echo
+	done >> "$T/zo.csv"
+	ad-train-rf --trees 50 --classes "$T/classes" ${1:+--costs "$1"} -o "$T/c.rf" "$T/c.ndjson"
+}
+
+@test "--costs: the class of least expected cost; the model's costs overridden" {
+	cost_model
+	run sh -c "ad-score -m '$T/c.rf' '$T/two.ndjson' | jq -r .class"
+	assert_output "$(printf 'normal\ndos')"
+	run sh -c "ad-score -m '$T/c.rf' --costs '$TOP/data/kdd-costs.csv' '$T/two.ndjson' | jq -c '[.class, .probability < 0.5, .score < 0.5]'"
+	assert_output "$(printf '["r2l",true,true]\n["dos",false,false]')"
+	cost_model "$TOP/data/kdd-costs.csv"
+	run sh -c "ad-score -m '$T/c.rf' '$T/two.ndjson' | jq -r .class"
+	assert_output "$(printf 'r2l\ndos')"
+	run sh -c "ad-score -m '$T/c.rf' --costs '$T/zo.csv' '$T/two.ndjson' | jq -r .class"
+	assert_output "$(printf 'normal\ndos')"
+}
+
+@test "--costs on a two-class model writes the decided class" {
+	for i in $(seq 60); do echo '{"x":1,"label":"normal."}'; done > "$T/b.ndjson"
+	for i in $(seq 40); do echo '{"x":1,"label":"smurf."}'; done >> "$T/b.ndjson"
+	ad-train-rf --trees 50 -o "$T/b.rf" "$T/b.ndjson"
+	# missing an attack costs 4, a false alarm 1: attack when P > .2
+	printf ',normal,attack\nnormal,0,1\nattack,4,0\n' > "$T/b.csv"
+	run sh -c "echo '{\"x\":1}' | ad-score -m '$T/b.rf' --costs '$T/b.csv' | jq -c '[.class, .anomaly]'"
+	assert_output '["attack",false]'
+	run sh -c "echo '{\"x\":1}' | ad-score -m '$T/b.rf' | jq -c '[.class, .anomaly]'"
+	assert_output '[null,false]'
+}
+
+@test "--costs: bad cost files exit 65 with file:line, a missing one 66" {
+	cost_model
+	printf 'a\\p,normal,probe,dos,r2l\nnormal,0,1,2,2\nprobe,1,0,2,2\ndos,2,1,0,2\nr2l,4,2,2,0\n' > "$T/four.csv"
+	run --separate-stderr ad-score -m "$T/c.rf" --costs "$T/four.csv" "$T/two.ndjson"
+	assert_equal "$status" 65
+	assert_equal "$output" ""
+	assert_equal "$stderr" "ad-score: $T/four.csv:1: class 'u2r' is missing"
+	sed 's/^u2r,3,/u2r,-3,/' "$TOP/data/kdd-costs.csv" > "$T/neg.csv"
+	run ad-score -m "$T/c.rf" --costs "$T/neg.csv" "$T/two.ndjson"
+	assert_equal "$status" 65
+	assert_output "ad-score: $T/neg.csv:5: cost of 'u2r' predicted as 'normal': '-3' is negative"
+	{ cat "$TOP/data/kdd-costs.csv"; echo 'x,1,1,1,1,1'; } > "$T/wide.csv"
+	run ad-score -m "$T/c.rf" --costs "$T/wide.csv" "$T/two.ndjson"
+	assert_equal "$status" 65
+	assert_output "ad-score: $T/wide.csv:7: class 'x' is not in the header"
+	sed 's/,[0-9]$//; s/,r2l$//' "$TOP/data/kdd-costs.csv" > "$T/notsq.csv"
+	run ad-score -m "$T/c.rf" --costs "$T/notsq.csv" "$T/two.ndjson"
+	assert_equal "$status" 65
+	assert_output "ad-score: $T/notsq.csv:6: class 'r2l' is not in the header"
+	run ad-score -m "$T/c.rf" --costs "$T/nope.csv" "$T/two.ndjson"
+	assert_equal "$status" 66
+	assert_output "ad-score: cannot open '$T/nope.csv': No such file or directory"
+	run ad-score --zscore 3 --costs "$TOP/data/kdd-costs.csv" "$METRICS"
+	assert_equal "$status" 64
+	assert_line --index 0 "ad-score: --costs needs -m model"
+	ad-train-rf --mode isolation --trees 5 -o "$T/i.rf" "$T/c.ndjson"
+	run ad-score -m "$T/i.rf" --costs "$TOP/data/kdd-costs.csv" "$T/two.ndjson"
+	assert_equal "$status" 64
+	assert_output "ad-score: costs need a supervised model, not isolation"
+}
+
+@test "--costs applies to reloaded models; one lacking a class is refused" {
+	cost_model
+	cp "$T/c.rf" "$T/cur.rf"
+	ad-train-rf -s 2 --trees 50 --classes "$T/classes" -o "$T/c2.rf" "$T/c.ndjson"
+	ad-train-rf --trees 5 -o "$T/bin.rf" "$T/c.ndjson"
+	mkfifo "$T/in"
+	ad-score -v -m "$T/cur.rf" --costs "$TOP/data/kdd-costs.csv" < "$T/in" > "$T/out" 2> "$T/err" &
+	pid=$!
+	exec 7> "$T/in"
+	x1() { for _ in $(seq 1500); do echo '{"x":1}'; done; }
+	x1 >&7
+	sleep 1
+	cp "$T/bin.rf" "$T/new.rf" && mv "$T/new.rf" "$T/cur.rf"
+	sleep 0.5
+	x1 >&7
+	sleep 1
+	cp "$T/c2.rf" "$T/new.rf" && mv "$T/new.rf" "$T/cur.rf"
+	sleep 0.5
+	x1 >&7
+	exec 7>&-
+	wait "$pid"
+	# neither model holds costs: without the override each says normal
+	run sh -c "jq -r .class '$T/out' | sort | uniq -c"
+	assert_output "   4500 r2l"
+	run grep -c "reloaded '$T/cur.rf'" "$T/err"
+	assert_output 1
+	run grep -c "^ad-score: $TOP/data/kdd-costs.csv:1: class 'attack' is missing; keeping the previous model$" "$T/err"
+	assert_output 1
 }

@@ -148,9 +148,10 @@ setup() {
 @test "--cv reports per fold and mean +- sd on stderr and as JSON" {
 	run --separate-stderr ad-train-rf --trees 10 --cv 4 --report "$T/r.json" -o "$T/m.rf" "$TRAIN"
 	assert_success
-	assert_equal "${#stderr_lines[@]}" 5
+	assert_equal "${#stderr_lines[@]}" 6
 	[[ "${stderr_lines[0]}" == "fold 1/4: auc "* ]]
 	[[ "${stderr_lines[4]}" == "mean: auc "*" +- "* ]]
+	[[ "${stderr_lines[5]}" == "pooled: auc "*" accuracy "* ]]
 	run jq -c '[.mode, .rows, .folds, (.cv.folds | length), (.cv.mean | keys), (.cv.mean.auc > 0.95)]' "$T/r.json"
 	assert_output '["supervised",400,4,4,["accuracy","auc","f1","precision","recall"],true]'
 	run sh -c "ad-score --info '$T/m.rf' | jq '.cv_auc > 0.95'"
@@ -236,4 +237,115 @@ setup() {
 	kdd-gen --in-order "$KDD10" | ad-train-rf --cv 5 --trees 10 --report "$T/cv.json" -o "$T/kdd.rf" 2>/dev/null
 	run jq '.cv.mean.auc >= 0.99' "$T/cv.json"
 	assert_output true
+}
+
+# Crafted for the cost rule: at x = 1, 60 normal and 40 r2l records, so
+# P(normal) ~ .6 and P(r2l) ~ .4; dos alone at x = 5.  With the contest's
+# costs, deciding normal costs .4 x 4 = 1.6, probe .6 + .8 = 1.4, dos and
+# u2r 2, r2l .6 x 2 = 1.2: r2l, where the most probable class is normal.
+cost_data() {
+	printf 'warezclient r2l\nsmurf dos\nipsweep probe\nbuffer_overflow u2r\n' > "$T/classes"
+	for i in $(seq 60); do echo '{"x":1,"label":"normal."}'; done > "$T/c.ndjson"
+	for i in $(seq 40); do echo '{"x":1,"label":"warezclient."}'; done >> "$T/c.ndjson"
+	for i in $(seq 50); do echo '{"x":5,"label":"smurf."}'; done >> "$T/c.ndjson"
+	echo '{"x":1}' > "$T/one.ndjson"
+}
+
+@test "--costs: kept in the model, the class of least expected cost" {
+	cost_data
+	run ad-train-rf --trees 50 --classes "$T/classes" --costs "$TOP/data/kdd-costs.csv" --balance 0 -o "$T/c.rf" "$T/c.ndjson"
+	assert_success
+	# the matrix in the model's class order: normal r2l dos probe u2r
+	run sh -c "ad-score --info '$T/c.rf' | jq -c '[.version, .classes, .costs]'"
+	assert_output '[2,["normal","r2l","dos","probe","u2r"],[[0,2,2,1,2],[4,0,2,2,2],[2,2,0,1,2],[1,2,2,0,2],[3,2,2,2,0]]]'
+	run sh -c "ad-score -m '$T/c.rf' '$T/one.ndjson' | jq -c '[.class, (.probability > 0.35 and .probability < 0.45), (.score > 0.35 and .score < 0.45)]'"
+	assert_output '["r2l",true,true]'
+	ad-train-rf --trees 50 --classes "$T/classes" -o "$T/p.rf" "$T/c.ndjson"
+	run sh -c "ad-score --info '$T/p.rf' | jq -c '[.version, .costs]'"
+	assert_output '[1,null]'
+	run sh -c "ad-score -m '$T/p.rf' '$T/one.ndjson' | jq -c '[.class, (.probability > 0.55 and .probability < 0.65)]'"
+	assert_output '["normal",true]'
+	# --costs implies --balance 0.5: weights (150 / 180) ^ .5 for normal,
+	# (150 / 120) ^ .5 for r2l, so P(r2l) = 44.7 / (44.7 + 54.8) = .449
+	ad-train-rf --trees 50 --classes "$T/classes" --costs "$TOP/data/kdd-costs.csv" -o "$T/h.rf" "$T/c.ndjson"
+	run sh -c "ad-score -m '$T/h.rf' '$T/one.ndjson' | jq -c '[.class, .score > 0.425 and .score < 0.475]'"
+	assert_output '["r2l",true]'
+}
+
+@test "--costs: a bad cost file is refused with file:line, 65; none, 66" {
+	cost_data
+	printf 'a\\p,normal,probe,dos,r2l\nnormal,0,1,2,2\nprobe,1,0,2,2\ndos,2,1,0,2\nr2l,4,2,2,0\n' > "$T/four.csv"
+	run ad-train-rf --classes "$T/classes" --costs "$T/four.csv" -o "$T/m.rf" "$T/c.ndjson"
+	assert_equal "$status" 65
+	assert_output "ad-train-rf: $T/four.csv:1: class 'u2r' is missing"
+	sed 's/^probe,1,0/probe,-1,0/' "$TOP/data/kdd-costs.csv" > "$T/neg.csv"
+	run ad-train-rf --classes "$T/classes" --costs "$T/neg.csv" -o "$T/m.rf" "$T/c.ndjson"
+	assert_equal "$status" 65
+	assert_output "ad-train-rf: $T/neg.csv:3: cost of 'probe' predicted as 'normal': '-1' is negative"
+	sed '$d' "$TOP/data/kdd-costs.csv" > "$T/short.csv"
+	run ad-train-rf --classes "$T/classes" --costs "$T/short.csv" -o "$T/m.rf" "$T/c.ndjson"
+	assert_equal "$status" 65
+	assert_output "ad-train-rf: $T/short.csv:5: not square: 4 rows for 5 classes, none for 'r2l'"
+	sed 's/^dos,2,1,0,2,2$/dos,2,1,0,2/' "$TOP/data/kdd-costs.csv" > "$T/narrow.csv"
+	run ad-train-rf --classes "$T/classes" --costs "$T/narrow.csv" -o "$T/m.rf" "$T/c.ndjson"
+	assert_equal "$status" 65
+	assert_output "ad-train-rf: $T/narrow.csv:4: not square: expected 6 fields, got 5"
+	[ ! -e "$T/m.rf" ]
+	run ad-train-rf --classes "$T/classes" --costs "$T/nope.csv" -o "$T/m.rf" "$T/c.ndjson"
+	assert_equal "$status" 66
+	assert_output "ad-train-rf: cannot open '$T/nope.csv': No such file or directory"
+}
+
+@test "--costs, --balance and --group-by: usage errors" {
+	run ad-train-rf --mode isolation --costs "$TOP/data/kdd-costs.csv" -o "$T/m.rf" "$TRAIN"
+	assert_equal "$status" 64
+	assert_line --index 0 "ad-train-rf: --costs and --balance need --mode supervised"
+	run ad-train-rf --mode unsupervised --balance 1 -o "$T/m.rf" "$TRAIN"
+	assert_equal "$status" 64
+	run ad-train-rf --group-by label -o "$T/m.rf" "$TRAIN"
+	assert_equal "$status" 64
+	assert_line --index 0 "ad-train-rf: --group-by needs --cv or --grid"
+	run ad-train-rf --balance 2 -o "$T/m.rf" "$TRAIN"
+	assert_equal "$status" 64
+	assert_line --index 0 "ad-train-rf: --balance: 2 is out of range [0, 1]"
+}
+
+@test "--balance 1 weighs the classes equally" {
+	cost_data
+	# weights 150 / (3 x 60) for normal, 150 / (3 x 40) for r2l: at x = 1
+	# the two then weigh the same, P(r2l) ~ .5 instead of .4
+	ad-train-rf --trees 50 --classes "$T/classes" --balance 1 -o "$T/b.rf" "$T/c.ndjson"
+	run sh -c "ad-score -m '$T/b.rf' '$T/one.ndjson' | jq '.score > 0.45 and .score < 0.55'"
+	assert_output true
+}
+
+@test "--cv --group-by label: attack types never split, scored out of fold" {
+	# two attack types per family, far apart: held out, an attack type
+	# looks like nothing the training folds held
+	for i in $(seq 100); do echo "{\"x\":$((i % 10)),\"label\":\"normal.\"}"; done > "$T/g.ndjson"
+	for i in $(seq 30); do echo "{\"x\":-50,\"label\":\"smurf.\"}"; echo "{\"x\":50,\"label\":\"neptune.\"}"; done >> "$T/g.ndjson"
+	run --separate-stderr ad-train-rf --trees 20 --cv 2 --report "$T/s.json" -o "$T/m.rf" "$T/g.ndjson"
+	assert_success
+	run jq '.cv.pooled.auc > 0.99' "$T/s.json"
+	assert_output true
+	run --separate-stderr ad-train-rf --trees 20 --cv 2 --group-by label --report "$T/g.json" -o "$T/m.rf" "$T/g.ndjson"
+	assert_success
+	[[ "${stderr_lines[3]}" == "pooled: auc "* ]]
+	# each fold holds one attack type: 30 attacks and 50 normal rows, and
+	# an unseen attack type scores like the normal rows at best
+	run jq -c '[.cv.folds[].rows, .cv.pooled.rows, (.cv.pooled.auc < 0.9)]' "$T/g.json"
+	assert_output '[80,80,160,true]'
+	run sh -c "ad-score --info '$T/m.rf' | jq '.cv_auc < 0.9'"
+	assert_output true
+}
+
+@test "--group-by FIELD: a field that groups is not a feature" {
+	run ad-train-rf -q --trees 5 --cv 2 --group-by service -o "$T/m.rf" "$TRAIN"
+	assert_success
+	run sh -c "ad-score --info '$T/m.rf' | jq -c '[.features | map(.name) | index(\"service\"), length]'"
+	assert_output '[null,11]'
+	echo '{"duration":1,"label":"smurf."}' > "$T/nogroup.ndjson"
+	run ad-train-rf -q --trees 5 --cv 2 --group-by service -o "$T/m.rf" "$TRAIN" "$T/nogroup.ndjson"
+	assert_equal "$status" 65
+	assert_output "ad-train-rf: $T/nogroup.ndjson:1: missing group field 'service' (a string, number or boolean)"
 }

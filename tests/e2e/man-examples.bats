@@ -85,12 +85,16 @@ examples() {
 	else
 		printf 'smurf dos\nneptune dos\nteardrop dos\nipsweep probe\nportsweep probe\nsatan probe\nback dos\nguess_passwd r2l\nbuffer_overflow u2r\n' > training_attack_types
 	fi
+	cp "$TOP/data/kdd-costs.csv" .
 	examples ad-train-rf
 }
 
 @test "man ad-score: every example runs" {
 	cp "$M/kdd.rf" kdd.rf
 	cp "$FIXTURES/forest/score.ndjson" records.ndjson
+	cp "$TOP/data/kdd-costs.csv" .
+	printf 'smurf dos\nneptune dos\nteardrop dos\nipsweep probe\nportsweep probe\nsatan probe\nguess_passwd r2l\nbuffer_overflow u2r\n' > types
+	ad-train-rf -q --trees 10 --classes types -o kdd5.rf "$FIXTURES/forest/train.ndjson"
 	cp "$FIXTURES/forest/metrics.ndjson" metrics.ndjson
 	examples ad-score
 }

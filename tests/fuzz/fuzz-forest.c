@@ -3,7 +3,8 @@
  * libFuzzer target: the forest model loader.  The input is a model
  * payload (what follows the model file header); when forestfile_parse()
  * accepts it, the model must score feature vectors, missing values and
- * unknown categories included, without faults.
+ * unknown categories included, and decide classes (by its costs, when it
+ * has some), without faults.
  */
 #include <math.h>
 #include <stdint.h>
@@ -32,6 +33,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			for (size_t i = 0; i < n; i++)
 				x[i] = vals[v];
 			(void)forest_predict(m->forest, x, p, c);
+			if (m->mode == FORESTFILE_SUPERVISED)
+				(void)forestfile_decide(m, p);
 		}
 		free(x);
 		free(c);

@@ -2,11 +2,13 @@
 /*
  * Unit tests for lib/cv: ROC AUC against hand values and a brute-force
  * count over all positive/negative pairs (ties half), the threshold
- * metrics on a hand-made confusion matrix, stratified folds, and the
+ * metrics on a hand-made confusion matrix, stratified folds, folds that
+ * never split a group, and the
  * JSON summaries (mean and sample sd, NaN as null).
  */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/prng.h"
 #include "forest/cv.h"
@@ -35,6 +37,84 @@ jget(json_t *o, const char *a, const char *b)
 	json_t *v = json_object_get(json_object_get(o, a), b);
 
 	return json_is_null(v) ? NAN : json_number_value(v);
+}
+
+/*
+ * Folds that keep groups whole: 40 groups of falling sizes (group g has
+ * 200 - 4 g attack rows), normal rows in groups of their own that are
+ * spread anyway.
+ */
+static void
+group_folds(void)
+{
+	enum { N = 12000, G = 40 };
+	static uint8_t y[N], fold[N], fold2[N];
+	static uint32_t grp[N];
+	int gfold[G + 1], load[5] = {0}, normal[5] = {0}, all = 1;
+	size_t n = 0;
+
+	for (uint32_t g = 0; g < G; g++)
+		for (int i = 0; i < 200 - 4 * (int)g; i++) {
+			y[n] = (uint8_t)(1 + g % 3);
+			grp[n++] = g;
+		}
+	while (n < N) {
+		y[n] = 0;
+		grp[n] = G; /* one group of normal rows: spread, not kept */
+		n++;
+	}
+	for (int g = 0; g <= G; g++)
+		gfold[g] = -1;
+	cv_group_folds(y, grp, G + 1, N, 5, 7, fold);
+	for (size_t i = 0; i < N; i++) {
+		if (fold[i] >= 5) {
+			all = 0;
+			break;
+		}
+		if (y[i] == 0) {
+			normal[fold[i]]++;
+			continue;
+		}
+		load[fold[i]]++;
+		if (gfold[grp[i]] == -1)
+			gfold[grp[i]] = fold[i];
+		else if (gfold[grp[i]] != fold[i])
+			all = 0;
+	}
+	ok(all, "no group has rows in two folds");
+	all = 1;
+	for (int f = 0; f < 5; f++)
+		if (abs(normal[f] - normal[0]) > 1)
+			all = 0;
+	ok(all, "normal rows dealt evenly: %d %d %d %d %d", normal[0],
+	    normal[1], normal[2], normal[3], normal[4]);
+	/*
+	 * 4880 grouped rows; largest first to the lightest fold keeps every
+	 * fold within the largest group (200) of the mean 976.
+	 */
+	all = 1;
+	for (int f = 0; f < 5; f++)
+		if (abs(load[f] - 976) > 200)
+			all = 0;
+	ok(all, "folds balanced: %d %d %d %d %d", load[0], load[1], load[2],
+	    load[3], load[4]);
+	ok(gfold[0] != gfold[1] && gfold[1] != gfold[2] && gfold[0] != gfold[2],
+	    "the three largest groups in three folds");
+	cv_group_folds(y, grp, G + 1, N, 5, 7, fold2);
+	ok(memcmp(fold, fold2, N) == 0, "same seed, same folds");
+	/* two groups, five folds: three folds hold normal rows only */
+	for (size_t i = 0; i < N; i++)
+		grp[i] = y[i] == 0 ? 0 : (uint32_t)(i % 2);
+	cv_group_folds(y, grp, 2, N, 5, 7, fold2);
+	memset(load, 0, sizeof(load));
+	for (size_t i = 0; i < N; i++)
+		if (y[i] != 0)
+			load[fold2[i]]++;
+	ok(load[0] == 2440 && load[1] == 2440 &&
+		load[2] + load[3] + load[4] == 0,
+	    "fewer groups than folds: %d %d %d", load[0], load[1], load[2]);
+	cv_group_folds(y, grp, 2, 0, 5, 7, fold2);
+	ok(1, "no rows: no crash");
 }
 
 int
@@ -134,6 +214,8 @@ main(void)
 	ok(fold2[0] == 0, "one row: fold 0");
 	cv_folds(y, 0, 3, 5, 1, fold2);
 	ok(1, "no rows: no crash");
+
+	group_folds();
 
 	/* JSON. */
 	m = (struct cv_metrics){0.12345678, NAN, 1, 0, 0.5};

@@ -3,7 +3,8 @@
  * Unit tests for lib/forestfile: a model saved and loaded keeps every
  * metadata field and predicts the same; the payload refused when cut at
  * any length, with a byte too many, of another version, with a mode that
- * does not match its forest, or with a bad class count; the mtime as the
+ * does not match its forest, or with a bad class count; version 2 with a
+ * cost matrix, and the class decision with and without it; the mtime as the
  * creation time when none was written; mode names and the --info JSON.
  */
 #include <math.h>
@@ -17,6 +18,7 @@
 #include "io/modelfile.h"
 #include "ftrain.h"
 #include "tap.h"
+#include "tfiles.h"
 
 static struct forestfile *
 train(enum forestfile_mode mode)
@@ -61,6 +63,93 @@ train(enum forestfile_mode mode)
 	m->rows = 300;
 	m->cv_auc = 0.987654321;
 	return m;
+}
+
+/*
+ * Version 2: a cost matrix saved and read back, shown by --info, checked
+ * on reading, put in class order from a file, and deciding the class.
+ */
+static void
+test_costs(const char *path, const char *dir)
+{
+	struct forestfile *m = train(FORESTFILE_SUPERVISED), *r;
+	double k[4] = {0, 1, 4, 0}; /* attack taken for normal costs 4 */
+	unsigned char *payload;
+	struct costs c;
+	struct ad_err err;
+	char cpath[300];
+	size_t n, at = 0, all = 1;
+	json_t *info;
+
+	/*
+	 * P(attack) .3: normal costs .3 * 4 = 1.2, attack .7 * 1 = .7, so
+	 * attack; most probable: normal.  P(attack) .1: normal .4 < .9.
+	 */
+	ok(forestfile_decide(m, (double[]){.7, .3}) == 0,
+	    "no costs: the most probable class");
+	m->costs = xcalloc(4, sizeof(double));
+	memcpy(m->costs, k, sizeof(k));
+	ok(forestfile_decide(m, (double[]){.7, .3}) == 1,
+	    "costs: the least expected cost (attack)");
+	ok(forestfile_decide(m, (double[]){.9, .1}) == 0,
+	    "costs: normal when probable enough");
+	ok(forestfile_write(path, m, &err) == 0, "saved with costs");
+	r = forestfile_read(path, &err);
+	ok(r != NULL && r->version == 2 && r->costs != NULL &&
+		memcmp(r->costs, k, sizeof(k)) == 0,
+	    "read back: version 2, the same costs");
+	info = r ? forestfile_info(r) : NULL;
+	ok(info && json_integer_value(json_object_get(info, "version")) == 2 &&
+		json_real_value(json_array_get(
+		    json_array_get(json_object_get(info, "costs"), 1), 0)) == 4,
+	    "--info: version 2 and costs[attack][normal] 4");
+	json_decref(info);
+	forestfile_free(r);
+	payload = modelfile_read(path, FORESTFILE_KIND, &n, &err);
+	ok(payload != NULL && payload[0] == 2, "payload version 2");
+	for (size_t cut = 0; payload && cut < n; cut++)
+		if ((r = forestfile_parse(payload, cut, "m", &err)) != NULL) {
+			forestfile_free(r);
+			all = 0;
+		}
+	ok(all, "every truncation of a version 2 payload refused");
+	/* the cost 4.0 as stored, made -4.0 */
+	for (size_t i = 0; payload && i + 8 <= n; i++)
+		if (memcmp(payload + i, &k[2], 8) == 0) {
+			at = i;
+			break;
+		}
+	if (at > 0) {
+		payload[at + 7] |= 0x80;
+		ok(forestfile_parse(payload, n, "m", &err) == NULL &&
+			err.status == EX_DATAERR,
+		    "a negative cost in the file: refused");
+	} else
+		ok(0, "cost bytes found in the payload");
+	free(payload);
+
+	/* From a file whose classes come in another order. */
+	snprintf(cpath, sizeof(cpath), "%s/c.csv", dir);
+	write_file(cpath, "a\\p,attack,normal\nnormal,3,0\nattack,0,5\n");
+	ok(costs_load(&c, cpath, &err) == 0, "cost file read");
+	ok(forestfile_set_costs(m, &c, &err) == 0 && m->costs[0 * 2 + 1] == 3 &&
+		m->costs[1 * 2 + 0] == 5 && m->costs[0] == 0 &&
+		m->costs[3] == 0,
+	    "set in the model's class order");
+	costs_release(&c);
+	write_file(cpath, "a\\p,attack,norm\nnorm,3,0\nattack,0,5\n");
+	costs_load(&c, cpath, &err);
+	ok(forestfile_set_costs(m, &c, &err) < 0 && err.status == EX_DATAERR &&
+		err.line == 1 && strstr(err.msg, "'normal' is missing"),
+	    "a class the matrix lacks: %s", err.msg);
+	ok(m->costs[1 * 2 + 0] == 5, "the model keeps its costs");
+	m->mode = FORESTFILE_ISOLATION;
+	ok(forestfile_set_costs(m, &c, &err) < 0 && err.status == EX_USAGE,
+	    "costs on an isolation model: %s", err.msg);
+	m->mode = FORESTFILE_SUPERVISED;
+	costs_release(&c);
+	unlink(cpath);
+	forestfile_free(m);
 }
 
 int
@@ -148,10 +237,11 @@ main(void)
 	ok(forestfile_parse(copy, n + 1, "m", &err) == NULL &&
 		strcmp(err.msg, "'m': corrupt forest model") == 0,
 	    "a byte too many: corrupt (%s)", err.msg);
-	copy[0] = 2;
+	ok(copy[0] == 1, "a model without costs is written as version 1");
+	copy[0] = 3;
 	ok(forestfile_parse(copy, n, "m", &err) == NULL &&
-		strstr(err.msg, "unsupported forest model version 2") != NULL,
-	    "version 2: refused (%s)", err.msg);
+		strstr(err.msg, "unsupported forest model version 3") != NULL,
+	    "version 3: refused (%s)", err.msg);
 	memcpy(copy, payload, n);
 	copy[4] = FORESTFILE_ISOLATION;
 	ok(forestfile_parse(copy, n, "m", &err) == NULL,
@@ -172,6 +262,8 @@ main(void)
 	free(copy);
 	free(payload);
 	forestfile_free(m);
+
+	test_costs(path, dir);
 
 	/* Isolation model; no creation time written: the file's mtime. */
 	m = train(FORESTFILE_ISOLATION);

@@ -4,7 +4,9 @@
  * sqrt/all, each error message), grid size and combination order (first
  * key slowest), fitting a separable problem, stratified cross-validation
  * (the report's shape, AUC near 1 on separable data and near 0.5 on
- * labels that are noise), and the grid search picking the best.
+ * labels that are noise), the grid search picking the best, class
+ * weights, the pooled decisions with and without costs, and folds that
+ * keep groups whole.
  */
 #include <math.h>
 #include <stdio.h>
@@ -61,6 +63,131 @@ data(bool noise_labels)
 	}
 	dataset_bin(ds, 255, 1);
 	return ds;
+}
+
+static double
+jnum(json_t *o, const char *a, const char *b)
+{
+	return json_number_value(json_object_get(json_object_get(o, a), b));
+}
+
+/*
+ * A constant feature and 300 normal rows to 100 attacks: every tree is
+ * one leaf, P(attack) about .25 for every row.
+ */
+static struct dataset *
+flat_data(size_t na)
+{
+	struct dataset *ds;
+	double x[1] = {1};
+
+	fs = featset_new();
+	featset_add(fs, "x", 1, FEATURE_NUMERIC);
+	ds = dataset_new(fs);
+	for (size_t i = 0; i < 300 + na; i++)
+		dataset_add(ds, x, i >= 300);
+	dataset_bin(ds, 255, 1);
+	return ds;
+}
+
+/*
+ * Class weights, and the pooled out-of-fold decisions: by most probable
+ * class and by least expected cost, with groups kept whole.
+ */
+static void
+test_costs_weights(struct rftrain p)
+{
+	double w[3], k[4] = {0, 1, 4, 0}, proba[2], auc;
+	struct dataset *ds = flat_data(100);
+	struct forest *f;
+	json_t *rep, *pl;
+
+	/* n 400, K 2: normal 400 / (2 300) = 2/3, attack 400 / 200 = 2 */
+	rftrain_class_weights(ds, NULL, 0, 3, 1, w);
+	ok(fabs(w[0] - 2.0 / 3) < 1e-12 && w[1] == 2 && w[2] == 0,
+	    "balanced weights 2/3, 2, and 0 for a class absent");
+	rftrain_class_weights(ds, NULL, 0, 2, 0.5, w);
+	ok(fabs(w[0] - sqrt(2.0 / 3)) < 1e-12 && fabs(w[1] - sqrt(2)) < 1e-12,
+	    "balance .5: square roots");
+	rftrain_class_weights(
+	    ds, (uint32_t[]){0, 1, 2, 300}, 4, 2, 1, w); /* 3 to 1 */
+	ok(fabs(w[0] - 4.0 / 6) < 1e-12 && w[1] == 2, "over selected rows");
+	p.trees = 50;
+	f = rftrain_fit(ds, &p, NULL, 0);
+	forest_predict_bins(f, ds->bins, proba);
+	ok(fabs(proba[1] - 0.25) < 0.03, "unweighted P(attack) %.3f ~ .25",
+	    proba[1]);
+	forest_free(f);
+	p.balance = 1;
+	f = rftrain_fit(ds, &p, NULL, 0);
+	forest_predict_bins(f, ds->bins, proba);
+	ok(fabs(proba[1] - 0.5) < 0.05, "balanced P(attack) %.3f ~ .5",
+	    proba[1]);
+	forest_free(f);
+	p.balance = 0;
+
+	/*
+	 * Out of fold P(attack) ~ .25 everywhere.  Most probable: normal
+	 * for all, accuracy .75, cost 100 x 4 / 400 = 1.  Least expected
+	 * cost: normal costs .25 x 4 = 1, attack .75 x 1 = .75: attack for
+	 * all, accuracy .25, cost 300 x 1 / 400 = .75.
+	 */
+	p.costs = k;
+	rep = rftrain_cv(ds, &p, 4, NULL, &auc);
+	pl = json_object_get(rep, "pooled");
+	ok(json_integer_value(json_object_get(pl, "rows")) == 400,
+	    "pooled over 400 rows");
+	ok(jnum(pl, "argmax", "accuracy") == 0.75 &&
+		jnum(pl, "argmax", "cost") == 1,
+	    "most probable: accuracy .75, cost 1");
+	ok(jnum(pl, "least_cost", "accuracy") == 0.25 &&
+		jnum(pl, "least_cost", "cost") == 0.75,
+	    "least expected cost: accuracy .25, cost .75");
+	ok(json_integer_value(json_array_get(
+	       json_array_get(json_object_get(json_object_get(pl, "least_cost"),
+				  "confusion"),
+		   0),
+	       1)) == 300,
+	    "confusion: 300 normal rows decided attack");
+	json_decref(rep);
+	p.costs = NULL;
+	dataset_free(ds);
+	featset_free(fs);
+
+	/*
+	 * Groups: attacks x < 0 in group 0, x > 0 in group 1, normal at 0.
+	 * Two folds, one group each: a fold's training set holds the other
+	 * kind of attack, so the held-out attacks score low and the pooled
+	 * AUC stays far below the stratified one.
+	 */
+	fs = featset_new();
+	featset_add(fs, "x", 1, FEATURE_NUMERIC);
+	ds = dataset_new(fs);
+	dataset_group_by(ds, "g");
+	for (int i = 0; i < 600; i++) {
+		double x[1] = {i < 400 ? (double)(i % 7) - 3 : 0};
+
+		if (i < 400 && x[0] == 0)
+			x[0] = 9;
+		dataset_add(ds, x, i >= 400 ? 0 : 1);
+		dataset_set_group(ds,
+		    i >= 400   ? "n"
+		    : x[0] < 0 ? "lo"
+			       : "hi",
+		    2);
+	}
+	dataset_bin(ds, 255, 1);
+	rep = rftrain_cv(ds, &p, 2, NULL, &auc);
+	ok(auc < 0.8 && auc == jnum(rep, "pooled", "auc"),
+	    "grouped: the pooled AUC (%.3f) is the summary", auc);
+	json_decref(rep);
+	free(ds->group);
+	ds->group = NULL;
+	rep = rftrain_cv(ds, &p, 2, NULL, &auc);
+	ok(auc > 0.99, "stratified on the same rows: AUC %.3f", auc);
+	json_decref(rep);
+	dataset_free(ds);
+	featset_free(fs);
 }
 
 int
@@ -230,5 +357,6 @@ main(void)
 	json_decref(rep);
 	dataset_free(ds);
 	featset_free(fs);
+	test_costs_weights(p);
 	return tap_done();
 }

@@ -5,7 +5,8 @@
  * escapes (the jansson path), null and mistyped values, bad JSON, missing
  * and unknown labels, read with the two-thread reader and compared with
  * a plain jansson reference: the same rejected lines, the same feature
- * schema and categories, the same rows and classes.  Also without labels.
+ * schema and categories, the same rows and classes.  Also without labels,
+ * and with a group field.
  */
 #include <fcntl.h>
 #include <math.h>
@@ -137,6 +138,8 @@ same_data(const struct dataset *a, const struct dataset *b)
 	return true;
 }
 
+static const char *group_by; /* dataset_group_by() field, or NULL */
+
 static int
 run(const char *label, char **ops, size_t *rejects, struct dataset **out,
     struct labels *lab)
@@ -149,6 +152,8 @@ run(const char *label, char **ops, size_t *rejects, struct dataset **out,
 
 	featset_set_lists(fs, NULL, NULL, label);
 	*out = dataset_new(fs);
+	if (group_by != NULL)
+		dataset_group_by(*out, group_by);
 	io_conf_init(&conf, "t-trainread");
 	in = recin_new(ops, 2, &conf, NULL, false, &err);
 	fflush(stderr);
@@ -162,6 +167,42 @@ run(const char *label, char **ops, size_t *rejects, struct dataset **out,
 	*rejects = recin_reject_count(in);
 	recin_free(in);
 	return rc;
+}
+
+/* Groups: strings, numbers and literals, on both paths; none rejected. */
+static void
+test_groups(const char *path, char **ops)
+{
+	static const uint32_t want[] = {0, 1, 0, 2, 2, 1, 3};
+	struct labels lab;
+	struct dataset *ds;
+	size_t rejects;
+	FILE *fp = fopen(path, "w");
+
+	fputs("{\"x\":1,\"g\":\"a\",\"label\":\"normal\"}\n"
+	      "{\"x\":2,\"g\":7,\"label\":\"smurf.\"}\n"
+	      "{\"x\":3,\"g\":\"a\",\"label\":\"smurf.\"}\n"
+	      "{\"x\":4,\"label\":\"normal\"}\n"
+	      "{\"x\":5,\"g\":\"caf\\u00e9\",\"label\":\"normal\"}\n"
+	      "{\"x\":6,\"g\":\"caf\xc3\xa9\",\"label\":\"smurf.\"}\n"
+	      "{\"x\":7,\"g\":7,\"label\":\"normal\"}\n"
+	      "{\"x\":8,\"g\":null,\"label\":\"normal\"}\n"
+	      "{\"x\":9,\"g\":true,\"label\":\"normal\"}\n",
+	    fp);
+	fclose(fp);
+	fclose(fopen(ops[1], "w"));
+	labels_binary(&lab, "normal");
+	group_by = "g";
+	ok(run("label", ops, &rejects, &ds, &lab) == 0, "read with groups");
+	group_by = NULL;
+	ok(rejects == 2 && ds->nrows == 7 && ds->ngroups == 4,
+	    "no group or a null one: rejected (%zu); %zu rows, %zu groups",
+	    rejects, ds->nrows, ds->ngroups);
+	ok(ds->group != NULL && memcmp(ds->group, want, sizeof(want)) == 0,
+	    "groups a 7 a caf\u00e9 caf\u00e9 7 true: 0 1 0 2 2 1 3");
+	featset_free(ds->fs);
+	dataset_free(ds);
+	labels_release(&lab);
 }
 
 int
@@ -228,6 +269,7 @@ main(void)
 	dataset_free(ds);
 	featset_free(rfs);
 	dataset_free(ref);
+	test_groups(a, ops);
 	unlink(a);
 	unlink(b);
 	rmdir(dir);
