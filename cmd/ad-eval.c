@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * ad-eval: measure scored records against the truth and write one JSON
+ * report.  Series with anomaly windows (--windows): the NAB score of each
+ * profile (lib/eval/nab), the threshold searched or given.
+ */
+#include <err.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/keymap.h"
+#include "cli/cli.h"
+#include "eval/evrec.h"
+#include "eval/evreport.h"
+#include "eval/nab.h"
+#include "eval/windows.h"
+#include "io/recin.h"
+#include "io/sink.h"
+
+struct opts {
+	struct cli cli;
+	struct evrec_conf rc;
+	const char *windows;
+	double threshold; /* NAN: not given */
+	bool optimize, pretty;
+	char **files;
+	size_t nfiles;
+	struct windows ws;
+	struct nab *nab;
+	struct keymap *unlabelled; /* key -> records without windows */
+	size_t nunlabelled;
+};
+
+static void
+parse_opts(int argc, char **argv, struct opts *o)
+{
+	const struct opt options[] = {
+	    CLI_OPTIONS_BASE(&o->cli),
+	    OPT_STRING('o', "output", &o->cli.output, "file",
+		"write the report to FILE (default stdout)"),
+	    OPT_FLAG(0, "pretty", &o->pretty, "indent the report"),
+	    OPT_STRING(0, "windows", &o->windows, "file",
+		"anomaly windows per key (NAB combined_windows.json)"),
+	    OPT_STRING(0, "id", &o->rc.id, "field", "key field (default id)"),
+	    OPT_STRING(
+		0, "time", &o->rc.time, "field", "time field (default ts)"),
+	    OPT_STRING(0, "score", &o->rc.score, "field",
+		"score field (default score)"),
+	    OPT_DOUBLE(0, "threshold", &o->threshold, "x", -1e300, 1e300,
+		"detections are scores >= X (instead of --optimize)"),
+	    OPT_FLAG(0, "optimize", &o->optimize,
+		"search the best threshold per profile (default)"),
+	    CLI_OPTIONS_IO(&o->cli),
+	    OPT_END,
+	};
+	const struct opt_prog prog = {"ad-eval", NULL, "[file ...]", options};
+	int first;
+
+	cli_init(&o->cli, "ad-eval");
+	o->rc.id = "id";
+	o->rc.time = "ts";
+	o->rc.score = "score";
+	o->threshold = NAN;
+	first = opt_parse(&prog, argc, argv);
+	if (o->windows == NULL)
+		opt_usage_error(&prog, "--windows is required");
+	if (o->optimize && !isnan(o->threshold))
+		opt_usage_error(&prog, "--optimize and --threshold conflict");
+	o->files = argv + first;
+	o->nfiles = (size_t)(argc - first);
+}
+
+static void
+free_count(const char *key, void *value, void *arg)
+{
+	(void)key;
+	(void)arg;
+	free(value);
+}
+
+/* A record of a key the windows file does not name: reject and count. */
+static void
+unlabelled(struct opts *o, struct recin *in, const struct evrec *r)
+{
+	size_t *n = keymap_get(o->unlabelled, r->key);
+
+	if (n == NULL) {
+		n = xcalloc(1, sizeof(*n));
+		keymap_put(o->unlabelled, r->key, n);
+	}
+	(*n)++;
+	o->nunlabelled++;
+	recin_reject(in, "key '%s' has no entry in '%s'", r->key, o->windows);
+}
+
+static void
+add_count(const char *key, void *value, void *arg)
+{
+	json_object_set_new(arg, key, json_integer(*(size_t *)value));
+}
+
+static int
+run(void *prog, struct recin *in, struct sink *out, int *soft, struct ad_err *e)
+{
+	struct opts *o = prog;
+	struct evrec_parser pp;
+	struct evrec r;
+	struct line line;
+	struct buf text;
+	json_t *rep, *missing, *unl;
+	char why[400];
+	int rc;
+
+	(void)soft;
+	evrec_parser_init(&pp, &o->rc);
+	while ((rc = recin_next_line(in, &line, e)) > 0) {
+		long k;
+
+		if (evrec_parse(&pp, line.buf, line.len, &r, why, sizeof(why)) <
+		    0) {
+			recin_reject(in, "%s", why);
+			continue;
+		}
+		if ((k = windows_find(&o->ws, r.key, r.keylen)) < 0)
+			unlabelled(o, in, &r);
+		else
+			nab_add(o->nab, (size_t)k, r.t_ms, r.score);
+	}
+	evrec_parser_release(&pp);
+	if (rc < 0)
+		return -1;
+	nab_finish(o->nab);
+	rep = evreport_nab(o->nab, isnan(o->threshold), o->threshold);
+	missing = json_array();
+	for (size_t i = 0, j = 0; i < o->ws.n; i++) {
+		const char *key = o->ws.keys[i].key;
+
+		if (j < nab_nkeys(o->nab) &&
+		    strcmp(nab_key(o->nab, j), key) == 0)
+			j++;
+		else
+			json_array_append_new(missing, json_string(key));
+	}
+	json_object_set_new(rep, "missing", missing);
+	unl = json_object();
+	keymap_foreach(o->unlabelled, add_count, unl);
+	json_object_set_new(rep, "unlabelled", unl);
+	buf_init(&text);
+	evreport_text(&text, rep, o->pretty);
+	json_decref(rep);
+	rc = sink_write(out, text.data, text.len, NULL, 0, e);
+	buf_release(&text);
+	return rc < 0 ? -1 : 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct opts o;
+	struct recin *in = NULL;
+	struct ad_err e;
+	int status;
+
+	memset(&o, 0, sizeof(o));
+	parse_opts(argc, argv, &o);
+	ad_signals_init();
+	ad_err_clear(&e);
+	if (windows_load(&o.ws, o.windows, &e) < 0) {
+		status = ad_err_report(&e);
+		goto out;
+	}
+	o.nab = nab_new(&o.ws);
+	o.unlabelled = keymap_new(0, free_count, NULL);
+	status = cli_run(&o.cli, o.files, o.nfiles, run, &o, &in);
+	if (o.cli.verbose && in != NULL)
+		fprintf(stderr, "ad-eval: read %zu, rejected %zu\n",
+		    recin_read_count(in), recin_reject_count(in));
+out:
+	recin_free(in);
+	nab_free(o.nab);
+	keymap_free(o.unlabelled);
+	windows_release(&o.ws);
+	cli_release(&o.cli);
+	return finish(status);
+}

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * Report objects.  Numbers that do not exist (a score with no window, a
+ * delay with nothing found) are null, never NaN, which JSON lacks.
+ */
+#include <math.h>
+#include <stdlib.h>
+
+#include "eval/evreport.h"
+#include "io/ndjson.h"
+
+/* A JSON real, or null when v is not finite (new reference). */
+json_t *
+evreport_real(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *
+count(size_t n)
+{
+	return json_integer((json_int_t)n);
+}
+
+static json_t *
+profile_object(const struct nab_result *r)
+{
+	json_t *o = json_object(), *rows = json_object();
+
+	json_object_set_new(o, "score", evreport_real(r->score));
+	json_object_set_new(o, "threshold", evreport_real(r->threshold));
+	json_object_set_new(o, "tp", count(r->tp));
+	json_object_set_new(o, "fp", count(r->fp));
+	json_object_set_new(o, "fn", count(r->fn));
+	json_object_set_new(o, "raw", evreport_real(r->raw));
+	json_object_set_new(o, "null_raw", evreport_real(r->null_raw));
+	json_object_set_new(o, "perfect_raw", evreport_real(r->perfect_raw));
+	json_object_set_new(rows, "tp", count(r->rows_tp));
+	json_object_set_new(rows, "fp", count(r->rows_fp));
+	json_object_set_new(rows, "fn", count(r->rows_fn));
+	json_object_set_new(rows, "tn", count(r->rows_tn));
+	json_object_set_new(o, "rows", rows);
+	return o;
+}
+
+static json_t *
+key_object(const struct nab_key_result *k)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "rows", count(k->rows));
+	json_object_set_new(o, "probation", count(k->probation));
+	json_object_set_new(o, "windows", count(k->windows));
+	json_object_set_new(o, "found", count(k->found));
+	json_object_set_new(o, "fp", count(k->fp));
+	json_object_set_new(o, "delay_rows",
+	    k->found ? evreport_real(k->delay_rows / (double)k->found)
+		     : json_null());
+	json_object_set_new(o, "delay_s",
+	    k->found ? evreport_real(k->delay_ms / 1000.0 / (double)k->found)
+		     : json_null());
+	json_object_set_new(o, "raw", evreport_real(k->raw));
+	if (k->empty_windows > 0)
+		json_object_set_new(
+		    o, "empty_windows", count(k->empty_windows));
+	return o;
+}
+
+/*
+ * The series report (new reference): "nab" with one object per profile
+ * at its best threshold (optimize) or at threshold, and "keys", each
+ * series at the standard profile's threshold.
+ */
+json_t *
+evreport_nab(const struct nab *nb, bool optimize, double threshold)
+{
+	size_t nk = nab_nkeys(nb);
+	struct nab_key_result *keys = xcalloc(nk ? nk : 1, sizeof(*keys));
+	json_t *rep = json_object(), *nab = json_object(), *ko = json_object();
+	struct nab_result r;
+
+	for (size_t p = 0; p < NAB_NPROFILES; p++) {
+		const struct nab_profile *prof = &nab_profiles[p];
+		double t = optimize ? nab_optimize(nb, prof) : threshold;
+
+		nab_score_at(nb, prof, t, &r, p == 0 ? keys : NULL);
+		json_object_set_new(nab, prof->name, profile_object(&r));
+	}
+	json_object_set_new(rep, "nab", nab);
+	json_object_set_new(rep, "records", count(nab_rows(nb)));
+	json_object_set_new(rep, "series", count(nk));
+	json_object_set_new(rep, "windows", count(nab_nwindows(nb)));
+	for (size_t i = 0; i < nk; i++)
+		json_object_set_new(ko, nab_key(nb, i), key_object(&keys[i]));
+	json_object_set_new(rep, "keys", ko);
+	free(keys);
+	return rep;
+}
+
+static void
+indent(struct buf *b, int depth)
+{
+	buf_addc(b, '\n');
+	for (int i = 0; i < depth; i++)
+		buf_add(b, "  ", 2);
+}
+
+/* Re-indent compact JSON text (strings copied as they are). */
+static void
+pretty_text(struct buf *b, const char *s, size_t n)
+{
+	int depth = 0;
+	bool in_str = false;
+
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+
+		if (in_str) {
+			buf_addc(b, c);
+			if (c == '\\' && i + 1 < n)
+				buf_addc(b, s[++i]);
+			else if (c == '"')
+				in_str = false;
+			continue;
+		}
+		switch (c) {
+		case '"':
+			in_str = true;
+			buf_addc(b, c);
+			break;
+		case '{':
+		case '[':
+			buf_addc(b, c);
+			if (i + 1 < n && (s[i + 1] == '}' || s[i + 1] == ']')) {
+				buf_addc(b, s[++i]);
+				break;
+			}
+			indent(b, ++depth);
+			break;
+		case '}':
+		case ']':
+			indent(b, --depth);
+			buf_addc(b, c);
+			break;
+		case ',':
+			buf_addc(b, c);
+			indent(b, depth);
+			break;
+		case ':':
+			buf_add(b, ": ", 2);
+			break;
+		default:
+			buf_addc(b, c);
+		}
+	}
+}
+
+/* Append the report's text to b, one line or indented, and a newline. */
+void
+evreport_text(struct buf *b, const json_t *report, bool pretty)
+{
+	struct buf tmp;
+
+	if (!pretty) {
+		ndjson_dump(b, report);
+		buf_addc(b, '\n');
+		return;
+	}
+	buf_init(&tmp);
+	ndjson_dump(&tmp, report);
+	pretty_text(b, tmp.data, tmp.len);
+	buf_addc(b, '\n');
+	buf_release(&tmp);
+}
