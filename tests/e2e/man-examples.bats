@@ -108,6 +108,11 @@ examples() {
 	examples ad-alert
 }
 
+@test "man ad-eval: every example runs" {
+	cp "$FIXTURES"/eval/one-window.* .
+	examples ad-eval
+}
+
 @test "man ad-plot: every example runs" {
 	cp "$FIXTURES"/plot/*.ndjson .
 	examples ad-plot

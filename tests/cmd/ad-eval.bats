@@ -1,0 +1,201 @@
+#!/usr/bin/env bats
+# ad-eval: NAB scores of series against anomaly windows (hand-computed
+# and against the independent nab_score.py), and labelled records.
+
+load ../helpers/common
+
+NAB_DIR="${ADPIPE_SHARED:-$TOP/../shared}/nab"
+NAB_DEV="${ADPIPE_SHARED:-$TOP/../shared}/data/nab-dev"
+PY=/usr/bin/python3
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	F="$FIXTURES/eval"
+	cd "$T"
+}
+
+# NAB's scaled sigmoid, for the expected values written out below.
+sig() { awk -v y="$1" 'BEGIN { printf "%.17g", 2 / (1 + exp(5 * y)) - 1 }'; }
+# |a - b| <= tol
+near() { awk -v a="$1" -v b="$2" -v t="${3:-1e-9}" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t) }'; }
+
+@test "--help prints the synopsis on stdout and exits 0" {
+	run ad-eval --help
+	assert_success
+	assert_line --index 0 --partial "usage: ad-eval [-ehqVv]"
+	assert_output --partial "--windows file"
+}
+
+@test "--version prints the version" {
+	run ad-eval --version
+	assert_output "ad-eval 0.1.0"
+}
+
+@test "usage errors exit 64 with usage on stderr" {
+	run --separate-stderr ad-eval --bogus
+	assert_equal "$status" 64
+	[[ "$stderr" == *"usage: ad-eval"* ]]
+	run --separate-stderr ad-eval --windows "$F/one-window.json" --threshold 0.5 --optimize
+	assert_equal "$status" 64
+	[[ "$stderr" == *"ad-eval: --optimize and --threshold conflict"* ]]
+	run --separate-stderr ad-eval
+	assert_equal "$status" 64
+}
+
+@test "missing input or windows file exits 66" {
+	run ad-eval --windows "$F/one-window.json" nope.ndjson
+	assert_equal "$status" 66
+	assert_output --partial "ad-eval: cannot open 'nope.ndjson': No such file or directory"
+	run ad-eval --windows nope.json "$F/one-window.ndjson"
+	assert_equal "$status" 66
+	assert_output "ad-eval: cannot open 'nope.json': No such file or directory"
+}
+
+@test "one window, fixed threshold: the NAB score written out from the formula" {
+	run ad-eval --windows "$F/one-window.json" --threshold 0.5 "$F/one-window.ndjson"
+	assert_success
+	echo "$output" > r.json
+	# 20 rows: probation floor(0.15 * 20) = 3.  Window rows 10..14 (W = 5).
+	# Detections: row 5 (before any window: -1), row 12 (in the window:
+	# sig(-(14 - 12 + 1) / 5) / sig(-1)), row 17 (after it: sig((17 - 14) / (14 - 10))).
+	tp=$(awk -v a="$(sig -0.6)" -v b="$(sig -1)" 'BEGIN { printf "%.17g", a / b }')
+	after=$(sig 0.75)
+	std=$(awk -v tp="$tp" -v a="$after" 'BEGIN { raw = tp + 0.11 * -1 + 0.11 * a; printf "%.17g", 100 * (raw + 1) / 2 }')
+	lfp=$(awk -v tp="$tp" -v a="$after" 'BEGIN { raw = tp + 0.22 * -1 + 0.22 * a; printf "%.17g", 100 * (raw + 1) / 2 }')
+	lfn=$(awk -v tp="$tp" -v a="$after" 'BEGIN { raw = tp + 0.11 * -1 + 0.11 * a; printf "%.17g", 100 * (raw + 2) / 3 }')
+	near "$(jq .nab.standard.score r.json)" "$std"
+	near "$(jq .nab.reward_low_FP_rate.score r.json)" "$lfp"
+	near "$(jq .nab.reward_low_FN_rate.score r.json)" "$lfn"
+	assert_equal "$(jq -c '.nab.standard | [.threshold, .tp, .fp, .fn, .null_raw, .perfect_raw]' r.json)" '[0.5,1,2,0,-1,1]'
+	assert_equal "$(jq -c '.nab.reward_low_FN_rate | [.null_raw, .perfect_raw]' r.json)" '[-2,1]'
+	assert_equal "$(jq -c '.keys["test/one.csv"] | [.rows, .probation, .windows, .found, .fp, .delay_rows, .delay_s]' r.json)" '[20,3,1,1,2,2,120]'
+	assert_equal "$(jq -c '[.records, .series, .windows, .missing]' r.json)" '[20,1,1,["test/quiet.csv"]]'
+}
+
+@test "one window, --optimize: the best threshold keeps only the detection in the window" {
+	run ad-eval --windows "$F/one-window.json" "$F/one-window.ndjson"
+	assert_success
+	echo "$output" > r.json
+	std=$(awk -v a="$(sig -0.6)" -v b="$(sig -1)" 'BEGIN { printf "%.17g", 100 * (a / b + 1) / 2 }')
+	near "$(jq .nab.standard.score r.json)" "$std"
+	assert_equal "$(jq -c '[.nab[] | .threshold]' r.json)" '[1,1,1]'
+	assert_equal "$(jq -c '.nab.standard | [.tp, .fp, .fn]' r.json)" '[1,0,0]'
+}
+
+@test "a detector that never fires scores 0, a perfect one 100" {
+	sed 's/"score":[^}]*}/"score":0}/' "$F/one-window.ndjson" > never.ndjson
+	run ad-eval --windows "$F/one-window.json" --threshold 0.5 never.ndjson
+	assert_success
+	assert_equal "$(jq -c '[.nab[] | .score]' <<< "$output")" '[0,0,0]'
+	# optimised, score 0 everywhere is a detector firing everywhere:
+	# the window at its left edge (1) and the 12 scored rows outside it
+	run ad-eval --windows "$F/one-window.json" never.ndjson
+	assert_equal "$(jq -c '.nab.standard | [.threshold, .tp, .fp]' <<< "$output")" '[0,1,12]'
+	# a detection at the window's left edge only
+	awk '{ s = NR == 11 ? 1 : 0; sub(/"score":[^}]*}/, "\"score\":" s "}"); print }' "$F/one-window.ndjson" > perfect.ndjson
+	run ad-eval --windows "$F/one-window.json" perfect.ndjson
+	assert_equal "$(jq -c '[.nab[] | .score]' <<< "$output")" '[100,100,100]'
+}
+
+@test "keys in any order, and --pretty, give the same report" {
+	ad-eval --windows "$F/one-window.json" "$F/one-window.ndjson" > a.json
+	{ cat "$F/one-window.ndjson"; sed 's/test\/one.csv/test\/quiet.csv/' "$F/one-window.ndjson"; } | awk '{ print NR % 7, NR, $0 }' | sort -n -k1,1 -k2,2 | cut -d' ' -f3- > mixed.ndjson
+	ad-eval --windows "$F/one-window.json" mixed.ndjson > b.json
+	assert_equal "$(jq -c '.keys["test/one.csv"]' a.json)" "$(jq -c '.keys["test/one.csv"]' b.json)"
+	assert_equal "$(jq -c '.series' b.json)" 2
+	ad-eval --pretty --windows "$F/one-window.json" "$F/one-window.ndjson" > p.json
+	[ "$(wc -l < p.json)" -gt 20 ]
+	assert_equal "$(jq -cS . p.json)" "$(jq -cS . a.json)"
+}
+
+@test "bad records: not a number, no windows entry, no time; exit 65" {
+	{
+		head -3 "$F/one-window.ndjson"
+		echo '{"id":"test/one.csv","ts":"2020-01-01 00:03:00","value":3,"score":"high"}'
+		echo '{"id":"test/other.csv","ts":"2020-01-01 00:03:00","value":3,"score":1}'
+		echo '{"id":"test/one.csv","value":3,"score":1}'
+		echo 'not json'
+		echo '{"id":"test/other.csv","ts":"2020-01-01 00:04:00","value":3,"score":1}'
+	} > bad.ndjson
+	run --separate-stderr ad-eval --windows "$F/one-window.json" --reject dead.ndjson bad.ndjson
+	assert_equal "$status" 65
+	[[ "$stderr" == *"ad-eval: bad.ndjson:4: field 'score' is a string, not a number"* ]]
+	[[ "$stderr" == *"ad-eval: bad.ndjson:5: key 'test/other.csv' has no entry in '$F/one-window.json'"* ]]
+	[[ "$stderr" == *"ad-eval: bad.ndjson:6: missing field 'ts'"* ]]
+	[[ "$stderr" == *"ad-eval: bad.ndjson:7: invalid JSON"* ]]
+	assert_equal "$(wc -l < dead.ndjson)" 5
+	assert_equal "$(jq -c '[.records, .unlabelled]' <<< "$output")" '[3,{"test/other.csv":2}]'
+}
+
+@test "bad windows files: the line of the fault, exit 65" {
+	printf '{\n "a.csv": [\n  ["2020-01-01 00:10:00", "2020-01-01 00:05:00"]\n ]\n}\n' > back.json
+	run ad-eval --windows back.json "$F/one-window.ndjson"
+	assert_equal "$status" 65
+	assert_output "ad-eval: back.json:3: 'a.csv': window ends before it starts"
+	printf '{\n "a.csv": [\n  ["2020-01-01 00:10:00", "2020-01-01 00:15:00"]\n ],\n}\n' > comma.json
+	run ad-eval --windows comma.json "$F/one-window.ndjson"
+	assert_equal "$status" 65
+	assert_output "ad-eval: comma.json:5: expected a string"
+	printf '{"a.csv": [["yesterday", "2020-01-01 00:15:00"]]}' > word.json
+	run ad-eval --windows word.json "$F/one-window.ndjson"
+	assert_equal "$status" 65
+	assert_output "ad-eval: word.json:1: 'yesterday' is not a time"
+	printf '{"a.csv": [],\n"a.csv": []}' > twice.json
+	run ad-eval --windows twice.json "$F/one-window.ndjson"
+	assert_equal "$status" 65
+	assert_output "ad-eval: twice.json:2: key 'a.csv' given twice"
+	printf '{"a.csv": [["2020-01-01 00:10:00", "2020-01-01 00:15:00"],\n ["2020-01-01 00:12:00", "2020-01-01 00:18:00"]]}' > overlap.json
+	run ad-eval --windows overlap.json "$F/one-window.ndjson"
+	assert_equal "$status" 65
+	assert_output "ad-eval: overlap.json:2: 'a.csv': windows overlap or are not in time order"
+	: > empty.json
+	run ad-eval --windows empty.json "$F/one-window.ndjson"
+	assert_equal "$status" 65
+	assert_output "ad-eval: empty.json:1: expected '{': a windows file is one JSON object (end of file)"
+}
+
+@test "a full disk is a write error, exit 74" {
+	run ad-eval --windows "$F/one-window.json" -o /dev/full "$F/one-window.ndjson"
+	assert_equal "$status" 74
+	run bash -c "ad-eval --windows '$F/one-window.json' '$F/one-window.ndjson' > /dev/full"
+	assert_equal "$status" 74
+}
+
+# Score FILE with ad-eval and with nab_score.py; the three profiles must
+# agree to 1e-6 (score) and exactly (threshold, tp, fp, fn).
+nab_compare() {
+	local scored=$1 name=$2
+	rm -rf "res.$name"
+	"$PY" "$F/nabprep.py" results "$scored" "res.$name"
+	"$PY" "$NAB_DIR/nab_score.py" --nab "$NAB_DEV" --results "res.$name" --optimize > "py.$name.json"
+	ad-eval --windows "$NAB_DEV/labels/combined_windows.json" "$scored" > "c.$name.json"
+	for p in standard reward_low_FP_rate reward_low_FN_rate; do
+		a=$(jq ".nab.$p.score" "c.$name.json")
+		b=$(jq ".profiles.$p.score" "py.$name.json")
+		echo "$name $p: ad-eval $a nab_score.py $b"
+		near "$a" "$b" 1e-6
+		assert_equal "$(jq -c ".nab.$p | [.threshold, .tp, .fp, .fn]" "c.$name.json")" \
+			"$(jq -c ".profiles.$p | [.threshold, .tp, .fp, .fn]" "py.$name.json")"
+	done
+}
+
+@test "NAB dev split: equal to nab_score.py for several detectors" {
+	[ -r "$NAB_DIR/nab_score.py" ] && [ -d "$NAB_DEV/data" ] || skip "../shared/nab absent ($NAB_DIR)"
+	"$PY" "$F/nabprep.py" input "$NAB_DEV" in.ndjson
+	assert_equal "$(wc -l < in.ndjson)" 137366
+	# z-score (per-key state: one process over all series is one per series)
+	ad-score --zscore 4 in.ndjson > z4.ndjson
+	nab_compare z4.ndjson zscore
+	# random scores, fixed seed, then the series interleaved
+	awk 'BEGIN { srand(7) } { sub(/}$/, ",\"score\":" rand() "}"); print }' in.ndjson |
+		awk '{ match($0, /"id":"[^"]*"/); print n[substr($0, RSTART, RLENGTH)]++, $0 }' |
+		sort -s -n -k1,1 | cut -d' ' -f2- > rnd.ndjson
+	[ "$(head -2 rnd.ndjson | jq -r .id | sort -u | wc -l)" -eq 2 ]
+	nab_compare rnd.ndjson random
+	# never fires
+	sed 's/}$/,"score":0}/' in.ndjson > never.ndjson
+	nab_compare never.ndjson never
+	# coarse scores: many ties at every threshold
+	awk '{ n++; s = (n * 7919 % 10) / 10; sub(/}$/, ",\"score\":" s "}"); print }' in.ndjson > ties.ndjson
+	nab_compare ties.ndjson ties
+}
