@@ -2,7 +2,9 @@
 /*
  * ad-eval: measure scored records against the truth and write one JSON
  * report.  Series with anomaly windows (--windows): the NAB score of each
- * profile (lib/eval/nab), the threshold searched or given.
+ * profile (lib/eval/nab), the threshold searched or given.  Labelled
+ * records (--truth): ROC and PR AUC, precision, recall, F1 and accuracy
+ * (lib/eval/binary).
  */
 #include <err.h>
 #include <math.h>
@@ -12,6 +14,7 @@
 
 #include "base/keymap.h"
 #include "cli/cli.h"
+#include "eval/binary.h"
 #include "eval/evrec.h"
 #include "eval/evreport.h"
 #include "eval/nab.h"
@@ -23,6 +26,7 @@ struct opts {
 	struct cli cli;
 	struct evrec_conf rc;
 	const char *windows;
+	const char *positive, *negative;
 	double threshold; /* NAN: not given */
 	bool optimize, pretty;
 	char **files;
@@ -31,6 +35,7 @@ struct opts {
 	struct nab *nab;
 	struct keymap *unlabelled; /* key -> records without windows */
 	size_t nunlabelled;
+	struct binary *bin;
 };
 
 static void
@@ -43,13 +48,19 @@ parse_opts(int argc, char **argv, struct opts *o)
 	    OPT_FLAG(0, "pretty", &o->pretty, "indent the report"),
 	    OPT_STRING(0, "windows", &o->windows, "file",
 		"anomaly windows per key (NAB combined_windows.json)"),
+	    OPT_STRING(0, "truth", &o->rc.truth, "field",
+		"labelled records: the field holding the truth"),
+	    OPT_STRING(0, "positive", &o->positive, "value",
+		"records whose truth is VALUE are positive"),
+	    OPT_STRING(0, "negative", &o->negative, "value",
+		"records whose truth is not VALUE are positive"),
 	    OPT_STRING(0, "id", &o->rc.id, "field", "key field (default id)"),
 	    OPT_STRING(
 		0, "time", &o->rc.time, "field", "time field (default ts)"),
 	    OPT_STRING(0, "score", &o->rc.score, "field",
 		"score field (default score)"),
 	    OPT_DOUBLE(0, "threshold", &o->threshold, "x", -1e300, 1e300,
-		"detections are scores >= X (instead of --optimize)"),
+		"detections are scores >= X (labels: default 0.5)"),
 	    OPT_FLAG(0, "optimize", &o->optimize,
 		"search the best threshold per profile (default)"),
 	    CLI_OPTIONS_IO(&o->cli),
@@ -64,10 +75,24 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->rc.score = "score";
 	o->threshold = NAN;
 	first = opt_parse(&prog, argc, argv);
-	if (o->windows == NULL)
-		opt_usage_error(&prog, "--windows is required");
+	if ((o->windows == NULL) == (o->rc.truth == NULL))
+		opt_usage_error(&prog, "give --windows or --truth");
 	if (o->optimize && !isnan(o->threshold))
 		opt_usage_error(&prog, "--optimize and --threshold conflict");
+	if (o->rc.truth != NULL) {
+		if ((o->positive == NULL) == (o->negative == NULL))
+			opt_usage_error(
+			    &prog, "--truth needs --positive or --negative");
+		if (o->optimize)
+			opt_usage_error(
+			    &prog, "--optimize goes with --windows");
+		if (isnan(o->threshold))
+			o->threshold = 0.5;
+		o->rc.id = o->rc.time = NULL;
+	} else if (o->positive != NULL || o->negative != NULL) {
+		opt_usage_error(&prog, "--positive and --negative go with "
+				       "--truth");
+	}
 	o->files = argv + first;
 	o->nfiles = (size_t)(argc - first);
 }
@@ -101,36 +126,31 @@ add_count(const char *key, void *value, void *arg)
 	json_object_set_new(arg, key, json_integer(*(size_t *)value));
 }
 
-static int
-run(void *prog, struct recin *in, struct sink *out, int *soft, struct ad_err *e)
+/* One good record into the evaluation of its mode. */
+static void
+add(struct opts *o, struct recin *in, const struct evrec *r)
 {
-	struct opts *o = prog;
-	struct evrec_parser pp;
-	struct evrec r;
-	struct line line;
-	struct buf text;
-	json_t *rep, *missing, *unl;
-	char why[400];
-	int rc;
+	long k;
 
-	(void)soft;
-	evrec_parser_init(&pp, &o->rc);
-	while ((rc = recin_next_line(in, &line, e)) > 0) {
-		long k;
+	if (o->bin != NULL) {
+		bool is = o->positive != NULL
+			      ? strcmp(r->truth, o->positive) == 0
+			      : strcmp(r->truth, o->negative) != 0;
 
-		if (evrec_parse(&pp, line.buf, line.len, &r, why, sizeof(why)) <
-		    0) {
-			recin_reject(in, "%s", why);
-			continue;
-		}
-		if ((k = windows_find(&o->ws, r.key, r.keylen)) < 0)
-			unlabelled(o, in, &r);
-		else
-			nab_add(o->nab, (size_t)k, r.t_ms, r.score);
+		binary_add(o->bin, r->score, is);
+	} else if ((k = windows_find(&o->ws, r->key, r->keylen)) < 0) {
+		unlabelled(o, in, r);
+	} else {
+		nab_add(o->nab, (size_t)k, r->t_ms, r->score);
 	}
-	evrec_parser_release(&pp);
-	if (rc < 0)
-		return -1;
+}
+
+/* The series report, with the keys missing and those without windows. */
+static json_t *
+series_report(struct opts *o)
+{
+	json_t *rep, *missing, *unl;
+
 	nab_finish(o->nab);
 	rep = evreport_nab(o->nab, isnan(o->threshold), o->threshold);
 	missing = json_array();
@@ -147,6 +167,41 @@ run(void *prog, struct recin *in, struct sink *out, int *soft, struct ad_err *e)
 	unl = json_object();
 	keymap_foreach(o->unlabelled, add_count, unl);
 	json_object_set_new(rep, "unlabelled", unl);
+	return rep;
+}
+
+static int
+run(void *prog, struct recin *in, struct sink *out, int *soft, struct ad_err *e)
+{
+	struct opts *o = prog;
+	struct evrec_parser pp;
+	struct evrec r;
+	struct line line;
+	struct buf text;
+	json_t *rep;
+	char why[400];
+	int rc;
+
+	(void)soft;
+	evrec_parser_init(&pp, &o->rc);
+	while ((rc = recin_next_line(in, &line, e)) > 0) {
+		if (evrec_parse(&pp, line.buf, line.len, &r, why, sizeof(why)) <
+		    0)
+			recin_reject(in, "%s", why);
+		else
+			add(o, in, &r);
+	}
+	evrec_parser_release(&pp);
+	if (rc < 0)
+		return -1;
+	if (o->bin != NULL) {
+		struct binary_result br;
+
+		binary_eval(o->bin, o->threshold, false, &br);
+		rep = evreport_binary(&br);
+	} else {
+		rep = series_report(o);
+	}
 	buf_init(&text);
 	evreport_text(&text, rep, o->pretty);
 	json_decref(rep);
@@ -167,12 +222,16 @@ main(int argc, char **argv)
 	parse_opts(argc, argv, &o);
 	ad_signals_init();
 	ad_err_clear(&e);
-	if (windows_load(&o.ws, o.windows, &e) < 0) {
-		status = ad_err_report(&e);
-		goto out;
+	if (o.rc.truth != NULL) {
+		o.bin = binary_new();
+	} else {
+		if (windows_load(&o.ws, o.windows, &e) < 0) {
+			status = ad_err_report(&e);
+			goto out;
+		}
+		o.nab = nab_new(&o.ws);
+		o.unlabelled = keymap_new(0, free_count, NULL);
 	}
-	o.nab = nab_new(&o.ws);
-	o.unlabelled = keymap_new(0, free_count, NULL);
 	status = cli_run(&o.cli, o.files, o.nfiles, run, &o, &in);
 	if (o.cli.verbose && in != NULL)
 		fprintf(stderr, "ad-eval: read %zu, rejected %zu\n",
@@ -180,6 +239,7 @@ main(int argc, char **argv)
 out:
 	recin_free(in);
 	nab_free(o.nab);
+	binary_free(o.bin);
 	keymap_free(o.unlabelled);
 	windows_release(&o.ws);
 	cli_release(&o.cli);

@@ -97,6 +97,42 @@ evreport_nab(const struct nab *nb, bool optimize, double threshold)
 	return rep;
 }
 
+static json_t *
+point_object(const struct binary_point *p)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "threshold", evreport_real(p->threshold));
+	json_object_set_new(o, "precision", json_real(p->precision));
+	json_object_set_new(o, "recall", json_real(p->recall));
+	json_object_set_new(o, "f1", json_real(p->f1));
+	json_object_set_new(o, "accuracy", json_real(p->accuracy));
+	json_object_set_new(o, "tp", count(p->tp));
+	json_object_set_new(o, "fp", count(p->fp));
+	json_object_set_new(o, "fn", count(p->fn));
+	json_object_set_new(o, "tn", count(p->tn));
+	return o;
+}
+
+/*
+ * The labelled-records report (new reference): "auc", "pr_auc" (null
+ * without both classes / without positives), "records", "positives",
+ * "at_threshold" and "best_f1".
+ */
+json_t *
+evreport_binary(const struct binary_result *r)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "auc", evreport_real(r->auc));
+	json_object_set_new(o, "pr_auc", evreport_real(r->pr_auc));
+	json_object_set_new(o, "records", count(r->n));
+	json_object_set_new(o, "positives", count(r->positives));
+	json_object_set_new(o, "at_threshold", point_object(&r->at));
+	json_object_set_new(o, "best_f1", point_object(&r->best));
+	return o;
+}
+
 static void
 indent(struct buf *b, int depth)
 {

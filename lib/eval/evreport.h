@@ -12,10 +12,12 @@
 #include <stdbool.h>
 
 #include "base/buf.h"
+#include "eval/binary.h"
 #include "eval/nab.h"
 
 json_t *evreport_real(double v);
 json_t *evreport_nab(const struct nab *nb, bool optimize, double threshold);
+json_t *evreport_binary(const struct binary_result *r);
 void evreport_text(struct buf *b, const json_t *report, bool pretty);
 
 #endif

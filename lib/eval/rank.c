@@ -25,6 +25,58 @@ desc_key(double v)
 	return ~u;
 }
 
+static double
+from_key(uint64_t k)
+{
+	uint64_t u = ~k;
+	double v;
+
+	u = (u >> 63) ? u & ~(UINT64_C(1) << 63) : ~u;
+	memcpy(&v, &u, sizeof(v));
+	return v;
+}
+
+/*
+ * Sort x[0..n) (no NaN) in place, highest first; -0.0 comes out as 0.0.
+ */
+void
+rank_sort_desc(double *x, size_t n)
+{
+	size_t m = n ? n : 1;
+	uint64_t *k = xreallocarray(NULL, m, sizeof(*k));
+	uint64_t *k2 = xreallocarray(NULL, m, sizeof(*k2));
+	size_t *count = xcalloc(RANK_BUCKETS, sizeof(*count));
+
+	for (size_t i = 0; i < n; i++)
+		k[i] = desc_key(x[i]);
+	for (int pass = 0; pass < RANK_PASSES && n > 0; pass++) {
+		unsigned shift = (unsigned)(pass * RANK_BITS);
+		size_t sum = 0;
+		uint64_t *tk;
+
+		memset(count, 0, RANK_BUCKETS * sizeof(*count));
+		for (size_t i = 0; i < n; i++)
+			count[(k[i] >> shift) & (RANK_BUCKETS - 1)]++;
+		if (count[(k[0] >> shift) & (RANK_BUCKETS - 1)] == n)
+			continue;
+		for (size_t b = 0; b < RANK_BUCKETS; b++) {
+			size_t c = count[b];
+
+			count[b] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			k2[count[(k[i] >> shift) & (RANK_BUCKETS - 1)]++] =
+			    k[i];
+		tk = k, k = k2, k2 = tk;
+	}
+	for (size_t i = 0; i < n; i++)
+		x[i] = from_key(k[i]);
+	free(k);
+	free(k2);
+	free(count);
+}
+
 /*
  * Fill order[0..n) with the indices of x (n doubles, no NaN) so that
  * x[order[0]] >= x[order[1]] >= ..., equal values in index order.  n

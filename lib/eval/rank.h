@@ -5,7 +5,8 @@
  * sort on the doubles' bits (11-bit digits, passes whose digit is the
  * same for every key skipped), stable, so equal scores keep their input
  * order, and -0.0 ranks with 0.0.  Linear time: five million scores sort
- * in a small fraction of a second.
+ * in a small fraction of a second.  rank_sort_desc() sorts the values
+ * themselves, which moves two thirds of the bytes rank_desc() moves.
  */
 #ifndef RANK_H
 #define RANK_H
@@ -14,5 +15,6 @@
 #include <stdint.h>
 
 void rank_desc(const double *x, size_t n, uint32_t *order);
+void rank_sort_desc(double *x, size_t n);
 
 #endif

@@ -199,3 +199,66 @@ nab_compare() {
 	awk '{ n++; s = (n * 7919 % 10) / 10; sub(/}$/, ",\"score\":" s "}"); print }' in.ndjson > ties.ndjson
 	nab_compare ties.ndjson ties
 }
+
+six() {
+	printf '%s\n' '{"score":0.9,"label":"attack."}' '{"score":0.8,"label":"normal."}' \
+		'{"score":0.8,"label":"attack."}' '{"score":0.5,"label":"normal."}' \
+		'{"score":0.3,"label":"attack."}' '{"score":0.1,"label":"normal."}'
+}
+
+@test "labelled: six records computed by hand (a tie across the classes)" {
+	six > six.ndjson
+	run ad-eval --truth label --negative normal. six.ndjson
+	assert_success
+	echo "$output" > r.json
+	# AUC: pairs (attack, normal) ordered right, ties half:
+	# 0.9 beats 3; 0.8 ties 0.8 and beats 2 (2.5); 0.3 beats 1: 6.5 / 9
+	near "$(jq .auc r.json)" "$(awk 'BEGIN { printf "%.17g", 6.5 / 9 }')" 1e-15
+	# AP: recall steps of 1/3 at precisions 1 (0.9), 2/3 (0.8), 3/5 (0.3)
+	near "$(jq .pr_auc r.json)" "$(awk 'BEGIN { printf "%.17g", 1/3 + 2/9 + 1/5 }')" 1e-15
+	# at 0.5: 0.9 0.8 0.8 0.5 called attacks: tp 2 fp 2 fn 1 tn 1
+	assert_equal "$(jq -c '.at_threshold | [.threshold, .tp, .fp, .fn, .tn, .precision, .accuracy]' r.json)" '[0.5,2,2,1,1,0.5,0.5]'
+	near "$(jq .at_threshold.f1 r.json)" "$(awk 'BEGIN { printf "%.17g", 4 / 7 }')" 1e-15
+	# best F1 = 2tp / (2tp + fp + fn): 0.9: 2/4, 0.8: 4/6, 0.5: 4/7, 0.3: 6/8, 0.1: 6/9
+	assert_equal "$(jq -c '.best_f1 | [.threshold, .tp, .fp, .fn, .tn, .f1, .precision, .recall]' r.json)" '[0.3,3,2,0,1,0.75,0.6,1]'
+	# --positive names the positive class instead
+	run ad-eval --truth label --positive attack. --threshold 0.85 six.ndjson
+	assert_equal "$(jq -c '[.auc == 6.5 / 9, .at_threshold.tp, .at_threshold.fp]' <<< "$output")" '[true,1,0]'
+}
+
+@test "labelled: equal to scikit-learn's on 2000 records with ties" {
+	run ad-eval --truth label --negative normal. "$F/ties.ndjson"
+	assert_success
+	echo "$output" > r.json
+	E="$F/ties.expected.json"
+	for f in .auc .pr_auc .at_threshold.precision .at_threshold.recall .at_threshold.f1 .at_threshold.accuracy \
+		.best_f1.threshold .best_f1.precision .best_f1.recall .best_f1.f1 .best_f1.accuracy; do
+		echo "$f: ad-eval $(jq "$f" r.json) sklearn $(jq "$f" "$E")"
+		near "$(jq "$f" r.json)" "$(jq "$f" "$E")" 1e-12
+	done
+}
+
+@test "labelled: one class only gives null AUCs, not a crash" {
+	six | grep attack > pos.ndjson
+	run ad-eval --truth label --negative normal. pos.ndjson
+	assert_success
+	assert_equal "$(jq -c '[.auc, .pr_auc, .positives]' <<< "$output")" '[null,1,3]'
+	six | grep normal > neg.ndjson
+	run ad-eval --truth label --negative normal. neg.ndjson
+	assert_equal "$(jq -c '[.auc, .pr_auc, .positives, .at_threshold.precision]' <<< "$output")" '[null,null,0,0]'
+}
+
+@test "labelled: usage and bad records" {
+	run ad-eval --truth label six.ndjson
+	assert_equal "$status" 64
+	assert_line --index 0 "ad-eval: --truth needs --positive or --negative"
+	run ad-eval --truth label --positive a --windows "$F/one-window.json"
+	assert_equal "$status" 64
+	{ six; echo '{"score":"x","label":"attack."}'; echo '{"score":0.2}'; echo '{"score":0.2,"label":null}'; } > bad.ndjson
+	run --separate-stderr ad-eval --truth label --negative normal. bad.ndjson
+	assert_equal "$status" 65
+	[[ "$stderr" == *"ad-eval: bad.ndjson:7: field 'score' is a string, not a number"* ]]
+	[[ "$stderr" == *"ad-eval: bad.ndjson:8: missing field 'label'"* ]]
+	[[ "$stderr" == *"ad-eval: bad.ndjson:9: field 'label' is null"* ]]
+	assert_equal "$(jq .records <<< "$output")" 6
+}

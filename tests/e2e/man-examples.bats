@@ -109,7 +109,7 @@ examples() {
 }
 
 @test "man ad-eval: every example runs" {
-	cp "$FIXTURES"/eval/one-window.* .
+	cp "$FIXTURES"/eval/one-window.* "$FIXTURES"/eval/ties.ndjson .
 	examples ad-eval
 }
 

@@ -36,9 +36,9 @@ main(void)
 	for (int i = 0; i < 3; i++) {
 		ok(parse(&pp, lines[i], &r, why) == 0, "line %d parses", i);
 		ok(r.keylen == 7 && strcmp(r.key, "a/b.csv") == 0 &&
-			   r.t_ms == 1397114100000LL && r.score == 0.25 &&
-			   strcmp(r.truth, "smurf.") == 0 &&
-			   strcmp(r.cls, "dos") == 0,
+			r.t_ms == 1397114100000LL && r.score == 0.25 &&
+			strcmp(r.truth, "smurf.") == 0 &&
+			strcmp(r.cls, "dos") == 0,
 		    "line %d: the same fields", i);
 	}
 	ok(parse(&pp,
@@ -63,8 +63,9 @@ main(void)
 	       &r, why) < 0,
 	    "bad time");
 	is_str(why, "'then' is not a time", "says why");
-	ok(parse(&pp, "{\"id\":[1],\"ts\":1,\"score\":1,\"label\":0,\"class\":0}",
-	       &r, why) < 0,
+	ok(parse(&pp,
+	       "{\"id\":[1],\"ts\":1,\"score\":1,\"label\":0,\"class\":0}", &r,
+	       why) < 0,
 	    "array id");
 	is_str(why, "field 'id' is an object or array", "says why");
 	ok(parse(&pp, "[1]", &r, why) < 0, "not an object");

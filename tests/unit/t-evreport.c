@@ -35,15 +35,15 @@ main(void)
 	       "score")),
 	    "nab.standard.score");
 	ok(json_object_get(json_object_get(rep, "nab"), "reward_low_FP_rate") &&
-	       json_object_get(json_object_get(rep, "nab"),
-		   "reward_low_FN_rate"),
+		json_object_get(
+		    json_object_get(rep, "nab"), "reward_low_FN_rate"),
 	    "the three profiles");
 	ok(json_integer_value(json_object_get(
 	       json_object_get(json_object_get(rep, "keys"), "k"), "found")) ==
 		1,
 	    "keys.k.found");
 	ok(json_is_null(evreport_real(NAN)) &&
-	       json_is_null(evreport_real(INFINITY)),
+		json_is_null(evreport_real(INFINITY)),
 	    "NaN and infinity are null");
 
 	odd = json_pack("{s:s, s:[], s:{}, s:[i,{s:s}]}", "a", "{x:[1,2]}\"\\",

@@ -58,17 +58,20 @@ hand_computed(void)
 	/* backwards: the scorer puts the rows in time order */
 	for (int i = 19; i >= 0; i--)
 		nab_add(nb, 0, i * 60000,
-		    i == 5 ? 0.9 : i == 12 ? 1 : i == 17 ? 0.8 : 0);
+		    i == 5    ? 0.9
+		    : i == 12 ? 1
+		    : i == 17 ? 0.8
+			      : 0);
 	nab_finish(nb);
 	nab_score_at(nb, &nab_profiles[0], 0.5, &r, &kr);
 	raw = tp - 0.11 + 0.11 * sig(3.0 / 4);
 	is_near(r.raw, raw, 1e-15, "standard raw: tp + two weighted fps");
 	is_near(r.score, 100 * (raw + 1) / 2, 1e-12, "standard score");
 	ok(r.tp == 1 && r.fp == 2 && r.fn == 0 && r.rows_tp == 1 &&
-	       r.rows_fn == 4 && r.rows_fp == 2 && r.rows_tn == 10,
+		r.rows_fn == 4 && r.rows_fp == 2 && r.rows_tn == 10,
 	    "counts");
 	ok(kr.rows == 20 && kr.probation == 3 && kr.found == 1 &&
-	       kr.delay_rows == 2 && kr.delay_ms == 120000,
+		kr.delay_rows == 2 && kr.delay_ms == 120000,
 	    "per-key delay");
 	nab_score_at(nb, &nab_profiles[2], 0.5, &r, NULL);
 	is_near(r.score, 100 * (raw + 2) / 3, 1e-12, "low-FN normalisation");

@@ -6,6 +6,7 @@
  */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/prng.h"
 #include "eval/rank.h"
@@ -61,8 +62,8 @@ main(void)
 	for (size_t i = 0; i < N; i++)
 		x[i] = (double)prng_below(&r, 7) / 7.0;
 	ok(same_as_qsort(x, N), "seven distinct values: ties in input order");
-	x[0] = -0.0, x[1] = 0.0, x[2] = -0.0, x[3] = INFINITY,
-	x[4] = -INFINITY, x[5] = 1e-310, x[6] = -1e-310;
+	x[0] = -0.0, x[1] = 0.0, x[2] = -0.0, x[3] = INFINITY, x[4] = -INFINITY,
+	x[5] = 1e-310, x[6] = -1e-310;
 	ok(same_as_qsort(x, 7), "-0.0 ties 0.0; infinities and subnormals");
 	{
 		uint32_t o[3];
@@ -73,6 +74,19 @@ main(void)
 							"their order");
 	}
 	ok(same_as_qsort(x, 0), "no element");
+	{
+		double y[7];
+		uint32_t o[7];
+		int same = 1;
+
+		memcpy(y, x, sizeof(y));
+		rank_desc(x, 7, o);
+		rank_sort_desc(y, 7);
+		for (int i = 0; i < 7; i++)
+			same &= y[i] == x[o[i]];
+		ok(same && !signbit(y[2]), "rank_sort_desc: the values in "
+					   "rank_desc's order, -0.0 as 0.0");
+	}
 	x[0] = 3;
 	rank_desc(x, 1, &one);
 	ok(one == 0, "one element");

@@ -51,21 +51,22 @@ main(void)
 	       why, sizeof(why)) == 0,
 	    "NAB's layout parses");
 	ok(ws.n == 3 && ws.nwindows == 3, "3 keys, 3 windows");
-	is_str(ws.keys[0].key, "a/\xc3\xa9/y.csv", "escapes undone, keys sorted");
+	is_str(
+	    ws.keys[0].key, "a/\xc3\xa9/y.csv", "escapes undone, keys sorted");
 	k = windows_find(&ws, "b/x.csv", 7);
 	ok(k == 1 && ws.keys[k].n == 2, "lookup finds b/x.csv");
 	ok(ws.keys[1].w[0].from == 1397114100000LL &&
-	       ws.keys[1].w[0].to == 1397234700000LL,
+		ws.keys[1].w[0].to == 1397234700000LL,
 	    "ISO times without zone are UTC, fraction read");
 	ok(ws.keys[1].w[0].line == 3 && ws.keys[1].w[1].line == 7,
 	    "each window knows its line");
 	ok(ws.keys[1].w[1].from == ws.keys[1].w[1].to,
 	    "a one-instant window is allowed");
 	ok(ws.keys[2].w[0].from == 1397000000000LL &&
-	       ws.keys[2].w[0].to == 1397000060000LL,
+		ws.keys[2].w[0].to == 1397000060000LL,
 	    "epoch seconds and milliseconds");
 	ok(windows_find(&ws, "b/x.cs", 6) == -1 &&
-	       windows_find(&ws, "zzz", 3) == -1,
+		windows_find(&ws, "zzz", 3) == -1,
 	    "unknown keys are not found");
 	windows_release(&ws);
 
@@ -73,8 +74,9 @@ main(void)
 	    "an empty object is no keys");
 	windows_release(&ws);
 
-	bad("", "1: expected '{': a windows file is one JSON object (end of "
-		"file) (65)",
+	bad("",
+	    "1: expected '{': a windows file is one JSON object (end of "
+	    "file) (65)",
 	    "empty file");
 	bad("[]", "1: expected '{': a windows file is one JSON object (65)",
 	    "an array");
@@ -104,8 +106,9 @@ main(void)
 	bad("{\"\\ud800\": []}", "1: lone surrogate (65)", "lone surrogate");
 	bad("{\"\\u0000\": []}", "1: \\u0000 in a string (65)", "NUL");
 	bad("{\"\xff\": []}", "1: invalid UTF-8 (65)", "bad UTF-8");
-	bad("{\"a\": [[\"2020-01-01 00:10\", ", "1: expected a time (a string "
-					      "or a number) (end of file) (65)",
+	bad("{\"a\": [[\"2020-01-01 00:10\", ",
+	    "1: expected a time (a string "
+	    "or a number) (end of file) (65)",
 	    "cut short");
 
 	{
