@@ -15,18 +15,22 @@
 #include "base/keymap.h"
 #include "cli/cli.h"
 #include "eval/binary.h"
+#include "eval/confusion.h"
 #include "eval/evrec.h"
 #include "eval/evreport.h"
 #include "eval/nab.h"
 #include "eval/windows.h"
 #include "io/recin.h"
 #include "io/sink.h"
+#include "record/costs.h"
+#include "record/labels.h"
 
 struct opts {
 	struct cli cli;
 	struct evrec_conf rc;
 	const char *windows;
 	const char *positive, *negative;
+	const char *classes_file, *costs_file;
 	double threshold; /* NAN: not given */
 	bool optimize, pretty;
 	char **files;
@@ -36,6 +40,9 @@ struct opts {
 	struct keymap *unlabelled; /* key -> records without windows */
 	size_t nunlabelled;
 	struct binary *bin;
+	struct labels labels; /* --classes */
+	struct costs costs;
+	struct confusion *cf;
 };
 
 static void
@@ -54,6 +61,12 @@ parse_opts(int argc, char **argv, struct opts *o)
 		"records whose truth is VALUE are positive"),
 	    OPT_STRING(0, "negative", &o->negative, "value",
 		"records whose truth is not VALUE are positive"),
+	    OPT_STRING(0, "class", &o->rc.cls, "field",
+		"labelled records: the field of the predicted class"),
+	    OPT_STRING(0, "classes", &o->classes_file, "file",
+		"map truth labels to classes ('label class' lines)"),
+	    OPT_STRING(0, "costs", &o->costs_file, "file",
+		"cost matrix CSV: the cost per record"),
 	    OPT_STRING(0, "id", &o->rc.id, "field", "key field (default id)"),
 	    OPT_STRING(
 		0, "time", &o->rc.time, "field", "time field (default ts)"),
@@ -79,19 +92,29 @@ parse_opts(int argc, char **argv, struct opts *o)
 		opt_usage_error(&prog, "give --windows or --truth");
 	if (o->optimize && !isnan(o->threshold))
 		opt_usage_error(&prog, "--optimize and --threshold conflict");
+	if ((o->classes_file != NULL || o->costs_file != NULL) &&
+	    o->rc.cls == NULL)
+		opt_usage_error(&prog, "--classes and --costs go with --class");
 	if (o->rc.truth != NULL) {
-		if ((o->positive == NULL) == (o->negative == NULL))
+		if (o->positive != NULL && o->negative != NULL)
 			opt_usage_error(
-			    &prog, "--truth needs --positive or --negative");
+			    &prog, "--positive and --negative conflict");
+		if (o->positive == NULL && o->negative == NULL &&
+		    o->rc.cls == NULL)
+			opt_usage_error(&prog,
+			    "--truth needs --positive, --negative or --class");
+		if (o->positive == NULL && o->negative == NULL)
+			o->rc.score = NULL;
 		if (o->optimize)
 			opt_usage_error(
 			    &prog, "--optimize goes with --windows");
 		if (isnan(o->threshold))
 			o->threshold = 0.5;
 		o->rc.id = o->rc.time = NULL;
-	} else if (o->positive != NULL || o->negative != NULL) {
-		opt_usage_error(&prog, "--positive and --negative go with "
-				       "--truth");
+	} else if (o->positive != NULL || o->negative != NULL ||
+		   o->rc.cls != NULL) {
+		opt_usage_error(&prog, "--positive, --negative and --class go "
+				       "with --truth");
 	}
 	o->files = argv + first;
 	o->nfiles = (size_t)(argc - first);
@@ -126,18 +149,47 @@ add_count(const char *key, void *value, void *arg)
 	json_object_set_new(arg, key, json_integer(*(size_t *)value));
 }
 
+/*
+ * The multi-class part of a labelled record: its actual class (the truth,
+ * or its class by --classes) against the predicted one.  Returns -1 when
+ * the record was rejected.
+ */
+static int
+add_class(struct opts *o, struct recin *in, const struct evrec *r)
+{
+	const char *actual = r->truth;
+	char why[600];
+
+	if (o->classes_file != NULL) {
+		long c = labels_class(&o->labels, r->truth, r->truthlen);
+
+		if (c < 0)
+			return recin_reject(in,
+				   "label '%s' is in no class of "
+				   "'%s'",
+				   r->truth, o->classes_file),
+			       -1;
+		actual = o->labels.classes[c];
+	}
+	if (confusion_add(o->cf, actual, r->cls, why, sizeof(why)) < 0)
+		return recin_reject(in, "%s", why), -1;
+	return 0;
+}
+
 /* One good record into the evaluation of its mode. */
 static void
 add(struct opts *o, struct recin *in, const struct evrec *r)
 {
 	long k;
 
-	if (o->bin != NULL) {
-		bool is = o->positive != NULL
-			      ? strcmp(r->truth, o->positive) == 0
-			      : strcmp(r->truth, o->negative) != 0;
-
-		binary_add(o->bin, r->score, is);
+	if (o->cf != NULL && add_class(o, in, r) < 0)
+		return;
+	if (o->rc.truth != NULL) {
+		if (o->bin != NULL)
+			binary_add(o->bin, r->score,
+			    o->positive != NULL
+				? strcmp(r->truth, o->positive) == 0
+				: strcmp(r->truth, o->negative) != 0);
 	} else if ((k = windows_find(&o->ws, r->key, r->keylen)) < 0) {
 		unlabelled(o, in, r);
 	} else {
@@ -194,11 +246,17 @@ run(void *prog, struct recin *in, struct sink *out, int *soft, struct ad_err *e)
 	evrec_parser_release(&pp);
 	if (rc < 0)
 		return -1;
-	if (o->bin != NULL) {
+	if (o->rc.truth != NULL) {
 		struct binary_result br;
 
-		binary_eval(o->bin, o->threshold, false, &br);
-		rep = evreport_binary(&br);
+		if (o->bin != NULL) {
+			binary_eval(o->bin, o->threshold, false, &br);
+			rep = evreport_binary(&br);
+		} else {
+			rep = json_object();
+		}
+		if (o->cf != NULL)
+			evreport_confusion(rep, o->cf);
 	} else {
 		rep = series_report(o);
 	}
@@ -223,7 +281,18 @@ main(int argc, char **argv)
 	ad_signals_init();
 	ad_err_clear(&e);
 	if (o.rc.truth != NULL) {
-		o.bin = binary_new();
+		if (o.positive != NULL || o.negative != NULL)
+			o.bin = binary_new();
+		if ((o.classes_file != NULL &&
+			labels_load(&o.labels, o.classes_file, &e) < 0) ||
+		    (o.costs_file != NULL &&
+			costs_load(&o.costs, o.costs_file, &e) < 0)) {
+			status = ad_err_report(&e);
+			goto out;
+		}
+		if (o.rc.cls != NULL)
+			o.cf = confusion_new(o.labels.classes, o.labels.nclass,
+			    o.costs_file != NULL ? &o.costs : NULL);
 	} else {
 		if (windows_load(&o.ws, o.windows, &e) < 0) {
 			status = ad_err_report(&e);
@@ -240,6 +309,9 @@ out:
 	recin_free(in);
 	nab_free(o.nab);
 	binary_free(o.bin);
+	confusion_free(o.cf);
+	labels_release(&o.labels);
+	costs_release(&o.costs);
 	keymap_free(o.unlabelled);
 	windows_release(&o.ws);
 	cli_release(&o.cli);

@@ -133,12 +133,105 @@ evreport_binary(const struct binary_result *r)
 	return o;
 }
 
+/*
+ * Add "confusion" to report: the classes, the matrix (rows actual,
+ * columns predicted), recall per class (null for a class with no
+ * record), accuracy; and "cost" when cf has a cost matrix.
+ */
+void
+evreport_confusion(json_t *report, const struct confusion *cf)
+{
+	size_t n = confusion_nclass(cf), right = 0,
+	       recs = confusion_records(cf);
+	json_t *o = json_object(), *names = json_array(), *rows = json_array();
+	json_t *recall = json_object();
+
+	for (size_t a = 0; a < n; a++) {
+		json_t *row = json_array();
+		size_t sum = 0;
+
+		json_array_append_new(
+		    names, json_string(confusion_name(cf, a)));
+		for (size_t p = 0; p < n; p++) {
+			size_t c = confusion_count(cf, a, p);
+
+			json_array_append_new(row, count(c));
+			sum += c;
+		}
+		right += confusion_count(cf, a, a);
+		json_array_append_new(rows, row);
+		json_object_set_new(recall, confusion_name(cf, a),
+		    sum > 0 ? json_real((double)confusion_count(cf, a, a) /
+					(double)sum)
+			    : json_null());
+	}
+	json_object_set_new(o, "classes", names);
+	json_object_set_new(o, "matrix", rows);
+	json_object_set_new(o, "recall", recall);
+	json_object_set_new(o, "accuracy",
+	    recs > 0 ? json_real((double)right / (double)recs) : json_null());
+	json_object_set_new(o, "records", count(recs));
+	json_object_set_new(report, "confusion", o);
+	if (!isnan(confusion_cost(cf))) {
+		json_t *c = json_object();
+
+		json_object_set_new(c, "total", json_real(confusion_cost(cf)));
+		json_object_set_new(c, "per_record",
+		    evreport_real(confusion_cost(cf) / (double)recs));
+		json_object_set_new(report, "cost", c);
+	}
+}
+
 static void
 indent(struct buf *b, int depth)
 {
 	buf_addc(b, '\n');
 	for (int i = 0; i < depth; i++)
 		buf_add(b, "  ", 2);
+}
+
+/*
+ * An array of scalars at s (compact text) goes on one line: copy it with
+ * a blank after each comma, advance *at past it and return true.
+ */
+static bool
+flat_array(const char *s, size_t n, struct buf *b, size_t *at)
+{
+	bool in_str = false;
+	size_t i;
+
+	for (i = 1; i < n; i++) {
+		if (in_str) {
+			if (s[i] == '\\')
+				i++;
+			else if (s[i] == '"')
+				in_str = false;
+		} else if (s[i] == '"') {
+			in_str = true;
+		} else if (s[i] == '[' || s[i] == '{') {
+			return false;
+		} else if (s[i] == ']') {
+			break;
+		}
+	}
+	if (i >= n)
+		return false;
+	in_str = false;
+	for (size_t k = 0; k <= i; k++) {
+		buf_addc(b, s[k]);
+		if (in_str) {
+			if (s[k] == '\\')
+				buf_addc(b, s[++k]);
+			else if (s[k] == '"')
+				in_str = false;
+		} else if (s[k] == '"') {
+			in_str = true;
+		} else if (s[k] == ',') {
+			buf_addc(b, ' ');
+		}
+	}
+	*at += i;
+	return true;
 }
 
 /* Re-indent compact JSON text (strings copied as they are). */
@@ -164,8 +257,11 @@ pretty_text(struct buf *b, const char *s, size_t n)
 			in_str = true;
 			buf_addc(b, c);
 			break;
-		case '{':
 		case '[':
+			if (flat_array(s + i, n - i, b, &i))
+				break;
+			/* FALLTHROUGH */
+		case '{':
 			buf_addc(b, c);
 			if (i + 1 < n && (s[i + 1] == '}' || s[i + 1] == ']')) {
 				buf_addc(b, s[++i]);

@@ -262,3 +262,39 @@ six() {
 	[[ "$stderr" == *"ad-eval: bad.ndjson:9: field 'label' is null"* ]]
 	assert_equal "$(jq .records <<< "$output")" 6
 }
+
+@test "multi-class: confusion matrix, recall and KDD cost, every cell of the matrix used" {
+	# kdd-classes.ndjson: each (actual, predicted) pair of the five KDD
+	# classes once, then normal -> normal five times more (30 records).
+	run ad-eval --truth label --class class --classes "$F/classes.txt" --costs "$TOP/data/kdd-costs.csv" "$F/kdd-classes.ndjson"
+	assert_success
+	echo "$output" > r.json
+	# data/kdd-costs.csv rows (actual normal, probe, dos, u2r, r2l):
+	# 0+1+2+2+2 = 7, 1+0+2+2+2 = 7, 2+1+0+2+2 = 7, 3+2+2+0+2 = 9, 4+2+2+2+0 = 10
+	assert_equal "$(jq -c '.cost' r.json)" '{"total":40,"per_record":1.3333333333333333}'
+	assert_equal "$(jq -c '.confusion.classes' r.json)" '["normal","probe","dos","u2r","r2l"]'
+	assert_equal "$(jq -c '.confusion.matrix' r.json)" '[[6,1,1,1,1],[1,1,1,1,1],[1,1,1,1,1],[1,1,1,1,1],[1,1,1,1,1]]'
+	assert_equal "$(jq -c '[.confusion.recall.normal, .confusion.recall.u2r, .confusion.accuracy]' r.json)" '[0.6,0.2,0.3333333333333333]'
+	# a label in no class, a class not in the matrix: rejected
+	{ cat "$F/kdd-classes.ndjson"; echo '{"label":"teardrop.","class":"dos"}'; echo '{"label":"smurf.","class":"worm"}'; } > bad.ndjson
+	run --separate-stderr ad-eval --truth label --class class --classes "$F/classes.txt" --costs "$TOP/data/kdd-costs.csv" bad.ndjson
+	assert_equal "$status" 65
+	[[ "$stderr" == *"ad-eval: bad.ndjson:31: label 'teardrop.' is in no class of '$F/classes.txt'"* ]]
+	[[ "$stderr" == *"ad-eval: bad.ndjson:32: class 'worm' is not in the cost matrix '$TOP/data/kdd-costs.csv'"* ]]
+	assert_equal "$(jq -c '.cost.total' <<< "$output")" 40
+}
+
+@test "multi-class without --classes: labels are the classes; with --negative too" {
+	printf '%s\n' '{"label":"a","class":"a","score":0.9}' '{"label":"a","class":"b","score":0.2}' \
+		'{"label":"b","class":"b","score":0.1}' '{"label":"c","class":"a","score":0.7}' > abc.ndjson
+	run ad-eval --truth label --class class abc.ndjson
+	assert_success
+	assert_equal "$(jq -c '[.confusion.classes, .confusion.matrix, .confusion.recall, .auc, .cost]' <<< "$output")" \
+		'[["a","b","c"],[[1,1,0],[0,1,0],[1,0,0]],{"a":0.5,"b":1,"c":0},null,null]'
+	run ad-eval --truth label --class class --negative b abc.ndjson
+	assert_success
+	# positives a, a, c (0.9, 0.2, 0.7) against b (0.1): every pair right
+	assert_equal "$(jq -c '[.auc, .confusion.records]' <<< "$output")" '[1,4]'
+	run ad-eval --truth label --costs x.csv --negative b abc.ndjson
+	assert_equal "$status" 64
+}

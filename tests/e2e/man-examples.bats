@@ -109,7 +109,8 @@ examples() {
 }
 
 @test "man ad-eval: every example runs" {
-	cp "$FIXTURES"/eval/one-window.* "$FIXTURES"/eval/ties.ndjson .
+	cp "$FIXTURES"/eval/one-window.* "$FIXTURES"/eval/ties.ndjson "$FIXTURES"/eval/classes.txt \
+		"$FIXTURES"/eval/kdd-classes.ndjson "$TOP"/data/kdd-costs.csv .
 	examples ad-eval
 }
 

@@ -46,8 +46,8 @@ main(void)
 		json_is_null(evreport_real(INFINITY)),
 	    "NaN and infinity are null");
 
-	odd = json_pack("{s:s, s:[], s:{}, s:[i,{s:s}]}", "a", "{x:[1,2]}\"\\",
-	    "e", "o", "n", 1, "q", "\"},");
+	odd = json_pack("{s:s, s:[], s:{}, s:[i,{s:s}], s:[s,i]}", "a",
+	    "{x:[1,2]}\"\\", "e", "o", "n", 1, "q", "\"},", "f", "a,]\\\"b", 2);
 	json_object_set_new(rep, "odd", odd);
 	buf_init(&a);
 	buf_init(&b);
