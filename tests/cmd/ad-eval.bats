@@ -251,7 +251,7 @@ six() {
 @test "labelled: usage and bad records" {
 	run ad-eval --truth label six.ndjson
 	assert_equal "$status" 64
-	assert_line --index 0 "ad-eval: --truth needs --positive or --negative"
+	assert_line --index 0 "ad-eval: --truth needs --positive, --negative or --class"
 	run ad-eval --truth label --positive a --windows "$F/one-window.json"
 	assert_equal "$status" 64
 	{ six; echo '{"score":"x","label":"attack."}'; echo '{"score":0.2}'; echo '{"score":0.2,"label":null}'; } > bad.ndjson
