@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/keymap.h"
 #include "cli/cli.h"
 #include "eval/binary.h"
 #include "eval/confusion.h"
@@ -37,8 +36,6 @@ struct opts {
 	size_t nfiles;
 	struct windows ws;
 	struct nab *nab;
-	struct keymap *unlabelled; /* key -> records without windows */
-	size_t nunlabelled;
 	struct binary *bin;
 	struct labels labels; /* --classes */
 	struct costs costs;
@@ -120,35 +117,6 @@ parse_opts(int argc, char **argv, struct opts *o)
 	o->nfiles = (size_t)(argc - first);
 }
 
-static void
-free_count(const char *key, void *value, void *arg)
-{
-	(void)key;
-	(void)arg;
-	free(value);
-}
-
-/* A record of a key the windows file does not name: reject and count. */
-static void
-unlabelled(struct opts *o, struct recin *in, const struct evrec *r)
-{
-	size_t *n = keymap_get(o->unlabelled, r->key);
-
-	if (n == NULL) {
-		n = xcalloc(1, sizeof(*n));
-		keymap_put(o->unlabelled, r->key, n);
-	}
-	(*n)++;
-	o->nunlabelled++;
-	recin_reject(in, "key '%s' has no entry in '%s'", r->key, o->windows);
-}
-
-static void
-add_count(const char *key, void *value, void *arg)
-{
-	json_object_set_new(arg, key, json_integer(*(size_t *)value));
-}
-
 /*
  * The multi-class part of a labelled record: its actual class (the truth,
  * or its class by --classes) against the predicted one.  Returns -1 when
@@ -191,35 +159,13 @@ add(struct opts *o, struct recin *in, const struct evrec *r)
 				? strcmp(r->truth, o->positive) == 0
 				: strcmp(r->truth, o->negative) != 0);
 	} else if ((k = windows_find(&o->ws, r->key, r->keylen)) < 0) {
-		unlabelled(o, in, r);
+		/* counted in the report, and a bad record */
+		nab_add_unlabelled(o->nab, r->key);
+		recin_reject(
+		    in, "key '%s' has no entry in '%s'", r->key, o->windows);
 	} else {
 		nab_add(o->nab, (size_t)k, r->t_ms, r->score);
 	}
-}
-
-/* The series report, with the keys missing and those without windows. */
-static json_t *
-series_report(struct opts *o)
-{
-	json_t *rep, *missing, *unl;
-
-	nab_finish(o->nab);
-	rep = evreport_nab(o->nab, isnan(o->threshold), o->threshold);
-	missing = json_array();
-	for (size_t i = 0, j = 0; i < o->ws.n; i++) {
-		const char *key = o->ws.keys[i].key;
-
-		if (j < nab_nkeys(o->nab) &&
-		    strcmp(nab_key(o->nab, j), key) == 0)
-			j++;
-		else
-			json_array_append_new(missing, json_string(key));
-	}
-	json_object_set_new(rep, "missing", missing);
-	unl = json_object();
-	keymap_foreach(o->unlabelled, add_count, unl);
-	json_object_set_new(rep, "unlabelled", unl);
-	return rep;
 }
 
 static int
@@ -258,7 +204,9 @@ run(void *prog, struct recin *in, struct sink *out, int *soft, struct ad_err *e)
 		if (o->cf != NULL)
 			evreport_confusion(rep, o->cf);
 	} else {
-		rep = series_report(o);
+		nab_finish(o->nab);
+		rep = evreport_nab(
+		    o->nab, &o->ws, isnan(o->threshold), o->threshold);
 	}
 	buf_init(&text);
 	evreport_text(&text, rep, o->pretty);
@@ -299,7 +247,6 @@ main(int argc, char **argv)
 			goto out;
 		}
 		o.nab = nab_new(&o.ws);
-		o.unlabelled = keymap_new(0, free_count, NULL);
 	}
 	status = cli_run(&o.cli, o.files, o.nfiles, run, &o, &in);
 	if (o.cli.verbose && in != NULL)
@@ -312,7 +259,6 @@ out:
 	confusion_free(o.cf);
 	labels_release(&o.labels);
 	costs_release(&o.costs);
-	keymap_free(o.unlabelled);
 	windows_release(&o.ws);
 	cli_release(&o.cli);
 	return finish(status);

@@ -66,14 +66,23 @@ key_object(const struct nab_key_result *k)
 	return o;
 }
 
+static void
+add_unlabelled(const char *key, size_t n, void *arg)
+{
+	json_object_set_new(arg, key, count(n));
+}
+
 /*
  * The series report (new reference): "nab" with one object per profile
- * at its best threshold (optimize) or at threshold, and "keys", each
- * series at the standard profile's threshold.
+ * at its best threshold (optimize) or at threshold, "keys", each series
+ * at the standard profile's threshold, "missing" (the keys of the
+ * windows file without rows) and "unlabelled" (rows of keys it lacks).
  */
 json_t *
-evreport_nab(const struct nab *nb, bool optimize, double threshold)
+evreport_nab(const struct nab *nb, const struct windows *ws, bool optimize,
+    double threshold)
 {
+	json_t *missing, *unl;
 	size_t nk = nab_nkeys(nb);
 	struct nab_key_result *keys = xcalloc(nk ? nk : 1, sizeof(*keys));
 	json_t *rep = json_object(), *nab = json_object(), *ko = json_object();
@@ -93,6 +102,15 @@ evreport_nab(const struct nab *nb, bool optimize, double threshold)
 	for (size_t i = 0; i < nk; i++)
 		json_object_set_new(ko, nab_key(nb, i), key_object(&keys[i]));
 	json_object_set_new(rep, "keys", ko);
+	missing = json_array();
+	for (size_t i = 0; i < ws->n; i++)
+		if (!nab_has_rows(nb, i))
+			json_array_append_new(
+			    missing, json_string(ws->keys[i].key));
+	json_object_set_new(rep, "missing", missing);
+	unl = json_object();
+	nab_unlabelled_each(nb, add_unlabelled, unl);
+	json_object_set_new(rep, "unlabelled", unl);
 	free(keys);
 	return rep;
 }

@@ -17,7 +17,8 @@
 #include "eval/nab.h"
 
 json_t *evreport_real(double v);
-json_t *evreport_nab(const struct nab *nb, bool optimize, double threshold);
+json_t *evreport_nab(const struct nab *nb, const struct windows *ws,
+    bool optimize, double threshold);
 json_t *evreport_binary(const struct binary_result *r);
 void evreport_confusion(json_t *report, const struct confusion *cf);
 void evreport_text(struct buf *b, const json_t *report, bool pretty);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/keymap.h"
 #include "eval/nab.h"
 #include "eval/rank.h"
 
@@ -24,12 +25,6 @@ const struct nab_profile nab_profiles[NAB_NPROFILES] = {
 #define NAB_PROBATION 0.15
 #define NAB_PROBATION_CAP 750 /* 15% of 5000 rows */
 #define NAB_NONE_THRESHOLD 1.1
-
-struct nab_row {
-	int64_t t;
-	double x;
-	size_t seq; /* arrival order, for the stable time sort */
-};
 
 struct nab_series {
 	const struct windows_key *wk;
@@ -47,7 +42,8 @@ struct nab {
 	struct nab_series *all; /* one per windows key */
 	struct nab_series **s;	/* those with rows, in key order */
 	size_t ns;
-	size_t nrows; /* every row added */
+	size_t nrows;		   /* every row added */
+	struct keymap *unlabelled; /* key -> rows of keys without windows */
 	/* scored rows of every series, in key then time order */
 	double *x, *val;
 	long *w; /* global window index, or -1 */
@@ -70,6 +66,14 @@ nab_scaled_sigmoid(double y)
 	return 2.0 * (1.0 / (1.0 + exp(5.0 * y))) - 1.0;
 }
 
+static void
+free_count(const char *key, void *value, void *arg)
+{
+	(void)key;
+	(void)arg;
+	free(value);
+}
+
 /* A scorer for the keys of ws (borrowed; must outlive the scorer). */
 struct nab *
 nab_new(const struct windows *ws)
@@ -77,6 +81,7 @@ nab_new(const struct windows *ws)
 	struct nab *nb = xcalloc(1, sizeof(*nb));
 
 	nb->ws = ws;
+	nb->unlabelled = keymap_new(0, free_count, NULL);
 	nb->all = xcalloc(ws->n ? ws->n : 1, sizeof(*nb->all));
 	for (size_t i = 0; i < ws->n; i++)
 		nb->all[i].wk = &ws->keys[i];
@@ -98,6 +103,42 @@ nab_add(struct nab *nb, size_t key, int64_t t_ms, double score)
 	s->rows[s->n].seq = s->n;
 	s->n++;
 	nb->nrows++;
+}
+
+/* Count a row of a key that ws does not name (it takes no part). */
+void
+nab_add_unlabelled(struct nab *nb, const char *key)
+{
+	size_t *n = keymap_get(nb->unlabelled, key);
+
+	if (n == NULL) {
+		n = xcalloc(1, sizeof(*n));
+		keymap_put(nb->unlabelled, key, n);
+	}
+	(*n)++;
+}
+
+struct each {
+	void (*fn)(const char *key, size_t n, void *arg);
+	void *arg;
+};
+
+static void
+each_count(const char *key, void *value, void *arg)
+{
+	struct each *e = arg;
+
+	e->fn(key, *(size_t *)value, e->arg);
+}
+
+/* Call fn for each key counted by nab_add_unlabelled(), with its rows. */
+void
+nab_unlabelled_each(const struct nab *nb,
+    void (*fn)(const char *key, size_t n, void *arg), void *arg)
+{
+	struct each e = {fn, arg};
+
+	keymap_foreach(nb->unlabelled, each_count, &e);
 }
 
 static int
@@ -258,6 +299,31 @@ const char *
 nab_key(const struct nab *nb, size_t i)
 {
 	return nb->s[i]->wk->key;
+}
+
+/*
+ * The rows of the i-th series with rows, in time order (borrowed); *n is
+ * set.  Only after nab_finish().
+ */
+const struct nab_row *
+nab_key_rows(const struct nab *nb, size_t i, size_t *n)
+{
+	*n = nb->s[i]->n;
+	return nb->s[i]->rows;
+}
+
+/* The windows of the i-th series with rows (borrowed). */
+const struct windows_key *
+nab_key_windows(const struct nab *nb, size_t i)
+{
+	return nb->s[i]->wk;
+}
+
+/* Whether the key ws->keys[windows_key] got rows. */
+bool
+nab_has_rows(const struct nab *nb, size_t windows_key)
+{
+	return nb->all[windows_key].n > 0;
 }
 
 /* Rows added. */
@@ -435,6 +501,7 @@ nab_free(struct nab *nb)
 	}
 	free(nb->all);
 	free(nb->s);
+	keymap_free(nb->unlabelled);
 	free(nb->x);
 	free(nb->val);
 	free(nb->w);

@@ -20,6 +20,7 @@
 #ifndef NAB_H
 #define NAB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,13 +54,26 @@ struct nab_key_result {
 	double delay_rows, delay_ms; /* summed over the windows found */
 };
 
+/* A row of a series: its time and score, and its place of arrival. */
+struct nab_row {
+	int64_t t;
+	double x;
+	size_t seq;
+};
+
 struct nab;
 
 struct nab *nab_new(const struct windows *ws);
 void nab_add(struct nab *nb, size_t key, int64_t t_ms, double score);
+void nab_add_unlabelled(struct nab *nb, const char *key);
 void nab_finish(struct nab *nb);
 size_t nab_nkeys(const struct nab *nb);
 const char *nab_key(const struct nab *nb, size_t i);
+const struct nab_row *nab_key_rows(const struct nab *nb, size_t i, size_t *n);
+const struct windows_key *nab_key_windows(const struct nab *nb, size_t i);
+bool nab_has_rows(const struct nab *nb, size_t windows_key);
+void nab_unlabelled_each(const struct nab *nb,
+    void (*fn)(const char *key, size_t n, void *arg), void *arg);
 size_t nab_rows(const struct nab *nb);
 size_t nab_nwindows(const struct nab *nb);
 double nab_optimize(const struct nab *nb, const struct nab_profile *p);

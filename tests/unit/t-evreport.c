@@ -29,7 +29,7 @@ main(void)
 	for (int i = 0; i < 20; i++)
 		nab_add(nb, 0, i, i == 6 ? 1 : 0);
 	nab_finish(nb);
-	rep = evreport_nab(nb, true, 0);
+	rep = evreport_nab(nb, &ws, true, 0);
 	ok(json_is_real(json_object_get(
 	       json_object_get(json_object_get(rep, "nab"), "standard"),
 	       "score")),
