@@ -19,8 +19,10 @@
 #include "eval/evreport.h"
 #include "eval/nab.h"
 #include "eval/windows.h"
+#include "io/endpoint.h"
 #include "io/recin.h"
 #include "io/sink.h"
+#include "plot/svgplot.h"
 #include "record/costs.h"
 #include "record/labels.h"
 
@@ -30,6 +32,7 @@ struct opts {
 	const char *windows;
 	const char *positive, *negative;
 	const char *classes_file, *costs_file;
+	const char *svg;
 	double threshold; /* NAN: not given */
 	bool optimize, pretty;
 	char **files;
@@ -50,6 +53,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 	    OPT_STRING('o', "output", &o->cli.output, "file",
 		"write the report to FILE (default stdout)"),
 	    OPT_FLAG(0, "pretty", &o->pretty, "indent the report"),
+	    OPT_STRING(0, "svg", &o->svg, "file",
+		"draw ROC and PR curves, or each key's scores, to FILE"),
 	    OPT_STRING(0, "windows", &o->windows, "file",
 		"anomaly windows per key (NAB combined_windows.json)"),
 	    OPT_STRING(0, "truth", &o->rc.truth, "field",
@@ -168,6 +173,109 @@ add(struct opts *o, struct recin *in, const struct evrec *r)
 	}
 }
 
+#define SVG_MAX_KEYS 50
+
+/* Each key's scores, its windows shaded, its detections marked. */
+static void
+svg_series(const struct opts *o, struct buf *svg)
+{
+	size_t nk = nab_nkeys(o->nab),
+	       np = nk < SVG_MAX_KEYS ? nk : SVG_MAX_KEYS;
+	struct svgplot_panel *panels = xcalloc(np ? np : 1, sizeof(*panels));
+	double t = isnan(o->threshold) ? nab_optimize(o->nab, &nab_profiles[0])
+				       : o->threshold;
+	char title[120], note[80];
+
+	for (size_t i = 0; i < np; i++) {
+		const struct windows_key *wk = nab_key_windows(o->nab, i);
+		const struct nab_row *rows;
+		size_t n;
+
+		rows = nab_key_rows(o->nab, i, &n);
+		panels[i].title = xstrdup(wk->key);
+		for (size_t k = 0; k < n; k++) {
+			/* probation rows are never detections */
+			struct svgplot_point pt = {rows[k].t, rows[k].x, NAN,
+			    NAN, NAN,
+			    k >= nab_key_probation(o->nab, i) &&
+				rows[k].x >= t};
+
+			svgplot_panel_add(&panels[i], &pt);
+		}
+		for (size_t w = 0; w < wk->n; w++)
+			svgplot_panel_add_alert(
+			    &panels[i], wk->w[w].from, wk->w[w].to, false);
+	}
+	snprintf(title, sizeof(title),
+	    "scores, anomaly windows and detections at %g (NAB standard)", t);
+	snprintf(note, sizeof(note), "%zu more keys not shown", nk - np);
+	svgplot_series_as(svg, title, panels, np, nk > np ? note : NULL,
+	    "detection", "anomaly window");
+	for (size_t i = 0; i < np; i++)
+		svgplot_panel_release(&panels[i]);
+	free(panels);
+}
+
+/* ROC and precision-recall curves through every distinct score. */
+static void
+svg_curves(
+    const struct opts *o, const struct binary_result *br, struct buf *svg)
+{
+	size_t n, m = 0;
+	const struct binary_curve *c = binary_curve(o->bin, &n);
+	double *x = xcalloc(2 * (n + 1), sizeof(*x));
+	double *y = xcalloc(2 * (n + 1), sizeof(*y));
+	double np = (double)br->positives, nn = (double)(br->n - br->positives);
+	char rt[60], pt[60];
+	struct svgplot_curve cv[2] = {
+	    {rt, "false positive rate", "true positive rate", x, y, 0, 0, 0, 1,
+		1},
+	    {pt, "recall", "precision", x + n + 1, y + n + 1, 0, 0,
+		np / (np + nn), 1, np / (np + nn)},
+	};
+
+	if (np > 0 && nn > 0) {
+		/* from (0, 0) and (0, 1), as scikit-learn's curves start */
+		x[0] = 0, y[0] = 0, x[n + 1] = 0, y[n + 1] = 1;
+		for (size_t i = 0; i < n; i++, m++) {
+			x[i + 1] = (double)c[i].fp / nn;
+			y[i + 1] = (double)c[i].tp / np;
+			x[n + 2 + i] = (double)c[i].tp / np;
+			y[n + 2 + i] =
+			    (double)c[i].tp / (double)(c[i].tp + c[i].fp);
+		}
+		cv[0].n = cv[1].n = m + 1;
+	}
+	snprintf(rt, sizeof(rt), "ROC (AUC %.4f)", br->auc);
+	snprintf(pt, sizeof(pt), "precision-recall (AP %.4f)", br->pr_auc);
+	svgplot_curves(svg, "ad-eval", cv, 2);
+	free(x);
+	free(y);
+}
+
+/* Write the picture to --svg.  Returns 0, or -1 with e set. */
+static int
+write_svg(
+    const struct opts *o, const struct binary_result *br, struct ad_err *e)
+{
+	struct buf svg;
+	struct sink *out;
+	int rc = -1;
+
+	buf_init(&svg);
+	if (o->nab != NULL)
+		svg_series(o, &svg);
+	else
+		svg_curves(o, br, &svg);
+	if ((out = sink_open(o->svg, &o->cli.io, e)) != NULL &&
+	    sink_write(out, svg.data, svg.len, NULL, 0, e) == 0)
+		rc = 0;
+	if (out != NULL && sink_close(out, e) < 0)
+		rc = -1;
+	buf_release(&svg);
+	return rc;
+}
+
 static int
 run(void *prog, struct recin *in, struct sink *out, int *soft, struct ad_err *e)
 {
@@ -176,6 +284,7 @@ run(void *prog, struct recin *in, struct sink *out, int *soft, struct ad_err *e)
 	struct evrec r;
 	struct line line;
 	struct buf text;
+	struct binary_result br;
 	json_t *rep;
 	char why[400];
 	int rc;
@@ -193,10 +302,8 @@ run(void *prog, struct recin *in, struct sink *out, int *soft, struct ad_err *e)
 	if (rc < 0)
 		return -1;
 	if (o->rc.truth != NULL) {
-		struct binary_result br;
-
 		if (o->bin != NULL) {
-			binary_eval(o->bin, o->threshold, false, &br);
+			binary_eval(o->bin, o->threshold, o->svg != NULL, &br);
 			rep = evreport_binary(&br);
 		} else {
 			rep = json_object();
@@ -207,6 +314,11 @@ run(void *prog, struct recin *in, struct sink *out, int *soft, struct ad_err *e)
 		nab_finish(o->nab);
 		rep = evreport_nab(
 		    o->nab, &o->ws, isnan(o->threshold), o->threshold);
+	}
+	if (o->svg != NULL && (o->nab != NULL || o->bin != NULL) &&
+	    write_svg(o, &br, e) < 0) {
+		json_decref(rep);
+		return -1;
 	}
 	buf_init(&text);
 	evreport_text(&text, rep, o->pretty);

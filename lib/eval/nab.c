@@ -319,6 +319,13 @@ nab_key_windows(const struct nab *nb, size_t i)
 	return nb->s[i]->wk;
 }
 
+/* The probation rows of the i-th series with rows. */
+size_t
+nab_key_probation(const struct nab *nb, size_t i)
+{
+	return nb->s[i]->first;
+}
+
 /* Whether the key ws->keys[windows_key] got rows. */
 bool
 nab_has_rows(const struct nab *nb, size_t windows_key)

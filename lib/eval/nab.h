@@ -71,6 +71,7 @@ size_t nab_nkeys(const struct nab *nb);
 const char *nab_key(const struct nab *nb, size_t i);
 const struct nab_row *nab_key_rows(const struct nab *nb, size_t i, size_t *n);
 const struct windows_key *nab_key_windows(const struct nab *nb, size_t i);
+size_t nab_key_probation(const struct nab *nb, size_t i);
 bool nab_has_rows(const struct nab *nb, size_t windows_key);
 void nab_unlabelled_each(const struct nab *nb,
     void (*fn)(const char *key, size_t n, void *arg), void *arg);

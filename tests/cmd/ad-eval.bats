@@ -298,3 +298,46 @@ six() {
 	run ad-eval --truth label --costs x.csv --negative b abc.ndjson
 	assert_equal "$status" 64
 }
+
+# Well-formed XML, and the number of elements with a class.
+svg_count() {
+	python3 -c '
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+print(sum(1 for e in root.iter() if sys.argv[2] in (e.get("class") or "").split()))' "$1" "$2"
+}
+
+@test "--svg: each key's scores with its windows and detections" {
+	run ad-eval --windows "$F/one-window.json" --threshold 0.5 --svg s.svg "$F/one-window.ndjson"
+	assert_success
+	assert_equal "$(jq .nab.standard.tp <<< "$output")" 1
+	run svg_count s.svg panel
+	assert_output 1
+	# detections at rows 5, 12 and 17 (a score >= 0.5 in probation would not count)
+	run svg_count s.svg anomaly
+	assert_output 3
+	run svg_count s.svg alert
+	assert_output 1
+	grep -q '>test/one.csv<' s.svg
+	grep -q '>anomaly window<' s.svg
+}
+
+@test "--svg: ROC and precision-recall curves through every distinct score" {
+	six > six.ndjson
+	run ad-eval --truth label --negative normal. --svg c.svg six.ndjson
+	assert_success
+	run svg_count c.svg curve
+	assert_output 2
+	# ROC: (0,0), then the five distinct scores, the last at (1,1)
+	run python3 -c '
+import sys, xml.etree.ElementTree as ET
+ns = {"s": "http://www.w3.org/2000/svg"}
+root = ET.parse("c.svg").getroot()
+lines = [e for e in root.iter("{http://www.w3.org/2000/svg}polyline") if e.get("class") == "line"]
+print(len(lines), len(lines[0].get("points").split()), len(lines[1].get("points").split()))'
+	assert_output "2 6 6"
+	grep -q 'ROC (AUC 0.7222)' c.svg
+	grep -q 'precision-recall (AP 0.7556)' c.svg
+	run ad-eval --truth label --negative normal. --svg /nonexistent/dir/c.svg six.ndjson
+	assert_equal "$status" 73
+}
