@@ -38,6 +38,7 @@ struct opts {
 	char **files;
 	size_t nfiles;
 	struct windows ws;
+	long last_key; /* index of the last record's key: keys come in runs */
 	struct nab *nab;
 	struct binary *bin;
 	struct labels labels; /* --classes */
@@ -149,6 +150,17 @@ add_class(struct opts *o, struct recin *in, const struct evrec *r)
 	return 0;
 }
 
+static bool
+same_key(const struct opts *o, const struct evrec *r)
+{
+	const struct windows_key *k;
+
+	if (o->last_key < 0)
+		return false;
+	k = &o->ws.keys[o->last_key];
+	return k->keylen == r->keylen && memcmp(k->key, r->key, r->keylen) == 0;
+}
+
 /* One good record into the evaluation of its mode. */
 static void
 add(struct opts *o, struct recin *in, const struct evrec *r)
@@ -163,13 +175,16 @@ add(struct opts *o, struct recin *in, const struct evrec *r)
 			    o->positive != NULL
 				? strcmp(r->truth, o->positive) == 0
 				: strcmp(r->truth, o->negative) != 0);
-	} else if ((k = windows_find(&o->ws, r->key, r->keylen)) < 0) {
+	} else if ((k = same_key(o, r)
+			    ? o->last_key
+			    : windows_find(&o->ws, r->key, r->keylen)) < 0) {
 		/* counted in the report, and a bad record */
 		nab_add_unlabelled(o->nab, r->key);
 		recin_reject(
 		    in, "key '%s' has no entry in '%s'", r->key, o->windows);
 	} else {
 		nab_add(o->nab, (size_t)k, r->t_ms, r->score);
+		o->last_key = k;
 	}
 }
 
@@ -337,6 +352,7 @@ main(int argc, char **argv)
 	int status;
 
 	memset(&o, 0, sizeof(o));
+	o.last_key = -1;
 	parse_opts(argc, argv, &o);
 	ad_signals_init();
 	ad_err_clear(&e);

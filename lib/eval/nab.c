@@ -46,7 +46,7 @@ struct nab {
 	struct keymap *unlabelled; /* key -> rows of keys without windows */
 	/* scored rows of every series, in key then time order */
 	double *x, *val;
-	long *w; /* global window index, or -1 */
+	int32_t *w; /* global window index, or -1 */
 	size_t n;
 	uint32_t *order; /* x ranked, highest first */
 	bool *scorable;	 /* per global window */
@@ -100,7 +100,6 @@ nab_add(struct nab *nb, size_t key, int64_t t_ms, double score)
 	}
 	s->rows[s->n].t = t_ms;
 	s->rows[s->n].x = score;
-	s->rows[s->n].seq = s->n;
 	s->n++;
 	nb->nrows++;
 }
@@ -141,14 +140,31 @@ nab_unlabelled_each(const struct nab *nb,
 	keymap_foreach(nb->unlabelled, each_count, &e);
 }
 
-static int
-by_time(const void *a, const void *b)
+/*
+ * Stable merge sort of rows by time (qsort() is not stable, and equal
+ * times must keep their order of arrival).
+ */
+static void
+sort_by_time(struct nab_row *r, size_t n)
 {
-	const struct nab_row *x = a, *y = b;
+	struct nab_row *tmp = xreallocarray(NULL, n, sizeof(*tmp));
 
-	if (x->t != y->t)
-		return x->t < y->t ? -1 : 1;
-	return (x->seq > y->seq) - (x->seq < y->seq);
+	for (size_t width = 1; width < n; width *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * width) {
+			size_t mid = lo + width < n ? lo + width : n;
+			size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+			size_t i = lo, j = mid, k = lo;
+
+			while (i < mid && j < hi)
+				tmp[k++] = r[j].t < r[i].t ? r[j++] : r[i++];
+			while (i < mid)
+				tmp[k++] = r[i++];
+			while (j < hi)
+				tmp[k++] = r[j++];
+		}
+		memcpy(r, tmp, n * sizeof(*r));
+	}
+	free(tmp);
 }
 
 /* First row with time >= t (n when none). */
@@ -176,7 +192,7 @@ prepare(struct nab_series *s)
 
 	for (size_t i = 1; i < s->n; i++)
 		if (s->rows[i].t < s->rows[i - 1].t) {
-			qsort(s->rows, s->n, sizeof(*s->rows), by_time);
+			sort_by_time(s->rows, s->n);
 			break;
 		}
 	/* min(floor(15% of n), 750), as NAB computes it */
@@ -225,7 +241,7 @@ lay_out(struct nab *nb, struct nab_series *s)
 			size_t lo = s->win[w][0], hi = s->win[w][1];
 			double width = (double)(hi - lo + 1);
 
-			nb->w[j] = (long)(s->win0 + w);
+			nb->w[j] = (int32_t)(s->win0 + w);
 			v = nab_scaled_sigmoid(-(double)(hi - i + 1) / width) /
 			    max_tp;
 		} else {
@@ -374,7 +390,7 @@ nab_optimize(const struct nab *nb, const struct nab_profile *p)
 
 		for (; k < nb->n && nb->x[nb->order[k]] == x; k++) {
 			size_t j = nb->order[k];
-			long w = nb->w[j];
+			int32_t w = nb->w[j];
 
 			if (w < 0) {
 				total += p->fp * nb->val[j];

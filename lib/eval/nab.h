@@ -54,11 +54,10 @@ struct nab_key_result {
 	double delay_rows, delay_ms; /* summed over the windows found */
 };
 
-/* A row of a series: its time and score, and its place of arrival. */
+/* A row of a series: its time and score. */
 struct nab_row {
 	int64_t t;
 	double x;
-	size_t seq;
 };
 
 struct nab;
