@@ -22,7 +22,7 @@
 #include "io/endpoint.h"
 #include "io/recin.h"
 #include "io/sink.h"
-#include "plot/svgplot.h"
+#include "plot/evalplot.h"
 #include "record/costs.h"
 #include "record/labels.h"
 
@@ -188,86 +188,6 @@ add(struct opts *o, struct recin *in, const struct evrec *r)
 	}
 }
 
-#define SVG_MAX_KEYS 50
-
-/* Each key's scores, its windows shaded, its detections marked. */
-static void
-svg_series(const struct opts *o, struct buf *svg)
-{
-	size_t nk = nab_nkeys(o->nab),
-	       np = nk < SVG_MAX_KEYS ? nk : SVG_MAX_KEYS;
-	struct svgplot_panel *panels = xcalloc(np ? np : 1, sizeof(*panels));
-	double t = isnan(o->threshold) ? nab_optimize(o->nab, &nab_profiles[0])
-				       : o->threshold;
-	char title[120], note[80];
-
-	for (size_t i = 0; i < np; i++) {
-		const struct windows_key *wk = nab_key_windows(o->nab, i);
-		const struct nab_row *rows;
-		size_t n;
-
-		rows = nab_key_rows(o->nab, i, &n);
-		panels[i].title = xstrdup(wk->key);
-		for (size_t k = 0; k < n; k++) {
-			/* probation rows are never detections */
-			struct svgplot_point pt = {rows[k].t, rows[k].x, NAN,
-			    NAN, NAN,
-			    k >= nab_key_probation(o->nab, i) &&
-				rows[k].x >= t};
-
-			svgplot_panel_add(&panels[i], &pt);
-		}
-		for (size_t w = 0; w < wk->n; w++)
-			svgplot_panel_add_alert(
-			    &panels[i], wk->w[w].from, wk->w[w].to, false);
-	}
-	snprintf(title, sizeof(title),
-	    "scores, anomaly windows and detections at %g (NAB standard)", t);
-	snprintf(note, sizeof(note), "%zu more keys not shown", nk - np);
-	svgplot_series_as(svg, title, panels, np, nk > np ? note : NULL,
-	    "detection", "anomaly window");
-	for (size_t i = 0; i < np; i++)
-		svgplot_panel_release(&panels[i]);
-	free(panels);
-}
-
-/* ROC and precision-recall curves through every distinct score. */
-static void
-svg_curves(
-    const struct opts *o, const struct binary_result *br, struct buf *svg)
-{
-	size_t n, m = 0;
-	const struct binary_curve *c = binary_curve(o->bin, &n);
-	double *x = xcalloc(2 * (n + 1), sizeof(*x));
-	double *y = xcalloc(2 * (n + 1), sizeof(*y));
-	double np = (double)br->positives, nn = (double)(br->n - br->positives);
-	char rt[60], pt[60];
-	struct svgplot_curve cv[2] = {
-	    {rt, "false positive rate", "true positive rate", x, y, 0, 0, 0, 1,
-		1},
-	    {pt, "recall", "precision", x + n + 1, y + n + 1, 0, 0,
-		np / (np + nn), 1, np / (np + nn)},
-	};
-
-	if (np > 0 && nn > 0) {
-		/* from (0, 0) and (0, 1), as scikit-learn's curves start */
-		x[0] = 0, y[0] = 0, x[n + 1] = 0, y[n + 1] = 1;
-		for (size_t i = 0; i < n; i++, m++) {
-			x[i + 1] = (double)c[i].fp / nn;
-			y[i + 1] = (double)c[i].tp / np;
-			x[n + 2 + i] = (double)c[i].tp / np;
-			y[n + 2 + i] =
-			    (double)c[i].tp / (double)(c[i].tp + c[i].fp);
-		}
-		cv[0].n = cv[1].n = m + 1;
-	}
-	snprintf(rt, sizeof(rt), "ROC (AUC %.4f)", br->auc);
-	snprintf(pt, sizeof(pt), "precision-recall (AP %.4f)", br->pr_auc);
-	svgplot_curves(svg, "ad-eval", cv, 2);
-	free(x);
-	free(y);
-}
-
 /* Write the picture to --svg.  Returns 0, or -1 with e set. */
 static int
 write_svg(
@@ -279,9 +199,11 @@ write_svg(
 
 	buf_init(&svg);
 	if (o->nab != NULL)
-		svg_series(o, &svg);
+		evalplot_series(&svg, o->nab,
+		    isnan(o->threshold) ? nab_optimize(o->nab, &nab_profiles[0])
+					: o->threshold);
 	else
-		svg_curves(o, br, &svg);
+		evalplot_curves(&svg, o->bin, br);
 	if ((out = sink_open(o->svg, &o->cli.io, e)) != NULL &&
 	    sink_write(out, svg.data, svg.len, NULL, 0, e) == 0)
 		rc = 0;
@@ -354,6 +276,8 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	o.last_key = -1;
 	parse_opts(argc, argv, &o);
+	if (o.cli.quiet)
+		o.cli.io.warn = NULL; /* -q: bad records counted, not told */
 	ad_signals_init();
 	ad_err_clear(&e);
 	if (o.rc.truth != NULL) {

@@ -341,3 +341,11 @@ print(len(lines), len(lines[0].get("points").split()), len(lines[1].get("points"
 	run ad-eval --truth label --negative normal. --svg /nonexistent/dir/c.svg six.ndjson
 	assert_equal "$status" 73
 }
+
+@test "-q: bad records counted and exit 65, but not told" {
+	{ cat "$F/one-window.ndjson"; echo 'nope'; } > q.ndjson
+	run --separate-stderr ad-eval -q --windows "$F/one-window.json" q.ndjson
+	assert_equal "$status" 65
+	assert_equal "$stderr" ""
+	assert_equal "$(jq .records <<< "$output")" 20
+}
