@@ -77,13 +77,8 @@ for svc in http smtp; do
 	for seed in 0 1 2 3 4; do
 		$B/ad-train-rf --mode isolation --trees 100 --sample-size 256 -s $seed \
 			--features duration,src_bytes,dst_bytes -o "$W/$svc.if" "$W/$svc.ndjson"
-		a=$($B/ad-score -m "$W/$svc.if" "$W/$svc.ndjson" | $PY -c '
-import json, sys
-from sklearn.metrics import roc_auc_score
-y, s = [], []
-for line in sys.stdin:
-    r = json.loads(line); y.append(r["attack"]); s.append(r["score"])
-print(roc_auc_score(y, s))')
+		a=$($B/ad-score -m "$W/$svc.if" "$W/$svc.ndjson" |
+			$B/ad-eval --truth attack --positive 1 | jq .auc)
 		sum=$(awk -v a="$sum" -v b="$a" 'BEGIN { print a + b }')
 	done
 	ours=$(awk -v a="$sum" 'BEGIN { printf "%.4f", a / 5 }')

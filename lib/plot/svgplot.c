@@ -296,7 +296,7 @@ panel(struct buf *b, const struct svgplot_panel *p, double y0)
 }
 
 static void
-legend(struct buf *b, double y)
+legend(struct buf *b, double y, const char *mark, const char *shade)
 {
 	static const struct {
 		const char *name, *color, *dash;
@@ -316,11 +316,17 @@ legend(struct buf *b, double y)
 	buf_addf(b,
 	    "<circle cx=\"%.0f\" cy=\"%.0f\" r=\"3.5\" fill=\"none\" "
 	    "stroke=\"#d62728\"/><text x=\"%.0f\" y=\"%.0f\" "
-	    "font-size=\"11\">anomaly</text>\n"
+	    "font-size=\"11\">",
+	    x + 10, y, x + 24, y + 4);
+	add_text(b, mark);
+	buf_addf(b,
+	    "</text>\n"
 	    "<rect x=\"%.0f\" y=\"%.0f\" width=\"20\" height=\"10\" "
 	    "fill=\"#f4a3a3\" fill-opacity=\"0.5\"/><text x=\"%.0f\" "
-	    "y=\"%.0f\" font-size=\"11\">alert</text>\n",
-	    x + 10, y, x + 24, y + 4, x + 110, y - 5, x + 134, y + 4);
+	    "y=\"%.0f\" font-size=\"11\">",
+	    x + 110, y - 5, x + 134, y + 4);
+	add_text(b, shade);
+	buf_adds(b, "</text>\n");
 }
 
 /*
@@ -330,6 +336,19 @@ legend(struct buf *b, double y)
 void
 svgplot_series(struct buf *out, const char *title, struct svgplot_panel *panels,
     size_t npanels, const char *note)
+{
+	svgplot_series_as(
+	    out, title, panels, npanels, note, "anomaly", "alert");
+}
+
+/*
+ * svgplot_series() with the legend naming the marked points mark and
+ * the shaded intervals shade (ad-eval: detections and anomaly windows).
+ */
+void
+svgplot_series_as(struct buf *out, const char *title,
+    struct svgplot_panel *panels, size_t npanels, const char *note,
+    const char *mark, const char *shade)
 {
 	double height = TOP + 30 + (double)npanels * (PANEL_H + GAP + 20) + 30;
 
@@ -344,7 +363,7 @@ svgplot_series(struct buf *out, const char *title, struct svgplot_panel *panels,
 	    WIDTH, height, WIDTH, height, LEFT);
 	add_text(out, title);
 	buf_adds(out, "</text>\n");
-	legend(out, TOP + 10);
+	legend(out, TOP + 10, mark, shade);
 	for (size_t i = 0; i < npanels; i++)
 		panel(out, &panels[i],
 		    TOP + 50 + (double)i * (PANEL_H + GAP + 20));
@@ -356,6 +375,103 @@ svgplot_series(struct buf *out, const char *title, struct svgplot_panel *panels,
 		add_text(out, note);
 		buf_adds(out, "</text>\n");
 	}
+	buf_adds(out, "</svg>");
+}
+
+#define CURVE_SIDE 380
+
+/* One curve's square: frame, ticks every 0.2, chance line, polyline. */
+static void
+curve(struct buf *b, const struct svgplot_curve *c, double x0, double y0)
+{
+	struct frame f = {x0, y0, CURVE_SIDE, CURVE_SIDE, 0, 1, 0, 1};
+	double lastx = -1, lasty = -1;
+
+	buf_addf(b,
+	    "<g class=\"curve\">\n<text class=\"title\" x=\"%.1f\" "
+	    "y=\"%.1f\" font-size=\"13\" font-weight=\"bold\">",
+	    x0, y0 - 8);
+	add_text(b, c->title);
+	buf_addf(b,
+	    "</text>\n<rect class=\"frame\" x=\"%.1f\" y=\"%.1f\" "
+	    "width=\"%d\" height=\"%d\" fill=\"none\" stroke=\"#999\"/>\n",
+	    x0, y0, CURVE_SIDE, CURVE_SIDE);
+	for (int k = 0; k <= 5; k++) {
+		double v = k / 5.0, x = x0 + v * CURVE_SIDE, y = fy(&f, v);
+
+		buf_addf(b,
+		    "<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" "
+		    "y1=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>"
+		    "<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" "
+		    "y1=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>"
+		    "<text class=\"xtick\" x=\"%.1f\" y=\"%.1f\" "
+		    "text-anchor=\"middle\" font-size=\"11\">%.1f</text>"
+		    "<text class=\"ytick\" x=\"%.1f\" y=\"%.1f\" "
+		    "text-anchor=\"end\" font-size=\"11\">%.1f</text>\n",
+		    x, x, y0, y0 + CURVE_SIDE, x0, x0 + CURVE_SIDE, y, y, x,
+		    y0 + CURVE_SIDE + 14, v, x0 - 6, y + 4, v);
+	}
+	buf_addf(b,
+	    "<line class=\"chance\" x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" "
+	    "y2=\"%.1f\" stroke=\"#999\" stroke-dasharray=\"5 4\"/>\n",
+	    x0 + c->x0 * CURVE_SIDE, fy(&f, c->y0), x0 + c->x1 * CURVE_SIDE,
+	    fy(&f, c->y1));
+	buf_addf(b,
+	    "<text x=\"%.1f\" y=\"%.1f\" font-size=\"12\" "
+	    "text-anchor=\"middle\">",
+	    x0 + CURVE_SIDE / 2.0, y0 + CURVE_SIDE + 32);
+	add_text(b, c->xlabel);
+	buf_addf(b,
+	    "</text>\n<text font-size=\"12\" text-anchor=\"middle\" "
+	    "transform=\"translate(%.1f %.1f) rotate(-90)\">",
+	    x0 - 40, y0 + CURVE_SIDE / 2.0);
+	add_text(b, c->ylabel);
+	buf_adds(b, "</text>\n");
+	if (c->n > 0) {
+		buf_adds(b, "<polyline class=\"line\" fill=\"none\" "
+			    "stroke=\"#1f77b4\" stroke-width=\"1.5\" "
+			    "points=\"");
+		/* a point per tenth of a pixel at most: millions stay small */
+		for (size_t i = 0; i < c->n; i++) {
+			double x = round((x0 + c->x[i] * CURVE_SIDE) * 10) / 10;
+			double y = round(fy(&f, c->y[i]) * 10) / 10;
+
+			if (x == lastx && y == lasty && i + 1 < c->n)
+				continue;
+			buf_addf(b, "%.1f,%.1f ", x, y);
+			lastx = x;
+			lasty = y;
+		}
+		buf_adds(b, "\"/>\n");
+	}
+	buf_adds(b, "</g>\n");
+}
+
+/*
+ * Append a complete SVG document: the n curves side by side, each in
+ * the unit square with its chance line, under title.
+ */
+void
+svgplot_curves(
+    struct buf *out, const char *title, const struct svgplot_curve *c, size_t n)
+{
+	double width = LEFT + (double)n * (CURVE_SIDE + LEFT) + RIGHT;
+	double height = TOP + 40 + CURVE_SIDE + 60;
+
+	buf_addf(out,
+	    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%.0f\" "
+	    "height=\"%.0f\" viewBox=\"0 0 %.0f %.0f\" "
+	    "font-family=\"sans-serif\">\n"
+	    "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n"
+	    "<text class=\"heading\" x=\"%d\" y=\"20\" font-size=\"15\" "
+	    "font-weight=\"bold\">",
+	    width, height, width, height, LEFT);
+	add_text(out, title);
+	buf_adds(out, "</text>\n");
+	for (size_t i = 0; i < n; i++)
+		curve(out, &c[i], LEFT + (double)i * (CURVE_SIDE + LEFT),
+		    TOP + 40);
 	buf_adds(out, "</svg>");
 }
 

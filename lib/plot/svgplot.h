@@ -2,7 +2,8 @@
 /*
  * Standalone SVG charts for NDJSON data: time-series panels (value line,
  * forecast and STL trend overlays, anomalous points, shaded alert
- * intervals, time axis) and a score histogram with the threshold marked.
+ * intervals, time axis), a score histogram with the threshold marked,
+ * and curves in the unit square (ROC, precision-recall).
  * The caller collects the data; this module only draws.
  */
 #ifndef SVGPLOT_H
@@ -41,12 +42,25 @@ struct svgplot_hist {
 	bool labelled;		/* other holds attacks, normal the rest */
 };
 
+/* An x-y curve in the unit square, with its chance line (x0,y0)-(x1,y1). */
+struct svgplot_curve {
+	const char *title, *xlabel, *ylabel;
+	const double *x, *y;
+	size_t n;
+	double x0, y0, x1, y1;
+};
+
 void svgplot_panel_add(struct svgplot_panel *p, const struct svgplot_point *pt);
 void svgplot_panel_add_alert(
     struct svgplot_panel *p, int64_t from, int64_t to, bool open);
 void svgplot_panel_release(struct svgplot_panel *p);
 void svgplot_series(struct buf *out, const char *title,
     struct svgplot_panel *panels, size_t npanels, const char *note);
+void svgplot_series_as(struct buf *out, const char *title,
+    struct svgplot_panel *panels, size_t npanels, const char *note,
+    const char *mark, const char *shade);
+void svgplot_curves(struct buf *out, const char *title,
+    const struct svgplot_curve *c, size_t n);
 void svgplot_histogram(struct buf *out, const struct svgplot_hist *h);
 void svgplot_nice_ticks(
     double lo, double hi, int want, double *first, double *step);

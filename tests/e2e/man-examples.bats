@@ -120,6 +120,12 @@ examples() {
 	examples ad-alert
 }
 
+@test "man ad-eval: every example runs" {
+	cp "$FIXTURES"/eval/one-window.* "$FIXTURES"/eval/ties.ndjson "$FIXTURES"/eval/classes.txt \
+		"$FIXTURES"/eval/kdd-classes.ndjson "$TOP"/data/kdd-costs.csv .
+	examples ad-eval
+}
+
 @test "man ad-plot: every example runs" {
 	cp "$FIXTURES"/plot/*.ndjson .
 	examples ad-plot

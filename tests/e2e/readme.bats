@@ -74,3 +74,12 @@ setup() {
 	# the two runs score as one
 	ad-detect tagged.ndjson | cmp - scored.ndjson
 }
+@test "README: measuring a detector against anomaly windows" {
+	run bash -e -o pipefail -c "$(block 6)"
+	assert_success
+	# make-metrics.py injects 20 anomalies; z-scores find them all
+	assert_equal "$(jq -c '[.tp, .fn]' <<< "$output")" '[20,0]'
+	[ "$(jq '.score > 50' <<< "$output")" = true ]
+	grep -q 'class="panel"' eval.svg
+}
+

@@ -410,6 +410,34 @@ main(void)
 	    "1e16 and 1e16 + 2: tick loop v += 0.5 never advances (hangs)",
 	    "1e16 and 1e16 + 2: drawing finishes");
 
+	/* Curves in the unit square: points, chance line, labels. */
+	{
+		double x[] = {0, 0.25, 0.25, 1}, y[] = {0, 0.5, 0.5, 1};
+		struct svgplot_curve c[2] = {
+		    {"ROC <1>", "fpr", "tpr", x, y, 4, 0, 0, 1, 1},
+		    {"empty", "r", "p", NULL, NULL, 0, 0, 0.3, 1, 0.3},
+		};
+
+		buf_reset(&b);
+		svgplot_curves(&b, "curves & more", c, 2);
+		ok(well_formed(&b, "curves") &&
+			count(b.data, "class=\"curve\"") == 2 &&
+			count(b.data, "class=\"chance\"") == 2 &&
+			count(b.data, "class=\"line\"") == 1,
+		    "curves: two squares, chance lines, one polyline");
+		ok(strstr(b.data, "points=\"70.0,450.0 165.0,260.0 "
+				  "450.0,70.0 \"") != NULL,
+		    "curves: a repeated point drawn once, corners exact");
+		ok(strstr(b.data, "ROC &lt;1&gt;") != NULL, "titles escaped");
+	}
+	buf_reset(&b);
+	svgplot_series_as(&b, "t", p, 1, NULL, "detection", "window");
+	ok(well_formed(&b, "series_as") &&
+		strstr(b.data, ">detection<") != NULL &&
+		strstr(b.data, ">window<") != NULL &&
+		strstr(b.data, ">alert<") == NULL,
+	    "series_as: the legend's names");
+
 	svgplot_panel_release(&p[0]);
 	svgplot_panel_release(&p[1]);
 	buf_release(&b);

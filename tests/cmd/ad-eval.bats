@@ -1,0 +1,351 @@
+#!/usr/bin/env bats
+# ad-eval: NAB scores of series against anomaly windows (hand-computed
+# and against the independent nab_score.py), and labelled records.
+
+load ../helpers/common
+
+NAB_DIR="${ADPIPE_SHARED:-$TOP/../shared}/nab"
+NAB_DEV="${ADPIPE_SHARED:-$TOP/../shared}/data/nab-dev"
+PY=/usr/bin/python3
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+	F="$FIXTURES/eval"
+	cd "$T"
+}
+
+# NAB's scaled sigmoid, for the expected values written out below.
+sig() { awk -v y="$1" 'BEGIN { printf "%.17g", 2 / (1 + exp(5 * y)) - 1 }'; }
+# |a - b| <= tol
+near() { awk -v a="$1" -v b="$2" -v t="${3:-1e-9}" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t) }'; }
+
+@test "--help prints the synopsis on stdout and exits 0" {
+	run ad-eval --help
+	assert_success
+	assert_line --index 0 --partial "usage: ad-eval [-ehqVv]"
+	assert_output --partial "--windows file"
+}
+
+@test "--version prints the version" {
+	run ad-eval --version
+	assert_output "ad-eval 0.1.0"
+}
+
+@test "usage errors exit 64 with usage on stderr" {
+	run --separate-stderr ad-eval --bogus
+	assert_equal "$status" 64
+	[[ "$stderr" == *"usage: ad-eval"* ]]
+	run --separate-stderr ad-eval --windows "$F/one-window.json" --threshold 0.5 --optimize
+	assert_equal "$status" 64
+	[[ "$stderr" == *"ad-eval: --optimize and --threshold conflict"* ]]
+	run --separate-stderr ad-eval
+	assert_equal "$status" 64
+}
+
+@test "missing input or windows file exits 66" {
+	run ad-eval --windows "$F/one-window.json" nope.ndjson
+	assert_equal "$status" 66
+	assert_output --partial "ad-eval: cannot open 'nope.ndjson': No such file or directory"
+	run ad-eval --windows nope.json "$F/one-window.ndjson"
+	assert_equal "$status" 66
+	assert_output "ad-eval: cannot open 'nope.json': No such file or directory"
+}
+
+@test "one window, fixed threshold: the NAB score written out from the formula" {
+	run ad-eval --windows "$F/one-window.json" --threshold 0.5 "$F/one-window.ndjson"
+	assert_success
+	echo "$output" > r.json
+	# 20 rows: probation floor(0.15 * 20) = 3.  Window rows 10..14 (W = 5).
+	# Detections: row 5 (before any window: -1), row 12 (in the window:
+	# sig(-(14 - 12 + 1) / 5) / sig(-1)), row 17 (after it: sig((17 - 14) / (14 - 10))).
+	tp=$(awk -v a="$(sig -0.6)" -v b="$(sig -1)" 'BEGIN { printf "%.17g", a / b }')
+	after=$(sig 0.75)
+	std=$(awk -v tp="$tp" -v a="$after" 'BEGIN { raw = tp + 0.11 * -1 + 0.11 * a; printf "%.17g", 100 * (raw + 1) / 2 }')
+	lfp=$(awk -v tp="$tp" -v a="$after" 'BEGIN { raw = tp + 0.22 * -1 + 0.22 * a; printf "%.17g", 100 * (raw + 1) / 2 }')
+	lfn=$(awk -v tp="$tp" -v a="$after" 'BEGIN { raw = tp + 0.11 * -1 + 0.11 * a; printf "%.17g", 100 * (raw + 2) / 3 }')
+	near "$(jq .nab.standard.score r.json)" "$std"
+	near "$(jq .nab.reward_low_FP_rate.score r.json)" "$lfp"
+	near "$(jq .nab.reward_low_FN_rate.score r.json)" "$lfn"
+	assert_equal "$(jq -c '.nab.standard | [.threshold, .tp, .fp, .fn, .null_raw, .perfect_raw]' r.json)" '[0.5,1,2,0,-1,1]'
+	assert_equal "$(jq -c '.nab.reward_low_FN_rate | [.null_raw, .perfect_raw]' r.json)" '[-2,1]'
+	assert_equal "$(jq -c '.keys["test/one.csv"] | [.rows, .probation, .windows, .found, .fp, .delay_rows, .delay_s]' r.json)" '[20,3,1,1,2,2,120]'
+	assert_equal "$(jq -c '[.records, .series, .windows, .missing]' r.json)" '[20,1,1,["test/quiet.csv"]]'
+}
+
+@test "one window, --optimize: the best threshold keeps only the detection in the window" {
+	run ad-eval --windows "$F/one-window.json" "$F/one-window.ndjson"
+	assert_success
+	echo "$output" > r.json
+	std=$(awk -v a="$(sig -0.6)" -v b="$(sig -1)" 'BEGIN { printf "%.17g", 100 * (a / b + 1) / 2 }')
+	near "$(jq .nab.standard.score r.json)" "$std"
+	assert_equal "$(jq -c '[.nab[] | .threshold]' r.json)" '[1,1,1]'
+	assert_equal "$(jq -c '.nab.standard | [.tp, .fp, .fn]' r.json)" '[1,0,0]'
+}
+
+@test "a detector that never fires scores 0, a perfect one 100" {
+	sed 's/"score":[^}]*}/"score":0}/' "$F/one-window.ndjson" > never.ndjson
+	run ad-eval --windows "$F/one-window.json" --threshold 0.5 never.ndjson
+	assert_success
+	assert_equal "$(jq -c '[.nab[] | .score]' <<< "$output")" '[0,0,0]'
+	# optimised, score 0 everywhere is a detector firing everywhere:
+	# the window at its left edge (1) and the 12 scored rows outside it
+	run ad-eval --windows "$F/one-window.json" never.ndjson
+	assert_equal "$(jq -c '.nab.standard | [.threshold, .tp, .fp]' <<< "$output")" '[0,1,12]'
+	# a detection at the window's left edge only
+	awk '{ s = NR == 11 ? 1 : 0; sub(/"score":[^}]*}/, "\"score\":" s "}"); print }' "$F/one-window.ndjson" > perfect.ndjson
+	run ad-eval --windows "$F/one-window.json" perfect.ndjson
+	assert_equal "$(jq -c '[.nab[] | .score]' <<< "$output")" '[100,100,100]'
+}
+
+@test "keys in any order, and --pretty, give the same report" {
+	ad-eval --windows "$F/one-window.json" "$F/one-window.ndjson" > a.json
+	{ cat "$F/one-window.ndjson"; sed 's/test\/one.csv/test\/quiet.csv/' "$F/one-window.ndjson"; } | awk '{ print NR % 7, NR, $0 }' | sort -n -k1,1 -k2,2 | cut -d' ' -f3- > mixed.ndjson
+	ad-eval --windows "$F/one-window.json" mixed.ndjson > b.json
+	assert_equal "$(jq -c '.keys["test/one.csv"]' a.json)" "$(jq -c '.keys["test/one.csv"]' b.json)"
+	assert_equal "$(jq -c '.series' b.json)" 2
+	ad-eval --pretty --windows "$F/one-window.json" "$F/one-window.ndjson" > p.json
+	[ "$(wc -l < p.json)" -gt 20 ]
+	assert_equal "$(jq -cS . p.json)" "$(jq -cS . a.json)"
+}
+
+@test "bad records: not a number, no windows entry, no time; exit 65" {
+	{
+		head -3 "$F/one-window.ndjson"
+		echo '{"id":"test/one.csv","ts":"2020-01-01 00:03:00","value":3,"score":"high"}'
+		echo '{"id":"test/other.csv","ts":"2020-01-01 00:03:00","value":3,"score":1}'
+		echo '{"id":"test/one.csv","value":3,"score":1}'
+		echo 'not json'
+		echo '{"id":"test/other.csv","ts":"2020-01-01 00:04:00","value":3,"score":1}'
+	} > bad.ndjson
+	run --separate-stderr ad-eval --windows "$F/one-window.json" --reject dead.ndjson bad.ndjson
+	assert_equal "$status" 65
+	[[ "$stderr" == *"ad-eval: bad.ndjson:4: field 'score' is a string, not a number"* ]]
+	[[ "$stderr" == *"ad-eval: bad.ndjson:5: key 'test/other.csv' has no entry in '$F/one-window.json'"* ]]
+	[[ "$stderr" == *"ad-eval: bad.ndjson:6: missing field 'ts'"* ]]
+	[[ "$stderr" == *"ad-eval: bad.ndjson:7: invalid JSON"* ]]
+	assert_equal "$(wc -l < dead.ndjson)" 5
+	assert_equal "$(jq -c '[.records, .unlabelled]' <<< "$output")" '[3,{"test/other.csv":2}]'
+}
+
+@test "bad windows files: the line of the fault, exit 65" {
+	printf '{\n "a.csv": [\n  ["2020-01-01 00:10:00", "2020-01-01 00:05:00"]\n ]\n}\n' > back.json
+	run ad-eval --windows back.json "$F/one-window.ndjson"
+	assert_equal "$status" 65
+	assert_output "ad-eval: back.json:3: 'a.csv': window ends before it starts"
+	printf '{\n "a.csv": [\n  ["2020-01-01 00:10:00", "2020-01-01 00:15:00"]\n ],\n}\n' > comma.json
+	run ad-eval --windows comma.json "$F/one-window.ndjson"
+	assert_equal "$status" 65
+	assert_output "ad-eval: comma.json:5: expected a string"
+	printf '{"a.csv": [["yesterday", "2020-01-01 00:15:00"]]}' > word.json
+	run ad-eval --windows word.json "$F/one-window.ndjson"
+	assert_equal "$status" 65
+	assert_output "ad-eval: word.json:1: 'yesterday' is not a time"
+	printf '{"a.csv": [],\n"a.csv": []}' > twice.json
+	run ad-eval --windows twice.json "$F/one-window.ndjson"
+	assert_equal "$status" 65
+	assert_output "ad-eval: twice.json:2: key 'a.csv' given twice"
+	printf '{"a.csv": [["2020-01-01 00:10:00", "2020-01-01 00:15:00"],\n ["2020-01-01 00:12:00", "2020-01-01 00:18:00"]]}' > overlap.json
+	run ad-eval --windows overlap.json "$F/one-window.ndjson"
+	assert_equal "$status" 65
+	assert_output "ad-eval: overlap.json:2: 'a.csv': windows overlap or are not in time order"
+	: > empty.json
+	run ad-eval --windows empty.json "$F/one-window.ndjson"
+	assert_equal "$status" 65
+	assert_output "ad-eval: empty.json:1: expected '{': a windows file is one JSON object (end of file)"
+}
+
+@test "a full disk is a write error, exit 74" {
+	run ad-eval --windows "$F/one-window.json" -o /dev/full "$F/one-window.ndjson"
+	assert_equal "$status" 74
+	run bash -c "ad-eval --windows '$F/one-window.json' '$F/one-window.ndjson' > /dev/full"
+	assert_equal "$status" 74
+}
+
+# Score FILE with ad-eval and with nab_score.py; the three profiles must
+# agree to 1e-6 (score) and exactly (threshold, tp, fp, fn).
+nab_compare() {
+	local scored=$1 name=$2
+	rm -rf "res.$name"
+	"$PY" "$F/nabprep.py" results "$scored" "res.$name"
+	"$PY" "$NAB_DIR/nab_score.py" --nab "$NAB_DEV" --results "res.$name" --optimize > "py.$name.json"
+	ad-eval --windows "$NAB_DEV/labels/combined_windows.json" "$scored" > "c.$name.json"
+	for p in standard reward_low_FP_rate reward_low_FN_rate; do
+		a=$(jq ".nab.$p.score" "c.$name.json")
+		b=$(jq ".profiles.$p.score" "py.$name.json")
+		echo "$name $p: ad-eval $a nab_score.py $b"
+		near "$a" "$b" 1e-6
+		assert_equal "$(jq -c ".nab.$p | [.threshold, .tp, .fp, .fn]" "c.$name.json")" \
+			"$(jq -c ".profiles.$p | [.threshold, .tp, .fp, .fn]" "py.$name.json")"
+	done
+}
+
+@test "NAB dev split: equal to nab_score.py for several detectors" {
+	[ -r "$NAB_DIR/nab_score.py" ] && [ -d "$NAB_DEV/data" ] || skip "../shared/nab absent ($NAB_DIR)"
+	"$PY" "$F/nabprep.py" input "$NAB_DEV" in.ndjson
+	assert_equal "$(wc -l < in.ndjson)" 137366
+	# z-score (per-key state: one process over all series is one per series)
+	ad-score --zscore 4 in.ndjson > z4.ndjson
+	nab_compare z4.ndjson zscore
+	# random scores, fixed seed, then the series interleaved
+	awk 'BEGIN { srand(7) } { sub(/}$/, ",\"score\":" rand() "}"); print }' in.ndjson |
+		awk '{ match($0, /"id":"[^"]*"/); print n[substr($0, RSTART, RLENGTH)]++, $0 }' |
+		sort -s -n -k1,1 | cut -d' ' -f2- > rnd.ndjson
+	[ "$(head -2 rnd.ndjson | jq -r .id | sort -u | wc -l)" -eq 2 ]
+	nab_compare rnd.ndjson random
+	# never fires
+	sed 's/}$/,"score":0}/' in.ndjson > never.ndjson
+	nab_compare never.ndjson never
+	# coarse scores: many ties at every threshold
+	awk '{ n++; s = (n * 7919 % 10) / 10; sub(/}$/, ",\"score\":" s "}"); print }' in.ndjson > ties.ndjson
+	nab_compare ties.ndjson ties
+}
+
+six() {
+	printf '%s\n' '{"score":0.9,"label":"attack."}' '{"score":0.8,"label":"normal."}' \
+		'{"score":0.8,"label":"attack."}' '{"score":0.5,"label":"normal."}' \
+		'{"score":0.3,"label":"attack."}' '{"score":0.1,"label":"normal."}'
+}
+
+@test "labelled: six records computed by hand (a tie across the classes)" {
+	six > six.ndjson
+	run ad-eval --truth label --negative normal. six.ndjson
+	assert_success
+	echo "$output" > r.json
+	# AUC: pairs (attack, normal) ordered right, ties half:
+	# 0.9 beats 3; 0.8 ties 0.8 and beats 2 (2.5); 0.3 beats 1: 6.5 / 9
+	near "$(jq .auc r.json)" "$(awk 'BEGIN { printf "%.17g", 6.5 / 9 }')" 1e-15
+	# AP: recall steps of 1/3 at precisions 1 (0.9), 2/3 (0.8), 3/5 (0.3)
+	near "$(jq .pr_auc r.json)" "$(awk 'BEGIN { printf "%.17g", 1/3 + 2/9 + 1/5 }')" 1e-15
+	# at 0.5: 0.9 0.8 0.8 0.5 called attacks: tp 2 fp 2 fn 1 tn 1
+	assert_equal "$(jq -c '.at_threshold | [.threshold, .tp, .fp, .fn, .tn, .precision, .accuracy]' r.json)" '[0.5,2,2,1,1,0.5,0.5]'
+	near "$(jq .at_threshold.f1 r.json)" "$(awk 'BEGIN { printf "%.17g", 4 / 7 }')" 1e-15
+	# best F1 = 2tp / (2tp + fp + fn): 0.9: 2/4, 0.8: 4/6, 0.5: 4/7, 0.3: 6/8, 0.1: 6/9
+	assert_equal "$(jq -c '.best_f1 | [.threshold, .tp, .fp, .fn, .tn, .f1, .precision, .recall]' r.json)" '[0.3,3,2,0,1,0.75,0.6,1]'
+	# --positive names the positive class instead
+	run ad-eval --truth label --positive attack. --threshold 0.85 six.ndjson
+	assert_equal "$(jq -c '[.auc == 6.5 / 9, .at_threshold.tp, .at_threshold.fp]' <<< "$output")" '[true,1,0]'
+}
+
+@test "labelled: equal to scikit-learn's on 2000 records with ties" {
+	run ad-eval --truth label --negative normal. "$F/ties.ndjson"
+	assert_success
+	echo "$output" > r.json
+	E="$F/ties.expected.json"
+	for f in .auc .pr_auc .at_threshold.precision .at_threshold.recall .at_threshold.f1 .at_threshold.accuracy \
+		.best_f1.threshold .best_f1.precision .best_f1.recall .best_f1.f1 .best_f1.accuracy; do
+		echo "$f: ad-eval $(jq "$f" r.json) sklearn $(jq "$f" "$E")"
+		near "$(jq "$f" r.json)" "$(jq "$f" "$E")" 1e-12
+	done
+}
+
+@test "labelled: one class only gives null AUCs, not a crash" {
+	six | grep attack > pos.ndjson
+	run ad-eval --truth label --negative normal. pos.ndjson
+	assert_success
+	assert_equal "$(jq -c '[.auc, .pr_auc, .positives]' <<< "$output")" '[null,1,3]'
+	six | grep normal > neg.ndjson
+	run ad-eval --truth label --negative normal. neg.ndjson
+	assert_equal "$(jq -c '[.auc, .pr_auc, .positives, .at_threshold.precision]' <<< "$output")" '[null,null,0,0]'
+}
+
+@test "labelled: usage and bad records" {
+	run ad-eval --truth label six.ndjson
+	assert_equal "$status" 64
+	assert_line --index 0 "ad-eval: --truth needs --positive, --negative or --class"
+	run ad-eval --truth label --positive a --windows "$F/one-window.json"
+	assert_equal "$status" 64
+	{ six; echo '{"score":"x","label":"attack."}'; echo '{"score":0.2}'; echo '{"score":0.2,"label":null}'; } > bad.ndjson
+	run --separate-stderr ad-eval --truth label --negative normal. bad.ndjson
+	assert_equal "$status" 65
+	[[ "$stderr" == *"ad-eval: bad.ndjson:7: field 'score' is a string, not a number"* ]]
+	[[ "$stderr" == *"ad-eval: bad.ndjson:8: missing field 'label'"* ]]
+	[[ "$stderr" == *"ad-eval: bad.ndjson:9: field 'label' is null"* ]]
+	assert_equal "$(jq .records <<< "$output")" 6
+}
+
+@test "multi-class: confusion matrix, recall and KDD cost, every cell of the matrix used" {
+	# kdd-classes.ndjson: each (actual, predicted) pair of the five KDD
+	# classes once, then normal -> normal five times more (30 records).
+	run ad-eval --truth label --class class --classes "$F/classes.txt" --costs "$TOP/data/kdd-costs.csv" "$F/kdd-classes.ndjson"
+	assert_success
+	echo "$output" > r.json
+	# data/kdd-costs.csv rows (actual normal, probe, dos, u2r, r2l):
+	# 0+1+2+2+2 = 7, 1+0+2+2+2 = 7, 2+1+0+2+2 = 7, 3+2+2+0+2 = 9, 4+2+2+2+0 = 10
+	assert_equal "$(jq -c '.cost' r.json)" '{"total":40,"per_record":1.3333333333333333}'
+	assert_equal "$(jq -c '.confusion.classes' r.json)" '["normal","probe","dos","u2r","r2l"]'
+	assert_equal "$(jq -c '.confusion.matrix' r.json)" '[[6,1,1,1,1],[1,1,1,1,1],[1,1,1,1,1],[1,1,1,1,1],[1,1,1,1,1]]'
+	assert_equal "$(jq -c '[.confusion.recall.normal, .confusion.recall.u2r, .confusion.accuracy]' r.json)" '[0.6,0.2,0.3333333333333333]'
+	# a label in no class, a class not in the matrix: rejected
+	{ cat "$F/kdd-classes.ndjson"; echo '{"label":"teardrop.","class":"dos"}'; echo '{"label":"smurf.","class":"worm"}'; } > bad.ndjson
+	run --separate-stderr ad-eval --truth label --class class --classes "$F/classes.txt" --costs "$TOP/data/kdd-costs.csv" bad.ndjson
+	assert_equal "$status" 65
+	[[ "$stderr" == *"ad-eval: bad.ndjson:31: label 'teardrop.' is in no class of '$F/classes.txt'"* ]]
+	[[ "$stderr" == *"ad-eval: bad.ndjson:32: class 'worm' is not in the cost matrix '$TOP/data/kdd-costs.csv'"* ]]
+	assert_equal "$(jq -c '.cost.total' <<< "$output")" 40
+}
+
+@test "multi-class without --classes: labels are the classes; with --negative too" {
+	printf '%s\n' '{"label":"a","class":"a","score":0.9}' '{"label":"a","class":"b","score":0.2}' \
+		'{"label":"b","class":"b","score":0.1}' '{"label":"c","class":"a","score":0.7}' > abc.ndjson
+	run ad-eval --truth label --class class abc.ndjson
+	assert_success
+	assert_equal "$(jq -c '[.confusion.classes, .confusion.matrix, .confusion.recall, .auc, .cost]' <<< "$output")" \
+		'[["a","b","c"],[[1,1,0],[0,1,0],[1,0,0]],{"a":0.5,"b":1,"c":0},null,null]'
+	run ad-eval --truth label --class class --negative b abc.ndjson
+	assert_success
+	# positives a, a, c (0.9, 0.2, 0.7) against b (0.1): every pair right
+	assert_equal "$(jq -c '[.auc, .confusion.records]' <<< "$output")" '[1,4]'
+	run ad-eval --truth label --costs x.csv --negative b abc.ndjson
+	assert_equal "$status" 64
+}
+
+# Well-formed XML, and the number of elements with a class.
+svg_count() {
+	python3 -c '
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+print(sum(1 for e in root.iter() if sys.argv[2] in (e.get("class") or "").split()))' "$1" "$2"
+}
+
+@test "--svg: each key's scores with its windows and detections" {
+	run ad-eval --windows "$F/one-window.json" --threshold 0.5 --svg s.svg "$F/one-window.ndjson"
+	assert_success
+	assert_equal "$(jq .nab.standard.tp <<< "$output")" 1
+	run svg_count s.svg panel
+	assert_output 1
+	# detections at rows 5, 12 and 17 (a score >= 0.5 in probation would not count)
+	run svg_count s.svg anomaly
+	assert_output 3
+	run svg_count s.svg alert
+	assert_output 1
+	grep -q '>test/one.csv<' s.svg
+	grep -q '>anomaly window<' s.svg
+}
+
+@test "--svg: ROC and precision-recall curves through every distinct score" {
+	six > six.ndjson
+	run ad-eval --truth label --negative normal. --svg c.svg six.ndjson
+	assert_success
+	run svg_count c.svg curve
+	assert_output 2
+	# ROC: (0,0), then the five distinct scores, the last at (1,1)
+	run python3 -c '
+import sys, xml.etree.ElementTree as ET
+ns = {"s": "http://www.w3.org/2000/svg"}
+root = ET.parse("c.svg").getroot()
+lines = [e for e in root.iter("{http://www.w3.org/2000/svg}polyline") if e.get("class") == "line"]
+print(len(lines), len(lines[0].get("points").split()), len(lines[1].get("points").split()))'
+	assert_output "2 6 6"
+	grep -q 'ROC (AUC 0.7222)' c.svg
+	grep -q 'precision-recall (AP 0.7556)' c.svg
+	run ad-eval --truth label --negative normal. --svg /nonexistent/dir/c.svg six.ndjson
+	assert_equal "$status" 73
+}
+
+@test "-q: bad records counted and exit 65, but not told" {
+	{ cat "$F/one-window.ndjson"; echo 'nope'; } > q.ndjson
+	run --separate-stderr ad-eval -q --windows "$F/one-window.json" q.ndjson
+	assert_equal "$status" 65
+	assert_equal "$stderr" ""
+	assert_equal "$(jq .records <<< "$output")" 20
+}
