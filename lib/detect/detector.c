@@ -16,9 +16,9 @@
 
 #define STATE_VERSION 1
 
-enum { GAUSS, CHANGE, CONTEXT, SEASON, RANGE, NPARTS };
+enum { GAUSS, CONTEXT, SEASON, RANGE, NPARTS };
 static const char *const part_names[NPARTS] = {
-    "gauss", "change", "context", "season", "range"};
+    "gauss", "context", "season", "range"};
 #define NSCORED RANGE /* the parts that go through the likelihood */
 
 /*
@@ -28,8 +28,6 @@ static const char *const part_names[NPARTS] = {
 enum {
 	T_WARMUP,      /* points before any score */
 	T_GAUSS_HL,    /* gauss: the level and spread of the series */
-	T_SHORT_HL,    /* change: the recent level ... */
-	T_LONG_HL,     /* ... against this longer one */
 	T_AVG_HL,      /* likelihood: the smoothing of raw scores */
 	T_HIST_HL,     /* likelihood: their long-run distribution */
 	T_CTX_HL,      /* context: how fast transitions are forgotten */
@@ -48,8 +46,6 @@ static const struct {
 } tunables[T_NTUNE] = {
     [T_WARMUP] = {"warmup", 150},
     [T_GAUSS_HL] = {"gauss_hl", 2000},
-    [T_SHORT_HL] = {"short_hl", 0.5},
-    [T_LONG_HL] = {"long_hl", 100},
     [T_AVG_HL] = {"avg_hl", 3},
     [T_HIST_HL] = {"hist_hl", 3000},
     [T_CTX_HL] = {"ctx_hl", 2000},
@@ -76,7 +72,7 @@ struct ewstat {
 struct state {
 	double n, quiet_left;
 	double lo, hi; /* the range seen */
-	struct ewstat gauss, shortm, longm;
+	struct ewstat gauss;
 	struct likelihood lik[NSCORED];
 	/* context: transition counts between value bins, with forgetting
 	 * done lazily by a growing weight for new counts */
@@ -280,17 +276,16 @@ detector_step(struct detector *d, int64_t t, double x, struct detector_out *o)
 	struct state *s = &d->s;
 	const struct detector_params *p = &d->p;
 	const struct likelihood_conf lc = {
-	    p->tune[T_AVG_HL], p->tune[T_HIST_HL]};
+	    p->tune[T_AVG_HL], p->tune[T_HIST_HL], 0};
 	double raw[NSCORED], z[NSCORED], score;
 	bool outside;
 
 	memset(o, 0, sizeof(*o));
 	if (s->n == 0) {
 		s->lo = s->hi = x;
-		s->gauss.mean = s->shortm.mean = s->longm.mean = x;
+		s->gauss.mean = x;
 	}
 	raw[GAUSS] = ratio(x - s->gauss.mean, sqrt(s->gauss.var));
-	raw[CHANGE] = ratio(s->shortm.mean - s->longm.mean, sqrt(s->longm.var));
 	outside = s->n >= p->tune[T_WARMUP] &&
 		  (x > s->hi + p->tune[T_MARGIN] * (s->hi - s->lo) ||
 		      x < s->lo - p->tune[T_MARGIN] * (s->hi - s->lo));
@@ -299,8 +294,6 @@ detector_step(struct detector *d, int64_t t, double x, struct detector_out *o)
 	s->lo = fmin(s->lo, x);
 	s->hi = fmax(s->hi, x);
 	ew_learn(&s->gauss, x, p->tune[T_GAUSS_HL], s->n);
-	ew_learn(&s->shortm, x, p->tune[T_SHORT_HL], s->n);
-	ew_learn(&s->longm, x, p->tune[T_LONG_HL], s->n);
 	for (size_t i = 0; i < NSCORED; i++) {
 		z[i] = likelihood_z(&s->lik[i], raw[i], &lc);
 		o->parts[i] = likelihood_score(likelihood_tail(z[i]));

@@ -17,15 +17,6 @@
 #include "series/likelihood.h"
 #include "detect/zscore.h"
 
-/*
- * A key's state: the statistics that are saved and exchanged, and the
- * likelihood stage of its scores, which stays with this process.
- */
-struct zkey {
-	struct zscore_stat st;
-	struct likelihood lik;
-};
-
 /* |z| beyond this is as unusual as it gets: one value cannot blind the
  * likelihood stage to the next ones. */
 #define Z_CAP 10
@@ -68,10 +59,10 @@ zscore_free(struct zscore *z)
 	free(z);
 }
 
-static struct zkey *
+static struct zscore_stat *
 key_state(struct zscore *z, const char *key)
 {
-	struct zkey *k = keymap_get(z->map, key);
+	struct zscore_stat *k = keymap_get(z->map, key);
 
 	if (k == NULL) {
 		k = xcalloc(1, sizeof(*k));
@@ -89,8 +80,7 @@ void
 zscore_point(
     struct zscore *z, const char *key, double x, struct zscore_result *r)
 {
-	struct zkey *k = key_state(z, key);
-	struct zscore_stat *st = &k->st;
+	struct zscore_stat *st = key_state(z, key);
 	const struct likelihood_conf lc = LIKELIHOOD_CONF_DEFAULT;
 	double d, raw = -1;
 
@@ -113,8 +103,9 @@ zscore_point(
 			r->anomaly = moved;
 		}
 	}
-	if (raw >= 0)
-		r->score = likelihood_step(&k->lik, fmin(raw, Z_CAP), &lc);
+	if (raw >= 0) {
+		r->score = likelihood_step(&st->lik, fmin(raw, Z_CAP), &lc);
+	}
 	st->n++;
 	d = x - st->mean;
 	st->mean += d / st->n;
@@ -125,7 +116,28 @@ zscore_point(
 void
 zscore_set(struct zscore *z, const char *key, const struct zscore_stat *st)
 {
-	key_state(z, key)->st = *st;
+	*key_state(z, key) = *st;
+}
+
+/* The likelihood stage from [n,avg,mean,var]; 0, or -1 if it is not one. */
+static int
+lik_read(const json_t *a, struct likelihood *l)
+{
+	double v[4];
+
+	if (!json_is_array(a) || json_array_size(a) != 4)
+		return -1;
+	for (size_t i = 0; i < 4; i++) {
+		const json_t *e = json_array_get(a, i);
+
+		if (!json_is_number(e) || !isfinite(json_number_value(e)))
+			return -1;
+		v[i] = json_number_value(e);
+	}
+	if (v[0] < 1 || v[3] < 0)
+		return -1;
+	*l = (struct likelihood){v[0], v[1], v[2], v[3]};
+	return 0;
 }
 
 /*
@@ -137,7 +149,8 @@ zscore_apply_line(
     struct zscore *z, const char *line, size_t len, char *why, size_t whylen)
 {
 	json_t *rec = ndjson_parse(line, len, why, whylen), *id;
-	struct zscore_stat st;
+	struct zscore_stat st = {0};
+	json_t *lik;
 	const char *names[] = {"n", "mean", "m2"};
 	double *dst[] = {&st.n, &st.mean, &st.m2};
 	struct buf key;
@@ -165,6 +178,14 @@ zscore_apply_line(
 	}
 	if (st.n < 0 || st.m2 < 0) {
 		snprintf(why, whylen, "negative n or m2");
+		json_decref(rec);
+		return -1;
+	}
+	if ((lik = json_object_get(rec, "lik")) != NULL &&
+	    lik_read(lik, &st.lik) < 0) {
+		snprintf(why, whylen,
+		    "field 'lik' is not [n,avg,mean,var] with n >= 1, var >= "
+		    "0");
 		json_decref(rec);
 		return -1;
 	}
@@ -225,7 +246,7 @@ static void
 dump_one(const char *key, void *value, void *arg)
 {
 	struct dumpctx *d = arg;
-	const struct zscore_stat *st = &((const struct zkey *)value)->st;
+	const struct zscore_stat *st = value;
 
 	buf_reset(&d->b);
 	buf_adds(&d->b, "{\"id\":");
@@ -236,6 +257,17 @@ dump_one(const char *key, void *value, void *arg)
 	buf_add_double(&d->b, st->mean);
 	buf_adds(&d->b, ",\"m2\":");
 	buf_add_double(&d->b, st->m2);
+	if (st->lik.n > 0) {
+		const double *l = &st->lik.n;
+
+		buf_adds(&d->b, ",\"lik\":[");
+		for (int i = 0; i < 4; i++) {
+			if (i > 0)
+				buf_addc(&d->b, ',');
+			buf_add_double(&d->b, l[i]);
+		}
+		buf_addc(&d->b, ']');
+	}
 	buf_addc(&d->b, '}');
 	d->emit(d->b.data, d->b.len, key, d->arg);
 }

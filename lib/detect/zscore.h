@@ -5,7 +5,10 @@
  * scored against the statistics before it, then learned (score-then-
  * learn), so an outlier is judged by what came before it.  The state is a
  * bounded keymap (least recently used keys evicted) and can be saved to
- * and loaded from NDJSON lines {"id":..,"n":..,"mean":..,"m2":..}.
+ * and loaded from NDJSON lines {"id":..,"n":..,"mean":..,"m2":..,
+ * "lik":[n,avg,mean,var]} (the likelihood stage of the scores, so that a
+ * restart scores as the uninterrupted run; a line without it starts that
+ * stage cold).
  */
 #ifndef ZSCORE_H
 #define ZSCORE_H
@@ -15,11 +18,13 @@
 
 #include "base/ad.h"
 #include "base/buf.h"
+#include "series/likelihood.h"
 
 struct zscore;
 
 struct zscore_stat {
 	double n, mean, m2;
+	struct likelihood lik; /* the score's likelihood stage; n 0: cold */
 };
 
 struct zscore_result {

@@ -28,7 +28,7 @@ likelihood_z(struct likelihood *l, double x, const struct likelihood_conf *c)
 	/* A flat history has no spread: any rise is then far out. */
 	floor = 1e-6 * fabs(l->mean) + 1e-12;
 	sd = fmax(sqrt(l->var), floor);
-	z = (l->avg - l->mean) / sd;
+	z = l->n < c->learn ? 0 : (l->avg - l->mean) / sd;
 	d = l->avg - l->mean;
 	l->mean += h * d;
 	l->var = (1 - h) * (l->var + h * d * d);

@@ -23,15 +23,18 @@ struct likelihood {
 struct likelihood_conf {
 	double avg_half_life;  /* points; 0: no smoothing */
 	double hist_half_life; /* points */
+	double learn;	       /* values learned before a z is given */
 };
 
 /* The half-lives that scored best on NAB's development split. */
-#define LIKELIHOOD_CONF_DEFAULT ((struct likelihood_conf){1.5, 1000})
+#define LIKELIHOOD_CONF_DEFAULT ((struct likelihood_conf){1.5, 1000, 10})
 
 /*
  * Take raw value x (finite; larger = more unusual) and return how far the
  * smoothed value lies above its long-run mean, in standard deviations of
- * the distribution before x was learned.  0 for the first value.
+ * the distribution before x was learned.  0 while fewer than c->learn
+ * values (and at least one) came before x: a history of one or two values
+ * has no spread to measure against.
  */
 double likelihood_z(
     struct likelihood *l, double x, const struct likelihood_conf *c);

@@ -235,21 +235,18 @@ static void
 components(void)
 {
 	struct detector_params p;
-	int g = detector_part_index("gauss"), c = detector_part_index("change");
+	int g = detector_part_index("gauss");
 	int x = detector_part_index("context"),
 	    se = detector_part_index("season");
 	int ra = detector_part_index("range");
 
-	ok(g >= 0 && c >= 0 && x >= 0 && se >= 0 && ra >= 0 &&
+	ok(g >= 0 && x >= 0 && se >= 0 && ra >= 0 &&
 		detector_part_index("nonesuch") == -1,
 	    "components by name");
 	ok(part_max(step, g, DAY, AT) < 0.05 &&
 		part_max(step, g, AT, AT + 10) > 0.5,
 	    "gauss: quiet on the daily sine, above .5 within 10 points of a "
 	    "step of 25 sd");
-	ok(part_max(step, c, DAY, AT) < 0.1 &&
-		part_max(step, c, AT, AT + 10) > 0.25,
-	    "change: under .1 before the step, above .25 within 10 points");
 	ok(part_max(zigzag, x, AT, AT + 5) > 0.2 &&
 		part_max(zigzag, g, AT, AT + 5) < 0.05 &&
 		part_max(zigzag, ra, AT, AT + 40) == 0,

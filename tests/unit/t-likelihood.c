@@ -15,7 +15,7 @@ static void
 by_hand(void)
 {
 	/* No smoothing; a history that barely forgets: plain means. */
-	struct likelihood_conf c = {0, 1e12};
+	struct likelihood_conf c = {0, 1e12, 0};
 	struct likelihood l = {0};
 	double z, want;
 
@@ -30,6 +30,18 @@ by_hand(void)
 	want = log(erfc(3 / M_SQRT2)) / log(2e-10);
 	is_near(likelihood_step(&(struct likelihood){l.n, l.avg, 2, 1}, 5, &c),
 	    want, 1e-12, "score of z 3: ln(2 Q(3)) / ln(2e-10) = %.5f", want);
+}
+
+static void
+learning(void)
+{
+	struct likelihood_conf c = {0, 1e12, 3};
+	struct likelihood l = {0};
+
+	ok(likelihood_z(&l, 1, &c) == 0 && likelihood_z(&l, 100, &c) == 0 &&
+		likelihood_z(&l, 1, &c) == 0,
+	    "learn 3: no z for the first three values");
+	ok(likelihood_z(&l, 1000, &c) > 1, "the fourth gets one");
 }
 
 static void
@@ -73,6 +85,7 @@ int
 main(void)
 {
 	by_hand();
+	learning();
 	scale();
 	noise_and_rise();
 	return tap_done();

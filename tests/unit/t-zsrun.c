@@ -127,7 +127,7 @@ main(void)
 	    "\"z\":2.0}",
 	    "fourth: z 2, below the 2.12 before it: score 0");
 	ok(strstr(line_no(5),
-	       "\"score\":1.0,\"anomaly\":true,\"z\":5.809475}") != NULL,
+	       "\"score\":0.0,\"anomaly\":true,\"z\":5.809475}") != NULL,
 	    "10 after 1..4: an anomaly, z 5.809475 (%s)", line_no(5));
 
 	/* The jansson path gives the same numbers; ours are replaced. */
