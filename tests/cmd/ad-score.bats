@@ -266,7 +266,10 @@ burst() {
 @test "--zscore --state: saved at exit, loaded at start" {
 	head -5 "$METRICS" | ad-score --zscore 3 --state "$T/z.state" > /dev/null
 	run jq -c . "$T/z.state"
-	assert_line '{"id":"a","n":4,"mean":11.5,"m2":5}'
+	# the likelihood stage of a's two scores, |z| 0 then 2, by hand:
+	# avg 0, then 0 + .5 (2 - 0) = 1; history mean .5 (1 - 0) = .5,
+	# variance .5 (0 + .5 * 1^2) = .25 (weights 1/(n+1) while n is small)
+	assert_line '{"id":"a","n":4,"mean":11.5,"m2":5,"lik":[2,1,0.5,0.25]}'
 	assert_line '{"id":"b","n":1,"mean":5,"m2":0}'
 	# continuing from the state gives what one run over everything gives
 	tail -n +6 "$METRICS" | ad-score --zscore 3 --state "$T/z.state" > "$T/second"
