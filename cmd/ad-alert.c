@@ -17,7 +17,6 @@
 #include "cli/cli.h"
 #include "io/ndjson.h"
 #include "io/recin.h"
-#include "io/endpoint.h"
 #include "io/sink.h"
 
 struct opts {
@@ -34,6 +33,7 @@ struct writer {
 	struct buf scratch;
 	struct ad_err err;
 	bool failed;
+	bool alerted; /* an alert was written since the last push */
 };
 
 static const struct opt_word zero[] = {{"0", 0}, {NULL, 0}};
@@ -135,11 +135,17 @@ emit(json_t *rec, void *arg)
 
 	if (ndjson_write(w->sink, &w->scratch, rec, &w->err) < 0)
 		w->failed = true;
+	if (json_object_get(rec, "alert") != NULL)
+		w->alerted = true;
 	json_decref(rec);
 	return w->failed ? -1 : 0;
 }
 
-/* Feed the engine every line; -1 with e set, or on a write failure. */
+/*
+ * Feed the engine every line; -1 with e set, or on a write failure.  An
+ * alert goes out at once (pushed after the line that fired it); reports
+ * and the rest within recin's 100 ms.
+ */
 static int
 run(const struct opts *o, struct engine *eng, struct recin *in,
     struct writer *w, struct ad_err *e)
@@ -153,6 +159,11 @@ run(const struct opts *o, struct engine *eng, struct recin *in,
 
 		if (k == ENGINE_STOP)
 			return -1;
+		if (w->alerted) {
+			w->alerted = false;
+			if (sink_push(w->sink, e) < 0)
+				return -1;
+		}
 		if (k == ENGINE_BAD) {
 			if (recin_reject(in, "%s", why) < 0)
 				break;
@@ -188,11 +199,8 @@ main(int argc, char **argv)
 	parse_opts(argc, argv, &o);
 	ad_signals_init();
 	buf_init(&w.scratch);
-	if ((w.sink = sink_open(o.cli.output, &o.cli.io, &e)) == NULL) {
-		status = ad_err_report(&e);
-		goto out;
-	}
-	if ((status = cli_open_input(&o.cli, o.files, o.nfiles, &in)) != EX_OK)
+	if ((status = cli_open_io(&o.cli, o.files, o.nfiles, &in, &w.sink)) !=
+	    EX_OK)
 		goto out_sink;
 	eng = engine_new(&o.ec, emit, &w);
 	if (run(&o, eng, in, &w, &e) < 0 && !w.failed)
@@ -213,7 +221,6 @@ main(int argc, char **argv)
 	}
 out_sink:
 	status = cli_close_io(in, w.sink, status);
-out:
 	engine_free(eng);
 	recin_free(in);
 	buf_release(&w.scratch);

@@ -94,8 +94,9 @@ cli_open_input(
 
 /*
  * Open the input as cli_open_input() does, then the output (-o; none:
- * stdout).  Returns EX_OK with both set, or the status to exit with;
- * what was opened is left in *in and *out (NULL otherwise) for
+ * stdout), kept live by the input (recin_set_live(): what is written
+ * reaches the reader within about 100 ms, whatever the sink).  Returns
+ * EX_OK with both set, or the status to exit with; what was opened is left in *in and *out (NULL otherwise) for
  * cli_close_io() and recin_free() to release.
  */
 int
@@ -109,8 +110,10 @@ cli_open_io(const struct cli *c, char **files, size_t nfiles, struct recin **in,
 	if ((status = cli_open_input(c, files, nfiles, in)) != EX_OK)
 		return status;
 	ad_err_clear(&e);
-	*out = sink_open(c->output, &c->io, &e);
-	return *out != NULL ? EX_OK : ad_err_report(&e);
+	if ((*out = sink_open(c->output, &c->io, &e)) == NULL)
+		return ad_err_report(&e);
+	recin_set_live(*in, *out); /* seen downstream within 100 ms */
+	return EX_OK;
 }
 
 /*

@@ -11,6 +11,13 @@
  * rebalance takes partitions away, at least once a second while input
  * keeps coming, and when a source ends; without it, a source that ends is
  * kept open until the program's recin_commit().
+ *
+ * Liveness, for every program (recin_set_live(), or the sink of
+ * recin_set_sink()): the sink is pushed (sink_push()) whenever the input
+ * is about to wait and whenever RECIN_PUSH_MS have passed since the last
+ * push while input keeps coming, so a record written is seen downstream
+ * within about 100 ms (or one record's work) whatever the sink, and a
+ * busy stream still goes out in large writes.
  */
 #include <errno.h>
 #include <err.h>
@@ -39,9 +46,24 @@ struct recin {
 	struct source **ended; /* read to the end, commit still due */
 	size_t nended;
 	int64_t synced_ms; /* when out was last flushed and committed */
+	struct sink *live; /* pushed when input waits, or NULL */
+	int64_t pushed_ms; /* when out or live was last pushed */
 };
 
 #define RECIN_SYNC_MS 1000
+#define RECIN_PUSH_MS 100
+
+/* Push the program's sink (out, else live) on towards its reader. */
+static int
+recin_push(struct recin *in, struct ad_err *err)
+{
+	struct sink *snk = in->out != NULL ? in->out : in->live;
+
+	if (snk == NULL)
+		return 0;
+	in->pushed_ms = clock_now_ms();
+	return sink_push(snk, err);
+}
 
 /* Flush the sink and the dead-letter file, then commit: the idle hook. */
 static int
@@ -50,8 +72,8 @@ recin_sync(void *arg, struct ad_err *err)
 	struct recin *in = arg;
 
 	if (in->out == NULL)
-		return 0;
-	in->synced_ms = clock_now_ms();
+		return recin_push(in, err);
+	in->synced_ms = in->pushed_ms = clock_now_ms();
 	if (sink_flush(in->out, err) < 0)
 		return -1;
 	return recin_commit(in, err);
@@ -112,10 +134,18 @@ recin_next_line(struct recin *in, struct line *line, struct ad_err *err)
 			}
 			source_set_idle(in->src, recin_sync, in);
 		}
-		if (in->out != NULL && (in->nread & 255) == 0 &&
-		    clock_now_ms() - in->synced_ms >= RECIN_SYNC_MS &&
-		    recin_sync(in, err) < 0)
-			return -1;
+		if (in->out != NULL || in->live != NULL) {
+			int64_t now = clock_now_ms();
+
+			if (in->out != NULL &&
+			    now - in->synced_ms >= RECIN_SYNC_MS) {
+				if (recin_sync(in, err) < 0)
+					return -1;
+			} else if (now - in->pushed_ms >= RECIN_PUSH_MS &&
+				   recin_push(in, err) < 0) {
+				return -1;
+			}
+		}
 		rc = source_next(in->src, &in->line, err);
 		if (rc < 0)
 			return -1;
@@ -259,7 +289,22 @@ void
 recin_set_sink(struct recin *in, struct sink *out)
 {
 	in->out = out;
-	in->synced_ms = clock_now_ms();
+	in->synced_ms = in->pushed_ms = clock_now_ms();
+}
+
+/*
+ * Keep out (borrowed, open until recin_free() or recin_set_live(in,
+ * NULL)) live: push it whenever the input is about to wait and at least
+ * every 100 ms while input keeps coming, so that what the program wrote
+ * reaches its reader in bounded time whatever the sink.  Commits nothing;
+ * safe for every program, also those that hold records back (windows,
+ * lateness).  cli_open_io() sets it.  recin_set_sink() takes precedence.
+ */
+void
+recin_set_live(struct recin *in, struct sink *out)
+{
+	in->live = out;
+	in->pushed_ms = clock_now_ms();
 }
 
 /* Name of the source being read, for messages.  Borrowed. */

@@ -31,6 +31,7 @@ int recin_reject_at(struct recin *in, const char *source, size_t lineno,
     __attribute__((format(printf, 6, 7)));
 int recin_commit(struct recin *in, struct ad_err *err);
 void recin_set_sink(struct recin *in, struct sink *out);
+void recin_set_live(struct recin *in, struct sink *out);
 const char *recin_source_name(const struct recin *in);
 size_t recin_lineno(const struct recin *in);
 size_t recin_read_count(const struct recin *in);

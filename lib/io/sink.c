@@ -56,6 +56,21 @@ sink_flush(struct sink *snk, struct ad_err *err)
 }
 
 /*
+ * Hand what is buffered on towards the reader without waiting for it to
+ * be acknowledged: stdio written to the file or pipe, a Kafka producer's
+ * delivery reports served (it sends by itself within linger.ms).  What
+ * makes a record visible downstream in bounded time; sink_flush() is
+ * what makes it durable.  Returns 0 or -1 with err set.
+ */
+int
+sink_push(struct sink *snk, struct ad_err *err)
+{
+	if (snk->ops->push != NULL)
+		return snk->ops->push(snk->impl, err);
+	return snk->ops->flush(snk->impl, err);
+}
+
+/*
  * Flush, close and free snk; NULL is a no-op.  Returns 0 or -1 with err
  * set; snk is freed either way.
  */

@@ -88,7 +88,7 @@ cap_write(void *impl, const char *buf, size_t len, const char *key,
 	return 0;
 }
 
-static const struct sink_ops cap_ops = {cap_write, sink_nop, sink_nop};
+static const struct sink_ops cap_ops = {cap_write, sink_nop, sink_nop, NULL};
 
 /* seriesclean_run() over a file, and its summary. */
 static void
