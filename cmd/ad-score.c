@@ -79,6 +79,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	    .save_every = 10000,
 	    .max_keys = 100000};
 	first = opt_parse(&prog, argc, argv);
+	z->anomalies_only = o->anomalies;
 	if (o->info && o->model == NULL && first < argc)
 		o->model = argv[first++];
 	if (isnan(z->k) == (o->model == NULL))

@@ -117,7 +117,8 @@ add_fields(struct buf *b, const struct zscore_result *r)
 }
 
 /*
- * One record; returns 1 written to b, or -1 with why.  key is scratch
+ * One record; returns 1 written to b (2 when it is anomalous), or -1 with
+ * why.  key is scratch
  * space for the id's key text.
  */
 static int
@@ -154,7 +155,7 @@ point(const struct zsrun_opts *o, struct zscore *z, const char *line,
 			buf_add(b, line, scorer_close_brace(line, len));
 			buf_addc(b, ',');
 			add_fields(b, &r);
-			return 1;
+			return r.anomaly ? 2 : 1;
 		}
 	}
 	if ((rec = ndjson_parse(line, len, why, whylen)) == NULL)
@@ -184,7 +185,7 @@ point(const struct zsrun_opts *o, struct zscore *z, const char *line,
 	buf_addc(b, ',');
 	add_fields(b, &r);
 	json_decref(rec);
-	return 1;
+	return r.anomaly ? 2 : 1;
 }
 
 /*
@@ -244,7 +245,8 @@ zsrun(const struct zsrun_opts *o, struct recin *in, struct sink *out,
 		    o, z, line.buf, line.len, &js, &b, &key, why, sizeof(why));
 		if (r < 0 && recin_reject(in, "%s", why) < 0)
 			break;
-		if (r > 0 && ndjson_write_text(out, b.data, b.len, &e) < 0)
+		if ((r == 2 || (r == 1 && !o->anomalies_only)) &&
+		    ndjson_write_text(out, b.data, b.len, &e) < 0)
 			goto fail;
 		if (++n % o->save_every == 0 &&
 		    (sink_flush(out, &e) < 0 || recin_commit(in, &e) < 0 ||

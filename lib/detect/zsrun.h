@@ -18,6 +18,7 @@
 struct zsrun_opts {
 	double k;
 	bool one_sided;
+	bool anomalies_only; /* --anomalies: write only anomalous records */
 	size_t min_count;
 	const char *id, *field, *state, *model_in, *model_out;
 	size_t save_every, max_keys;
