@@ -3,7 +3,9 @@
  * ad-score --zscore: the record loop around zscore.h, with the state
  * file, periodic saves, and state exchange: --model-out publishes every
  * key's statistics, --model-in applies statistics published by another
- * process (read on a thread, applied between two records).
+ * process (read on a thread, applied between two records; a Kafka topic
+ * is read to its end, within the --timeout, before the first record is
+ * scored).
  */
 #ifndef ZSRUN_H
 #define ZSRUN_H

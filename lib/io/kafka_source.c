@@ -13,6 +13,9 @@
  * source's idle hook (source_set_idle()), which is where lib/recin flushes
  * the program's sink and commits.
  *
+ * Each time every assigned partition has reported its end, the source's
+ * caught-up hook runs (source_set_caught_up()).
+ *
  * -e: the source ends once it has an assignment and every assigned
  * partition has reported its end (enable.partition.eof); with a group this
  * is checked against the group's current assignment, so a member whose
@@ -213,6 +216,8 @@ ks_next(void *impl, struct line *line, struct ad_err *err)
 			rd_kafka_message_destroy(m);
 			if (rc < 0)
 				return -1;
+			if (at_end(ks))
+				source_caught_up(ks->self);
 			continue;
 		}
 		kp = part_get(ks, m->partition);
