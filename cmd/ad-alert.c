@@ -91,7 +91,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	    OPT_SIZE(0, "history", &rc->history, "n", 1, 1000000,
 		"slots of history per PERIOD (default 1440)"),
 	    OPT_FLAG(0, "report", &rc->report,
-		"windowed summaries: records, flagged, max"),
+		"windowed summaries: count, max, mean"),
 	    OPT_MS(
 		0, "window", &rc->window, "duration", "report window length"),
 	    OPT_MS(0, "slide", &rc->slide, "duration",
