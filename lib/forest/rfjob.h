@@ -4,7 +4,8 @@
  * the classes (binary, or from a --classes file) and the feature lists;
  * read the records into a binned data set (forest/trainread); optionally
  * cross-validate or grid-search (forest/rftrain), writing the report;
- * fit the forest; and fill in the model file's header (forest/forestfile)
+ * fit the forest (with a contamination, set the threshold from the
+ * training rows' scores); and fill in the model file's header (forest/forestfile)
  * so that the same seed and input always give the same bytes.
  */
 #ifndef RFJOB_H
@@ -28,6 +29,7 @@ struct rfjob_conf {
 	int cv;				/* folds; 0: no cross-validation */
 	const json_t *grid; /* from rftrain_grid_parse(), or NULL (borrowed) */
 	const char *report; /* JSON report path, or NULL */
+	double contamination; /* share flagged in training; 0: threshold 0.5 */
 };
 
 struct rfjob;
