@@ -106,6 +106,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		"keys kept, least recently used evicted (100000)"),
 	    OPT_SIZE(0, "max-pending", &o->ec.max_pending, "n", 1, 100000000,
 		"records waiting per key for lateness (10000)"),
+	    CLI_OPTION_METRICS(&o->cli),
 	    CLI_OPTIONS_IO(&o->cli),
 	    OPT_END,
 	};
@@ -182,6 +183,27 @@ run(const struct opts *o, struct engine *eng, struct recin *in,
 	return rc < 0 ? -1 : 0;
 }
 
+/* ad-alert's own --metrics: what the engine emitted and dropped. */
+static void
+fill_metrics(struct metrics *m, void *arg)
+{
+	const struct engine *eng = arg;
+	const struct rules_stats *st = engine_stats(eng);
+
+	metrics_set(m, "alerts_firing", "Firing alerts emitted.", true,
+	    (double)st->firing);
+	metrics_set(m, "alerts_resolved", "Resolved alerts emitted.", true,
+	    (double)st->resolved);
+	metrics_set(m, "alerts_suppressed", "Firings suppressed by --cooldown.",
+	    true, (double)st->suppressed);
+	metrics_set(
+	    m, "reports", "Window reports emitted.", true, (double)st->reports);
+	metrics_set(m, "records_late", "Records later than --lateness.", true,
+	    (double)engine_late(eng));
+	metrics_set(m, "keys_evicted", "Keys evicted by --max-keys.", true,
+	    (double)engine_evicted(eng));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -203,6 +225,7 @@ main(int argc, char **argv)
 	    EX_OK)
 		goto out_sink;
 	eng = engine_new(&o.ec, emit, &w);
+	recin_set_metrics_fill(in, fill_metrics, eng);
 	if (run(&o, eng, in, &w, &e) < 0 && !w.failed)
 		status = ad_err_report(&e);
 	engine_finish(eng); /* drains every key, oldest first */

@@ -110,6 +110,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		"series: wait so long for late points (default 0)"),
 	    OPT_SIZE(0, "max-keys", &sc->max_keys, "n", 1, LONG_MAX,
 		"series: keys kept, LRU evicted (default 100000)"),
+	    CLI_OPTION_METRICS(&o->cli),
 	    CLI_OPTIONS_IO(&o->cli),
 	    OPT_END,
 	};

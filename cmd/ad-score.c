@@ -65,6 +65,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		"read state lines from SRC and apply them"),
 	    OPT_STRING(0, "model-out", &z->model_out, "dest",
 		"publish state lines to DEST"),
+	    CLI_OPTION_METRICS(&o->cli),
 	    CLI_OPTIONS_IO(&o->cli),
 	    OPT_END,
 	};

@@ -25,9 +25,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "io/endpoint.h"
 #include "base/clock.h"
+#include "io/metrics.h"
 #include "io/ndjson.h"
 #include "io/recin.h"
 #include "io/reject.h"
@@ -45,13 +47,67 @@ struct recin {
 	struct sink *out;      /* flushed before commits, or NULL */
 	struct source **ended; /* read to the end, commit still due */
 	size_t nended;
-	int64_t synced_ms; /* when out was last flushed and committed */
-	struct sink *live; /* pushed when input waits, or NULL */
-	int64_t pushed_ms; /* when out or live was last pushed */
+	int64_t synced_ms;	 /* when out was last flushed and committed */
+	struct sink *live;	 /* pushed when input waits, or NULL */
+	int64_t pushed_ms;	 /* when out or live was last pushed */
+	struct metrics *metrics; /* --metrics, owned, or NULL */
+	void (*fill)(struct metrics *m, void *arg); /* the program's own */
+	void *fill_arg;
+	int64_t read_ms;      /* when the last line was read */
+	bool metrics_failed;  /* said once */
+	size_t metrics_nread; /* lines read when it was last written */
+	int64_t metrics_ms;   /* when it was last written */
+	bool metrics_force;   /* write at the next chance (the end) */
 };
 
 #define RECIN_SYNC_MS 1000
 #define RECIN_PUSH_MS 100
+
+/*
+ * Rewrite the --metrics file when it is due; idle (the input waits, a
+ * call each second): also when lines were read since it was written a
+ * second or more ago, so that the figures of a quiet stream are current.
+ */
+static void
+recin_metrics(struct recin *in, int64_t now, bool idle)
+{
+	struct sink *snk = in->live != NULL ? in->live : in->out;
+	struct timespec ts;
+	struct ad_err e;
+
+	if (in->metrics == NULL)
+		return;
+	if (!in->metrics_force && !metrics_due(in->metrics, now) &&
+	    !(idle && in->nread != in->metrics_nread &&
+		now - in->metrics_ms >= 1000))
+		return;
+	in->metrics_force = false;
+	in->metrics_nread = in->nread;
+	in->metrics_ms = now;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	metrics_set(in->metrics, "records_read",
+	    "Input lines read, rejected ones included.", true,
+	    (double)in->nread);
+	metrics_set(in->metrics, "records_rejected",
+	    "Input lines rejected as bad records.", true,
+	    (double)in->rej.count);
+	if (snk != NULL)
+		metrics_set(in->metrics, "records_written",
+		    "Records written to the output.", true,
+		    (double)sink_written(snk));
+	if (in->nread > 0)
+		metrics_set(in->metrics, "last_read_seconds",
+		    "When the last input line was read (Unix time).", false,
+		    (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9 -
+			(double)(now - in->read_ms) * 1e-3);
+	if (in->fill != NULL)
+		in->fill(in->metrics, in->fill_arg);
+	ad_err_clear(&e);
+	if (metrics_write(in->metrics, &e) < 0 && !in->metrics_failed) {
+		in->metrics_failed = true;
+		io_warn_err(in->conf, &e);
+	}
+}
 
 /* Push the program's sink (out, else live) on towards its reader. */
 static int
@@ -71,6 +127,7 @@ recin_sync(void *arg, struct ad_err *err)
 {
 	struct recin *in = arg;
 
+	recin_metrics(in, clock_now_ms(), true);
 	if (in->out == NULL)
 		return recin_push(in, err);
 	in->synced_ms = in->pushed_ms = clock_now_ms();
@@ -134,9 +191,11 @@ recin_next_line(struct recin *in, struct line *line, struct ad_err *err)
 			}
 			source_set_idle(in->src, recin_sync, in);
 		}
-		if (in->out != NULL || in->live != NULL) {
+		if (in->out != NULL || in->live != NULL ||
+		    in->metrics != NULL) {
 			int64_t now = clock_now_ms();
 
+			recin_metrics(in, now, false);
 			if (in->out != NULL &&
 			    now - in->synced_ms >= RECIN_SYNC_MS) {
 				if (recin_sync(in, err) < 0)
@@ -165,6 +224,8 @@ recin_next_line(struct recin *in, struct line *line, struct ad_err *err)
 			continue;
 		}
 		in->nread++;
+		if (in->metrics != NULL)
+			in->read_ms = clock_now_ms();
 		if (in->line.too_long) {
 			if (recin_reject(in, "line longer than %zu bytes",
 				in->conf->max_line) < 0)
@@ -307,6 +368,38 @@ recin_set_live(struct recin *in, struct sink *out)
 	in->pushed_ms = clock_now_ms();
 }
 
+/*
+ * Write --metrics to m (owned by in from now on; NULL: none): lines read
+ * and rejected, records written to the sink of recin_set_live() (else of
+ * recin_set_sink()), and when the last line was read.  Rewritten every
+ * METRICS_EVERY_MS while lines come, when the input is about to wait if
+ * that long has passed, and by recin_write_metrics().
+ */
+void
+recin_set_metrics(struct recin *in, struct metrics *m)
+{
+	if (m != in->metrics)
+		metrics_free(in->metrics);
+	in->metrics = m;
+}
+
+/* Let fill (may be NULL) set the program's own metrics, before each write. */
+void
+recin_set_metrics_fill(
+    struct recin *in, void (*fill)(struct metrics *m, void *arg), void *arg)
+{
+	in->fill = fill;
+	in->fill_arg = arg;
+}
+
+/* Rewrite the --metrics file now (at the end); a no-op without one. */
+void
+recin_write_metrics(struct recin *in)
+{
+	in->metrics_force = true;
+	recin_metrics(in, clock_now_ms(), false);
+}
+
 /* Name of the source being read, for messages.  Borrowed. */
 const char *
 recin_source_name(const struct recin *in)
@@ -359,5 +452,6 @@ recin_free(struct recin *in)
 		source_close(in->ended[--in->nended]);
 	free(in->ended);
 	reject_release(&in->rej);
+	metrics_free(in->metrics);
 	free(in);
 }

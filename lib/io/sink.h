@@ -35,6 +35,7 @@ int sink_write(struct sink *snk, const char *buf, size_t len, const char *key,
 int sink_flush(struct sink *snk, struct ad_err *err);
 int sink_push(struct sink *snk, struct ad_err *err);
 int sink_close(struct sink *snk, struct ad_err *err);
+size_t sink_written(struct sink *snk);
 const char *sink_name(const struct sink *snk);
 const char *sink_key_field(const struct sink *snk);
 

@@ -64,7 +64,8 @@ source_name(const struct source *src)
 
 /*
  * Register idle (may be NULL) to run whenever src is about to wait for
- * input it does not have yet (a Kafka consumer with nothing fetched) or
+ * input it does not have yet (a Kafka consumer with nothing fetched, a
+ * quiet pipe), and every second while it waits, or
  * is about to give up partitions in a rebalance: the moment to flush
  * what was derived from the lines read so far and commit them.
  */

@@ -69,8 +69,10 @@ paused() {
 	done
 	echo "$want lines after ${ELAPSED}s" >&3
 	touch "$T/release"
-	wait "$PROG_PID"
+	PROG_STATUS=0
+	wait "$PROG_PID" || PROG_STATUS=$?
 	PROG_PID=
+	[ "$PROG_STATUS" = "${WANT_STATUS:-0}" ]
 	wait "$WRITER_PID"
 	WRITER_PID=
 }
@@ -135,4 +137,53 @@ same() {
 	grep '"id":"web"' "$FIXTURES/forecast/series.ndjson" | head -n 20 > "$T/in"
 	paused "$T/in" 20 file ad-forecast run -m "$T/m.lstm"
 	same ad-forecast run -m "$T/m.lstm"
+}
+
+# metric FILE NAME: the value of adpipe_NAME in a --metrics file.
+metric() {
+	awk -v n="adpipe_$2{" 'index($0, n) == 1 { print $2 + 0 }' "$1"
+}
+
+@test "--metrics: a paused ad-alert's figures, as Prometheus text, rewritten to the end" {
+	printf '{"id":"a","ts":%d,"value":%d}\n' 1 1 2 9 3 2 > "$T/in"
+	echo '{"id":"a","ts":4,"value":"x"}' >> "$T/in"
+	WANT_STATUS=65 paused "$T/in" 1 file ad-alert --above 5 --metrics "$T/m.prom"
+	# the last figures (written at the end), the file replaced whole
+	assert_equal "$(metric "$T/m.prom" records_read_total)" 4
+	assert_equal "$(metric "$T/m.prom" records_rejected_total)" 1
+	assert_equal "$(metric "$T/m.prom" records_written_total)" 1
+	assert_equal "$(metric "$T/m.prom" alerts_firing_total)" 1
+	run grep -c '^# TYPE adpipe_[a-z_]* \(counter\|gauge\)$' "$T/m.prom"
+	[ "$output" -ge 8 ]
+	[ -z "$(ls "$T" | grep 'm.prom.tmp')" ]
+	if command -v promtool > /dev/null; then
+		promtool check metrics < "$T/m.prom"
+	fi
+}
+
+@test "--metrics: written while the input waits, before the end" {
+	printf '{"id":"a","ts":%d,"value":%d}\n' 1 1 2 2 3 3 > "$T/in"
+	ad-stl --window 1m --metrics "$T/m.prom" < "$T/fifo" > /dev/null &
+	PROG_PID=$!
+	(
+		cat "$T/in"
+		while [ ! -e "$T/release" ]; do sleep 0.05; done
+	) > "$T/fifo" &
+	WRITER_PID=$!
+	for _ in $(seq 150); do
+		[ "$(metric "$T/m.prom" records_read_total 2>/dev/null)" = 3 ] && break
+		sleep 0.02
+	done
+	# the input is still open: the file was rewritten while waiting
+	# (within a second or two of the last line)
+	kill -0 "$PROG_PID"
+	assert_equal "$(metric "$T/m.prom" records_read_total)" 3
+	touch "$T/release"
+	wait "$PROG_PID"
+	PROG_PID=
+	for p in "ad-score --zscore 3" "ad-clean --series --step 1s"; do
+		# shellcheck disable=SC2086
+		$p --metrics "$T/p.prom" "$T/in" > /dev/null
+		assert_equal "$p: $(metric "$T/p.prom" records_read_total)" "$p: 3"
+	done
 }
