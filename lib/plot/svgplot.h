@@ -48,6 +48,8 @@ void svgplot_panel_release(struct svgplot_panel *p);
 void svgplot_series(struct buf *out, const char *title,
     struct svgplot_panel *panels, size_t npanels, const char *note);
 void svgplot_histogram(struct buf *out, const struct svgplot_hist *h);
+void svgplot_text(struct buf *b, const char *s);
+void svgplot_time_label(char *out, size_t n, int64_t ms, int64_t span);
 void svgplot_nice_ticks(
     double lo, double hi, int want, double *first, double *step);
 

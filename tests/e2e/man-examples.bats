@@ -110,5 +110,6 @@ examples() {
 
 @test "man ad-plot: every example runs" {
 	cp "$FIXTURES"/plot/*.ndjson .
+	cp "$FIXTURES/alert/late.ndjson" metrics.ndjson
 	examples ad-plot
 }
