@@ -326,10 +326,12 @@ overview_render(const struct overview *ov, struct buf *svg)
 				    "fill=\"%s\"/>\n",
 				    lx, ly + 6 + (10 - k) * 6.0, fill);
 			}
-			buf_addf(svg,
-			    "<text x=\"%.1f\" y=\"%.1f\">%g</text>\n"
-			    "<text x=\"%.1f\" y=\"%.1f\">%g</text>\n",
-			    lx + 20, ly + 12, mhi, lx + 20, ly + 72, mlo);
+			buf_addf(svg, "<text x=\"%.1f\" y=\"%.1f\">%g</text>\n",
+			    lx + 20, ly + 12, mhi);
+			if (mlo < mhi) /* one value: one label */
+				buf_addf(svg,
+				    "<text x=\"%.1f\" y=\"%.1f\">%g</text>\n",
+				    lx + 20, ly + 72, mlo);
 			ly += 80;
 		}
 		if (nomax) {
