@@ -17,7 +17,6 @@
 #include "cli/cli.h"
 #include "io/ndjson.h"
 #include "io/recin.h"
-#include "io/endpoint.h"
 #include "io/sink.h"
 
 struct opts {
@@ -34,6 +33,7 @@ struct writer {
 	struct buf scratch;
 	struct ad_err err;
 	bool failed;
+	bool alerted; /* an alert was written since the last push */
 };
 
 static const struct opt_word zero[] = {{"0", 0}, {NULL, 0}};
@@ -91,7 +91,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	    OPT_SIZE(0, "history", &rc->history, "n", 1, 1000000,
 		"slots of history per PERIOD (default 1440)"),
 	    OPT_FLAG(0, "report", &rc->report,
-		"windowed summaries: records, flagged, max"),
+		"windowed summaries: count, max, mean"),
 	    OPT_MS(
 		0, "window", &rc->window, "duration", "report window length"),
 	    OPT_MS(0, "slide", &rc->slide, "duration",
@@ -106,6 +106,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		"keys kept, least recently used evicted (100000)"),
 	    OPT_SIZE(0, "max-pending", &o->ec.max_pending, "n", 1, 100000000,
 		"records waiting per key for lateness (10000)"),
+	    CLI_OPTION_METRICS(&o->cli),
 	    CLI_OPTIONS_IO(&o->cli),
 	    OPT_END,
 	};
@@ -135,11 +136,17 @@ emit(json_t *rec, void *arg)
 
 	if (ndjson_write(w->sink, &w->scratch, rec, &w->err) < 0)
 		w->failed = true;
+	if (json_object_get(rec, "alert") != NULL)
+		w->alerted = true;
 	json_decref(rec);
 	return w->failed ? -1 : 0;
 }
 
-/* Feed the engine every line; -1 with e set, or on a write failure. */
+/*
+ * Feed the engine every line; -1 with e set, or on a write failure.  An
+ * alert goes out at once (pushed after the line that fired it); reports
+ * and the rest within recin's 100 ms.
+ */
 static int
 run(const struct opts *o, struct engine *eng, struct recin *in,
     struct writer *w, struct ad_err *e)
@@ -153,6 +160,11 @@ run(const struct opts *o, struct engine *eng, struct recin *in,
 
 		if (k == ENGINE_STOP)
 			return -1;
+		if (w->alerted) {
+			w->alerted = false;
+			if (sink_push(w->sink, e) < 0)
+				return -1;
+		}
 		if (k == ENGINE_BAD) {
 			if (recin_reject(in, "%s", why) < 0)
 				break;
@@ -169,6 +181,27 @@ run(const struct opts *o, struct engine *eng, struct recin *in,
 			return -1;
 	}
 	return rc < 0 ? -1 : 0;
+}
+
+/* ad-alert's own --metrics: what the engine emitted and dropped. */
+static void
+fill_metrics(struct metrics *m, void *arg)
+{
+	const struct engine *eng = arg;
+	const struct rules_stats *st = engine_stats(eng);
+
+	metrics_set(m, "alerts_firing", "Firing alerts emitted.", true,
+	    (double)st->firing);
+	metrics_set(m, "alerts_resolved", "Resolved alerts emitted.", true,
+	    (double)st->resolved);
+	metrics_set(m, "alerts_suppressed", "Firings suppressed by --cooldown.",
+	    true, (double)st->suppressed);
+	metrics_set(
+	    m, "reports", "Window reports emitted.", true, (double)st->reports);
+	metrics_set(m, "records_late", "Records later than --lateness.", true,
+	    (double)engine_late(eng));
+	metrics_set(m, "keys_evicted", "Keys evicted by --max-keys.", true,
+	    (double)engine_evicted(eng));
 }
 
 int
@@ -188,13 +221,11 @@ main(int argc, char **argv)
 	parse_opts(argc, argv, &o);
 	ad_signals_init();
 	buf_init(&w.scratch);
-	if ((w.sink = sink_open(o.cli.output, &o.cli.io, &e)) == NULL) {
-		status = ad_err_report(&e);
-		goto out;
-	}
-	if ((status = cli_open_input(&o.cli, o.files, o.nfiles, &in)) != EX_OK)
+	if ((status = cli_open_io(&o.cli, o.files, o.nfiles, &in, &w.sink)) !=
+	    EX_OK)
 		goto out_sink;
 	eng = engine_new(&o.ec, emit, &w);
+	recin_set_metrics_fill(in, fill_metrics, eng);
 	if (run(&o, eng, in, &w, &e) < 0 && !w.failed)
 		status = ad_err_report(&e);
 	engine_finish(eng); /* drains every key, oldest first */
@@ -213,7 +244,6 @@ main(int argc, char **argv)
 	}
 out_sink:
 	status = cli_close_io(in, w.sink, status);
-out:
 	engine_free(eng);
 	recin_free(in);
 	buf_release(&w.scratch);

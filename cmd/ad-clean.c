@@ -33,7 +33,7 @@ struct opts {
 /* The options of one mode only, and what using them in the other says. */
 static const char *const series_only[] = {"id", "time", "field", "step",
     "period", "history", "max-gap", "outlier-k", "outlier-window",
-    "reorder-window", "max-keys", NULL};
+    "level-shift", "reorder-window", "max-keys", NULL};
 static const char *const record_only[] = {
     "schema", "dedup", "dedup-window", NULL};
 static const struct opt_word auto_period[] = {{"auto", -1}, {NULL, 0}};
@@ -103,10 +103,14 @@ parse_opts(int argc, char **argv, struct opts *o)
 		"series: replace beyond K robust sigmas (default 5)"),
 	    OPT_LONG(0, "outlier-window", &sc->outlier_window, "n", 3, 100000,
 		"series: points in the median/MAD (default 25)"),
+	    OPT_LONG(0, "level-shift", &sc->shift_run, "n", 0, 100000,
+		"series: N outliers in a row on one side are a new level, "
+		"kept (default 3; 0: never)"),
 	    OPT_MS(0, "reorder-window", &sc->reorder_ms, "duration",
 		"series: wait so long for late points (default 0)"),
 	    OPT_SIZE(0, "max-keys", &sc->max_keys, "n", 1, LONG_MAX,
 		"series: keys kept, LRU evicted (default 100000)"),
+	    CLI_OPTION_METRICS(&o->cli),
 	    CLI_OPTIONS_IO(&o->cli),
 	    OPT_END,
 	};
@@ -127,6 +131,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	    .max_gap = 5,
 	    .outlier_k = 5,
 	    .outlier_window = 25,
+	    .shift_run = 3,
 	    .max_keys = 100000};
 	first = opt_parse(&prog, argc, argv);
 	for (size_t i = 0; options[i].type != OPT_TYPE_END; i++) {

@@ -12,7 +12,6 @@
 
 #include "cli/cli.h"
 #include "io/report.h"
-#include "io/endpoint.h"
 #include "io/recin.h"
 #include "io/reload.h"
 #include "io/sink.h"
@@ -210,11 +209,7 @@ run_main(struct opts *o)
 	s = fcstream_new(m, &o->fc, &sc);
 	ad_signals_init();
 	reload_signals_init();
-	if ((out = sink_open(o->cli.output, &o->cli.io, &e)) == NULL) {
-		fcstream_free(s);
-		return ad_err_report(&e);
-	}
-	status = cli_open_input(&o->cli, o->operands, o->noperands, &in);
+	status = cli_open_io(&o->cli, o->operands, o->noperands, &in, &out);
 	if (status == EX_OK && fcstream_run(s, in, out, &e) < 0)
 		status = ad_err_report(&e);
 	if (o->cli.verbose && in != NULL)

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /*
  * ad-plot: draw NDJSON series (one panel per key, with forecasts, STL
- * trends, anomalies and alert intervals) or a score histogram as a
- * standalone SVG file (lib/plot/plotset, lib/plot/svgplot).
+ * trends, anomalies and alert intervals), a score histogram, or the
+ * overview of ad-alert's reports (a bubble per key and window) as a
+ * standalone SVG file (lib/plot/plotset, lib/plot/overview,
+ * lib/plot/svgplot).
  */
 #include <err.h>
 #include <stdio.h>
@@ -13,12 +15,14 @@
 #include "io/recin.h"
 #include "io/endpoint.h"
 #include "io/sink.h"
+#include "plot/overview.h"
 #include "plot/plotset.h"
 
 struct opts {
 	struct cli cli;
 	struct plotset_conf pc;
 	const char *alerts;
+	bool overview;
 	char **files;
 	size_t nfiles;
 };
@@ -53,6 +57,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		"label value of normal records (default normal.)"),
 	    OPT_SIZE(0, "bins", &pc->bins, "n", 1, 1000,
 		"histogram bins (default 50)"),
+	    OPT_FLAG(0, "overview", &o->overview,
+		"bubbles per key and window from report or alert records"),
 	    CLI_OPTIONS_IO(&o->cli),
 	    OPT_END,
 	};
@@ -62,6 +68,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 	cli_init(&o->cli, "ad-plot");
 	plotset_conf_init(pc);
 	first = opt_parse(&prog, argc, argv);
+	if (o->overview && (pc->histogram || o->alerts != NULL))
+		opt_usage_error(&prog,
+		    "--overview goes with neither --histogram nor --alerts");
 	o->files = argv + first;
 	o->nfiles = (size_t)(argc - first);
 }
@@ -100,6 +109,7 @@ main(int argc, char **argv)
 {
 	struct opts o;
 	struct plotset *ps = NULL;
+	struct overview *ov = NULL;
 	struct recin *in = NULL;
 	struct sink *out = NULL;
 	struct buf svg;
@@ -114,12 +124,15 @@ main(int argc, char **argv)
 	ad_signals_init();
 	buf_init(&svg);
 	ps = plotset_new(&o.pc);
+	if (o.overview)
+		ov = overview_new(o.pc.title, o.pc.id, o.pc.max_panels);
 	if ((status = cli_open_input(&o.cli, o.files, o.nfiles, &in)) != EX_OK)
 		goto out;
 	while ((rc = recin_next(in, &rec, &e)) > 0) {
 		char why[300];
 
-		if (plotset_add(ps, rec, why, sizeof(why)) < 0)
+		if ((ov ? overview_add(ov, rec, why, sizeof(why))
+			: plotset_add(ps, rec, why, sizeof(why))) < 0)
 			recin_reject(in, "%s", why);
 		else
 			plotted++;
@@ -132,7 +145,10 @@ main(int argc, char **argv)
 	if (!o.pc.histogram && o.alerts != NULL &&
 	    (status = read_alerts(&o, ps)) != EX_OK)
 		goto out;
-	plotset_render(ps, &svg);
+	if (ov != NULL)
+		overview_render(ov, &svg);
+	else
+		plotset_render(ps, &svg);
 	if ((out = sink_open(o.cli.output, &o.cli.io, &e)) == NULL ||
 	    sink_write(out, svg.data, svg.len, NULL, 0, &e) < 0)
 		status = ad_err_report(&e);
@@ -147,6 +163,7 @@ main(int argc, char **argv)
 out:
 	recin_free(in);
 	plotset_free(ps);
+	overview_free(ov);
 	buf_release(&svg);
 	cli_release(&o.cli);
 	return finish(status);

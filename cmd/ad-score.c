@@ -68,6 +68,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		"read state lines from SRC and apply them"),
 	    OPT_STRING(0, "model-out", &z->model_out, "dest",
 		"publish state lines to DEST"),
+	    CLI_OPTION_METRICS(&o->cli),
 	    CLI_OPTIONS_IO(&o->cli),
 	    OPT_END,
 	};
@@ -82,6 +83,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 	    .save_every = 10000,
 	    .max_keys = 100000};
 	first = opt_parse(&prog, argc, argv);
+	z->anomalies_only = o->anomalies;
 	if (o->info && o->model == NULL && first < argc)
 		o->model = argv[first++];
 	if (isnan(z->k) == (o->model == NULL))

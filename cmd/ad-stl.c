@@ -92,6 +92,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		"value field, repeatable (default value)"),
 	    OPT_SIZE(0, "max-keys", &o->max_keys, "n", 1, big,
 		"window state for at most N keys (LRU)"),
+	    CLI_OPTION_METRICS(&o->cli),
 	    CLI_OPTIONS_IO(&o->cli),
 	    OPT_END,
 	};

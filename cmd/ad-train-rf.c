@@ -93,6 +93,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 		"cross-validated search, e.g. 'trees=30,100 max-depth=15,20'"),
 	    OPT_STRING(0, "report", &jc->report, "file",
 		"write the cross-validation report as JSON"),
+	    OPT_DOUBLE(0, "contamination", &jc->contamination, "share", 1e-9,
+		0.5,
+		"threshold flagging SHARE of the training records (e.g. 0.01)"),
 	    CLI_OPTIONS_IO(&o->cli),
 	    OPT_END,
 	};
@@ -122,6 +125,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 	p->mode = (enum forestfile_mode)mode;
 	if (o->cli.output == NULL)
 		opt_usage_error(&prog, "no model file: give -o model");
+	if (jc->contamination > 0 && p->mode == FORESTFILE_SUPERVISED)
+		opt_usage_error(&prog,
+		    "--contamination needs --mode unsupervised or isolation");
 	if ((jc->cv || o->grid_spec) && p->mode != FORESTFILE_SUPERVISED)
 		opt_usage_error(
 		    &prog, "--cv and --grid need --mode supervised");

@@ -103,9 +103,17 @@ evwindow_add(struct evwindow *w, int64_t ts, const struct time_form *form,
 		}
 		s->records++;
 		s->flagged += flag;
-		if (has_value && (!s->has_max || value > s->max)) {
+		if (has_value && flag && (!s->has_max || value > s->max)) {
 			s->max = value;
 			s->has_max = true;
+		}
+		if (has_value && (!s->has_max_all || value > s->max_all)) {
+			s->max_all = value;
+			s->has_max_all = true;
+		}
+		if (has_value) {
+			s->sum += value;
+			s->nvalues++;
 		}
 		s->form = *form;
 	}

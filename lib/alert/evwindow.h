@@ -2,8 +2,9 @@
 /*
  * Event-time windows for one key: tumbling (slide = size) or sliding
  * windows [k*slide, k*slide + size), fed with events in time order (see
- * evorder.h).  Each window counts its records and its flagged records and
- * keeps the largest value; it closes, and is handed to the caller, once an
+ * evorder.h).  Each window counts its records and its flagged records,
+ * keeps the largest value of the flagged ones and of all, and the sum of
+ * all values (for their mean); it closes, and is handed to the caller, once an
  * event at or after its end arrives, or at the end of input.
  */
 #ifndef EVWINDOW_H
@@ -22,8 +23,11 @@ struct evwindow_sum {
 	int64_t k; /* window number: it starts at k * slide */
 	int64_t start, end;
 	size_t records, flagged;
-	double max;
-	bool has_max, used;
+	double max;	/* of the flagged records' values */
+	double max_all; /* of every value */
+	double sum;	/* of every value */
+	size_t nvalues; /* records with a value */
+	bool has_max, has_max_all, used;
 	struct time_form form; /* of the window's latest record */
 };
 

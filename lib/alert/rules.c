@@ -14,7 +14,9 @@
  * Alert records: {"alert","id","status","since","ts","count","max" (or
  * "min" for below),"reason","evidence":[times]}, times written in the form
  * their records used.  Report records: {"report","id","start","end",
- * "records","count","max","late"}.
+ * "records","count","max","max_all","mean","late"}: count and max over the
+ * flagged (anomalous) records, as the original report over the anomaly
+ * stream; max_all and mean over every record with a value.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -615,6 +617,11 @@ report_record(const struct evwindow_sum *w, void *arg)
 	json_object_set_new(a, "records", json_integer((json_int_t)w->records));
 	json_object_set_new(a, "count", json_integer((json_int_t)w->flagged));
 	json_object_set_new(a, "max", ext_value(w->has_max, w->max));
+	json_object_set_new(
+	    a, "max_all", ext_value(w->has_max_all, w->max_all));
+	json_object_set_new(a, "mean",
+	    ext_value(w->nvalues > 0,
+		w->sum / (double)(w->nvalues ? w->nvalues : 1)));
 	json_object_set_new(a, "late", json_integer((json_int_t)cx->k->late));
 	cx->k->late = 0;
 	cx->r->stats.reports++;

@@ -1,19 +1,23 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /*
- * Token bucket rate limiter: at most rate events per second on average,
- * with bursts of up to burst events.  Time is passed in, in nanoseconds
- * of CLOCK_MONOTONIC (clock_now_ns()), so tests can drive it with a fake clock.
+ * Rate limiter: rate events per second on average, scheduled against the
+ * clock, with up to burst events ahead of the schedule at once.  Time is
+ * passed in, in nanoseconds of CLOCK_MONOTONIC (clock_now_ns()), so tests
+ * can drive it with a fake clock.
  */
 #ifndef TOKENBUCKET_H
 #define TOKENBUCKET_H
 
 #include <stdint.h>
 
+/* How late the schedule may run and still be made up (100 ms). */
+#define TOKENBUCKET_CATCHUP_NS 100000000
+
 struct tokenbucket {
-	double rate;   /* tokens per second */
-	double burst;  /* bucket size */
-	double tokens; /* tokens available at 'last' */
-	int64_t last;  /* ns */
+	double rate;  /* events per second */
+	double burst; /* events that may go at once, ahead of the schedule */
+	int64_t t0;   /* ns: when event 0 of the schedule is due */
+	int64_t n;    /* events taken since t0 */
 };
 
 void tokenbucket_init(

@@ -94,8 +94,10 @@ cli_open_input(
 
 /*
  * Open the input as cli_open_input() does, then the output (-o; none:
- * stdout).  Returns EX_OK with both set, or the status to exit with;
- * what was opened is left in *in and *out (NULL otherwise) for
+ * stdout), kept live by the input (recin_set_live(): what is written
+ * reaches the reader within about 100 ms, whatever the sink), with
+ * --metrics written by the input (recin_set_metrics()).  Returns
+ * EX_OK with both set, or the status to exit with; what was opened is left in *in and *out (NULL otherwise) for
  * cli_close_io() and recin_free() to release.
  */
 int
@@ -109,12 +111,18 @@ cli_open_io(const struct cli *c, char **files, size_t nfiles, struct recin **in,
 	if ((status = cli_open_input(c, files, nfiles, in)) != EX_OK)
 		return status;
 	ad_err_clear(&e);
-	*out = sink_open(c->output, &c->io, &e);
-	return *out != NULL ? EX_OK : ad_err_report(&e);
+	if ((*out = sink_open(c->output, &c->io, &e)) == NULL)
+		return ad_err_report(&e);
+	recin_set_live(*in, *out); /* seen downstream within 100 ms */
+	if (c->metrics != NULL)
+		recin_set_metrics(
+		    *in, metrics_new(c->metrics, c->io.client_id));
+	return EX_OK;
 }
 
 /*
- * The one shutdown path of at-least-once delivery: flush and close out
+ * The one shutdown path of at-least-once delivery: write the final
+ * --metrics, flush and close out
  * (NULL is allowed), and only when everything up to here went well
  * commit the offsets of in (NULL allowed), so that a record is never
  * committed before what came of it was written.  Failures are reported.
@@ -128,6 +136,8 @@ cli_close_io(struct recin *in, struct sink *out, int status)
 	struct ad_err e;
 
 	ad_err_clear(&e);
+	if (in != NULL)
+		recin_write_metrics(in); /* the final figures */
 	if (sink_close(out, &e) < 0 && status == EX_OK)
 		status = ad_err_report(&e);
 	if (status == EX_OK && in != NULL && recin_commit(in, &e) < 0)

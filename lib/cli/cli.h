@@ -20,8 +20,9 @@
 struct cli {
 	int verbose;
 	bool quiet;
-	const char *output; /* -o; NULL means stdout */
-	const char *reject; /* --reject dead-letter file */
+	const char *output;  /* -o; NULL means stdout */
+	const char *reject;  /* --reject dead-letter file */
+	const char *metrics; /* --metrics Prometheus textfile, or NULL */
 	bool strict;
 	struct io_conf io;
 };
@@ -38,6 +39,11 @@ struct cli {
 #define CLI_OPTION_OUTPUT(c)                                                   \
 	OPT_STRING('o', "output", &(c)->output, "dest",                        \
 	    "write to DEST: a path, -, kafka://, file: (default stdout)")
+
+/* --metrics, for the programs that run for long. */
+#define CLI_OPTION_METRICS(c)                                                  \
+	OPT_STRING(0, "metrics", &(c)->metrics, "file",                        \
+	    "write Prometheus metrics to FILE every 5 s")
 
 /* Input, bad-record and Kafka options, last in every table. */
 #define CLI_OPTIONS_IO(c)                                                      \

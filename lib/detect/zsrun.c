@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "base/jscan.h"
 #include "io/endpoint.h"
 #include "io/ndjson.h"
@@ -25,6 +26,7 @@ struct inbox {
 	pthread_mutex_t mu;
 	struct buf lines; /* NUL-separated */
 	atomic_bool pending, done;
+	atomic_bool caught_up; /* read to the end of what was there */
 	struct source *src;
 	const struct io_conf *conf; /* its warn hook hears what is skipped */
 };
@@ -48,6 +50,38 @@ inbox_reader(void *arg)
 		io_warn_err(ib->conf, &e);
 	atomic_store(&ib->done, true);
 	return NULL;
+}
+
+static void
+inbox_caught_up(void *arg)
+{
+	struct inbox *ib = arg;
+
+	atomic_store(&ib->caught_up, true);
+}
+
+/*
+ * Before the first record is scored: wait until the --model-in reader
+ * has read the topic to its end (or ended, or conf's timeout passed:
+ * said, and scoring starts with what was read).
+ */
+static void
+inbox_wait(struct inbox *ib)
+{
+	int64_t deadline = clock_now_ns() + ib->conf->timeout_ms * 1000000;
+
+	while (!atomic_load(&ib->caught_up) && !atomic_load(&ib->done) &&
+	       !ad_stop) {
+		if (clock_now_ns() >= deadline) {
+			io_warn(ib->conf, NULL, 0,
+			    "%s: not read to its end within %lld ms; scoring "
+			    "with the statistics read so far",
+			    source_name(ib->src),
+			    (long long)ib->conf->timeout_ms);
+			break;
+		}
+		clock_sleep_until_ns(clock_now_ns() + 5000000);
+	}
 }
 
 static void
@@ -117,7 +151,8 @@ add_fields(struct buf *b, const struct zscore_result *r)
 }
 
 /*
- * One record; returns 1 written to b, or -1 with why.  key is scratch
+ * One record; returns 1 written to b (2 when it is anomalous), or -1 with
+ * why.  key is scratch
  * space for the id's key text.
  */
 static int
@@ -154,7 +189,7 @@ point(const struct zsrun_opts *o, struct zscore *z, const char *line,
 			buf_add(b, line, scorer_close_brace(line, len));
 			buf_addc(b, ',');
 			add_fields(b, &r);
-			return 1;
+			return r.anomaly ? 2 : 1;
 		}
 	}
 	if ((rec = ndjson_parse(line, len, why, whylen)) == NULL)
@@ -184,7 +219,7 @@ point(const struct zsrun_opts *o, struct zscore *z, const char *line,
 	buf_addc(b, ',');
 	add_fields(b, &r);
 	json_decref(rec);
-	return 1;
+	return r.anomaly ? 2 : 1;
 }
 
 /*
@@ -228,11 +263,18 @@ zsrun(const struct zsrun_opts *o, struct recin *in, struct sink *out,
 			/* a file: apply all of it now, deterministically */
 			inbox_reader(ib);
 			inbox_apply(ib, z);
-		} else if (pthread_create(&tid, NULL, inbox_reader, ib) != 0) {
-			ad_err_set(&e, EX_OSERR, "cannot start a thread");
-			goto fail;
-		} else
+		} else {
+			/* Kafka: read on; the backlog first, then score. */
+			source_set_caught_up(ib->src, inbox_caught_up, ib);
+			if (pthread_create(&tid, NULL, inbox_reader, ib) != 0) {
+				ad_err_set(
+				    &e, EX_OSERR, "cannot start a thread");
+				goto fail;
+			}
 			thread = true;
+			inbox_wait(ib);
+			inbox_apply(ib, z);
+		}
 	}
 	while ((rc = recin_next_line(in, &line, &e)) > 0) {
 		char why[300];
@@ -244,7 +286,8 @@ zsrun(const struct zsrun_opts *o, struct recin *in, struct sink *out,
 		    o, z, line.buf, line.len, &js, &b, &key, why, sizeof(why));
 		if (r < 0 && recin_reject(in, "%s", why) < 0)
 			break;
-		if (r > 0 && ndjson_write_text(out, b.data, b.len, &e) < 0)
+		if ((r == 2 || (r == 1 && !o->anomalies_only)) &&
+		    ndjson_write_text(out, b.data, b.len, &e) < 0)
 			goto fail;
 		if (++n % o->save_every == 0 &&
 		    (sink_flush(out, &e) < 0 || recin_commit(in, &e) < 0 ||

@@ -3,7 +3,9 @@
  * ad-score --zscore: the record loop around zscore.h, with the state
  * file, periodic saves, and state exchange: --model-out publishes every
  * key's statistics, --model-in applies statistics published by another
- * process (read on a thread, applied between two records).
+ * process (read on a thread, applied between two records; a Kafka topic
+ * is read to its end, within the --timeout, before the first record is
+ * scored).
  */
 #ifndef ZSRUN_H
 #define ZSRUN_H
@@ -18,6 +20,7 @@
 struct zsrun_opts {
 	double k;
 	bool one_sided;
+	bool anomalies_only; /* --anomalies: write only anomalous records */
 	size_t min_count;
 	const char *id, *field, *state, *model_in, *model_out;
 	size_t save_every, max_keys;

@@ -223,10 +223,75 @@ fill_model(struct rfjob *j)
 	}
 }
 
+struct scoring {
+	const struct forest *f;
+	const struct dataset *ds;
+	double *score;
+};
+
+/*
+ * Score training rows [i * 4096, (i + 1) * 4096) from their values, as
+ * ad-score does (forest_predict(): isolation forests too), on a thread.
+ */
+static void
+score_rows(size_t i, int thread, void *arg)
+{
+	struct scoring *sg = arg;
+	const struct dataset *ds = sg->ds;
+	double proba[FOREST_MAX_CLASSES];
+	double *x = xcalloc(ds->ncols ? ds->ncols : 1, sizeof(double));
+	size_t end = (i + 1) * 4096;
+
+	(void)thread;
+	if (end > ds->nrows)
+		end = ds->nrows;
+	for (size_t r = i * 4096; r < end; r++) {
+		for (size_t f = 0; f < ds->ncols; f++)
+			x[f] = ds->col[f][r];
+		sg->score[r] = forest_predict(sg->f, x, proba, NULL);
+	}
+	free(x);
+}
+
+static int
+by_score_desc(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x < y) - (x > y);
+}
+
+/*
+ * The threshold that flags a share c of the training rows: the k-th
+ * largest of their scores, k = ceil(c * rows) (at least 1), so that
+ * score >= threshold holds for k rows, more where scores tie.
+ */
+static double
+contamination_threshold(struct rfjob *j, double c)
+{
+	struct scoring sg = {j->m->forest, j->ds, NULL};
+	size_t n = j->ds->nrows, k = (size_t)ceil(c * (double)n);
+	double t;
+
+	sg.score = xcalloc(n, sizeof(double));
+	forest_run_threads(
+	    j->c.p.threads, (n + 4095) / 4096, score_rows, &sg, NULL, NULL);
+	qsort(sg.score, n, sizeof(double), by_score_desc);
+	if (k < 1)
+		k = 1;
+	if (k > n)
+		k = n;
+	t = sg.score[k - 1];
+	free(sg.score);
+	return t;
+}
+
 /*
  * Fit the forest on the data set read (after rfjob_read() succeeded),
  * with the parameters rfjob_evaluate() chose if it searched, showing
- * progress on a terminal; then fill in the model.
+ * progress on a terminal; then fill in the model, its threshold 0.5 or,
+ * with a contamination c, the score above which a share c of the
+ * training rows lie (scored in-sample, on all threads).
  */
 void
 rfjob_fit(struct rfjob *j)
@@ -235,8 +300,11 @@ rfjob_fit(struct rfjob *j)
 	j->c.p.prog = &j->pr;
 	j->m->forest = rftrain_fit(j->ds, &j->c.p, NULL, 0);
 	progress_done(&j->pr);
-	j->t2 = clock_now_s();
 	fill_model(j);
+	if (j->c.contamination > 0)
+		j->m->threshold =
+		    contamination_threshold(j, j->c.contamination);
+	j->t2 = clock_now_s();
 }
 
 /* The model, after rfjob_fit(); borrowed, valid until rfjob_free(). */

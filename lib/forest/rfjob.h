@@ -5,7 +5,9 @@
  * feature lists;
  * read the records into a binned data set (forest/trainread); optionally
  * cross-validate or grid-search (forest/rftrain), writing the report;
- * fit the forest; and fill in the model file's header (forest/forestfile)
+ * fit the forest (with a contamination, set the threshold from the
+ * training rows' scores); and fill in the model file's header
+ * (forest/forestfile)
  * so that the same seed and input always give the same bytes.
  */
 #ifndef RFJOB_H
@@ -31,6 +33,7 @@ struct rfjob_conf {
 	const char *report; /* JSON report path, or NULL */
 	const char *costs;  /* cost matrix file, or NULL */
 	const char *group;  /* --cv folds keep this field's groups whole */
+	double contamination; /* share flagged in training; 0: threshold 0.5 */
 };
 
 struct rfjob;

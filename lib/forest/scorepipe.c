@@ -117,6 +117,23 @@ proxy_flush(void *impl, struct ad_err *err)
 	return scorepipe_sync(impl, err);
 }
 
+/* The writer owns out while it writes: drain it first, then push. */
+static int
+proxy_push(void *impl, struct ad_err *err)
+{
+	struct scorepipe *p = impl;
+
+	if (hand_over(p, err) < 0)
+		return -1;
+	wait_idle(p);
+	pthread_mutex_unlock(&p->mu);
+	if (p->failed) {
+		*err = p->err;
+		return -1;
+	}
+	return sink_push(p->out, err);
+}
+
 static int
 proxy_close(void *impl, struct ad_err *err)
 {
@@ -128,6 +145,7 @@ static const struct sink_ops proxy_ops = {
     .write = proxy_write,
     .flush = proxy_flush,
     .close = proxy_close,
+    .push = proxy_push,
 };
 
 /*

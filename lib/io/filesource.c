@@ -50,8 +50,13 @@ read_some(struct file_source *fs, void *p, size_t n, struct ad_err *err)
 {
 	struct pollfd pfd = {.fd = fs->fd, .events = POLLIN};
 
-	if (poll(&pfd, 1, 0) == 0 && source_idle(fs->self, err) < 0)
-		return -1;
+	/* Idle before waiting and every second while waiting. */
+	if (poll(&pfd, 1, 0) == 0) {
+		do {
+			if (source_idle(fs->self, err) < 0)
+				return -1;
+		} while (!ad_stop && poll(&pfd, 1, 1000) == 0);
+	}
 	for (;;) {
 		ssize_t r = read(fs->fd, p, n);
 

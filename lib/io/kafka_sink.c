@@ -105,6 +105,18 @@ kk_flush(void *impl, struct ad_err *err)
 	return 0;
 }
 
+/* A push: serve delivery reports; librdkafka sends within linger.ms. */
+static int
+kk_push(void *impl, struct ad_err *err)
+{
+	struct ksink *kk = impl;
+
+	rd_kafka_poll(kk->rk, 0);
+	if (kk->nfailed > 0)
+		return failed(kk, err);
+	return 0;
+}
+
 static void
 kk_free(struct ksink *kk)
 {
@@ -130,6 +142,7 @@ static const struct sink_ops kafka_sink_ops = {
     .write = kk_write,
     .flush = kk_flush,
     .close = kk_close,
+    .push = kk_push,
 };
 
 /*

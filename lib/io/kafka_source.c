@@ -13,6 +13,9 @@
  * source's idle hook (source_set_idle()), which is where lib/recin flushes
  * the program's sink and commits.
  *
+ * Each time every assigned partition has reported its end, the source's
+ * caught-up hook runs (source_set_caught_up()).
+ *
  * -e: the source ends once it has an assignment and every assigned
  * partition has reported its end (enable.partition.eof); with a group this
  * is checked against the group's current assignment, so a member whose
@@ -22,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
 #include "io/kafka.h"
 #include "io/kafka_impl.h"
 
@@ -183,6 +187,7 @@ ks_next(void *impl, struct line *line, struct ad_err *err)
 {
 	struct ksource *ks = impl;
 	bool waited = false;
+	int64_t idled = 0;
 
 	if (ks->msg != NULL) {
 		rd_kafka_message_destroy(ks->msg);
@@ -202,8 +207,14 @@ ks_next(void *impl, struct line *line, struct ad_err *err)
 			return 0;
 		m = rd_kafka_consumer_poll(ks->rk, waited ? 100 : 0);
 		if (m == NULL) {
-			if (!waited && source_idle(ks->self, err) < 0)
+			/* Idle before waiting and every second of it. */
+			int64_t now = clock_now_ms();
+
+			if ((!waited || now - idled >= 1000) &&
+			    source_idle(ks->self, err) < 0)
 				return -1;
+			if (!waited || now - idled >= 1000)
+				idled = now;
 			waited = true;
 			continue;
 		}
@@ -213,6 +224,8 @@ ks_next(void *impl, struct line *line, struct ad_err *err)
 			rd_kafka_message_destroy(m);
 			if (rc < 0)
 				return -1;
+			if (at_end(ks))
+				source_caught_up(ks->self);
 			continue;
 		}
 		kp = part_get(ks, m->partition);

@@ -11,6 +11,13 @@
  * rebalance takes partitions away, at least once a second while input
  * keeps coming, and when a source ends; without it, a source that ends is
  * kept open until the program's recin_commit().
+ *
+ * Liveness, for every program (recin_set_live(), or the sink of
+ * recin_set_sink()): the sink is pushed (sink_push()) whenever the input
+ * is about to wait and whenever RECIN_PUSH_MS have passed since the last
+ * push while input keeps coming, so a record written is seen downstream
+ * within about 100 ms (or one record's work) whatever the sink, and a
+ * busy stream still goes out in large writes.
  */
 #include <errno.h>
 #include <err.h>
@@ -18,9 +25,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "io/endpoint.h"
 #include "base/clock.h"
+#include "io/metrics.h"
 #include "io/ndjson.h"
 #include "io/recin.h"
 #include "io/reject.h"
@@ -38,10 +47,79 @@ struct recin {
 	struct sink *out;      /* flushed before commits, or NULL */
 	struct source **ended; /* read to the end, commit still due */
 	size_t nended;
-	int64_t synced_ms; /* when out was last flushed and committed */
+	int64_t synced_ms;	 /* when out was last flushed and committed */
+	struct sink *live;	 /* pushed when input waits, or NULL */
+	int64_t pushed_ms;	 /* when out or live was last pushed */
+	struct metrics *metrics; /* --metrics, owned, or NULL */
+	void (*fill)(struct metrics *m, void *arg); /* the program's own */
+	void *fill_arg;
+	int64_t read_ms;      /* when the last line was read */
+	bool metrics_failed;  /* said once */
+	size_t metrics_nread; /* lines read when it was last written */
+	int64_t metrics_ms;   /* when it was last written */
+	bool metrics_force;   /* write at the next chance (the end) */
 };
 
 #define RECIN_SYNC_MS 1000
+#define RECIN_PUSH_MS 100
+
+/*
+ * Rewrite the --metrics file when it is due; idle (the input waits, a
+ * call each second): also when lines were read since it was written a
+ * second or more ago, so that the figures of a quiet stream are current.
+ */
+static void
+recin_metrics(struct recin *in, int64_t now, bool idle)
+{
+	struct sink *snk = in->live != NULL ? in->live : in->out;
+	struct timespec ts;
+	struct ad_err e;
+
+	if (in->metrics == NULL)
+		return;
+	if (!in->metrics_force && !metrics_due(in->metrics, now) &&
+	    !(idle && in->nread != in->metrics_nread &&
+		now - in->metrics_ms >= 1000))
+		return;
+	in->metrics_force = false;
+	in->metrics_nread = in->nread;
+	in->metrics_ms = now;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	metrics_set(in->metrics, "records_read",
+	    "Input lines read, rejected ones included.", true,
+	    (double)in->nread);
+	metrics_set(in->metrics, "records_rejected",
+	    "Input lines rejected as bad records.", true,
+	    (double)in->rej.count);
+	if (snk != NULL)
+		metrics_set(in->metrics, "records_written",
+		    "Records written to the output.", true,
+		    (double)sink_written(snk));
+	if (in->nread > 0)
+		metrics_set(in->metrics, "last_read_seconds",
+		    "When the last input line was read (Unix time).", false,
+		    (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9 -
+			(double)(now - in->read_ms) * 1e-3);
+	if (in->fill != NULL)
+		in->fill(in->metrics, in->fill_arg);
+	ad_err_clear(&e);
+	if (metrics_write(in->metrics, &e) < 0 && !in->metrics_failed) {
+		in->metrics_failed = true;
+		io_warn_err(in->conf, &e);
+	}
+}
+
+/* Push the program's sink (out, else live) on towards its reader. */
+static int
+recin_push(struct recin *in, struct ad_err *err)
+{
+	struct sink *snk = in->out != NULL ? in->out : in->live;
+
+	if (snk == NULL)
+		return 0;
+	in->pushed_ms = clock_now_ms();
+	return sink_push(snk, err);
+}
 
 /* Flush the sink and the dead-letter file, then commit: the idle hook. */
 static int
@@ -49,9 +127,10 @@ recin_sync(void *arg, struct ad_err *err)
 {
 	struct recin *in = arg;
 
+	recin_metrics(in, clock_now_ms(), true);
 	if (in->out == NULL)
-		return 0;
-	in->synced_ms = clock_now_ms();
+		return recin_push(in, err);
+	in->synced_ms = in->pushed_ms = clock_now_ms();
 	if (sink_flush(in->out, err) < 0)
 		return -1;
 	return recin_commit(in, err);
@@ -112,10 +191,20 @@ recin_next_line(struct recin *in, struct line *line, struct ad_err *err)
 			}
 			source_set_idle(in->src, recin_sync, in);
 		}
-		if (in->out != NULL && (in->nread & 255) == 0 &&
-		    clock_now_ms() - in->synced_ms >= RECIN_SYNC_MS &&
-		    recin_sync(in, err) < 0)
-			return -1;
+		if (in->out != NULL || in->live != NULL ||
+		    in->metrics != NULL) {
+			int64_t now = clock_now_ms();
+
+			recin_metrics(in, now, false);
+			if (in->out != NULL &&
+			    now - in->synced_ms >= RECIN_SYNC_MS) {
+				if (recin_sync(in, err) < 0)
+					return -1;
+			} else if (now - in->pushed_ms >= RECIN_PUSH_MS &&
+				   recin_push(in, err) < 0) {
+				return -1;
+			}
+		}
 		rc = source_next(in->src, &in->line, err);
 		if (rc < 0)
 			return -1;
@@ -135,6 +224,8 @@ recin_next_line(struct recin *in, struct line *line, struct ad_err *err)
 			continue;
 		}
 		in->nread++;
+		if (in->metrics != NULL)
+			in->read_ms = clock_now_ms();
 		if (in->line.too_long) {
 			if (recin_reject(in, "line longer than %zu bytes",
 				in->conf->max_line) < 0)
@@ -259,7 +350,54 @@ void
 recin_set_sink(struct recin *in, struct sink *out)
 {
 	in->out = out;
-	in->synced_ms = clock_now_ms();
+	in->synced_ms = in->pushed_ms = clock_now_ms();
+}
+
+/*
+ * Keep out (borrowed, open until recin_free() or recin_set_live(in,
+ * NULL)) live: push it whenever the input is about to wait and at least
+ * every 100 ms while input keeps coming, so that what the program wrote
+ * reaches its reader in bounded time whatever the sink.  Commits nothing;
+ * safe for every program, also those that hold records back (windows,
+ * lateness).  cli_open_io() sets it.  recin_set_sink() takes precedence.
+ */
+void
+recin_set_live(struct recin *in, struct sink *out)
+{
+	in->live = out;
+	in->pushed_ms = clock_now_ms();
+}
+
+/*
+ * Write --metrics to m (owned by in from now on; NULL: none): lines read
+ * and rejected, records written to the sink of recin_set_live() (else of
+ * recin_set_sink()), and when the last line was read.  Rewritten every
+ * METRICS_EVERY_MS while lines come, when the input is about to wait if
+ * that long has passed, and by recin_write_metrics().
+ */
+void
+recin_set_metrics(struct recin *in, struct metrics *m)
+{
+	if (m != in->metrics)
+		metrics_free(in->metrics);
+	in->metrics = m;
+}
+
+/* Let fill (may be NULL) set the program's own metrics, before each write. */
+void
+recin_set_metrics_fill(
+    struct recin *in, void (*fill)(struct metrics *m, void *arg), void *arg)
+{
+	in->fill = fill;
+	in->fill_arg = arg;
+}
+
+/* Rewrite the --metrics file now (at the end); a no-op without one. */
+void
+recin_write_metrics(struct recin *in)
+{
+	in->metrics_force = true;
+	recin_metrics(in, clock_now_ms(), false);
 }
 
 /* Name of the source being read, for messages.  Borrowed. */
@@ -314,5 +452,6 @@ recin_free(struct recin *in)
 		source_close(in->ended[--in->nended]);
 	free(in->ended);
 	reject_release(&in->rej);
+	metrics_free(in->metrics);
 	free(in);
 }

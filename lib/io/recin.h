@@ -14,6 +14,7 @@
 
 #include "base/ad.h"
 #include "io/io.h"
+#include "io/metrics.h"
 #include "io/sink.h"
 #include "io/source.h"
 
@@ -31,6 +32,11 @@ int recin_reject_at(struct recin *in, const char *source, size_t lineno,
     __attribute__((format(printf, 6, 7)));
 int recin_commit(struct recin *in, struct ad_err *err);
 void recin_set_sink(struct recin *in, struct sink *out);
+void recin_set_live(struct recin *in, struct sink *out);
+void recin_set_metrics(struct recin *in, struct metrics *m);
+void recin_set_metrics_fill(
+    struct recin *in, void (*fill)(struct metrics *m, void *arg), void *arg);
+void recin_write_metrics(struct recin *in);
 const char *recin_source_name(const struct recin *in);
 size_t recin_lineno(const struct recin *in);
 size_t recin_read_count(const struct recin *in);

@@ -5,11 +5,13 @@
  * the backend's state.  It knows no backend; which one a spec gets is
  * decided by lib/io/endpoint.
  */
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "io/sink.h"
 
 struct sink {
+	atomic_size_t nwritten; /* a writer thread may count (scorepipe) */
 	char *name;
 	char *key_field;
 	const struct sink_ops *ops;
@@ -42,7 +44,17 @@ int
 sink_write(struct sink *snk, const char *buf, size_t len, const char *key,
     size_t keylen, struct ad_err *err)
 {
-	return snk->ops->write(snk->impl, buf, len, key, keylen, err);
+	if (snk->ops->write(snk->impl, buf, len, key, keylen, err) < 0)
+		return -1;
+	atomic_fetch_add_explicit(&snk->nwritten, 1, memory_order_relaxed);
+	return 0;
+}
+
+/* Records written so far (for --metrics); any thread may ask. */
+size_t
+sink_written(struct sink *snk)
+{
+	return atomic_load_explicit(&snk->nwritten, memory_order_relaxed);
 }
 
 /*
@@ -52,6 +64,21 @@ sink_write(struct sink *snk, const char *buf, size_t len, const char *key,
 int
 sink_flush(struct sink *snk, struct ad_err *err)
 {
+	return snk->ops->flush(snk->impl, err);
+}
+
+/*
+ * Hand what is buffered on towards the reader without waiting for it to
+ * be acknowledged: stdio written to the file or pipe, a Kafka producer's
+ * delivery reports served (it sends by itself within linger.ms).  What
+ * makes a record visible downstream in bounded time; sink_flush() is
+ * what makes it durable.  Returns 0 or -1 with err set.
+ */
+int
+sink_push(struct sink *snk, struct ad_err *err)
+{
+	if (snk->ops->push != NULL)
+		return snk->ops->push(snk->impl, err);
 	return snk->ops->flush(snk->impl, err);
 }
 

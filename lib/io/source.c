@@ -15,6 +15,8 @@ struct source {
 	void *impl;
 	int (*idle)(void *arg, struct ad_err *err);
 	void *idle_arg;
+	void (*caught_up)(void *arg);
+	void *caught_up_arg;
 };
 
 /*
@@ -62,7 +64,8 @@ source_name(const struct source *src)
 
 /*
  * Register idle (may be NULL) to run whenever src is about to wait for
- * input it does not have yet (a Kafka consumer with nothing fetched) or
+ * input it does not have yet (a Kafka consumer with nothing fetched, a
+ * quiet pipe), and every second while it waits, or
  * is about to give up partitions in a rebalance: the moment to flush
  * what was derived from the lines read so far and commit them.
  */
@@ -82,6 +85,29 @@ int
 source_idle(struct source *src, struct ad_err *err)
 {
 	return src->idle != NULL ? src->idle(src->idle_arg, err) : 0;
+}
+
+/*
+ * Register caught_up (may be NULL) to run, on the thread reading src,
+ * each time src has read everything there was when it looked: every
+ * assigned partition of a Kafka source at its end (a file's end is
+ * source_next()'s 0).  What a reader that must start from the newest
+ * state waits for (ad-score --zscore --model-in).
+ */
+void
+source_set_caught_up(
+    struct source *src, void (*caught_up)(void *arg), void *arg)
+{
+	src->caught_up = caught_up;
+	src->caught_up_arg = arg;
+}
+
+/* Called by a source implementation once it has caught up. */
+void
+source_caught_up(struct source *src)
+{
+	if (src->caught_up != NULL)
+		src->caught_up(src->caught_up_arg);
 }
 
 /* Close and free src; NULL is a no-op. */

@@ -42,6 +42,9 @@ const char *source_name(const struct source *src);
 void source_set_idle(
     struct source *src, int (*idle)(void *arg, struct ad_err *err), void *arg);
 int source_idle(struct source *src, struct ad_err *err);
+void source_set_caught_up(
+    struct source *src, void (*caught_up)(void *arg), void *arg);
+void source_caught_up(struct source *src);
 void source_close(struct source *src);
 
 #endif

@@ -83,6 +83,13 @@ add_text(struct buf *b, const char *s)
 	}
 }
 
+/* Append s to b escaped for SVG text and attributes. */
+void
+svgplot_text(struct buf *b, const char *s)
+{
+	add_text(b, s);
+}
+
 /*
  * Choose about want ticks over [lo, hi]: *step is 1, 2 or 5 times a power
  * of ten, *first the first multiple of it at or above lo.
@@ -114,6 +121,16 @@ time_label(char *out, size_t n, int64_t ms, int64_t span)
 		strftime(out, n, "%H:%M", &tm);
 	else
 		strftime(out, n, "%m-%d %H:%M", &tm);
+}
+
+/*
+ * A time tick's label for ms in out (n bytes): seconds, minutes, or the
+ * date too, as the span of the axis calls for (UTC).
+ */
+void
+svgplot_time_label(char *out, size_t n, int64_t ms, int64_t span)
+{
+	time_label(out, n, ms, span);
 }
 
 static const int64_t time_steps[] = {1000, 5000, 15000, 60000, 300000, 900000,

@@ -62,6 +62,8 @@ void svgplot_series_as(struct buf *out, const char *title,
 void svgplot_curves(struct buf *out, const char *title,
     const struct svgplot_curve *c, size_t n);
 void svgplot_histogram(struct buf *out, const struct svgplot_hist *h);
+void svgplot_text(struct buf *b, const char *s);
+void svgplot_time_label(char *out, size_t n, int64_t ms, int64_t span);
 void svgplot_nice_ticks(
     double lo, double hi, int want, double *first, double *step);
 

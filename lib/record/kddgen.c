@@ -94,7 +94,7 @@ kddgen_emit(struct kddgen *g, char *const *field, const size_t *len,
 
 			if (deadline - now >= 1000000 ||
 			    now - g->flushed_ns >= 5000000) {
-				if (sink_flush(g->out, err) < 0)
+				if (sink_push(g->out, err) < 0)
 					return -1;
 				g->flushed_ns = now;
 			}

@@ -9,6 +9,12 @@
  *   finalize: one point is held until its successor is known, because
  *             both the gap between them and a replacement for the held
  *             point (mean of its neighbours) need the next value.
+ *   judge:    an outlier is a suspect, written only once its run is
+ *             known: a run of shift_run consecutive outliers on one side
+ *             of the median is a level shift, kept as it is (the outlier
+ *             window then restarts from the new level); a shorter run,
+ *             ended by a normal point or an outlier on the other side,
+ *             is replaced.  Records behind a suspect wait in the queue.
  *
  * Per key the memory is the reorder array, the outlier window
  * (outlier_window doubles) and the history ring for phase means
@@ -43,6 +49,15 @@ struct pt {
 	json_t *rec;  /* new reference */
 };
 
+/* A record waiting behind a suspect, or a suspect (an outlier). */
+struct qent {
+	json_t *rec; /* new reference */
+	bool suspect;
+	bool merged; /* its value is a mean or was coerced: v is written */
+	int64_t slot;
+	double v, d; /* value and deviation */
+};
+
 struct skey {
 	json_t *id; /* the id value, for filled records */
 	struct time_form form;
@@ -61,6 +76,9 @@ struct skey {
 	int64_t hist_newest;
 	bool hist_any;
 	size_t period, since_detect;
+	struct qent *q; /* suspects and the records behind them, in order */
+	size_t nq, capq, nsusp;
+	int side; /* of the suspects: +1 above the median, -1 below */
 };
 
 struct seriesclean {
@@ -91,6 +109,27 @@ emit(struct seriesclean *sc, json_t *rec)
 	json_decref(rec);
 }
 
+/* Put e at the end of k's queue. */
+static void
+enqueue(struct skey *k, struct qent e)
+{
+	if (k->nq == k->capq) {
+		k->capq = k->capq ? 2 * k->capq : 8;
+		k->q = xreallocarray(k->q, k->capq, sizeof(*k->q));
+	}
+	k->q[k->nq++] = e;
+}
+
+/* Write rec (new reference), or queue it behind a suspect. */
+static void
+out(struct seriesclean *sc, struct skey *k, json_t *rec)
+{
+	if (k->nq == 0)
+		emit(sc, rec);
+	else
+		enqueue(k, (struct qent){.rec = rec});
+}
+
 /* History ring: record value v (NaN: no data) for slot. */
 static void
 hist_put(struct skey *k, int64_t slot, double v)
@@ -111,6 +150,17 @@ hist_put(struct skey *k, int64_t slot, double v)
 	k->hist_newest = slot;
 	k->hist_any = true;
 	k->since_detect++;
+}
+
+/* Overwrite the value of a slot already in the ring (a kept suspect). */
+static void
+hist_set(struct skey *k, int64_t slot, double v)
+{
+	int64_t n = (int64_t)k->histn;
+
+	if (n > 0 && k->hist_any && slot <= k->hist_newest &&
+	    slot > k->hist_newest - n)
+		k->hist[(size_t)(((slot % n) + n) % n)] = v;
 }
 
 static double
@@ -195,18 +245,29 @@ deviation(
 	return k->period > 0 ? v - phase_mean(sc, k, slot) : v;
 }
 
-/* Whether deviation d is an outlier against the window of k. */
-static bool
-is_outlier(struct seriesclean *sc, const struct skey *k, double v)
+/*
+ * Whether deviation d is an outlier against the window of k: +1 above
+ * the median, -1 below, 0 not.
+ */
+static int
+outlier_side(struct seriesclean *sc, const struct skey *k, double v)
 {
 	size_t need = (size_t)sc->conf.outlier_window / 2;
 	double med, scale;
 
 	if (isnan(v) || sc->conf.outlier_k <= 0 ||
 	    k->nwin < (need < 5 ? 5 : need))
-		return false;
+		return 0;
 	robust_center_scale(k->win, k->nwin, sc->scratch, &med, &scale);
-	return robust_z(v, med, scale) > sc->conf.outlier_k;
+	if (robust_z(v, med, scale) <= sc->conf.outlier_k)
+		return 0;
+	return v > med ? 1 : -1;
+}
+
+static bool
+is_outlier(struct seriesclean *sc, const struct skey *k, double v)
+{
+	return outlier_side(sc, k, v) != 0;
 }
 
 static void
@@ -244,6 +305,83 @@ slot_record(struct seriesclean *sc, struct skey *k, int64_t slot, double v,
 	return rec;
 }
 
+/* Replace the outlier v (deviation d) of slot in rec by its stand-in. */
+static double
+replace(struct seriesclean *sc, struct skey *k, json_t *rec, int64_t slot,
+    double v, double d, bool merged, double next)
+{
+	double repl = stand_in(sc, k, slot, next);
+	json_t *orig = json_object_get(rec, sc->conf.value_field);
+
+	if (merged)
+		json_object_set_new(rec, "original", json_real(v));
+	else
+		json_object_set(rec, "original", orig);
+	json_object_set_new(rec, sc->conf.value_field, json_real(repl));
+	json_object_set_new(rec, "replaced", json_true());
+	sc->st.replaced++;
+	win_push(sc, k, d);
+	k->prev = repl;
+	k->has_prev = true;
+	return repl;
+}
+
+/*
+ * The run of suspects ends short of a level shift: replace each (next:
+ * the value after the run, NaN if unknown) and write the queue.
+ */
+static void
+resolve_spike(struct seriesclean *sc, struct skey *k, double next)
+{
+	size_t n = k->nq;
+
+	k->nq = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct qent *e = &k->q[i];
+
+		if (e->suspect)
+			replace(sc, k, e->rec, e->slot, e->v, e->d, e->merged,
+			    next);
+		emit(sc, e->rec);
+	}
+	k->nsusp = 0;
+}
+
+/*
+ * The run of suspects is a level shift: keep every point as it was, mark
+ * the first, restart the outlier window from the new level, and write the
+ * queue.
+ */
+static void
+resolve_shift(struct seriesclean *sc, struct skey *k)
+{
+	size_t n = k->nq;
+	bool first = true;
+
+	k->nq = 0;
+	k->nwin = k->winpos = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct qent *e = &k->q[i];
+
+		if (e->suspect) {
+			if (e->merged)
+				json_object_set_new(e->rec,
+				    sc->conf.value_field, json_real(e->v));
+			if (first)
+				json_object_set_new(
+				    e->rec, "level_shift", json_true());
+			first = false;
+			win_push(sc, k, e->d);
+			hist_set(k, e->slot, e->v);
+			k->prev = e->v;
+			k->has_prev = true;
+		}
+		emit(sc, e->rec);
+	}
+	sc->st.shifts++;
+	k->nsusp = 0;
+}
+
 /* Emit the held point, judged against its successor's value next. */
 static void
 release_held(struct seriesclean *sc, struct skey *k, double next)
@@ -251,34 +389,43 @@ release_held(struct seriesclean *sc, struct skey *k, double next)
 	struct pt *h = &k->held;
 	double v = h->sum / (double)h->n;
 	double d = deviation(sc, k, h->slot, v);
+	int side = outlier_side(sc, k, d);
+	bool merged = h->n > 1 || h->coerced;
 	json_t *rec = h->rec;
 
 	set_time(sc, k, rec, h->slot);
-	if (is_outlier(sc, k, d)) {
-		double repl = stand_in(sc, k, h->slot, next);
-		json_t *orig = json_object_get(rec, sc->conf.value_field);
-
-		if (h->n > 1 || h->coerced)
-			json_object_set_new(rec, "original", json_real(v));
-		else
-			json_object_set(rec, "original", orig);
-		json_object_set_new(rec, sc->conf.value_field, json_real(repl));
-		json_object_set_new(rec, "replaced", json_true());
-		sc->st.replaced++;
-		win_push(sc, k, d);
+	k->has_held = false;
+	h->rec = NULL;
+	if (k->nsusp > 0 && side != k->side)
+		resolve_spike(sc, k, side == 0 ? v : NAN);
+	if (side != 0 && sc->conf.shift_run > 0) {
+		/* A suspect: its run decides. */
+		enqueue(k, (struct qent){.rec = rec,
+			       .suspect = true,
+			       .merged = merged,
+			       .slot = h->slot,
+			       .v = v,
+			       .d = d});
+		k->nsusp++;
+		k->side = side;
 		hist_put(k, h->slot, NAN);
-		v = repl;
+		if (k->nsusp >= (size_t)sc->conf.shift_run)
+			resolve_shift(sc, k);
+		maybe_detect(sc, k);
+		return;
+	}
+	if (side != 0) {
+		replace(sc, k, rec, h->slot, v, d, merged, next);
+		hist_put(k, h->slot, NAN);
 	} else {
-		if (h->n > 1 || h->coerced)
+		if (merged)
 			json_object_set_new(
 			    rec, sc->conf.value_field, json_real(v));
 		win_push(sc, k, d);
 		hist_put(k, h->slot, v);
+		k->prev = v;
+		k->has_prev = true;
 	}
-	k->prev = v;
-	k->has_prev = true;
-	k->has_held = false;
-	h->rec = NULL;
 	emit(sc, rec);
 	maybe_detect(sc, k);
 }
@@ -297,14 +444,15 @@ finalize(struct seriesclean *sc, struct skey *k, struct pt *q)
 		    is_outlier(sc, k, deviation(sc, k, q->slot, qv)) ? NAN : qv;
 		if (len > 0 && len <= sc->conf.max_gap) {
 			for (int64_t s = from + 1; s < q->slot; s++) {
-				emit(sc, slot_record(sc, k, s,
-					     stand_in(sc, k, s, nb), "filled"));
+				out(sc, k,
+				    slot_record(sc, k, s,
+					stand_in(sc, k, s, nb), "filled"));
 				hist_put(k, s, NAN);
 				sc->st.filled++;
 			}
 		} else if (len > 0) {
 			for (int64_t s = from + 1; s < q->slot; s++)
-				emit(sc, slot_record(sc, k, s, NAN, "gap"));
+				out(sc, k, slot_record(sc, k, s, NAN, "gap"));
 			hist_put(k, q->slot - 1, NAN);
 			sc->st.gap_slots += (size_t)len;
 			sc->st.gaps++;
@@ -334,6 +482,8 @@ key_flush(struct seriesclean *sc, struct skey *k)
 	release_upto(sc, k, INT64_MAX);
 	if (k->has_held)
 		release_held(sc, k, NAN);
+	if (k->nsusp > 0)
+		resolve_spike(sc, k, NAN); /* the end tells nothing more */
 }
 
 static void
@@ -343,6 +493,9 @@ key_free(struct skey *k)
 		json_decref(k->pend[i].rec);
 	if (k->has_held)
 		json_decref(k->held.rec);
+	for (size_t i = 0; i < k->nq; i++)
+		json_decref(k->q[i].rec);
+	free(k->q);
 	json_decref(k->id);
 	free(k->pend);
 	free(k->win);
@@ -647,7 +800,8 @@ seriesclean_run(const struct seriesclean_conf *conf, struct recin *in,
 
 /*
  * Append the -v summary of a run to b (no newline): "read R, rejected J,
- * points P, written W, filled F, replaced X, gaps G (S slots), merged M,
+ * points P, written W, filled F, replaced X, level shifts L, gaps G (S
+ * slots), merged M,
  * evicted keys E", where nread and nrejected are the input's counts.
  */
 void
@@ -656,7 +810,8 @@ seriesclean_summary(struct buf *b, const struct seriesclean_stats *st,
 {
 	buf_addf(b,
 	    "read %zu, rejected %zu, points %zu, written %zu, filled %zu, "
-	    "replaced %zu, gaps %zu (%zu slots), merged %zu, evicted keys %zu",
+	    "replaced %zu, level shifts %zu, gaps %zu (%zu slots), merged %zu, "
+	    "evicted keys %zu",
 	    nread, nrejected, st->points, st->emitted, st->filled, st->replaced,
-	    st->gaps, st->gap_slots, st->merged, st->evicted);
+	    st->shifts, st->gaps, st->gap_slots, st->merged, st->evicted);
 }

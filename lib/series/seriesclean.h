@@ -8,7 +8,10 @@
  * mean of the points on either side) and emitted as explicit gaps
  * otherwise; a point whose robust z-score against the median and MAD of
  * the preceding outlier_window points exceeds outlier_k is replaced the
- * same way, keeping the original value.  Keys live in a bounded LRU map
+ * same way, keeping the original value, unless it starts a run of
+ * shift_run consecutive outliers on one side: that run is a level shift,
+ * its points are kept as they were (the first marked "level_shift") and
+ * the median/MAD window restarts from them.  Keys live in a bounded LRU map
  * (lib/keymap); an evicted key is flushed first, so nothing is lost.
  * seriesclean_run() is the loop over a whole input, seriesclean_summary()
  * its -v line.
@@ -37,13 +40,15 @@ struct seriesclean_conf {
 	long max_gap;	     /* longest gap (slots) that is filled */
 	double outlier_k;    /* 0: no outlier replacement */
 	long outlier_window; /* points in the rolling median/MAD */
+	long shift_run;	     /* outliers in a run that make a level shift;
+				0: none, every outlier is replaced */
 	int64_t reorder_ms;  /* how long a point may wait for late ones */
 	size_t max_keys;     /* 0: unbounded */
 };
 
 struct seriesclean_stats {
-	size_t points, emitted, filled, replaced, gap_slots, gaps, merged,
-	    evicted;
+	size_t points, emitted, filled, replaced, shifts, gap_slots, gaps,
+	    merged, evicted;
 };
 
 /* Called with each record to write (borrowed); returns 0 or -1. */

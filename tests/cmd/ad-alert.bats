@@ -149,6 +149,29 @@ teardown() {
 	assert_output "$(cat "$G/change.out")"
 }
 
+@test "--report on a crafted window: count and max of the anomalous, max_all and mean of all" {
+	# key w, 10 s window [0,10): values 4 8 (flagged) 30 2 (flagged) 6;
+	# [10,20): 1 3, none flagged; key v: one flagged record without a value
+	cat > "$T/win" <<-'IN'
+	{"id":"w","ts":0,"value":4,"anomaly":false}
+	{"id":"w","ts":2,"value":8,"anomaly":true}
+	{"id":"w","ts":4,"value":30,"anomaly":false}
+	{"id":"w","ts":6,"value":2,"anomaly":true}
+	{"id":"w","ts":8,"value":6,"anomaly":false}
+	{"id":"w","ts":12,"value":1,"anomaly":false}
+	{"id":"v","ts":13,"anomaly":true}
+	{"id":"w","ts":14,"value":3,"anomaly":false}
+	IN
+	run ad-alert --report --window 10s "$T/win"
+	assert_success
+	run jq -c '[.id, .start, .records, .count, .max, .max_all, .mean]' <<< "$output"
+	# w [0,10): 2 anomalous, the larger 8 (not 30), all: max 30, mean 50/5
+	assert_line '["w",0,5,2,8,30,10]'
+	assert_line '["w",10,2,0,null,3,2]'
+	assert_line '["v",10,1,1,null,null,null]'
+	assert_equal "${#lines[@]}" 3
+}
+
 @test "golden: sliding report with lateness" {
 	run ad-alert --report --window 30s --slide 10s --lateness 20s -q "$A/late.ndjson"
 	assert_success

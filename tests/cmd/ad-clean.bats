@@ -197,7 +197,7 @@ ad-clean: $T/m:6: missing field 'id'"
 	run --separate-stderr ad-clean -v --series --step 1m --period 12 "$D/series.ndjson"
 	assert_success
 	assert_equal "$output" "$(cat "$GOLDEN/ad-clean/series.out")"
-	assert_equal "$stderr" "ad-clean: read 82, rejected 0, points 82, written 92, filled 3, replaced 1, gaps 1 (7 slots), merged 0, evicted keys 0"
+	assert_equal "$stderr" "ad-clean: read 82, rejected 0, points 82, written 92, filled 3, replaced 1, level shifts 0, gaps 1 (7 slots), merged 0, evicted keys 0"
 	# the filled value of the periodic key is its phase mean (12), the spike's original kept
 	run grep -c '"id":"p","ts":1700003040000,"value":12.0,"filled":true' "$GOLDEN/ad-clean/series.out"
 	assert_output 1
@@ -219,6 +219,24 @@ ad-clean: $T/m:6: missing field 'id'"
 	run ad-clean --series --step 1m --id host --time time --field cpu --period 12 "$T/r"
 	assert_success
 	assert_output --partial '{"host":"p","time":1700003040000,"cpu":12.0,"filled":true}'
+}
+
+@test "--series: a step is a new level, not outliers; --level-shift 0 eats it" {
+	# 40 points alternating 100/101, then 20 at 150/151: a step of 50
+	awk 'BEGIN { for (i = 0; i < 60; i++) printf "{\"id\":\"s\",\"ts\":%d,\"value\":%d}\n", 60 * i, (i < 40 ? 100 : 150) + i % 2 }' > "$T/step"
+	run ad-clean --series --step 1m "$T/step"
+	assert_success
+	# every value as it was, none replaced, the first of the new level marked
+	assert_equal "$(jq -r .value <<< "$output" | xargs)" "$(jq -r .value "$T/step" | xargs)"
+	assert_equal "$(grep -c replaced <<< "$output")" 0
+	assert_equal "$(jq -c 'select(.level_shift) | .ts' <<< "$output")" 2400
+	# a spike of two points on the new level is still replaced
+	jq -c 'if .ts == 3300 or .ts == 3360 then .value = 300 else . end' "$T/step" > "$T/spike"
+	run ad-clean --series --step 1m "$T/spike"
+	assert_equal "$(jq -c 'select(.replaced) | [.ts, .original]' <<< "$output" | xargs)" "[3300,300] [3360,300]"
+	# a plain Hampel filter replaces the step's first points
+	run ad-clean --series --step 1m --level-shift 0 "$T/step"
+	assert_equal "$(jq -c 'select(.replaced) | .ts' <<< "$output" | head -3 | xargs)" "2400 2460 2520"
 }
 
 @test "--series: times keep their form (ISO 8601, epoch seconds)" {

@@ -118,4 +118,56 @@ print(sum(1 for e in root.iter() if sys.argv[2] in (e.get("class") or "").split(
 	assert_success
 	run ad-plot --histogram --threshold 0.6 -o scores.svg scores.ndjson
 	assert_success
+	overview_metrics > metrics.ndjson
+	run sh -c 'ad-alert --report --window 10m metrics.ndjson | ad-plot --overview -o overview.svg'
+	assert_success
+	[ "$(svg_count overview.svg bubble)" -gt 0 ]
+}
+
+# Four keys over four hours of minutes: db anomalous for 15 minutes from
+# 01:00, web at minutes 7, 57, ... (every 50), cache every other minute
+# from 03:00 to 03:20, queue never.
+overview_metrics() {
+	awk 'BEGIN { for (m = 0; m < 240; m++) for (k = 0; k < 4; k++) {
+		key = k == 0 ? "web" : k == 1 ? "db" : k == 2 ? "cache" : "queue"
+		a = (k == 1 && m >= 60 && m < 75) || (k == 0 && m % 50 == 7) ||
+		    (k == 2 && m >= 180 && m < 200 && m % 2 == 0)
+		printf "{\"id\":\"%s\",\"ts\":%d,\"value\":%d,\"anomaly\":%s}\n", key,
+		    1763683200 + 60 * m, a ? 100 + m % 30 : 50, a ? "true" : "false" } }'
+}
+
+@test "--overview: a bubble per key and window with anomalies, area by count, colour by max" {
+	overview_metrics > m.ndjson
+	ad-alert --report --window 10m m.ndjson > rep.ndjson
+	run ad-plot --overview -o ov.svg rep.ndjson
+	assert_success
+	# rows: web db cache queue (queue calm); windows with anomalies:
+	# web 5 (one each), db 2 (minutes 60-69: 10, 70-74: 5), cache 2 (5 each)
+	assert_equal "$(svg_count ov.svg key)" 4
+	assert_equal "$(svg_count ov.svg bubble)" 9
+	python3 -c '
+import sys, xml.etree.ElementTree as ET
+ns = "{http://www.w3.org/2000/svg}"
+b = [c for c in ET.parse("ov.svg").getroot().iter(ns + "circle") if c.get("class") == "bubble"]
+r = sorted(float(c.get("r")) for c in b)
+# counts 1 (web), 5, 10: radii in the ratio sqrt(1/10), sqrt(5/10), 1
+assert abs(r[0] / r[-1] - (1 / 10) ** 0.5) < 1e-2, r
+assert any(abs(x / r[-1] - 0.5 ** 0.5) < 1e-2 for x in r), r
+t = [c.find(ns + "title").text for c in b]
+assert "db: 10 anomalous, max 109" in t and "db: 5 anomalous, max 114" in t, t  # 100 + m % 30
+' || false
+	assert_equal "$(svg_count ov.svg nomax)" 0
+	command -v rsvg-convert >/dev/null || skip "rsvg-convert not installed"
+	run rsvg-convert -o ov.png ov.svg
+	assert_success
+	[ -s ov.png ]
+}
+
+@test "--overview: bad records and conflicting options" {
+	printf '%s\n' '{"id":"a","value":1}' > bad.ndjson
+	run --separate-stderr ad-plot --overview -o ov.svg bad.ndjson
+	assert_equal "$status" 65
+	assert_equal "$stderr" "ad-plot: bad.ndjson:1: no numeric 'count': not a report or alert record"
+	run ad-plot --overview --histogram bad.ndjson
+	assert_equal "$status" 64
 }

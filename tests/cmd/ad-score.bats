@@ -253,6 +253,21 @@ burst() {
 	assert_output "$(cat "$G/zscore-one-sided.out")"
 }
 
+@test "--zscore --anomalies passes exactly the anomalous records" {
+	# a steady key with two spikes: 10 11 10 11 ... then 40, and again
+	awk 'BEGIN { for (i = 0; i < 30; i++) printf "{\"id\":\"a\",\"value\":%d}\n", (i == 12 || i == 25) ? 40 : 10 + i % 2 }' > "$T/spikes.ndjson"
+	run ad-score --zscore 3 --anomalies "$T/spikes.ndjson"
+	assert_success
+	assert_equal "${#lines[@]}" 2
+	run jq -c '[.value, .anomaly]' <<< "$output"
+	assert_output "$(printf '[40,true]\n[40,true]')"
+	# the same as the flagged records of the full output, on the fixture
+	ad-score --zscore 3 "$METRICS" | grep '"anomaly":true' > "$T/want"
+	[ -s "$T/want" ]
+	run ad-score --zscore 3 --anomalies "$METRICS"
+	assert_output "$(cat "$T/want")"
+}
+
 @test "--zscore: --id and --field, and records without them are rejected" {
 	printf '{"k":"x","v":1}\n{"k":"x","v":2}\n{"k":"x","v":3}\n{"k":"x"}\n{"v":3}\n{"k":"x","v":"3"}\n' > "$T/m.ndjson"
 	run --separate-stderr ad-score --zscore 2 --id k --field v "$T/m.ndjson"

@@ -198,6 +198,28 @@ setup() {
 	assert_output true
 }
 
+@test "--contamination: the threshold flags that share of the training records" {
+	run ad-train-rf --mode isolation -s 1 --trees 50 --contamination 0.05 -o "$T/c.rf" "$TRAIN"
+	assert_success
+	# 400 records: the threshold is the 20th largest training score
+	thr=$(ad-score --info "$T/c.rf" | jq .threshold)
+	ad-score -m "$T/c.rf" "$TRAIN" > "$T/scored"
+	run jq -s '[map(.score) | sort | reverse | .[19]] | .[0]' "$T/scored"
+	assert_equal "$(echo "$thr $output" | awk '{ print ($1 - $2 < 1e-6 && $2 - $1 < 1e-6) }')" 1
+	run grep -c '"anomaly":true' "$T/scored"
+	assert_output 20
+	# without it the threshold is 0.5; --threshold still overrides
+	ad-train-rf --mode isolation -s 1 --trees 50 -o "$T/h.rf" "$TRAIN"
+	assert_equal "$(ad-score --info "$T/h.rf" | jq .threshold)" 0.5
+	run sh -c "ad-score -m '$T/c.rf' --threshold 0.5 '$TRAIN' | grep -c '\"anomaly\":true'"
+	assert_output "$(jq -s 'map(select(.score >= 0.5)) | length' "$T/scored")"
+	run ad-train-rf --contamination 0.05 -o "$T/s.rf" "$TRAIN"
+	assert_failure 64
+	assert_output --partial "--contamination needs --mode unsupervised or isolation"
+	run ad-train-rf --mode isolation --contamination 0.7 -o "$T/s.rf" "$TRAIN"
+	assert_failure 64
+}
+
 @test "missing values are handled in training (null and absent fields)" {
 	{ cat "$TRAIN"; echo '{"duration":null,"protocol_type":"tcp","label":"normal."}'; echo '{"src_bytes":5,"label":"smurf."}'; } > "$T/miss.ndjson"
 	run ad-train-rf --trees 5 -o "$T/m.rf" "$T/miss.ndjson"

@@ -14,15 +14,25 @@ setup_file() {
 		sh "$BATS_TEST_DIRNAME/../../tools/demo.sh" > "$BATS_FILE_TMPDIR/summary" 2>&1
 }
 
-@test "demo: every stage ran and wrote its output" {
-	for f in conn clean scored scored-contrast alerts report metrics-clean tagged \
-		detected metric-alerts; do
-		[ -s "$BATS_FILE_TMPDIR/out/$f.ndjson" ] || { echo "missing $f"; false; }
+@test "demo: every stage ran; demo-out keeps pictures, reports and samples, small" {
+	O="$BATS_FILE_TMPDIR/out"
+	for f in conn clean scored scored-contrast report metrics-clean tagged \
+		detected scored-anomalies; do
+		[ -s "$O/samples/$f.ndjson" ] || { echo "missing sample $f"; false; }
+		[ "$(wc -l < "$O/samples/$f.ndjson")" -le 20 ]
 	done
-	for f in scores scores-contrast metrics; do
+	for f in alerts metric-alerts classes; do
+		[ -s "$O/$f.ndjson" ] || { echo "missing $f"; false; }
+	done
+	for f in scores scores-contrast overview metrics; do
 		python3 -c 'import sys, xml.etree.ElementTree as ET; ET.parse(sys.argv[1])' \
-			"$BATS_FILE_TMPDIR/out/$f.svg"
+			"$O/$f.svg"
+		grep -q "^$f.svg " "$O/PICTURES.txt"
 	done
+	diff "$O/summary.txt" "$BATS_FILE_TMPDIR/summary"
+	# the intermediate files are gone: no stage's whole output is left
+	[ ! -e "$O/work" ] && [ ! -e "$O/conn.ndjson" ] && [ ! -e "$O/kdd.rf" ]
+	[ "$(du -sk "$O" | cut -f1)" -lt 30000 ]
 }
 
 @test "demo: the supervised forest separates attacks (CV AUC, precision, recall)" {
@@ -41,7 +51,7 @@ setup_file() {
 }
 
 @test "demo: scored records say why" {
-	run jq -r 'select(.anomaly) | .why | length' "$BATS_FILE_TMPDIR/out/scored.ndjson"
+	run jq -r '.why | length' "$BATS_FILE_TMPDIR/out/samples/scored-anomalies.ndjson"
 	assert_line 3
 	refute_line 0
 }

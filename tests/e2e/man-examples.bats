@@ -128,5 +128,6 @@ examples() {
 
 @test "man ad-plot: every example runs" {
 	cp "$FIXTURES"/plot/*.ndjson .
+	cp "$FIXTURES/alert/late.ndjson" metrics.ndjson
 	examples ad-plot
 }

@@ -243,7 +243,7 @@ rec_close(void *impl, struct ad_err *e)
 	return 0;
 }
 
-static const struct sink_ops rec_ops = {rec_write, rec_flush, rec_close};
+static const struct sink_ops rec_ops = {rec_write, rec_flush, rec_close, NULL};
 
 static struct sink *
 rec_sink(int fails)

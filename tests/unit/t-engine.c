@@ -160,8 +160,10 @@ test_evict_and_drain(void)
 		is_str(o.rec[0],
 		    "{\"report\":\"report\",\"id\":\"a\",\"start\":0,\"end\":"
 		    "60,"
-		    "\"records\":2,\"count\":1,\"max\":7,\"late\":0}",
-		    "a's report: 2 records, 1 flagged, max 7");
+		    "\"records\":2,\"count\":1,\"max\":3,\"max_all\":7,"
+		    "\"mean\":5,\"late\":0}",
+		    "a's report: 2 records, 1 flagged, max 3 (of the flagged), "
+		    "max_all 7, mean 5");
 	ok(engine_finish(e) == 0 && o.n == 2 &&
 		strstr(o.rec[1], "\"id\":\"b\",") != NULL &&
 		strstr(o.rec[1], "\"records\":1,") != NULL,

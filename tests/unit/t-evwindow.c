@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /*
  * Unit tests for lib/evwindow: tumbling and sliding windows against a
- * naive count over every event (records, flagged, max), closing order and
+ * naive count over every event (records, flagged, max of the flagged,
+ * max of all, sum and count of values), closing order and
  * time, negative times, sizes that are not a multiple of the slide, gaps.
  */
 #include <math.h>
@@ -70,17 +71,23 @@ compare(int64_t size, int64_t slide)
 	/* Every k with an event, in increasing k. */
 	for (int64_t k = fdiv(ts[0] - size, slide) + 1;
 	     k <= fdiv(ts[N - 1], slide); k++) {
-		size_t rec = 0, fl = 0, lastev = 0;
-		double mx = -INFINITY;
+		size_t rec = 0, fl = 0, lastev = 0, nv = 0;
+		double mx = -INFINITY, mxa = -INFINITY, sum = 0;
 		bool hm = false;
 
 		for (size_t i = 0; i < N; i++)
 			if (ts[i] >= k * slide && ts[i] < k * slide + size) {
 				rec++;
 				fl += flag[i];
-				if (hasv[i] && val[i] > mx)
+				if (hasv[i] && flag[i] && val[i] > mx)
 					mx = val[i];
-				hm |= hasv[i];
+				if (hasv[i] && val[i] > mxa)
+					mxa = val[i];
+				if (hasv[i]) {
+					sum += val[i];
+					nv++;
+				}
+				hm |= hasv[i] && flag[i];
 				lastev = i;
 			}
 		if (rec == 0)
@@ -96,6 +103,9 @@ compare(int64_t size, int64_t slide)
 			    g->end != k * slide + size || g->records != rec ||
 			    g->flagged != fl || g->has_max != hm ||
 			    (hm && g->max != mx) ||
+			    g->has_max_all != (nv > 0) ||
+			    (nv > 0 && g->max_all != mxa) || g->nvalues != nv ||
+			    fabs(g->sum - sum) > 1e-9 * (1 + fabs(sum)) ||
 			    g->form.offset_min != (int)lastev ||
 			    closed_at[next - 1] < g->end) {
 				if (good)
@@ -133,14 +143,16 @@ main(void)
 	now = 10;
 	evwindow_advance(&w, 10, collect, NULL);
 	ok(ngot == 1 && got[0].start == 0 && got[0].end == 10 &&
-		got[0].records == 2 && got[0].flagged == 1 &&
-		got[0].max == 1.5 && got[0].has_max,
-	    "an event at 10 closes [0,10): 2 records, 1 flagged, max 1.5 "
-	    "(a value without has_value ignored)");
+		got[0].records == 2 && got[0].flagged == 1 && !got[0].has_max &&
+		got[0].max_all == 1.5 && got[0].has_max_all &&
+		got[0].nvalues == 1 && got[0].sum == 1.5,
+	    "an event at 10 closes [0,10): 2 records, 1 flagged without a "
+	    "value: no max; max_all and sum 1.5 (a value without "
+	    "has_value ignored)");
 	evwindow_add(&w, 12, &form, false, false, 0);
 	evwindow_advance(&w, 25, collect, NULL);
 	ok(ngot == 2 && got[1].start == 10 && got[1].records == 1 &&
-		!got[1].has_max,
+		!got[1].has_max && !got[1].has_max_all && got[1].nvalues == 0,
 	    "[10,20) closed by 25: no value, no max");
 	evwindow_add(&w, 25, &form, true, true, -3);
 	ok(evwindow_flush(&w, collect, NULL) == 0 && ngot == 3 &&

@@ -55,6 +55,21 @@ idle_count(void *arg, struct ad_err *err)
 	return 0;
 }
 
+/* The caught-up hook: how many lines were read when it first ran. */
+struct caught {
+	int *lines;
+	int calls, lines_then;
+};
+
+static void
+caught_up(void *arg)
+{
+	struct caught *c = arg;
+
+	if (c->calls++ == 0)
+		c->lines_then = *c->lines;
+}
+
 static int
 idle_fail(void *arg, struct ad_err *err)
 {
@@ -279,11 +294,18 @@ main(void)
 		struct source *s = source_open(uri, &conf, &e);
 		struct line l;
 		int n = 0;
+		struct caught c = {&n, 0, -1};
 
+		if (s != NULL)
+			source_set_caught_up(s, caught_up, &c);
 		while (s != NULL && source_next(s, &l, &e) == 1)
 			n++;
 		ok(s != NULL && n == NREC && strcmp(source_name(s), uri) == 0,
 		    "source_open(kafka://...) reads the topic (%d)", n);
+		ok(c.calls >= 1 && c.lines_then == NREC,
+		    "the caught-up hook ran after the last record (%d calls, "
+		    "%d lines then)",
+		    c.calls, c.lines_then);
 		source_close(s);
 	}
 

@@ -37,7 +37,7 @@ cap_write(void *impl, const char *buf, size_t len, const char *key,
 	return 0;
 }
 
-static const struct sink_ops cap_ops = {cap_write, sink_nop, sink_nop};
+static const struct sink_ops cap_ops = {cap_write, sink_nop, sink_nop, NULL};
 
 static const char *row[KDD_NCOLUMNS] = {"0", "tcp", "http", "SF", "181", "5450",
     "0", "0", "0", "0", "0", "1", "0", "0", "0", "0", "0", "0", "0", "0", "0",

@@ -138,7 +138,7 @@ cap_write(void *impl, const char *buf, size_t len, const char *k, size_t klen,
 	return 0;
 }
 
-static const struct sink_ops cap_ops = {cap_write, sink_nop, sink_nop};
+static const struct sink_ops cap_ops = {cap_write, sink_nop, sink_nop, NULL};
 
 static void
 test_run(void)

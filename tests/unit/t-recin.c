@@ -4,18 +4,95 @@
  * a missing operand reported and skipped (EX_NOINPUT), lines that are not
  * JSON objects rejected with "prog: source:line: reason" and copied raw
  * to the dead-letter file, over-long lines, strict mode, rejecting an
- * earlier line, the counts and the exit status.
+ * earlier line, the counts and the exit status; the live sink, pushed
+ * every 100 ms of a stream that never waits, and not per record.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "io/io.h"
 #include "io/recin.h"
+#include "io/sink.h"
 #include "tap.h"
 #include "tfiles.h"
+#include "tsink.h"
 
 static char dir[] = "/tmp/t-recin-XXXXXX";
+
+/* A sink that counts pushes and flushes. */
+struct counts {
+	int pushes, flushes;
+};
+
+static int
+cnt_write(void *impl, const char *buf, size_t len, const char *key,
+    size_t keylen, struct ad_err *err)
+{
+	(void)impl, (void)buf, (void)len, (void)key, (void)keylen, (void)err;
+	return 0;
+}
+
+static int
+cnt_flush(void *impl, struct ad_err *err)
+{
+	(void)err;
+	((struct counts *)impl)->flushes++;
+	return 0;
+}
+
+static int
+cnt_push(void *impl, struct ad_err *err)
+{
+	(void)err;
+	((struct counts *)impl)->pushes++;
+	return 0;
+}
+
+static const struct sink_ops cnt_ops = {
+    cnt_write, cnt_flush, sink_nop, cnt_push};
+
+/*
+ * A file is never waited for, like a busy stream: the live sink must be
+ * pushed by the clock, 10 records 30 ms apart (300 ms) at least twice;
+ * 20,000 records read at once not per record.
+ */
+static void
+test_live(const char *path, struct io_conf *conf)
+{
+	char *ops[1] = {(char *)path};
+	struct counts c = {0, 0};
+	struct sink *snk = sink_new("cnt", &cnt_ops, &c, NULL);
+	struct ad_err err;
+	struct line line;
+	struct recin *in;
+	FILE *fp = fopen(path, "w");
+
+	for (int i = 0; i < 20000; i++)
+		fprintf(fp, "{\"i\":%d}\n", i);
+	fclose(fp);
+	ad_err_clear(&err);
+	in = recin_new(ops, 1, conf, NULL, false, &err);
+	recin_set_live(in, snk);
+	for (int i = 0; i < 10; i++) {
+		struct timespec ts = {0, 30 * 1000000};
+
+		recin_next_line(in, &line, &err);
+		nanosleep(&ts, NULL);
+	}
+	ok(c.pushes >= 2 && c.flushes == 0,
+	    "a quiet-less input: live sink pushed by the clock (%d pushes)",
+	    c.pushes);
+	c.pushes = 0;
+	while (recin_next_line(in, &line, &err) > 0)
+		;
+	ok(c.pushes < 100, "19,990 records at once: %d pushes, not one each",
+	    c.pushes);
+	recin_free(in);
+	sink_close(snk, &err);
+	unlink(path);
+}
 
 int
 main(void)
@@ -132,6 +209,9 @@ main(void)
 		json_decref(rec);
 		recin_free(in);
 	}
+
+	snprintf(data, sizeof(data), "%s/live.ndjson", dir);
+	test_live(data, &conf);
 
 	/* An uncreatable dead-letter file. */
 	snprintf(dead, sizeof(dead), "%s/no/dir/dead", dir);

@@ -422,7 +422,7 @@ struct brute {
 	size_t n;
 	int64_t start[4096];
 	size_t records[4096], flagged[4096];
-	double max[4096];
+	double max[4096], max_all[4096], mean[4096];
 };
 
 static int
@@ -434,7 +434,9 @@ take_window(const struct evwindow_sum *w, void *arg)
 		b->start[b->n] = w->start;
 		b->records[b->n] = w->records;
 		b->flagged[b->n] = w->flagged;
-		b->max[b->n] = w->max;
+		b->max[b->n] = w->has_max ? w->max : -1;
+		b->max_all[b->n] = w->max_all;
+		b->mean[b->n] = w->sum / (double)w->nvalues;
 		b->n++;
 	}
 	return 0;
@@ -474,20 +476,25 @@ test_windows(int64_t size, int64_t slide)
 	for (int64_t k = (ts[0] - size) / slide - 2; k * slide <= ts[599];
 	     k++) {
 		size_t rec = 0, fl = 0;
-		double mx = -1;
+		double mx = -1, mxa = -1, sum = 0;
 
 		for (int i = 0; i < 600; i++)
 			if (ts[i] >= k * slide && ts[i] < k * slide + size) {
 				rec++;
 				fl += flag[i];
-				if (val[i] > mx)
-					mx = val[i];
+				sum += val[i];
+				if (flag[i] && val[i] > mx)
+					mx = val[i]; /* of the flagged */
+				if (val[i] > mxa)
+					mxa = val[i];
 			}
 		if (rec == 0)
 			continue;
 		if (nonempty >= got->n || got->start[nonempty] != k * slide ||
 		    got->records[nonempty] != rec ||
-		    got->flagged[nonempty] != fl || got->max[nonempty] != mx)
+		    got->flagged[nonempty] != fl || got->max[nonempty] != mx ||
+		    got->max_all[nonempty] != mxa ||
+		    fabs(got->mean[nonempty] - sum / (double)rec) > 1e-9)
 			same = false;
 		nonempty++;
 	}

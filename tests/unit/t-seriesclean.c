@@ -60,6 +60,7 @@ conf(long period)
 	    .max_gap = 5,
 	    .outlier_k = 5,
 	    .outlier_window = 25,
+	    .shift_run = 3,
 	    .max_keys = 10};
 }
 
@@ -88,7 +89,7 @@ cap_write(void *impl, const char *buf, size_t len, const char *key,
 	return 0;
 }
 
-static const struct sink_ops cap_ops = {cap_write, sink_nop, sink_nop};
+static const struct sink_ops cap_ops = {cap_write, sink_nop, sink_nop, NULL};
 
 /* seriesclean_run() over a file, and its summary. */
 static void
@@ -133,7 +134,7 @@ test_run(void)
 	    &b, &st, recin_read_count(in), recin_reject_count(in));
 	is_str(b.data,
 	    "read 4, rejected 1, points 3, written 4, filled 1, replaced 0, "
-	    "gaps 0 (0 slots), merged 0, evicted keys 0",
+	    "level shifts 0, gaps 0 (0 slots), merged 0, evicted keys 0",
 	    "run: summary");
 	recin_free(in);
 	sink_close(snk, &e);
@@ -197,6 +198,87 @@ main(void)
 	}
 	seriesclean_free(sc);
 	reset();
+
+	/*
+	 * A step of 20 sigma at point 60: a level shift, not outliers.
+	 * Every point stays as it was, the first of the new level is
+	 * marked, and a spike on the new level is still replaced.
+	 */
+	c = conf(0);
+	prng_init(&rng, 7);
+	sc = seriesclean_new(&c, collect, NULL);
+	for (int i = 0; i < 100; i++)
+		add(sc, "s", t0 + i * 60000LL,
+		    50 + prng_normal(&rng) + (i >= 60 ? 20 : 0) +
+			(i == 90 ? 20 : 0));
+	seriesclean_finish(sc);
+	{
+		size_t nrep = 0, nshift = 0;
+		bool same = true;
+
+		prng_init(&rng, 7);
+		for (size_t i = 0; i < nout; i++) {
+			double x = 50 + prng_normal(&rng) + (i >= 60 ? 20 : 0);
+
+			nrep += flag(i, "replaced");
+			nshift += flag(i, "level_shift");
+			if (i != 90 && fabs(val(i) - x) > 1e-9)
+				same = false;
+		}
+		ok(nout == 100 && same, "a step: every point as it was");
+		ok(flag(60, "level_shift") && nshift == 1,
+		    "the first point of the new level marked (%zu marks)",
+		    nshift);
+		ok(nrep == 1 && flag(90, "replaced"),
+		    "a spike on the new level replaced (%zu replaced)", nrep);
+	}
+	seriesclean_free(sc);
+	reset();
+
+	/* Two outliers in a row (less than 3): a spike, both replaced. */
+	prng_init(&rng, 7);
+	sc = seriesclean_new(&c, collect, NULL);
+	for (int i = 0; i < 100; i++)
+		add(sc, "w", t0 + i * 60000LL,
+		    50 + prng_normal(&rng) + (i == 60 || i == 61 ? 20 : 0));
+	seriesclean_finish(sc);
+	ok(nout == 100 && flag(60, "replaced") && flag(61, "replaced") &&
+		!flag(60, "level_shift"),
+	    "two outliers in a row: replaced");
+	is_near(val(61), (val(60) + val(62)) / 2, 1e-9,
+	    "the second by the mean of the first's stand-in and the next");
+	is_near(val(60), (val(59) + val(62)) / 2, 1e-9,
+	    "the first by the mean of the points around the run");
+	seriesclean_free(sc);
+	reset();
+
+	/* Up then down: two sides, no run of three; all replaced. */
+	prng_init(&rng, 7);
+	sc = seriesclean_new(&c, collect, NULL);
+	for (int i = 0; i < 100; i++)
+		add(sc, "u", t0 + i * 60000LL,
+		    50 + prng_normal(&rng) + (i == 60 || i == 61 ? 20 : 0) +
+			(i == 62 ? -20 : 0));
+	seriesclean_finish(sc);
+	ok(nout == 100 && flag(60, "replaced") && flag(61, "replaced") &&
+		flag(62, "replaced"),
+	    "up, up, down: not a shift, all three replaced");
+	seriesclean_free(sc);
+	reset();
+
+	/* --level-shift 0: the old filter eats the step. */
+	c.shift_run = 0;
+	prng_init(&rng, 7);
+	sc = seriesclean_new(&c, collect, NULL);
+	for (int i = 0; i < 100; i++)
+		add(sc, "o", t0 + i * 60000LL,
+		    50 + prng_normal(&rng) + (i >= 60 ? 20 : 0));
+	seriesclean_finish(sc);
+	ok(flag(60, "replaced") && flag(61, "replaced") && flag(62, "replaced"),
+	    "shift_run 0: the step's first points replaced");
+	seriesclean_free(sc);
+	reset();
+	c = conf(0);
 
 	/* Non-periodic gaps: short filled with the neighbours' mean, long left. */
 	sc = seriesclean_new(&c, collect, NULL);

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * Prometheus text format (version 0.0.4): for each metric a "# HELP" and
+ * a "# TYPE" line, then "name{program="NAME"} value".  Metrics keep the
+ * order in which they were first set.  Names are the caller's, with the
+ * "adpipe_" prefix and, for counters, the "_total" suffix the format's
+ * conventions ask for.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/dtoa.h"
+#include "io/metrics.h"
+
+struct metric {
+	char *name, *help;
+	bool counter;
+	double value;
+};
+
+struct metrics {
+	char *path, *tmp, *prog;
+	struct metric *v;
+	size_t n, cap;
+	int64_t written_ms; /* when the file was last written, or -1 */
+	struct buf b;
+};
+
+/*
+ * Metrics for the file at path (copied), labelled program="prog".  New;
+ * caller frees with metrics_free().  Nothing is written yet.
+ */
+struct metrics *
+metrics_new(const char *path, const char *prog)
+{
+	struct metrics *m = xcalloc(1, sizeof(*m));
+	size_t n = strlen(path) + 32;
+
+	m->path = xstrdup(path);
+	m->tmp = xmalloc(n);
+	snprintf(m->tmp, n, "%s.tmp.%ld", path, (long)getpid());
+	m->prog = xstrdup(prog);
+	m->written_ms = -1;
+	buf_init(&m->b);
+	return m;
+}
+
+/*
+ * Set metric name (without the "adpipe_" prefix or a counter's "_total")
+ * to value, with its help text (both copied the first time).  A counter
+ * only grows; a gauge goes up and down.
+ */
+void
+metrics_set(struct metrics *m, const char *name, const char *help, bool counter,
+    double value)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (strcmp(m->v[i].name, name) == 0) {
+			m->v[i].value = value;
+			return;
+		}
+	if (m->n == m->cap) {
+		m->cap = m->cap ? 2 * m->cap : 16;
+		m->v = xreallocarray(m->v, m->cap, sizeof(*m->v));
+	}
+	m->v[m->n++] =
+	    (struct metric){xstrdup(name), xstrdup(help), counter, value};
+}
+
+/* Whether METRICS_EVERY_MS have passed since the last write. */
+bool
+metrics_due(const struct metrics *m, int64_t now_ms)
+{
+	return m->written_ms < 0 || now_ms - m->written_ms >= METRICS_EVERY_MS;
+}
+
+/*
+ * Rewrite the file atomically with the values set so far, and the time
+ * of writing as adpipe_metrics_written_seconds (so that a stalled
+ * program shows).  Returns 0, or -1 with err set (EX_CANTCREAT: the
+ * temporary file cannot be created; EX_IOERR: writing or renaming it
+ * failed).
+ */
+int
+metrics_write(struct metrics *m, struct ad_err *err)
+{
+	struct timespec ts;
+	FILE *fp;
+	int rc = 0;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	metrics_set(m, "metrics_written_seconds",
+	    "When this file was written (Unix time).", false,
+	    (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9);
+	buf_reset(&m->b);
+	for (size_t i = 0; i < m->n; i++) {
+		const struct metric *x = &m->v[i];
+		const char *sfx = x->counter ? "_total" : "";
+
+		buf_addf(
+		    &m->b, "# HELP adpipe_%s%s %s\n", x->name, sfx, x->help);
+		buf_addf(&m->b, "# TYPE adpipe_%s%s %s\n", x->name, sfx,
+		    x->counter ? "counter" : "gauge");
+		buf_addf(&m->b, "adpipe_%s%s{program=\"%s\"} ", x->name, sfx,
+		    m->prog);
+		buf_add_double(&m->b, x->value);
+		buf_addc(&m->b, '\n');
+	}
+	if ((fp = fopen(m->tmp, "w")) == NULL) {
+		ad_err_set(err, EX_CANTCREAT, "cannot create '%s': %s", m->tmp,
+		    strerror(errno));
+		return -1;
+	}
+	errno = 0;
+	if (fwrite(m->b.data, 1, m->b.len, fp) != m->b.len)
+		rc = -1;
+	if (fclose(fp) != 0)
+		rc = -1;
+	if (rc == 0 && rename(m->tmp, m->path) != 0)
+		rc = -1;
+	if (rc < 0) {
+		ad_err_set(err, EX_IOERR, "cannot write '%s': %s", m->path,
+		    strerror(errno ? errno : EIO));
+		unlink(m->tmp);
+		return -1;
+	}
+	m->written_ms = clock_now_ms();
+	return 0;
+}
+
+/* Free m (the file stays); NULL is a no-op. */
+void
+metrics_free(struct metrics *m)
+{
+	if (m == NULL)
+		return;
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->v[i].name);
+		free(m->v[i].help);
+	}
+	free(m->v);
+	free(m->path);
+	free(m->tmp);
+	free(m->prog);
+	buf_release(&m->b);
+	free(m);
+}
