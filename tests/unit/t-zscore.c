@@ -117,13 +117,13 @@ main(void)
 
 	/* Constant series. */
 	z = zscore_new(3, false, 2, 0);
-	for (int i = 0; i < 5; i++)
+	for (int i = 0; i < 15; i++)
 		zscore_point(z, "c", 7, &r);
 	ok(isnan(r.z) && r.score == 0 && !r.anomaly,
 	    "constant: the same value is no anomaly");
 	zscore_point(z, "c", 7.5, &r);
 	ok(isnan(r.z) && r.score == 1 && r.anomaly,
-	    "constant then a move: score 1, anomaly");
+	    "15 constant values then a move: score 1, anomaly");
 	zscore_free(z);
 	z = zscore_new(3, true, 2, 0);
 	for (int i = 0; i < 5; i++)
