@@ -244,6 +244,22 @@ slot_record(struct seriesclean *sc, struct skey *k, int64_t slot, double v,
 	return rec;
 }
 
+/*
+ * One record for the len empty slots from slot on: a gap of any length
+ * (a jump of years on a grid of milliseconds) costs one line.
+ */
+static void
+gap_marker(struct seriesclean *sc, struct skey *k, int64_t slot, int64_t len)
+{
+	json_t *rec = slot_record(sc, k, slot, NAN, "gap");
+
+	json_object_set_new(rec, "gap_slots", json_integer(len));
+	emit(sc, rec);
+	hist_put(k, slot + len - 1, NAN);
+	sc->st.gap_slots += (size_t)len;
+	sc->st.gaps++;
+}
+
 /* Emit the held point, judged against its successor's value next. */
 static void
 release_held(struct seriesclean *sc, struct skey *k, double next)
@@ -297,17 +313,17 @@ finalize(struct seriesclean *sc, struct skey *k, struct pt *q)
 		    is_outlier(sc, k, deviation(sc, k, q->slot, qv)) ? NAN : qv;
 		if (len > 0 && len <= sc->conf.max_gap) {
 			for (int64_t s = from + 1; s < q->slot; s++) {
+				if (ad_stop || sc->failed) {
+					gap_marker(sc, k, s, q->slot - s);
+					break;
+				}
 				emit(sc, slot_record(sc, k, s,
 					     stand_in(sc, k, s, nb), "filled"));
 				hist_put(k, s, NAN);
 				sc->st.filled++;
 			}
 		} else if (len > 0) {
-			for (int64_t s = from + 1; s < q->slot; s++)
-				emit(sc, slot_record(sc, k, s, NAN, "gap"));
-			hist_put(k, q->slot - 1, NAN);
-			sc->st.gap_slots += (size_t)len;
-			sc->st.gaps++;
+			gap_marker(sc, k, from + 1, len);
 		}
 	}
 	k->held = *q;
