@@ -1,0 +1,62 @@
+#!/usr/bin/env bats
+# Hostile paths and processes (issue 21), for every program where the
+# class applies: a model, state or property path that is a device, a FIFO
+# or a directory; the same file as input and output; stdout closed; a
+# signal while a program reads or trains.  Each must end within seconds,
+# with a defined status and a message, and destroy nothing.
+
+load ../helpers/common
+
+setup_file() {
+	export R="$BATS_FILE_TMPDIR"
+	kdd-gen --seed 1 --count 2000 --start 2026-11-21T00:00:00Z >"$R/kdd"
+	ad-train-rf --mode supervised --trees 3 --seed 1 -q -o "$R/kdd.rf" "$R/kdd"
+	for i in $(seq 0 299); do
+		echo '{"id":"m","ts":'$((1700000000000 + i * 60000))',"value":'$((10 + i % 7))'}'
+	done >"$R/series"
+	ad-forecast train -q --seed 1 --epochs 1 --hidden 4 --window 5 -o "$R/m.lstm" "$R/series"
+	mkfifo "$R/fifo"
+}
+
+# within SECONDS CMD...: run CMD, killed (-9) if it takes longer; sets
+# status and output like run.
+within() {
+	local s=$1
+	shift
+	run --separate-stderr timeout -k 1 "$s" "$@"
+	[ "$status" -ne 124 ] && [ "$status" -ne 137 ] || {
+		echo "did not end within $s s: $*"
+		return 1
+	}
+}
+
+@test "a model that is /dev/zero, a FIFO or a directory: refused at once, 65 or 66" {
+	for m in /dev/zero "$R/fifo"; do
+		within 5 ad-score -m "$m" "$R/kdd"
+		assert_equal "$status" 65
+		[[ "$stderr" == "ad-score: '$m': "*" model"* ]]
+		within 5 ad-forecast run -m "$m" "$R/series"
+		assert_equal "$status" 65
+		[[ "$stderr" == "ad-forecast: '$m': "*" model"* ]]
+	done
+	within 5 ad-score -m "$R" "$R/kdd"
+	assert_equal "$status" 66
+	assert_equal "$stderr" "ad-score: cannot open '$R': Is a directory"
+	within 5 ad-forecast run -m "$R" "$R/series"
+	assert_equal "$status" 66
+	assert_equal "$stderr" "ad-forecast: cannot open '$R': Is a directory"
+}
+
+@test "-F /dev/zero, a FIFO or a directory: 78, nothing, 66, for every program" {
+	for p in ad-alert ad-classify ad-clean ad-plot ad-score ad-stl ad-train-rf kdd-gen; do
+		within 5 $p -F /dev/zero
+		assert_equal "$status" 78
+		assert_equal "$stderr" "$p: '/dev/zero': over 1048576 bytes, not a property file"
+		within 5 $p -F "$R"
+		assert_equal "$status" 66
+		assert_equal "$stderr" "$p: cannot open '$R': Is a directory"
+	done
+	# a FIFO nobody writes to is an empty property file
+	within 5 ad-clean -F "$R/fifo" "$R/kdd"
+	assert_success
+}
