@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/ad.h"
 
@@ -159,8 +160,7 @@ xstrndup(const char *s, size_t n)
 static void
 on_stop_signal(int sig)
 {
-	(void)sig;
-	ad_stop = 1;
+	ad_stop = sig;
 }
 
 /*
@@ -178,6 +178,36 @@ ad_signals_init(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+}
+
+/*
+ * For work whose result is only kept when it is complete (training):
+ * from now on SIGINT/SIGTERM end the process at once, by the signal
+ * (exit 130/143 in the shell); one that came before ends it now.
+ */
+void
+ad_signals_fatal(void)
+{
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	ad_stop_reraise();
+}
+
+/*
+ * When a SIGINT/SIGTERM raised ad_stop: end the process by that signal
+ * (so the shell sees 130/143), after flushing stderr.  Else return.
+ */
+void
+ad_stop_reraise(void)
+{
+	int sig = ad_stop;
+
+	if (sig == 0)
+		return;
+	fflush(stderr);
+	signal(sig, SIG_DFL);
+	raise(sig);
+	_exit(128 + sig); /* not reached */
 }
 
 /*

@@ -78,7 +78,8 @@ write_all(int fd, const void *p, size_t n)
  * Write payload as a model of the given kind to path, atomically: a
  * temporary file in the same directory is written, synced and renamed over
  * path.  Returns 0, or -1 with err set (EX_CANTCREAT, or EX_IOERR when a
- * write fails, e.g. on a full disk); no file is left behind on failure.
+ * write fails, e.g. on a full disk, or a stop signal came); no file is
+ * left behind on failure.
  */
 int
 modelfile_write(const char *path, const char *kind, const void *payload,
@@ -117,7 +118,10 @@ modelfile_write(const char *path, const char *kind, const void *payload,
 		return -1;
 	}
 	fchmod(fd, 0644);
-	if (close(fd) < 0 || rename(tmp, path) < 0) {
+	/* A stop (SIGINT/SIGTERM) during the write: no new model. */
+	if (ad_stop)
+		errno = EINTR;
+	if (close(fd) < 0 || ad_stop || rename(tmp, path) < 0) {
 		ad_err_set(err, EX_IOERR, "cannot write '%s': %s", path,
 		    strerror(errno));
 		unlink(tmp);

@@ -60,3 +60,42 @@ within() {
 	within 5 ad-clean -F "$R/fifo" "$R/kdd"
 	assert_success
 }
+
+# stop_at SIG SECONDS CMD...: start CMD, send SIG after SECONDS, and wait
+# (at most 3 s more); sets status.
+stop_at() {
+	local sig=$1 after=$2
+	shift 2
+	"$@" &
+	local pid=$!
+	sleep "$after"
+	kill -"$sig" $pid
+	SECONDS=0
+	status=0
+	wait $pid || status=$?
+	[ "$SECONDS" -le 3 ] || {
+		echo "$* took $SECONDS s to stop"
+		return 1
+	}
+}
+
+@test "ad-train-rf stopped while reading or growing trees: no model, 143 or 130" {
+	# reading: an input that never ends
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	(cat "$R/kdd"; sleep 20) >"$BATS_TEST_TMPDIR/in" &
+	feeder=$!
+	stop_at TERM 1 ad-train-rf -q --trees 3 -o "$BATS_TEST_TMPDIR/r.rf" "$BATS_TEST_TMPDIR/in"
+	kill $feeder
+	assert_equal "$status" 143
+	[ ! -e "$BATS_TEST_TMPDIR/r.rf" ]
+	# growing: many trees on the real rows
+	stop_at INT 1 ad-train-rf -q --threads 1 --trees 100000 -o "$BATS_TEST_TMPDIR/g.rf" "$R/kdd"
+	assert_equal "$status" 130
+	[ ! -e "$BATS_TEST_TMPDIR/g.rf" ]
+	# and an old model in that place stays as it was
+	cp "$R/kdd.rf" "$BATS_TEST_TMPDIR/old.rf"
+	stop_at TERM 1 ad-train-rf -q --threads 1 --trees 100000 -o "$BATS_TEST_TMPDIR/old.rf" "$R/kdd"
+	assert_equal "$status" 143
+	cmp "$R/kdd.rf" "$BATS_TEST_TMPDIR/old.rf"
+	[ -z "$(ls "$BATS_TEST_TMPDIR" | grep tmp)" ]
+}
