@@ -188,10 +188,9 @@ main(int argc, char **argv)
 	parse_opts(argc, argv, &o);
 	ad_signals_init();
 	buf_init(&w.scratch);
-	if ((w.sink = sink_open(o.cli.output, &o.cli.io, &e)) == NULL) {
-		status = ad_err_report(&e);
+	if ((status = cli_open_output(&o.cli, o.files, o.nfiles, &w.sink)) !=
+	    EX_OK)
 		goto out;
-	}
 	if ((status = cli_open_input(&o.cli, o.files, o.nfiles, &in)) != EX_OK)
 		goto out_sink;
 	eng = engine_new(&o.ec, emit, &w);

@@ -210,9 +210,10 @@ run_main(struct opts *o)
 	s = fcstream_new(m, &o->fc, &sc);
 	ad_signals_init();
 	reload_signals_init();
-	if ((out = sink_open(o->cli.output, &o->cli.io, &e)) == NULL) {
+	if ((status = cli_open_output(
+		 &o->cli, o->operands, o->noperands, &out)) != EX_OK) {
 		fcstream_free(s);
-		return ad_err_report(&e);
+		return status;
 	}
 	status = cli_open_input(&o->cli, o->operands, o->noperands, &in);
 	if (status == EX_OK && fcstream_run(s, in, out, &e) < 0)

@@ -99,3 +99,30 @@ stop_at() {
 	cmp "$R/kdd.rf" "$BATS_TEST_TMPDIR/old.rf"
 	[ -z "$(ls "$BATS_TEST_TMPDIR" | grep tmp)" ]
 }
+
+@test "the same file as input and output is refused (64), and left as it was" {
+	T=$BATS_TEST_TMPDIR
+	head -50 "$R/kdd" >"$T/x.ndjson"
+	cp "$T/x.ndjson" "$T/orig"
+	ln -s x.ndjson "$T/link"
+	for cmd in "ad-clean -o $T/x.ndjson" "ad-clean --series --step 1m -o $T/link" \
+		"ad-stl --period 2 -o $T/x.ndjson" "ad-score -m $R/kdd.rf -o $T/x.ndjson" \
+		"ad-alert --field value --above 1 -o $T/x.ndjson" "ad-classify -o $T/x.ndjson" \
+		"ad-forecast run -m $R/m.lstm -o $T/x.ndjson" "ad-plot -o $T/x.ndjson" \
+		"ad-train-rf -o $T/x.ndjson" "ad-forecast train -o $T/x.ndjson" \
+		"ad-clean --reject $T/x.ndjson"; do
+		within 5 $cmd "$T/x.ndjson"
+		assert_equal "$status" 64
+		[[ "$stderr" == *"'$T/x.ndjson' is both an input and an output"* ]] ||
+			[[ "$stderr" == *"'$T/link' is both an input and an output"* ]]
+		cmp "$T/orig" "$T/x.ndjson"
+	done
+	# stdout appended to an input (ad-clean x >> x never ended)
+	run --separate-stderr timeout -k 1 5 bash -c "ad-clean '$T/x.ndjson' >>'$T/x.ndjson'"
+	assert_equal "$status" 64
+	assert_equal "$stderr" "ad-clean: '$T/x.ndjson' is both an input and standard output"
+	cmp "$T/orig" "$T/x.ndjson"
+	# the same data in another file is fine
+	within 5 ad-clean -o "$T/y.ndjson" "$T/x.ndjson"
+	assert_success
+}
