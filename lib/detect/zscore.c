@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/keymap.h"
+#include "io/atomicfile.h"
 #include "io/ndjson.h"
 #include "record/idkey.h"
 #include "detect/zscore.h"
@@ -158,23 +160,34 @@ zscore_apply_line(
 }
 
 /*
- * Load a state file.  A missing file is an empty state (returns 0).
- * Returns -1 with err set (EX_DATAERR with file:line) on a bad line.
+ * Load a state file.  A missing file is an empty state (returns 0), and
+ * so is one that is not a regular file (/dev/null, a FIFO: reading it
+ * could take forever).  Returns -1 with err set (EX_NOINPUT for a
+ * directory, EX_DATAERR with file:line on a bad line).
  */
 int
 zscore_load(struct zscore *z, const char *path, struct ad_err *err)
 {
-	FILE *fp = fopen(path, "r");
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	char *line = NULL, why[300];
 	size_t cap = 0, lineno = 0;
+	struct stat st;
 	ssize_t len;
+	FILE *fp;
 	int rc = 0;
 
-	if (fp == NULL) {
-		if (errno == ENOENT)
-			return 0;
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd >= 0 && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISDIR(st.st_mode)) {
+		close(fd);
+		return 0;
+	}
+	if (fd < 0 || S_ISDIR(st.st_mode) || (fp = fdopen(fd, "r")) == NULL) {
 		ad_err_set(err, EX_NOINPUT, "cannot open '%s': %s", path,
-		    strerror(errno));
+		    strerror(fd >= 0 && S_ISDIR(st.st_mode) ? EISDIR : errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
 	while ((len = getline(&line, &cap, fp)) > 0) {
@@ -242,45 +255,38 @@ emit_file(const char *line, size_t len, const char *key, void *arg)
 }
 
 /*
- * Save the state to path atomically (temporary file, fsync, rename).
+ * Save the state to path atomically (lib/io/atomicfile: temporary file,
+ * fsync, rename; a FIFO or a device is written into, a link followed).
  * Returns 0, or -1 with err set (EX_CANTCREAT, EX_IOERR).
  */
 int
 zscore_save(struct zscore *z, const char *path, struct ad_err *err)
 {
-	size_t n = strlen(path) + 16;
-	char *tmp = xmalloc(n);
+	struct atomicfile af;
 	FILE *fp;
 	int fd;
 
-	snprintf(tmp, n, "%s.tmpXXXXXX", path);
-	if ((fd = mkstemp(tmp)) < 0 || (fp = fdopen(fd, "w")) == NULL) {
-		ad_err_set(err, EX_CANTCREAT, "cannot create '%s': %s", tmp,
+	if (atomicfile_open(&af, path, err) < 0)
+		return -1;
+	/* stdio on a copy of the descriptor, which the commit syncs */
+	if ((fd = dup(af.fd)) < 0 || (fp = fdopen(fd, "w")) == NULL) {
+		ad_err_set(err, EX_CANTCREAT, "cannot create '%s': %s", path,
 		    strerror(errno));
 		if (fd >= 0)
 			close(fd);
-		free(tmp);
+		atomicfile_abort(&af);
 		return -1;
 	}
 	zscore_dump(z, emit_file, fp);
-	if (fflush(fp) != 0 || fsync(fd) != 0 || ferror(fp)) {
-		ad_err_set(err, EX_IOERR, "cannot write '%s': %s", tmp,
+	if (fflush(fp) != 0 || ferror(fp)) {
+		ad_err_set(err, EX_IOERR, "cannot write '%s': %s", path,
 		    strerror(errno));
 		fclose(fp);
-		unlink(tmp);
-		free(tmp);
+		atomicfile_abort(&af);
 		return -1;
 	}
 	fclose(fp);
-	if (rename(tmp, path) != 0) {
-		ad_err_set(err, EX_CANTCREAT, "cannot rename '%s' to '%s': %s",
-		    tmp, path, strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	free(tmp);
-	return 0;
+	return atomicfile_commit(&af, err);
 }
 
 /* Keys held now. */

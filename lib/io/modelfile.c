@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "io/atomicfile.h"
 #include "io/modelfile.h"
 
 static const char magic[8] = {'A', 'D', 'P', 'I', 'P', 'E', 'M', 'F'};
@@ -77,7 +77,8 @@ write_all(int fd, const void *p, size_t n)
 /*
  * Write payload as a model of the given kind to path, atomically: a
  * temporary file in the same directory is written, synced and renamed over
- * path.  Returns 0, or -1 with err set (EX_CANTCREAT, or EX_IOERR when a
+ * path (lib/io/atomicfile: a FIFO or a device is written into, a link
+ * followed).  Returns 0, or -1 with err set (EX_CANTCREAT, or EX_IOERR when a
  * write fails, e.g. on a full disk, or a stop signal came); no file is
  * left behind on failure.
  */
@@ -86,10 +87,8 @@ modelfile_write(const char *path, const char *kind, const void *payload,
     size_t len, struct ad_err *err)
 {
 	unsigned char head[MODELFILE_HEADER], tail[4];
-	size_t plen = strlen(path);
-	char *tmp = xmalloc(plen + 16), *dircopy;
+	struct atomicfile af;
 	uLong crc;
-	int fd, dfd;
 
 	memset(head, 0, sizeof(head));
 	memcpy(head, magic, 8);
@@ -100,43 +99,18 @@ modelfile_write(const char *path, const char *kind, const void *payload,
 	crc = crc32_z(crc, payload, len);
 	put_u32(tail, (uint32_t)crc);
 
-	snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
-	if ((fd = mkstemp(tmp)) < 0) {
-		ad_err_set(err, EX_CANTCREAT, "cannot create '%s': %s", path,
-		    strerror(errno));
-		free(tmp);
+	if (atomicfile_open(&af, path, err) < 0)
 		return -1;
-	}
-	if (write_all(fd, head, sizeof(head)) < 0 ||
-	    write_all(fd, payload, len) < 0 || write_all(fd, tail, 4) < 0 ||
-	    fsync(fd) < 0) {
+	if (write_all(af.fd, head, sizeof(head)) < 0 ||
+	    write_all(af.fd, payload, len) < 0 ||
+	    write_all(af.fd, tail, 4) < 0 || ad_stop) {
+		/* A stop (SIGINT/SIGTERM) during the write: no new model. */
 		ad_err_set(err, EX_IOERR, "cannot write '%s': %s", path,
-		    strerror(errno));
-		close(fd);
-		unlink(tmp);
-		free(tmp);
+		    strerror(ad_stop ? EINTR : errno));
+		atomicfile_abort(&af);
 		return -1;
 	}
-	fchmod(fd, 0644);
-	/* A stop (SIGINT/SIGTERM) during the write: no new model. */
-	if (ad_stop)
-		errno = EINTR;
-	if (close(fd) < 0 || ad_stop || rename(tmp, path) < 0) {
-		ad_err_set(err, EX_IOERR, "cannot write '%s': %s", path,
-		    strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	/* Make the rename itself durable. */
-	dircopy = xstrdup(path);
-	if ((dfd = open(dirname(dircopy), O_RDONLY | O_DIRECTORY)) >= 0) {
-		fsync(dfd);
-		close(dfd);
-	}
-	free(dircopy);
-	free(tmp);
-	return 0;
+	return atomicfile_commit(&af, err);
 }
 
 /*

@@ -126,3 +126,44 @@ stop_at() {
 	within 5 ad-clean -o "$T/y.ndjson" "$T/x.ndjson"
 	assert_success
 }
+
+@test "a model or state path that is a device, a FIFO or a link is not replaced" {
+	T=$BATS_TEST_TMPDIR
+	within 20 ad-train-rf -q --trees 2 -o /dev/full "$R/kdd"
+	assert_equal "$status" 74
+	assert_equal "$stderr" "ad-train-rf: cannot write '/dev/full': No space left on device"
+	[ -c /dev/full ]
+	within 20 ad-train-rf -q --trees 2 -o "$T" "$R/kdd"
+	assert_equal "$status" 73
+	[ -d "$T" ]
+	# a FIFO with a reader gets the model; without one: 73 at once
+	mkfifo "$T/fifo"
+	cat "$T/fifo" >"$T/got.rf" &
+	within 20 ad-train-rf -q --trees 2 -o "$T/fifo" "$R/kdd"
+	assert_success
+	wait
+	[ -p "$T/fifo" ]
+	within 5 ad-score -m "$T/got.rf" "$R/kdd"
+	assert_success
+	within 20 ad-forecast train -q --epochs 1 --hidden 2 --window 3 -o "$T/fifo" "$R/series"
+	assert_equal "$status" 73
+	[ -p "$T/fifo" ]
+	# a link: the file it names is replaced, the link stays
+	ln -s real.rf "$T/link.rf"
+	within 20 ad-train-rf -q --trees 2 -o "$T/link.rf" "$R/kdd"
+	assert_success
+	[ -L "$T/link.rf" ] && [ -f "$T/real.rf" ]
+	printf '%s\n' '{"id":"a","value":1}' '{"id":"a","value":2}' >"$T/z"
+	ln -s state.json "$T/state-link"
+	within 5 ad-score --zscore 3 --state "$T/state-link" "$T/z"
+	assert_success
+	[ -L "$T/state-link" ] && [ -s "$T/state.json" ]
+	within 5 ad-score --zscore 3 --state /dev/full "$T/z"
+	assert_equal "$status" 74
+	[ -c /dev/full ]
+	# a FIFO as state: nothing to load, and no reader to save to
+	within 5 ad-score --zscore 3 --state "$T/fifo" "$T/z"
+	assert_equal "$status" 73
+	assert_equal "$stderr" "ad-score: cannot create '$T/fifo': No such device or address"
+	[ -p "$T/fifo" ]
+}
