@@ -58,6 +58,7 @@ void ad_say(ad_say_fn fn, void *arg, const char *fmt, ...)
 /* Set by SIGINT/SIGTERM (to the signal): stop reading, flush, commit. */
 extern volatile sig_atomic_t ad_stop;
 void ad_signals_init(void);
+void ad_std_fds(void);
 void ad_signals_fatal(void);
 void ad_stop_reraise(void);
 

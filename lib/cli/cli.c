@@ -18,6 +18,7 @@
 void
 cli_init(struct cli *c, const char *client_id)
 {
+	ad_std_fds(); /* before the first file is opened */
 	memset(c, 0, sizeof(*c));
 	io_conf_init(&c->io, client_id);
 	c->io.warn = vwarn_at;

@@ -167,3 +167,23 @@ stop_at() {
 	assert_equal "$stderr" "ad-score: cannot create '$T/fifo': No such device or address"
 	[ -p "$T/fifo" ]
 }
+
+@test "stdout closed: 74 at once, and no good record in the --reject file" {
+	T=$BATS_TEST_TMPDIR
+	head -1000 "$R/kdd" >"$T/in"
+	for cmd in "ad-clean" "ad-score -m $R/kdd.rf" "ad-clean --series --step 1m" \
+		"ad-stl --period 7" "ad-alert --field value --above 1" "ad-forecast run -m $R/m.lstm" \
+		"ad-classify"; do
+		rm -f "$T/rej"
+		in=$T/in
+		[[ "$cmd" == ad-clean || "$cmd" == ad-score* ]] || in=$R/series
+		run --separate-stderr timeout -k 1 10 bash -c "$cmd --reject '$T/rej' '$in' >&-"
+		assert_equal "$status" 74
+		[[ "$stderr" == *"write error"* ]]
+		[ ! -s "$T/rej" ] || { echo "$cmd: $(wc -l <"$T/rej") records in --reject"; false; }
+	done
+	# a program that writes nothing to stdout does not fail for it
+	run timeout -k 1 20 bash -c "ad-train-rf -q --trees 2 -o '$T/m.rf' '$T/in' >&-"
+	assert_success
+	[ -s "$T/m.rf" ]
+}
