@@ -65,7 +65,7 @@ zscore_point(
     struct zscore *z, const char *key, double x, struct zscore_result *r)
 {
 	struct zscore_stat *st = keymap_get(z->map, key);
-	double d;
+	double d, mean, m2;
 
 	if (st == NULL) {
 		st = xcalloc(1, sizeof(*st));
@@ -74,6 +74,7 @@ zscore_point(
 	r->z = NAN;
 	r->score = 0;
 	r->anomaly = false;
+	r->refused = false;
 	if (st->n >= (double)z->min_count) {
 		double sd = sqrt(st->m2 / (st->n - 1));
 
@@ -92,10 +93,17 @@ zscore_point(
 			r->anomaly = z->one_sided ? x > st->mean : true;
 		}
 	}
-	st->n++;
+	/* A value the statistics cannot take finite is refused, uncounted. */
 	d = x - st->mean;
-	st->mean += d / st->n;
-	st->m2 += d * (x - st->mean);
+	mean = st->mean + d / (st->n + 1);
+	m2 = st->m2 + d * (x - mean);
+	if (!isfinite(d) || !isfinite(mean) || !isfinite(m2)) {
+		*r = (struct zscore_result){.z = NAN, .refused = true};
+		return;
+	}
+	st->n++;
+	st->mean = mean;
+	st->m2 = m2;
 }
 
 /* Replace key's statistics. */
@@ -146,8 +154,13 @@ zscore_apply_line(
 		}
 		*dst[i] = json_number_value(v);
 	}
-	if (st.n < 0 || st.m2 < 0) {
-		snprintf(why, whylen, "negative n or m2");
+	/* What zscore_point() leaves: n whole, >= 1; all finite; m2 >= 0. */
+	if (!(st.n >= 1 && st.n <= 9007199254740992.0 && st.n == floor(st.n)) ||
+	    !isfinite(st.mean) || !isfinite(st.m2) || st.m2 < 0) {
+		snprintf(why, whylen,
+		    "not a state this program writes: n %.17g, mean %.17g, "
+		    "m2 %.17g",
+		    st.n, st.mean, st.m2);
 		json_decref(rec);
 		return -1;
 	}

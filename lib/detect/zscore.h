@@ -26,6 +26,7 @@ struct zscore_result {
 	double score; /* in [0,1]: the normal probability of a smaller |z| */
 	double z;     /* NaN while n < 2 or the variance is 0 */
 	bool anomaly;
+	bool refused; /* x would overflow the key's statistics: not counted */
 };
 
 struct zscore *zscore_new(

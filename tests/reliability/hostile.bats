@@ -187,3 +187,21 @@ stop_at() {
 	assert_success
 	[ -s "$T/m.rf" ]
 }
+
+@test "ad-score --zscore: alternating +-1e300 is refused with a reason and the state stays loadable" {
+	T=$BATS_TEST_TMPDIR
+	for i in 1 2 3 4 5 6; do
+		echo '{"id":"a","value":-1e300}'
+		echo '{"id":"a","value":1e300}'
+	done >"$T/big"
+	within 5 ad-score --zscore 3 --state "$T/st" "$T/big"
+	assert_equal "$status" 65
+	assert_equal "$(grep -c 'value 1e+300 is too far from its key.s values: their variance would overflow' <<<"$stderr")" 6
+	assert_equal "$(wc -l <<<"$output")" 6
+	[[ "$output" != *'"anomaly":true'* ]]
+	assert_equal "$(cat "$T/st")" '{"id":"a","n":6,"mean":-1e+300,"m2":0.0}'
+	# the next run loads it and goes on
+	within 5 ad-score --zscore 3 --state "$T/st" <<<'{"id":"a","value":-1e300}'
+	assert_success
+	assert_output '{"id":"a","value":-1e+300,"score":0.0,"anomaly":false,"z":null}'
+}
