@@ -307,6 +307,20 @@ ad-clean: $T/late:7: field 'value': expected a finite number, got \"NaN\""
 	assert_equal "$stderr" "ad-clean: write error on '<stdout>': Broken pipe"
 }
 
+@test "--series: impossible times are rejected with a reason, year 9999 seconds are seconds" {
+	printf '%s\n' '{"id":"a","ts":"2026-02-31T00:00:00Z","value":1}' \
+		'{"id":"a","ts":"2026-12-31T23:59:60Z","value":1}' \
+		'{"id":"a","ts":9223372036854775807,"value":1}' \
+		'{"id":"a","ts":253402300000,"value":1}' >"$T/times"
+	run --separate-stderr ad-clean --series --step 1m "$T/times"
+	assert_equal "$status" 65
+	assert_equal "$stderr" "ad-clean: $T/times:1: field 'ts': '2026-02-31T00:00:00Z' is not a time
+ad-clean: $T/times:2: field 'ts': '2026-12-31T23:59:60Z' is not a time
+ad-clean: $T/times:3: field 'ts': time out of range (the years 0000 to 9999)"
+	# 253402300000 s is 9999-12-31T23:46:40Z, written back in seconds
+	assert_output '{"id":"a","ts":253402300020,"value":1}'
+}
+
 @test "--series: --max-keys evicts (and flushes) the least recently used key" {
 	printf '%s\n' '{"id":"a","ts":0,"value":1}' '{"id":"b","ts":0,"value":1}' \
 		'{"id":"c","ts":0,"value":1}' '{"id":"a","ts":60000,"value":2}' >"$T/k"
