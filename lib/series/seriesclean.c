@@ -530,6 +530,18 @@ seriesclean_add(struct seriesclean *sc, json_t *rec, char *why, size_t whylen)
 		keymap_put(sc->keys, idkey, k);
 	}
 	slot = slot_of(sc, ms);
+	/*
+	 * A point in the slot of the held point (released from reordering,
+	 * not yet written) is merged into it, as two points in one slot are.
+	 */
+	if (k->released && k->has_held && slot == k->held.slot) {
+		k->form = form;
+		k->held.sum += v;
+		k->held.n++;
+		sc->st.points++;
+		sc->st.merged++;
+		return 0;
+	}
 	if (k->released && slot <= k->done) {
 		char idshown[64];
 

@@ -321,6 +321,17 @@ ad-clean: $T/times:3: field 'ts': time out of range (the years 0000 to 9999)"
 	assert_output '{"id":"a","ts":253402300020,"value":1}'
 }
 
+@test "--series: a second point in the slot just released is merged, not late" {
+	printf '%s\n' '{"id":"a","ts":1700000040000,"value":1}' \
+		'{"id":"a","ts":1700000050000,"value":3}' \
+		'{"id":"a","ts":1700000100000,"value":5}' >"$T/same"
+	run --separate-stderr ad-clean -v --series --step 1m "$T/same"
+	assert_success
+	assert_output '{"id":"a","ts":1700000040000,"value":2.0}
+{"id":"a","ts":1700000100000,"value":5}'
+	[[ "$stderr" == *"merged 1,"* ]]
+}
+
 @test "--series: --max-keys evicts (and flushes) the least recently used key" {
 	printf '%s\n' '{"id":"a","ts":0,"value":1}' '{"id":"b","ts":0,"value":1}' \
 		'{"id":"c","ts":0,"value":1}' '{"id":"a","ts":60000,"value":2}' >"$T/k"
