@@ -205,3 +205,17 @@ stop_at() {
 	assert_success
 	assert_output '{"id":"a","value":-1e+300,"score":0.0,"anomaly":false,"z":null}'
 }
+
+@test "100,000 single-point keys: memory grows with the points, not with room for 256" {
+	[ -z "${ASAN_OPTIONS:-}" ] || skip "ulimit -v leaves no room for AddressSanitizer's shadow memory"
+	T=$BATS_TEST_TMPDIR
+	awk 'BEGIN { for (i = 0; i < 100000; i++)
+		printf "{\"id\":\"k%d\",\"ts\":%d,\"value\":1}\n", i, 1700000040 + i % 7 }' >"$T/keys"
+	# each series started with room for 256 points: 700 MB for ad-stl
+	for cmd in "ad-stl --period 12" "ad-classify" "ad-forecast train -q --epochs 1 -o $T/f.lstm"; do
+		run --separate-stderr bash -c "ulimit -v 300000; $cmd '$T/keys' >/dev/null"
+		# 65: every key is too short, said per key; not 71 (out of memory)
+		assert_equal "$status" 65
+		[[ "$stderr" != *"out of memory"* ]]
+	done
+}
