@@ -11,9 +11,9 @@
  *             point (mean of its neighbours) need the next value.
  *
  * Per key the memory is the reorder array, the outlier window
- * (outlier_window doubles) and the history ring for phase means
- * (period * history slots, or SERIESCLEAN_AUTO_HISTORY with --period
- * auto), whatever the length of the stream.
+ * (outlier_window doubles) and the history ring for phase means (up to
+ * period * history slots, or SERIESCLEAN_AUTO_HISTORY with --period
+ * auto, allocated as slots come), whatever the length of the stream.
  */
 #include <math.h>
 #include <stdio.h>
@@ -56,9 +56,9 @@ struct skey {
 	bool has_prev;
 	double *win; /* raw values of the last points, a ring */
 	size_t nwin, winpos;
-	double *hist; /* clean values by slot, a ring; NaN when none */
-	size_t histn;
-	int64_t hist_newest;
+	double *hist;	       /* clean values by slot, a ring; NaN when none */
+	size_t histn, histcap; /* its size, and how much is allocated */
+	int64_t hist_newest, hist_base; /* hist_base: at position 0 */
 	bool hist_any;
 	size_t period, since_detect;
 };
@@ -91,23 +91,49 @@ emit(struct seriesclean *sc, json_t *rec)
 	json_decref(rec);
 }
 
-/* History ring: record value v (NaN: no data) for slot. */
+/* Position of slot in the history ring, counted from hist_base. */
+static size_t
+hist_pos(const struct skey *k, int64_t slot)
+{
+	int64_t n = (int64_t)k->histn;
+
+	return (size_t)((((slot - k->hist_base) % n) + n) % n);
+}
+
+/*
+ * History ring: record value v (NaN: no data) for slot.  The ring is
+ * allocated as it fills (positions past histcap are NaN), so a key with
+ * few points costs few slots whatever --period and --history allow.
+ */
 static void
 hist_put(struct skey *k, int64_t slot, double v)
 {
-	size_t n = k->histn;
+	size_t n = k->histn, pos;
 
 	if (n == 0)
 		return;
 	if (!k->hist_any || slot - k->hist_newest >= (int64_t)n) {
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < k->histcap; i++)
 			k->hist[i] = NAN;
+		k->hist_base = slot;
 	} else {
 		for (int64_t s = k->hist_newest + 1; s < slot; s++)
-			k->hist[(size_t)(((s % (int64_t)n) + (int64_t)n) %
-					 (int64_t)n)] = NAN;
+			if ((pos = hist_pos(k, s)) < k->histcap)
+				k->hist[pos] = NAN;
 	}
-	k->hist[(size_t)(((slot % (int64_t)n) + (int64_t)n) % (int64_t)n)] = v;
+	if ((pos = hist_pos(k, slot)) >= k->histcap) {
+		size_t cap = k->histcap ? k->histcap : 8;
+
+		while (cap <= pos)
+			cap *= 2;
+		if (cap > n)
+			cap = n;
+		k->hist = xreallocarray(k->hist, cap, sizeof(*k->hist));
+		for (size_t i = k->histcap; i < cap; i++)
+			k->hist[i] = NAN;
+		k->histcap = cap;
+	}
+	k->hist[pos] = v;
 	k->hist_newest = slot;
 	k->hist_any = true;
 	k->since_detect++;
@@ -117,11 +143,13 @@ static double
 hist_get(const struct skey *k, int64_t slot)
 {
 	int64_t n = (int64_t)k->histn;
+	size_t pos;
 
 	if (n == 0 || !k->hist_any || slot > k->hist_newest ||
 	    slot <= k->hist_newest - n)
 		return NAN;
-	return k->hist[(size_t)(((slot % n) + n) % n)];
+	pos = hist_pos(k, slot);
+	return pos < k->histcap ? k->hist[pos] : NAN;
 }
 
 /* Detect the period of a key (--period auto) now and then. */
@@ -420,8 +448,6 @@ key_new(const struct seriesclean *sc, json_t *id)
 	} else if (sc->conf.period < 0) {
 		k->histn = SERIESCLEAN_AUTO_HISTORY;
 	}
-	if (k->histn > 0)
-		k->hist = xcalloc(k->histn, sizeof(*k->hist));
 	return k;
 }
 
