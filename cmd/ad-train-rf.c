@@ -182,13 +182,22 @@ main(int argc, char **argv)
 		status = ad_err_report(&e);
 		goto out;
 	}
+	/*
+	 * A stop while reading, or while the trees grow, ends the program
+	 * by its signal: a model of part of the data is no model.  While
+	 * the file is written a stop is a flag, so that no temporary file
+	 * stays behind and no model is renamed into place.
+	 */
+	ad_signals_fatal();
 	status = recin_status(in);
 	if (rfjob_evaluate(job, o.cli.quiet ? NULL : stderr, &e) < 0) {
 		status = ad_err_report(&e);
 		goto out;
 	}
 	rfjob_fit(job);
+	ad_signals_init();
 	if (forestfile_write(o.cli.output, rfjob_model(job), &e) < 0) {
+		ad_stop_reraise();
 		status = ad_err_report(&e);
 		goto out;
 	}

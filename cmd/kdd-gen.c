@@ -100,10 +100,13 @@ main(int argc, char **argv)
 		status = ad_err_report(&e);
 		goto out;
 	}
-	if ((out = sink_open(o.cli.output, &o.cli.io, &e)) == NULL) {
+	/* Without a file nothing is read (not even standard input). */
+	if (o.gc.file != NULL)
+		status = cli_open_output(&o.cli, (char **)&o.gc.file, 1, &out);
+	else if ((out = sink_open(o.cli.output, &o.cli.io, &e)) == NULL)
 		status = ad_err_report(&e);
+	if (out == NULL)
 		goto out_reject;
-	}
 	kddgen_init(&g, &o.gc, out, &rj);
 	if (kddgen_run(&g, &e) < 0)
 		status = ad_err_report(&e);

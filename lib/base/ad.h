@@ -55,8 +55,11 @@ typedef void (*ad_say_fn)(void *arg, const char *msg);
 void ad_say(ad_say_fn fn, void *arg, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Set by SIGINT/SIGTERM: stop reading, flush, commit, exit 0. */
+/* Set by SIGINT/SIGTERM (to the signal): stop reading, flush, commit. */
 extern volatile sig_atomic_t ad_stop;
 void ad_signals_init(void);
+void ad_std_fds(void);
+void ad_signals_fatal(void);
+void ad_stop_reraise(void);
 
 #endif

@@ -8,9 +8,11 @@
 #define _GNU_SOURCE /* program_invocation_short_name, as err(3) uses */
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/ad.h"
 
@@ -159,8 +161,7 @@ xstrndup(const char *s, size_t n)
 static void
 on_stop_signal(int sig)
 {
-	(void)sig;
-	ad_stop = 1;
+	ad_stop = sig;
 }
 
 /*
@@ -181,6 +182,58 @@ ad_signals_init(void)
 }
 
 /*
+ * Make sure descriptors 0, 1 and 2 are open before any file is: with
+ * stdout closed (>&-) the first file opened (a --reject file) would get
+ * descriptor 1 and the records meant for stdout.  A closed one is opened
+ * read-only on /dev/null: reading it gives nothing, writing it fails
+ * (EBADF), so a program writing records exits 74 at its first flush and
+ * one writing nothing there is not disturbed.
+ */
+void
+ad_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		int got;
+
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* open() takes the lowest free descriptor: fd */
+		if ((got = open("/dev/null", O_RDONLY)) >= 0 && got != fd)
+			close(got);
+	}
+}
+
+/*
+ * For work whose result is only kept when it is complete (training):
+ * from now on SIGINT/SIGTERM end the process at once, by the signal
+ * (exit 130/143 in the shell); one that came before ends it now.
+ */
+void
+ad_signals_fatal(void)
+{
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	ad_stop_reraise();
+}
+
+/*
+ * When a SIGINT/SIGTERM raised ad_stop: end the process by that signal
+ * (so the shell sees 130/143), after flushing stderr.  Else return.
+ */
+void
+ad_stop_reraise(void)
+{
+	int sig = ad_stop;
+
+	if (sig == 0)
+		return;
+	fflush(stderr);
+	signal(sig, SIG_DFL);
+	raise(sig);
+	_exit(128 + sig); /* not reached */
+}
+
+/*
  * Flush and close stdout; a failure there (full disk, closed pipe) turns an
  * otherwise successful status into EX_IOERR.  Returns the status to exit
  * with.
@@ -189,9 +242,11 @@ int
 finish(int status)
 {
 	if (fflush(stdout) != 0 || ferror(stdout)) {
-		if (status == EX_OK || status == EX_DATAERR)
+		/* A failure said before (66, 73) stays what it was. */
+		if (status == EX_OK || status == EX_DATAERR) {
 			warn("write error");
-		status = EX_IOERR;
+			status = EX_IOERR;
+		}
 	}
 	if (fclose(stdout) != 0 && status == EX_OK) {
 		warn("write error");

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /*
- * Time parsing and formatting.  Numbers below 1e11 are epoch seconds (that
- * is before the year 5138), larger ones epoch milliseconds; text is ISO
- * 8601: YYYY-MM-DD[T ]hh:mm[:ss[.frac]][Z|+hh:mm|-hh:mm|+hhmm].  Days are
+ * Time parsing and formatting.  Numbers below 253402300800 in magnitude are
+ * epoch seconds (up to the end of the year 9999), larger ones epoch
+ * milliseconds; text is ISO 8601: YYYY-MM-DD[T ]hh:mm[:ss[.frac]][Z|
+ * +hh:mm|-hh:mm|+hhmm], a day that exists (no February 31) and seconds
+ * 0 to 59.  Every time is within TIMEFMT_MIN_MS..TIMEFMT_MAX_MS (the years
+ * 0000 to 9999), so that sums and differences of times never overflow.  Days are
  * counted with Howard Hinnant's days_from_civil, so no time zone database
  * or timegm() is involved.
  */
 #include <ctype.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -45,6 +49,41 @@ civil_from_days(int64_t z, int *y, unsigned *m, unsigned *d)
 	*y = (int)((int64_t)yoe + era * 400 + (*m <= 2));
 }
 
+static unsigned
+month_days(int y, int m)
+{
+	static const unsigned days[] = {
+	    31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return days[m - 1] + (m == 2 && leap);
+}
+
+static bool
+in_range(int64_t ms)
+{
+	return ms >= TIMEFMT_MIN_MS && ms <= TIMEFMT_MAX_MS;
+}
+
+/*
+ * An epoch number t (seconds below TIMEFMT_SECONDS_BELOW in magnitude,
+ * else milliseconds) into *ms and *form.  Returns 0, or -1 when the time
+ * is outside the years 0000 to 9999.
+ */
+int
+timefmt_epoch(long long t, int64_t *ms, struct time_form *form)
+{
+	memset(form, 0, sizeof(*form));
+	if (t > -TIMEFMT_SECONDS_BELOW && t < TIMEFMT_SECONDS_BELOW) {
+		form->kind = TIME_EPOCH_S;
+		*ms = (int64_t)t * 1000;
+	} else {
+		form->kind = TIME_EPOCH_MS;
+		*ms = (int64_t)t;
+	}
+	return in_range(*ms) ? 0 : -1;
+}
+
 static int
 digits(const char **p, int n)
 {
@@ -74,7 +113,8 @@ timefmt_parse_text(const char *s, int64_t *ms, struct time_form *form)
 	form->kind = TIME_ISO;
 	if ((y = digits(&p, 4)) < 0 || *p++ != '-' ||
 	    (mo = digits(&p, 2)) < 1 || mo > 12 || *p++ != '-' ||
-	    (d = digits(&p, 2)) < 1 || d > 31 || (*p != 'T' && *p != ' '))
+	    (d = digits(&p, 2)) < 1 || (unsigned)d > month_days(y, mo) ||
+	    (*p != 'T' && *p != ' '))
 		return -1;
 	p++;
 	if ((h = digits(&p, 2)) < 0 || h > 23 || *p++ != ':' ||
@@ -82,7 +122,7 @@ timefmt_parse_text(const char *s, int64_t *ms, struct time_form *form)
 		return -1;
 	if (*p == ':') {
 		p++;
-		if ((sec = digits(&p, 2)) < 0 || sec > 60)
+		if ((sec = digits(&p, 2)) < 0 || sec > 59) /* no leap second */
 			return -1;
 		if (*p == '.' || *p == ',') {
 			int64_t scale = 100;
@@ -121,7 +161,7 @@ timefmt_parse_text(const char *s, int64_t *ms, struct time_form *form)
 		   h * 3600 + mi * 60 + sec - off * 60) *
 		   1000 +
 	       frac_ms);
-	return 0;
+	return in_range(*ms) ? 0 : -1; /* 9999-12-31T23:00-05:00 is not */
 }
 
 /*
@@ -134,35 +174,37 @@ timefmt_parse(const json_t *v, int64_t *ms, struct time_form *form, char *why,
 {
 	memset(form, 0, sizeof(*form));
 	if (json_is_integer(v)) {
-		json_int_t t = json_integer_value(v);
-
-		form->kind = (t >= 100000000000LL || t <= -100000000000LL)
-				 ? TIME_EPOCH_MS
-				 : TIME_EPOCH_S;
-		*ms = form->kind == TIME_EPOCH_MS ? t : t * 1000;
-		return 0;
+		if (timefmt_epoch(json_integer_value(v), ms, form) == 0)
+			return 0;
+		goto range;
 	}
 	if (json_is_real(v)) {
 		double t = json_real_value(v);
 
 		if (!isfinite(t) || fabs(t) > 9e15)
-			goto bad;
-		form->kind = fabs(t) >= 1e11 ? TIME_EPOCH_MS : TIME_EPOCH_S;
+			goto range;
+		form->kind = fabs(t) >= (double)TIMEFMT_SECONDS_BELOW
+				 ? TIME_EPOCH_MS
+				 : TIME_EPOCH_S;
 		form->real = true;
 		*ms = (int64_t)llround(
 		    form->kind == TIME_EPOCH_MS ? t : t * 1000.0);
-		return 0;
+		if (in_range(*ms))
+			return 0;
+		goto range;
 	}
 	if (json_is_string(v) &&
 	    timefmt_parse_text(json_string_value(v), ms, form) == 0)
 		return 0;
-bad:
 	if (json_is_string(v))
 		snprintf(
 		    why, whylen, "'%.40s' is not a time", json_string_value(v));
 	else
 		snprintf(why, whylen,
 		    "expected a time (epoch s, epoch ms or ISO 8601)");
+	return -1;
+range:
+	snprintf(why, whylen, "time out of range (the years 0000 to 9999)");
 	return -1;
 }
 

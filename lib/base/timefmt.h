@@ -28,6 +28,11 @@ struct time_form {
 	bool real;	/* epoch seconds written with a fraction */
 };
 
+#define TIMEFMT_MIN_MS (-62167219200000LL)   /* 0000-01-01T00:00:00Z */
+#define TIMEFMT_MAX_MS 253402300799999LL     /* 9999-12-31T23:59:59.999Z */
+#define TIMEFMT_SECONDS_BELOW 253402300800LL /* epoch s below, ms above */
+
+int timefmt_epoch(long long t, int64_t *ms, struct time_form *form);
 int timefmt_parse(const json_t *v, int64_t *ms, struct time_form *form,
     char *why, size_t whylen);
 int timefmt_parse_text(const char *s, int64_t *ms, struct time_form *form);

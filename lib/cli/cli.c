@@ -5,6 +5,7 @@
  * say how the input went.
  */
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 #include "io/endpoint.h"
@@ -17,6 +18,7 @@
 void
 cli_init(struct cli *c, const char *client_id)
 {
+	ad_std_fds(); /* before the first file is opened */
 	memset(c, 0, sizeof(*c));
 	io_conf_init(&c->io, client_id);
 	c->io.warn = vwarn_at;
@@ -85,11 +87,97 @@ int
 cli_open_input(
     const struct cli *c, char **files, size_t nfiles, struct recin **in)
 {
+	const char *outs[] = {c->output, c->reject};
 	struct ad_err e;
 
 	ad_err_clear(&e);
+	*in = NULL;
+	if (cli_check_outputs(files, nfiles, outs, 2, false, &e) < 0)
+		return ad_err_report(&e);
 	*in = recin_new(files, nfiles, &c->io, c->reject, c->strict, &e);
 	return *in != NULL ? EX_OK : ad_err_report(&e);
+}
+
+/* The file a spec names (a path, "-" for fd, or NULL: not a file). */
+static bool
+spec_stat(const char *spec, int fd, struct stat *st)
+{
+	if (spec != NULL && strstr(spec, "://") != NULL)
+		return false;
+	if (spec != NULL && strncmp(spec, "file:", 5) == 0)
+		return false; /* rolled files: new names, never an input */
+	if (spec == NULL || strcmp(spec, "-") == 0)
+		return fd >= 0 && fstat(fd, st) == 0 && S_ISREG(st->st_mode);
+	return stat(spec, st) == 0 && S_ISREG(st->st_mode);
+}
+
+/*
+ * Refuse an output that is one of the inputs: reading a file while it is
+ * truncated empties it, and appending to it never ends.  files are the
+ * input specs (none or "-": standard input), outs nouts output paths (a
+ * NULL one is skipped), and with to_stdout standard output counts as one
+ * when it is a regular file.  Only regular files are compared, by device and inode,
+ * so a symbolic link or another name for the same file is caught.
+ * Returns 0, or -1 with err set (EX_USAGE).
+ */
+int
+cli_check_outputs(char **files, size_t nfiles, const char *const *outs,
+    size_t nouts, bool to_stdout, struct ad_err *err)
+{
+	char *const stdin_only[] = {"-"};
+	struct stat in, out;
+
+	if (nfiles == 0) {
+		files = (char **)stdin_only;
+		nfiles = 1;
+	}
+	for (size_t i = 0; i < nfiles; i++) {
+		if (!spec_stat(files[i], 0, &in))
+			continue;
+		for (size_t j = 0; j < nouts; j++) {
+			if (outs[j] == NULL)
+				continue;
+			if (spec_stat(outs[j], -1, &out) &&
+			    out.st_dev == in.st_dev &&
+			    out.st_ino == in.st_ino) {
+				ad_err_set(err, EX_USAGE,
+				    "'%s' is both an input and an output",
+				    outs[j]);
+				return -1;
+			}
+		}
+		if (to_stdout && spec_stat(NULL, 1, &out) &&
+		    out.st_dev == in.st_dev && out.st_ino == in.st_ino) {
+			ad_err_set(err, EX_USAGE,
+			    "'%s' is both an input and standard output",
+			    strcmp(files[i], "-") == 0 ? "standard input"
+						       : files[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * Open the output (-o; none: stdout) for a program that opens it before
+ * its input files (named here so that an output that is one of them is
+ * refused first, 64).  Failures are reported.  Returns EX_OK with *out
+ * set, or the status to exit with and *out NULL.
+ */
+int
+cli_open_output(
+    const struct cli *c, char **files, size_t nfiles, struct sink **out)
+{
+	const char *outs[] = {c->output, c->reject};
+	struct ad_err e;
+
+	ad_err_clear(&e);
+	*out = NULL;
+	if (cli_check_outputs(files, nfiles, outs, 2,
+		c->output == NULL || strcmp(c->output, "-") == 0, &e) < 0)
+		return ad_err_report(&e);
+	*out = sink_open(c->output, &c->io, &e);
+	return *out != NULL ? EX_OK : ad_err_report(&e);
 }
 
 /*
@@ -108,6 +196,11 @@ cli_open_io(const struct cli *c, char **files, size_t nfiles, struct recin **in,
 	int status;
 
 	*out = NULL;
+	*in = NULL;
+	ad_err_clear(&e);
+	if ((c->output == NULL || strcmp(c->output, "-") == 0) &&
+	    cli_check_outputs(files, nfiles, NULL, 0, true, &e) < 0)
+		return ad_err_report(&e);
 	if ((status = cli_open_input(c, files, nfiles, in)) != EX_OK)
 		return status;
 	ad_err_clear(&e);

@@ -70,6 +70,10 @@ int cli_opt_property(void *io_conf, const char *arg, struct ad_err *err);
 int cli_opt_property_file(void *io_conf, const char *arg, struct ad_err *err);
 int cli_open_input(
     const struct cli *c, char **files, size_t nfiles, struct recin **in);
+int cli_check_outputs(char **files, size_t nfiles, const char *const *outs,
+    size_t nouts, bool to_stdout, struct ad_err *err);
+int cli_open_output(
+    const struct cli *c, char **files, size_t nfiles, struct sink **out);
 int cli_open_io(const struct cli *c, char **files, size_t nfiles,
     struct recin **in, struct sink **out);
 int cli_close_io(struct recin *in, struct sink *out, int status);

@@ -409,14 +409,11 @@ int
 detrun_save(struct detrun *r, const char *path, struct ad_err *err)
 {
 	struct buf b;
-	struct atomicfile_part part;
 	int rc;
 
 	buf_init(&b);
 	keymap_foreach(r->keys, save_one, &b);
-	part.data = b.data;
-	part.len = b.len;
-	rc = atomicfile_write(path, &part, 1, err);
+	rc = atomicfile_save(path, b.data, b.len, err);
 	buf_release(&b);
 	return rc;
 }

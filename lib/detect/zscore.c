@@ -9,9 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/keymap.h"
+#include "io/atomicfile.h"
 #include "io/ndjson.h"
 #include "record/idkey.h"
 #include "series/likelihood.h"
@@ -82,11 +84,12 @@ zscore_point(
 {
 	struct zscore_stat *st = key_state(z, key);
 	const struct likelihood_conf lc = LIKELIHOOD_CONF_DEFAULT;
-	double d, raw = -1;
+	double d, mean, m2, raw = -1;
 
 	r->z = NAN;
 	r->score = 0;
 	r->anomaly = false;
+	r->refused = false;
 	if (st->n >= (double)z->min_count) {
 		double sd = sqrt(st->m2 / (st->n - 1));
 
@@ -103,13 +106,19 @@ zscore_point(
 			r->anomaly = moved;
 		}
 	}
-	if (raw >= 0) {
-		r->score = likelihood_step(&st->lik, fmin(raw, Z_CAP), &lc);
-	}
-	st->n++;
+	/* A value the statistics cannot take finite is refused, uncounted. */
 	d = x - st->mean;
-	st->mean += d / st->n;
-	st->m2 += d * (x - st->mean);
+	mean = st->mean + d / (st->n + 1);
+	m2 = st->m2 + d * (x - mean);
+	if (!isfinite(d) || !isfinite(mean) || !isfinite(m2)) {
+		*r = (struct zscore_result){.z = NAN, .refused = true};
+		return;
+	}
+	if (raw >= 0)
+		r->score = likelihood_step(&st->lik, fmin(raw, Z_CAP), &lc);
+	st->n++;
+	st->mean = mean;
+	st->m2 = m2;
 }
 
 /* Replace key's statistics. */
@@ -176,8 +185,13 @@ zscore_apply_line(
 		}
 		*dst[i] = json_number_value(v);
 	}
-	if (st.n < 0 || st.m2 < 0) {
-		snprintf(why, whylen, "negative n or m2");
+	/* What zscore_point() leaves: n whole, >= 1; all finite; m2 >= 0. */
+	if (!(st.n >= 1 && st.n <= 9007199254740992.0 && st.n == floor(st.n)) ||
+	    !isfinite(st.mean) || !isfinite(st.m2) || st.m2 < 0) {
+		snprintf(why, whylen,
+		    "not a state this program writes: n %.17g, mean %.17g, "
+		    "m2 %.17g",
+		    st.n, st.mean, st.m2);
 		json_decref(rec);
 		return -1;
 	}
@@ -198,23 +212,34 @@ zscore_apply_line(
 }
 
 /*
- * Load a state file.  A missing file is an empty state (returns 0).
- * Returns -1 with err set (EX_DATAERR with file:line) on a bad line.
+ * Load a state file.  A missing file is an empty state (returns 0), and
+ * so is one that is not a regular file (/dev/null, a FIFO: reading it
+ * could take forever).  Returns -1 with err set (EX_NOINPUT for a
+ * directory, EX_DATAERR with file:line on a bad line).
  */
 int
 zscore_load(struct zscore *z, const char *path, struct ad_err *err)
 {
-	FILE *fp = fopen(path, "r");
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	char *line = NULL, why[300];
 	size_t cap = 0, lineno = 0;
+	struct stat st;
 	ssize_t len;
+	FILE *fp;
 	int rc = 0;
 
-	if (fp == NULL) {
-		if (errno == ENOENT)
-			return 0;
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd >= 0 && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode) &&
+	    !S_ISDIR(st.st_mode)) {
+		close(fd);
+		return 0;
+	}
+	if (fd < 0 || S_ISDIR(st.st_mode) || (fp = fdopen(fd, "r")) == NULL) {
 		ad_err_set(err, EX_NOINPUT, "cannot open '%s': %s", path,
-		    strerror(errno));
+		    strerror(fd >= 0 && S_ISDIR(st.st_mode) ? EISDIR : errno));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
 	while ((len = getline(&line, &cap, fp)) > 0) {
@@ -293,45 +318,38 @@ emit_file(const char *line, size_t len, const char *key, void *arg)
 }
 
 /*
- * Save the state to path atomically (temporary file, fsync, rename).
+ * Save the state to path atomically (lib/io/atomicfile: temporary file,
+ * fsync, rename; a FIFO or a device is written into, a link followed).
  * Returns 0, or -1 with err set (EX_CANTCREAT, EX_IOERR).
  */
 int
 zscore_save(struct zscore *z, const char *path, struct ad_err *err)
 {
-	size_t n = strlen(path) + 16;
-	char *tmp = xmalloc(n);
+	struct atomicfile af;
 	FILE *fp;
 	int fd;
 
-	snprintf(tmp, n, "%s.tmpXXXXXX", path);
-	if ((fd = mkstemp(tmp)) < 0 || (fp = fdopen(fd, "w")) == NULL) {
-		ad_err_set(err, EX_CANTCREAT, "cannot create '%s': %s", tmp,
+	if (atomicfile_open(&af, path, err) < 0)
+		return -1;
+	/* stdio on a copy of the descriptor, which the commit syncs */
+	if ((fd = dup(af.fd)) < 0 || (fp = fdopen(fd, "w")) == NULL) {
+		ad_err_set(err, EX_CANTCREAT, "cannot create '%s': %s", path,
 		    strerror(errno));
 		if (fd >= 0)
 			close(fd);
-		free(tmp);
+		atomicfile_abort(&af);
 		return -1;
 	}
 	zscore_dump(z, emit_file, fp);
-	if (fflush(fp) != 0 || fsync(fd) != 0 || ferror(fp)) {
-		ad_err_set(err, EX_IOERR, "cannot write '%s': %s", tmp,
+	if (fflush(fp) != 0 || ferror(fp)) {
+		ad_err_set(err, EX_IOERR, "cannot write '%s': %s", path,
 		    strerror(errno));
 		fclose(fp);
-		unlink(tmp);
-		free(tmp);
+		atomicfile_abort(&af);
 		return -1;
 	}
 	fclose(fp);
-	if (rename(tmp, path) != 0) {
-		ad_err_set(err, EX_CANTCREAT, "cannot rename '%s' to '%s': %s",
-		    tmp, path, strerror(errno));
-		unlink(tmp);
-		free(tmp);
-		return -1;
-	}
-	free(tmp);
-	return 0;
+	return atomicfile_commit(&af, err);
 }
 
 /* Keys held now. */

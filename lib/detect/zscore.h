@@ -31,6 +31,7 @@ struct zscore_result {
 	double score; /* in [0,1]: |z| through the likelihood stage */
 	double z;     /* NaN while n < 2 or the variance is 0 */
 	bool anomaly;
+	bool refused; /* x would overflow the key's statistics: not counted */
 };
 
 struct zscore *zscore_new(

@@ -150,6 +150,17 @@ add_fields(struct buf *b, const struct zscore_result *r)
 	buf_addc(b, '}');
 }
 
+/* Why x was refused (zscore_result.refused); returns -1. */
+static int
+refused(double x, char *why, size_t whylen)
+{
+	snprintf(why, whylen,
+	    "value %g is too far from its key's values: their variance "
+	    "would overflow",
+	    x);
+	return -1;
+}
+
 /*
  * One record; returns 1 written to b (2 when it is anomalous), or -1 with
  * why.  key is scratch
@@ -186,6 +197,8 @@ point(const struct zsrun_opts *o, struct zscore *z, const char *line,
 		x = jscan_number(fl[vi].val, fl[vi].vallen);
 		if (isfinite(x) && idkey_scanned(key, &fl[idi])) {
 			zscore_point(z, key->data, x, &r);
+			if (r.refused)
+				return refused(x, why, whylen);
 			buf_add(b, line, scorer_close_brace(line, len));
 			buf_addc(b, ',');
 			add_fields(b, &r);
@@ -211,6 +224,11 @@ point(const struct zsrun_opts *o, struct zscore *z, const char *line,
 	buf_reset(key);
 	idkey_text(key, idv);
 	zscore_point(z, key->data, json_number_value(v), &r);
+	if (r.refused) {
+		refused(json_number_value(v), why, whylen);
+		json_decref(rec);
+		return -1;
+	}
 	for (const char *f[] = {"score", "anomaly", "z", NULL}, **p = f;
 	     *p != NULL; p++)
 		json_object_del(rec, *p);

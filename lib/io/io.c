@@ -5,9 +5,12 @@
  * skipped, as kcat does.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/ad.h"
 #include "io/io.h"
@@ -33,30 +36,56 @@ io_conf_add_prop(struct io_conf *conf, const char *name_value)
 
 /*
  * Append every property in the file at path.  Returns 0, or -1 with err
- * set (EX_NOINPUT when it cannot be opened, EX_CONFIG for a line without
- * '=').
+ * set (EX_NOINPUT when it cannot be opened or is a directory, EX_CONFIG
+ * for a line without '=' or a file over IO_PROP_FILE_MAX bytes, such as
+ * /dev/zero).  A FIFO is read without waiting for a writer to come.
  */
 int
 io_conf_add_prop_file(
     struct io_conf *conf, const char *path, struct ad_err *err)
 {
-	FILE *fp = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0, lineno = 0;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	char *text = NULL, *line, *next;
+	size_t len = 0, lineno = 0;
+	struct stat st;
 	ssize_t n;
-	int rc = 0;
+	int rc = -1;
 
-	if (fp == NULL) {
+	if (fd < 0 || fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
 		ad_err_set(err, EX_NOINPUT, "cannot open '%s': %s", path,
-		    strerror(errno));
-		return -1;
+		    strerror(fd >= 0 && S_ISDIR(st.st_mode) ? EISDIR : errno));
+		goto out;
 	}
-	while ((n = getline(&line, &cap, fp)) >= 0) {
-		char *p = line;
+	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+	text = xmalloc(IO_PROP_FILE_MAX + 2);
+	while (len <= IO_PROP_FILE_MAX &&
+	       (n = read(fd, text + len, IO_PROP_FILE_MAX + 1 - len)) != 0) {
+		if (n < 0 && errno == EINTR && !ad_stop)
+			continue;
+		if (n < 0) {
+			ad_err_set(err, EX_IOERR, "cannot read '%s': %s", path,
+			    strerror(errno));
+			goto out;
+		}
+		len += (size_t)n;
+	}
+	if (len > IO_PROP_FILE_MAX) {
+		ad_err_set(err, EX_CONFIG,
+		    "'%s': over %d bytes, not a property file", path,
+		    IO_PROP_FILE_MAX);
+		goto out;
+	}
+	text[len] = '\0';
+	rc = 0;
+	for (line = text; line != NULL && line < text + len; line = next) {
+		char *p = line, *e;
 
 		lineno++;
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		e = p + strlen(p);
+		while (e > p && e[-1] == '\r')
+			*--e = '\0';
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (*p == '\0' || *p == '#')
@@ -69,8 +98,10 @@ io_conf_add_prop_file(
 		}
 		io_conf_add_prop(conf, p);
 	}
-	free(line);
-	fclose(fp);
+out:
+	if (fd >= 0)
+		close(fd);
+	free(text);
 	return rc;
 }
 

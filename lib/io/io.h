@@ -36,6 +36,8 @@ struct io_conf {
 
 void io_conf_init(struct io_conf *conf, const char *client_id);
 void io_conf_add_prop(struct io_conf *conf, const char *name_value);
+#define IO_PROP_FILE_MAX (1 << 20) /* -F: a property file is small */
+
 int io_conf_add_prop_file(
     struct io_conf *conf, const char *path, struct ad_err *err);
 void io_conf_release(struct io_conf *conf);

@@ -3,13 +3,17 @@
  * Model container I/O.  Reading checks, in order: the magic, the
  * container version, the kind, the length and the checksum, and says
  * which failed, so that "truncated", "corrupt" and "not a model" are told
- * apart.
+ * apart.  It reads no more than the header announces, so a device or a
+ * FIFO at the model's path costs at most one bounded read.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
 #include "io/atomicfile.h"
@@ -54,16 +58,17 @@ get_u64(const unsigned char *p)
 /*
  * Write payload as a model of the given kind to path, atomically: a
  * temporary file in the same directory is written, synced and renamed over
- * path.  Returns 0, or -1 with err set (EX_CANTCREAT, or EX_IOERR when a
- * write fails, e.g. on a full disk); no file is left behind on failure.
+ * path (lib/io/atomicfile: a FIFO or a device is written into, a link
+ * followed).  Returns 0, or -1 with err set (EX_CANTCREAT, or EX_IOERR when a
+ * write fails, e.g. on a full disk, or a stop signal came); no file is
+ * left behind on failure.
  */
 int
 modelfile_write(const char *path, const char *kind, const void *payload,
     size_t len, struct ad_err *err)
 {
 	unsigned char head[MODELFILE_HEADER], tail[4];
-	struct atomicfile_part parts[3] = {
-	    {head, sizeof(head)}, {payload, len}, {tail, sizeof(tail)}};
+	struct atomicfile af;
 	uLong crc;
 
 	memset(head, 0, sizeof(head));
@@ -74,7 +79,19 @@ modelfile_write(const char *path, const char *kind, const void *payload,
 	crc = crc32(0L, head, sizeof(head));
 	crc = crc32_z(crc, payload, len);
 	put_u32(tail, (uint32_t)crc);
-	return atomicfile_write(path, parts, 3, err);
+
+	if (atomicfile_open(&af, path, err) < 0)
+		return -1;
+	if (atomicfile_write_all(af.fd, head, sizeof(head)) < 0 ||
+	    atomicfile_write_all(af.fd, payload, len) < 0 ||
+	    atomicfile_write_all(af.fd, tail, 4) < 0 || ad_stop) {
+		/* A stop (SIGINT/SIGTERM) during the write: no new model. */
+		ad_err_set(err, EX_IOERR, "cannot write '%s': %s", path,
+		    strerror(ad_stop ? EINTR : errno));
+		atomicfile_abort(&af);
+		return -1;
+	}
+	return atomicfile_commit(&af, err);
 }
 
 /*
@@ -143,41 +160,112 @@ modelfile_parse(const void *data, size_t size, const char *name,
 }
 
 /*
+ * Read up to n bytes of fd into p; returns the count (short at the end of
+ * the file) or -1 with errno set.  A signal that raised ad_stop ends the
+ * wait (EINTR), so that a FIFO nobody writes to does not hold a stop up.
+ */
+static ssize_t
+read_full(int fd, void *p, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = read(fd, (char *)p + got, n - got);
+
+		if (r < 0 && errno == EINTR && !ad_stop)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+/*
  * Read the model of the given kind at path.  Returns its payload (caller
  * frees) with *len set, or NULL with err set: EX_NOINPUT when the file
- * cannot be opened, EX_DATAERR when it is not a sound model of that kind.
+ * cannot be opened or is a directory, EX_DATAERR when it is not a sound
+ * model of that kind, EX_IOERR when reading fails.
+ *
+ * A model may come from a FIFO or a device as well as a file, so the open
+ * does not wait for a writer, the magic is checked in the first 8 bytes,
+ * and no more is read than the header announces (at most
+ * MODELFILE_MAX_PAYLOAD): /dev/zero is "not a model" at once.
  */
 void *
 modelfile_read(
     const char *path, const char *kind, size_t *len, struct ad_err *err)
 {
-	FILE *fp = fopen(path, "rb");
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
 	unsigned char *data = NULL;
-	size_t size = 0, cap = 0, n;
-	void *payload;
+	size_t size = 0, want = MODELFILE_HEADER;
+	void *payload = NULL;
+	struct stat st;
+	ssize_t n;
 
-	if (fp == NULL) {
+	if (fd < 0) {
 		ad_err_set(err, EX_NOINPUT, "cannot open '%s': %s", path,
 		    strerror(errno));
 		return NULL;
 	}
-	do {
-		if (cap - size < 65536) {
-			cap = cap ? cap * 2 : 1 << 20;
-			data = xrealloc(data, cap);
-		}
-		n = fread(data + size, 1, cap - size, fp);
-		size += n;
-	} while (n > 0);
-	if (ferror(fp)) {
-		ad_err_set(err, EX_IOERR, "cannot read '%s': %s", path,
-		    strerror(errno));
-		fclose(fp);
-		free(data);
-		return NULL;
+	if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
+		ad_err_set(err, EX_NOINPUT, "cannot open '%s': %s", path,
+		    strerror(S_ISDIR(st.st_mode) ? EISDIR : errno));
+		goto out;
 	}
-	fclose(fp);
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
+		goto ioerr;
+	data = xmalloc(want + 1);
+	if ((n = read_full(fd, data, want)) < 0)
+		goto ioerr;
+	size = (size_t)n;
+	if (size >= 8 && memcmp(data, magic, 8) == 0 &&
+	    size == MODELFILE_HEADER) {
+		uint64_t plen = get_u64(data + 28);
+
+		if (plen > MODELFILE_MAX_PAYLOAD) {
+			ad_err_set(err, EX_DATAERR,
+			    "'%s': a model of %llu bytes, more than this "
+			    "program reads (%llu)",
+			    path, (unsigned long long)plen,
+			    (unsigned long long)MODELFILE_MAX_PAYLOAD);
+			goto out;
+		}
+		/* One byte more than announced tells a padded file. */
+		want = MODELFILE_HEADER + (size_t)plen + 4 + 1;
+		if (S_ISREG(st.st_mode) && (uint64_t)st.st_size < want)
+			want = (size_t)st.st_size;
+		/* Grow with what arrives, not with what the header says. */
+		while (size < want) {
+			size_t chunk =
+			    want - size < (1 << 24) ? want - size : (1 << 24);
+
+			data = xrealloc(data, size + chunk + 1);
+			if ((n = read_full(fd, data + size, chunk)) < 0)
+				goto ioerr;
+			size += (size_t)n;
+			if ((size_t)n < chunk)
+				break;
+		}
+		if (S_ISREG(st.st_mode) && (uint64_t)st.st_size > size &&
+		    size == want) {
+			ad_err_set(err, EX_DATAERR,
+			    "'%s': truncated or padded model (%llu bytes, "
+			    "expected %llu)",
+			    path, (unsigned long long)st.st_size,
+			    (unsigned long long)want - 1);
+			goto out;
+		}
+	}
 	payload = modelfile_parse(data, size, path, kind, len, err);
+	goto out;
+ioerr:
+	ad_err_set(
+	    err, EX_IOERR, "cannot read '%s': %s", path, strerror(errno));
+out:
+	close(fd);
 	free(data);
 	return payload;
 }

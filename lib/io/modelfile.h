@@ -22,6 +22,8 @@
 
 #define MODELFILE_VERSION 1
 #define MODELFILE_HEADER 36
+/* The largest payload read: 4 GiB, far beyond any model written here. */
+#define MODELFILE_MAX_PAYLOAD (4ULL << 30)
 
 int modelfile_write(const char *path, const char *kind, const void *payload,
     size_t len, struct ad_err *err);

@@ -2,8 +2,9 @@
 /*
  * Model file change detection.  Model writers rename a new file into
  * place (lib/modelfile), so a changed inode is the usual signal; size and
- * mtime catch in-place rewrites too.  A missing file is "not changed": the
- * old model stays in service until a new one appears.
+ * mtime catch in-place rewrites too.  A missing file, or one that is not
+ * a regular file (a FIFO, a device), is "not changed": the old model stays
+ * in service until a new one appears.
  */
 #include <string.h>
 #include <sys/stat.h>
@@ -69,15 +70,20 @@ reload_changed(struct reload *r)
 
 	if (reload_hup) {
 		reload_hup = 0;
-		if (stat(r->path, &st) == 0)
-			remember(r, &st);
+		if (stat(r->path, &st) != 0 || !S_ISREG(st.st_mode))
+			return false;
+		remember(r, &st);
 		return true;
 	}
 	now = clock_now_ns();
 	if (now - r->checked_ns < 200000000)
 		return false;
 	r->checked_ns = now;
-	if (stat(r->path, &st) != 0)
+	/*
+	 * A FIFO or a device put in the model's place is no model: reading
+	 * it could wait for a writer forever while the records wait.
+	 */
+	if (stat(r->path, &st) != 0 || !S_ISREG(st.st_mode))
 		return false;
 	if (st.st_dev == r->dev && st.st_ino == r->ino &&
 	    st.st_size == r->size &&

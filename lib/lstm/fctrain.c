@@ -50,7 +50,7 @@ fctrain_data_add(struct fctrain_data *d, const char *key, bool has_time,
 		s = &d->s[i - 1];
 	}
 	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 256;
+		s->cap = s->cap ? 2 * s->cap : 4; /* most keys may be short */
 		s->v = xreallocarray(s->v, s->cap, sizeof(double));
 		s->t = xreallocarray(s->t, s->cap, sizeof(int64_t));
 	}

@@ -6,6 +6,7 @@
  * min/max envelope per pixel column so a month of minutes stays a small
  * file.  Text is XML-escaped; the output is a complete SVG document.
  */
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #define RIGHT 20
 #define TOP 30
 #define GAP 40
+#define AXIS_MAX_TICKS 50 /* nice ticks give about 10; a bound all the same */
 
 /* Append p to the panel (copied). */
 void
@@ -97,24 +99,40 @@ svgplot_text(struct buf *b, const char *s)
 void
 svgplot_nice_ticks(double lo, double hi, int want, double *first, double *step)
 {
-	double span = hi - lo, raw, mag, f;
+	/* Halves, so that the span of -DBL_MAX and DBL_MAX is finite. */
+	double half = hi / 2 - lo / 2, raw, mag, f;
 
-	if (!(span > 0))
-		span = fabs(lo) > 0 ? fabs(lo) : 1;
-	raw = span / (want > 1 ? want : 1);
+	if (!(half > 0))
+		half = fabs(lo) > 0 ? fabs(lo) / 2 : 0.5;
+	raw = half / (want > 1 ? want : 1) * 2;
 	mag = pow(10, floor(log10(raw)));
 	f = raw / mag;
 	*step = (f < 1.5 ? 1 : f < 3.5 ? 2 : f < 7.5 ? 5 : 10) * mag;
 	*first = ceil(lo / *step) * *step;
 }
 
+/* The mean Gregorian year (400 years are 146097 days), in ms. */
+#define YEAR_MS 31556952000.0
+
 static void
-time_label(char *out, size_t n, int64_t ms, int64_t span)
+time_label(char *out, size_t n, int64_t ms, double span, bool years)
 {
 	time_t s = (time_t)(ms / 1000);
 	struct tm tm;
 
-	gmtime_r(&s, &tm);
+	/*
+	 * Year ticks are placed a whole number of mean years from the epoch
+	 * (a day or two off the new year) and labelled with that number,
+	 * which also holds beyond the reach of gmtime().
+	 */
+	if (years) {
+		snprintf(out, n, "%.0f", 1970 + round((double)ms / YEAR_MS));
+		return;
+	}
+	if (gmtime_r(&s, &tm) == NULL) {
+		snprintf(out, n, "%lld", (long long)ms);
+		return;
+	}
 	if (span <= 2 * 3600000LL)
 		strftime(out, n, "%H:%M:%S", &tm);
 	else if (span <= 3 * 86400000LL)
@@ -130,7 +148,7 @@ time_label(char *out, size_t n, int64_t ms, int64_t span)
 void
 svgplot_time_label(char *out, size_t n, int64_t ms, int64_t span)
 {
-	time_label(out, n, ms, span);
+	time_label(out, n, ms, (double)span, (double)span > 8 * YEAR_MS / 12);
 }
 
 static const int64_t time_steps[] = {1000, 5000, 15000, 60000, 300000, 900000,
@@ -143,24 +161,55 @@ struct frame {
 	double vmin, vmax;
 };
 
+/*
+ * Coordinates in double: a difference of two times may not fit int64,
+ * and one of two values (halved) may not fit a double.
+ */
 static double
-fx(const struct frame *f, int64_t t)
+fx(const struct frame *f, double t)
 {
-	return f->x0 +
-	       (double)(t - f->tmin) / (double)(f->tmax - f->tmin) * f->w;
+	return f->x0 + (t - (double)f->tmin) /
+			   ((double)f->tmax - (double)f->tmin) * f->w;
 }
 
 static double
 fy(const struct frame *f, double v)
 {
-	return f->y0 + f->h - (v - f->vmin) / (f->vmax - f->vmin) * f->h;
+	return f->y0 + f->h -
+	       (v / 2 - f->vmin / 2) / (f->vmax / 2 - f->vmin / 2) * f->h;
+}
+
+/*
+ * Widen the value range of f to draw: by 5% on each side, or, where the
+ * values are too close to tell apart in print (one ulp, or 1e17 and
+ * 1e17 + 1), to +-1 around them or +-1e-6 of their size, whichever is
+ * more; never beyond the largest double.
+ */
+static void
+value_range(struct frame *f, bool any)
+{
+	double lo = any ? f->vmin : 0, hi = any ? f->vmax : 0;
+	double mag = fmax(fabs(lo), fabs(hi)), half = hi / 2 - lo / 2;
+
+	if (half <= fmax(mag * 1e-13, 1e-300)) {
+		double mid = lo / 2 + hi / 2, w = fmax(1, mag * 1e-6);
+
+		lo = mid - w;
+		hi = mid + w;
+	} else {
+		lo -= half * 0.1;
+		hi += half * 0.1;
+	}
+	f->vmin = fmax(lo, -DBL_MAX);
+	f->vmax = fmin(hi, DBL_MAX);
 }
 
 static void
 axes(struct buf *b, const struct frame *f)
 {
-	double first, step;
-	int64_t span = f->tmax - f->tmin, tstep = time_steps[0];
+	double first, step, span = (double)f->tmax - (double)f->tmin;
+	double tstep = (double)time_steps[0];
+	bool years = false;
 	char label[40];
 
 	buf_addf(b,
@@ -168,8 +217,16 @@ axes(struct buf *b, const struct frame *f)
 	    "height=\"%.1f\" fill=\"none\" stroke=\"#999\"/>\n",
 	    f->x0, f->y0, f->w, f->h);
 	svgplot_nice_ticks(f->vmin, f->vmax, 5, &first, &step);
-	for (double v = first; v <= f->vmax + step * 1e-9; v += step) {
-		double y = fy(f, v);
+	/*
+	 * Count the ticks rather than add step to v: where step is below
+	 * the spacing of doubles at v, v += step never gets anywhere.
+	 */
+	for (int i = 0; i <= AXIS_MAX_TICKS; i++) {
+		/* (in halves: i * step may overflow where v does not) */
+		double v = (first / 2 + i * (step / 2)) * 2, y = fy(f, v);
+
+		if (!isfinite(v) || v > f->vmax + step * 1e-9)
+			break;
 
 		buf_addf(b,
 		    "<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
@@ -181,15 +238,33 @@ axes(struct buf *b, const struct frame *f)
 	}
 	for (size_t i = 0; i < sizeof(time_steps) / sizeof(time_steps[0]);
 	     i++) {
-		tstep = time_steps[i];
+		tstep = (double)time_steps[i];
 		if (span / tstep <= 8)
 			break;
 	}
-	for (int64_t t = (f->tmin + tstep - 1) / tstep * tstep; t <= f->tmax;
-	     t += tstep) {
-		double x = fx(f, t);
+	/* Longer than 8 months: 1, 2 or 5 times a power of ten years. */
+	for (double y = 1; span / tstep > 8; y *= 10) {
+		years = true;
+		tstep = y * YEAR_MS;
+		if (span / tstep > 8)
+			tstep = 2 * y * YEAR_MS;
+		if (span / tstep > 8)
+			tstep = 5 * y * YEAR_MS;
+	}
+	first = ceil((double)f->tmin / tstep) * tstep;
+	if (years) /* at round years: 2000, 3000, not 1970 + 1000 k */
+		first = (ceil((1970 + (double)f->tmin / YEAR_MS) /
+			      (tstep / YEAR_MS)) *
+				(tstep / YEAR_MS) -
+			    1970) *
+			YEAR_MS;
+	for (int i = 0; i <= AXIS_MAX_TICKS; i++) {
+		double t = first + i * tstep, x = fx(f, t);
 
-		time_label(label, sizeof(label), t, span);
+		/* 0x1p63: INT64_MAX rounded up, out of the range of int64 */
+		if (t > (double)f->tmax || t >= 0x1p63)
+			break;
+		time_label(label, sizeof(label), (int64_t)t, span, years);
 		buf_addf(b,
 		    "<line class=\"grid\" x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" "
 		    "y2=\"%.1f\" stroke=\"#eee\"/>"
@@ -266,17 +341,11 @@ panel(struct buf *b, const struct svgplot_panel *p, double y0)
 			any = true;
 		}
 	}
-	if (f.tmax == f.tmin)
+	if (f.tmax == f.tmin && f.tmin > INT64_MAX - 1000)
+		f.tmin -= 1000;
+	else if (f.tmax == f.tmin)
 		f.tmax = f.tmin + 1000;
-	if (!any || f.vmax == f.vmin) {
-		f.vmin -= 1;
-		f.vmax += 1;
-	} else {
-		double pad = (f.vmax - f.vmin) * 0.05;
-
-		f.vmin -= pad;
-		f.vmax += pad;
-	}
+	value_range(&f, any);
 	buf_addf(b,
 	    "<g class=\"panel\">\n<text class=\"title\" x=\"%d\" "
 	    "y=\"%.1f\" font-size=\"13\" font-weight=\"bold\">",

@@ -189,12 +189,9 @@ get_time(const struct jscan_member *m, json_t *obj, struct point *p,
 		buf_reset(tmp);
 		buf_add(tmp, m->val, m->vallen);
 		t = strtoll(tmp->data, NULL, 10);
-		memset(&p->form, 0, sizeof(p->form));
-		p->form.kind = (t >= 100000000000LL || t <= -100000000000LL)
-				   ? TIME_EPOCH_MS
-				   : TIME_EPOCH_S;
-		p->t_ms = p->form.kind == TIME_EPOCH_MS ? t : t * 1000;
-		return 0;
+		if (timefmt_epoch(t, &p->t_ms, &p->form) == 0)
+			return 0;
+		/* out of range: timefmt_parse() below says so */
 	}
 	if (m->type == JSCAN_STRING && !m->escaped) {
 		buf_reset(tmp);

@@ -96,7 +96,8 @@ series_add(struct series *se, const struct point *p, bool keep_text, char *why,
 		return -1;
 	}
 	if (se->n == se->cap) {
-		se->cap = se->cap ? 2 * se->cap : 256;
+		se->cap =
+		    se->cap ? 2 * se->cap : 4; /* most keys may be short */
 		se->v = xreallocarray(se->v, se->cap * se->k, sizeof(double));
 		se->t = xreallocarray(se->t, se->cap, sizeof(int64_t));
 		if (keep_text)

@@ -17,9 +17,9 @@
  *             is replaced.  Records behind a suspect wait in the queue.
  *
  * Per key the memory is the reorder array, the outlier window
- * (outlier_window doubles) and the history ring for phase means
- * (period * history slots, or SERIESCLEAN_AUTO_HISTORY with --period
- * auto), whatever the length of the stream.
+ * (outlier_window doubles) and the history ring for phase means (up to
+ * period * history slots, or SERIESCLEAN_AUTO_HISTORY with --period
+ * auto, allocated as slots come), whatever the length of the stream.
  */
 #include <math.h>
 #include <stdio.h>
@@ -71,9 +71,9 @@ struct skey {
 	bool has_prev;
 	double *win; /* raw values of the last points, a ring */
 	size_t nwin, winpos;
-	double *hist; /* clean values by slot, a ring; NaN when none */
-	size_t histn;
-	int64_t hist_newest;
+	double *hist;	       /* clean values by slot, a ring; NaN when none */
+	size_t histn, histcap; /* its size, and how much is allocated */
+	int64_t hist_newest, hist_base; /* hist_base: at position 0 */
 	bool hist_any;
 	size_t period, since_detect;
 	struct qent *q; /* suspects and the records behind them, in order */
@@ -130,23 +130,49 @@ out(struct seriesclean *sc, struct skey *k, json_t *rec)
 		enqueue(k, (struct qent){.rec = rec});
 }
 
-/* History ring: record value v (NaN: no data) for slot. */
+/* Position of slot in the history ring, counted from hist_base. */
+static size_t
+hist_pos(const struct skey *k, int64_t slot)
+{
+	int64_t n = (int64_t)k->histn;
+
+	return (size_t)((((slot - k->hist_base) % n) + n) % n);
+}
+
+/*
+ * History ring: record value v (NaN: no data) for slot.  The ring is
+ * allocated as it fills (positions past histcap are NaN), so a key with
+ * few points costs few slots whatever --period and --history allow.
+ */
 static void
 hist_put(struct skey *k, int64_t slot, double v)
 {
-	size_t n = k->histn;
+	size_t n = k->histn, pos;
 
 	if (n == 0)
 		return;
 	if (!k->hist_any || slot - k->hist_newest >= (int64_t)n) {
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < k->histcap; i++)
 			k->hist[i] = NAN;
+		k->hist_base = slot;
 	} else {
 		for (int64_t s = k->hist_newest + 1; s < slot; s++)
-			k->hist[(size_t)(((s % (int64_t)n) + (int64_t)n) %
-					 (int64_t)n)] = NAN;
+			if ((pos = hist_pos(k, s)) < k->histcap)
+				k->hist[pos] = NAN;
 	}
-	k->hist[(size_t)(((slot % (int64_t)n) + (int64_t)n) % (int64_t)n)] = v;
+	if ((pos = hist_pos(k, slot)) >= k->histcap) {
+		size_t cap = k->histcap ? k->histcap : 8;
+
+		while (cap <= pos)
+			cap *= 2;
+		if (cap > n)
+			cap = n;
+		k->hist = xreallocarray(k->hist, cap, sizeof(*k->hist));
+		for (size_t i = k->histcap; i < cap; i++)
+			k->hist[i] = NAN;
+		k->histcap = cap;
+	}
+	k->hist[pos] = v;
 	k->hist_newest = slot;
 	k->hist_any = true;
 	k->since_detect++;
@@ -167,11 +193,13 @@ static double
 hist_get(const struct skey *k, int64_t slot)
 {
 	int64_t n = (int64_t)k->histn;
+	size_t pos;
 
 	if (n == 0 || !k->hist_any || slot > k->hist_newest ||
 	    slot <= k->hist_newest - n)
 		return NAN;
-	return k->hist[(size_t)(((slot % n) + n) % n)];
+	pos = hist_pos(k, slot);
+	return pos < k->histcap ? k->hist[pos] : NAN;
 }
 
 /* Detect the period of a key (--period auto) now and then. */
@@ -382,6 +410,22 @@ resolve_shift(struct seriesclean *sc, struct skey *k)
 	k->nsusp = 0;
 }
 
+/*
+ * One record for the len empty slots from slot on: a gap of any length
+ * (a jump of years on a grid of milliseconds) costs one line.
+ */
+static void
+gap_marker(struct seriesclean *sc, struct skey *k, int64_t slot, int64_t len)
+{
+	json_t *rec = slot_record(sc, k, slot, NAN, "gap");
+
+	json_object_set_new(rec, "gap_slots", json_integer(len));
+	out(sc, k, rec);
+	hist_put(k, slot + len - 1, NAN);
+	sc->st.gap_slots += (size_t)len;
+	sc->st.gaps++;
+}
+
 /* Emit the held point, judged against its successor's value next. */
 static void
 release_held(struct seriesclean *sc, struct skey *k, double next)
@@ -444,6 +488,10 @@ finalize(struct seriesclean *sc, struct skey *k, struct pt *q)
 		    is_outlier(sc, k, deviation(sc, k, q->slot, qv)) ? NAN : qv;
 		if (len > 0 && len <= sc->conf.max_gap) {
 			for (int64_t s = from + 1; s < q->slot; s++) {
+				if (ad_stop || sc->failed) {
+					gap_marker(sc, k, s, q->slot - s);
+					break;
+				}
 				out(sc, k,
 				    slot_record(sc, k, s,
 					stand_in(sc, k, s, nb), "filled"));
@@ -451,11 +499,7 @@ finalize(struct seriesclean *sc, struct skey *k, struct pt *q)
 				sc->st.filled++;
 			}
 		} else if (len > 0) {
-			for (int64_t s = from + 1; s < q->slot; s++)
-				out(sc, k, slot_record(sc, k, s, NAN, "gap"));
-			hist_put(k, q->slot - 1, NAN);
-			sc->st.gap_slots += (size_t)len;
-			sc->st.gaps++;
+			gap_marker(sc, k, from + 1, len);
 		}
 	}
 	k->held = *q;
@@ -557,8 +601,6 @@ key_new(const struct seriesclean *sc, json_t *id)
 	} else if (sc->conf.period < 0) {
 		k->histn = SERIESCLEAN_AUTO_HISTORY;
 	}
-	if (k->histn > 0)
-		k->hist = xcalloc(k->histn, sizeof(*k->hist));
 	return k;
 }
 
@@ -667,6 +709,18 @@ seriesclean_add(struct seriesclean *sc, json_t *rec, char *why, size_t whylen)
 		keymap_put(sc->keys, idkey, k);
 	}
 	slot = slot_of(sc, ms);
+	/*
+	 * A point in the slot of the held point (released from reordering,
+	 * not yet written) is merged into it, as two points in one slot are.
+	 */
+	if (k->released && k->has_held && slot == k->held.slot) {
+		k->form = form;
+		k->held.sum += v;
+		k->held.n++;
+		sc->st.points++;
+		sc->st.merged++;
+		return 0;
+	}
 	if (k->released && slot <= k->done) {
 		char idshown[64];
 

@@ -5,8 +5,8 @@
  * each is snapped to a grid of step milliseconds; the grid slots with no
  * point are filled when the gap is at most max_gap slots (with the mean of
  * the same phase in earlier periods for a periodic series, else with the
- * mean of the points on either side) and emitted as explicit gaps
- * otherwise; a point whose robust z-score against the median and MAD of
+ * mean of the points on either side) and emitted as one gap marker
+ * otherwise (whatever its length); a point whose robust z-score against the median and MAD of
  * the preceding outlier_window points exceeds outlier_k is replaced the
  * same way, keeping the original value, unless it starts a run of
  * shift_run consecutive outliers on one side: that run is a level shift,

@@ -197,11 +197,14 @@ ad-clean: $T/m:6: missing field 'id'"
 	run --separate-stderr ad-clean -v --series --step 1m --period 12 "$D/series.ndjson"
 	assert_success
 	assert_equal "$output" "$(cat "$GOLDEN/ad-clean/series.out")"
-	assert_equal "$stderr" "ad-clean: read 82, rejected 0, points 82, written 92, filled 3, replaced 1, level shifts 0, gaps 1 (7 slots), merged 0, evicted keys 0"
+	assert_equal "$stderr" "ad-clean: read 82, rejected 0, points 82, written 86, filled 3, replaced 1, level shifts 0, gaps 1 (7 slots), merged 0, evicted keys 0"
 	# the filled value of the periodic key is its phase mean (12), the spike's original kept
 	run grep -c '"id":"p","ts":1700003040000,"value":12.0,"filled":true' "$GOLDEN/ad-clean/series.out"
 	assert_output 1
 	run grep -c '"value":10.0,"original":110,"replaced":true' "$GOLDEN/ad-clean/series.out"
+	assert_output 1
+	# the 7 empty slots of key q, 10:04 to 10:10, are one gap record
+	run grep -c '"id":"q","ts":1700000640000,"value":null,"gap":true,"gap_slots":7}' "$GOLDEN/ad-clean/series.out"
 	assert_output 1
 }
 
@@ -270,6 +273,81 @@ ad-clean: $T/late:7: field 'value': expected a finite number, got \"NaN\""
 	assert_equal "$status" 65
 	[[ "$stderr" != *"late point"* ]]
 	assert_line --index 0 --partial '"ts":60000,"value":1}'
+}
+
+@test "--series: a gap longer than --max-gap is one marker record, however long" {
+	# a jump to the year 9999 on a 1-minute grid is 4e9 empty slots
+	printf '%s\n' '{"id":"a","ts":"2026-01-01T00:00:00Z","value":1}' \
+		'{"id":"a","ts":"9999-12-31T23:58:00Z","value":2}' >"$T/jump"
+	# (output to a file of at most 10 MB: a failure must not fill memory)
+	run bash -c "ulimit -f 10000; timeout -k 1 10 ad-clean -v --series --step 1m '$T/jump' >'$T/out'"
+	assert_success
+	stderr=$output output=$(cat "$T/out")
+	# (9999-12-31T23:57 - 2026-01-01T00:01) / 1 min + 1 slots, by date(1)
+	n=$((($(date -ud 9999-12-31T23:57:00Z +%s) - $(date -ud 2026-01-01T00:01:00Z +%s)) / 60 + 1))
+	assert_equal "$output" '{"id":"a","ts":"2026-01-01T00:00:00Z","value":1}
+{"id":"a","ts":"2026-01-01T00:01:00Z","value":null,"gap":true,"gap_slots":'$n'}
+{"id":"a","ts":"9999-12-31T23:58:00Z","value":2}'
+	assert_equal "$stderr" "ad-clean: read 2, rejected 0, points 2, written 3, filled 0, replaced 0, gaps 1 ($n slots), merged 0, evicted keys 0"
+	# --step 1ms over points 5 minutes apart: one marker per gap, not 3e5 records
+	for i in $(seq 0 99); do
+		echo '{"id":"b","ts":'$((1700000000000 + i * 300000))',"value":'$i'}'
+	done >"$T/ms"
+	run bash -c "ulimit -f 10000; timeout -k 1 10 ad-clean --series --step 1ms '$T/ms' >'$T/out'"
+	assert_success
+	assert_equal "$(grep -c '"gap":true,"gap_slots":299999}' "$T/out")" 99
+	assert_equal "$(wc -l <"$T/out")" 199
+}
+
+@test "--series: SIGTERM or a closed pipe stops a long fill within a second" {
+	# 99 gaps of 299,999 slots, all filled: 3e7 records unless stopped
+	for i in $(seq 0 99); do
+		echo '{"id":"b","ts":'$((1700000000000 + i * 300000))',"value":'$i'}'
+	done >"$T/ms"
+	mkfifo "$T/fifo"
+	tail -n 2 <"$T/fifo" >"$T/tail" &
+	tpid=$!
+	ad-clean --series --step 1ms --max-gap 1000000 "$T/ms" >"$T/fifo" &
+	pid=$!
+	sleep 1
+	kill -TERM $pid
+	SECONDS=0
+	wait $pid
+	[ "$SECONDS" -le 2 ]
+	wait $tpid
+	# what was not filled is one gap record, then the point after it
+	run cat "$T/tail"
+	assert_line --index 0 --regexp '^\{"id":"b","ts":[0-9]+,"value":null,"gap":true,"gap_slots":[0-9]+\}$'
+	assert_line --index 1 --regexp '^\{"id":"b","ts":[0-9]+,"value":[0-9]+\}$'
+	run --separate-stderr bash -c "set -o pipefail; timeout -k 1 10 ad-clean --series --step 1ms --max-gap 1000000 '$T/ms' | head -n 1"
+	assert_equal "$status" 74
+	assert_output '{"id":"b","ts":1700000000000,"value":0}'
+	assert_equal "$stderr" "ad-clean: write error on '<stdout>': Broken pipe"
+}
+
+@test "--series: impossible times are rejected with a reason, year 9999 seconds are seconds" {
+	printf '%s\n' '{"id":"a","ts":"2026-02-31T00:00:00Z","value":1}' \
+		'{"id":"a","ts":"2026-12-31T23:59:60Z","value":1}' \
+		'{"id":"a","ts":9223372036854775807,"value":1}' \
+		'{"id":"a","ts":253402300000,"value":1}' >"$T/times"
+	run --separate-stderr ad-clean --series --step 1m "$T/times"
+	assert_equal "$status" 65
+	assert_equal "$stderr" "ad-clean: $T/times:1: field 'ts': '2026-02-31T00:00:00Z' is not a time
+ad-clean: $T/times:2: field 'ts': '2026-12-31T23:59:60Z' is not a time
+ad-clean: $T/times:3: field 'ts': time out of range (the years 0000 to 9999)"
+	# 253402300000 s is 9999-12-31T23:46:40Z, written back in seconds
+	assert_output '{"id":"a","ts":253402300020,"value":1}'
+}
+
+@test "--series: a second point in the slot just released is merged, not late" {
+	printf '%s\n' '{"id":"a","ts":1700000040000,"value":1}' \
+		'{"id":"a","ts":1700000050000,"value":3}' \
+		'{"id":"a","ts":1700000100000,"value":5}' >"$T/same"
+	run --separate-stderr ad-clean -v --series --step 1m "$T/same"
+	assert_success
+	assert_output '{"id":"a","ts":1700000040000,"value":2.0}
+{"id":"a","ts":1700000100000,"value":5}'
+	[[ "$stderr" == *"merged 1,"* ]]
 }
 
 @test "--series: --max-keys evicts (and flushes) the least recently used key" {

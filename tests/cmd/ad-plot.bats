@@ -98,6 +98,20 @@ print(sum(1 for e in root.iter() if sys.argv[2] in (e.get("class") or "").split(
 	assert_output 0
 }
 
+@test "values one ulp apart and a point in the year 9999 draw a small picture at once" {
+	printf '%s\n' '{"id":"a","ts":1,"value":1}' '{"id":"a","ts":2,"value":1.0000000000000002}' >"$T/ulp"
+	run bash -c "ulimit -f 1000; timeout -k 1 5 ad-plot '$T/ulp' >'$T/ulp.svg'"
+	assert_success
+	# y ticks 0 to 2 around the (printed) constant 1
+	assert_equal "$(grep -o 'class="ytick"[^<]*' "$T/ulp.svg" | sed 's/.*>//' | tr '\n' ' ')" "0 0.5 1 1.5 2 "
+	printf '%s\n' '{"id":"a","ts":"2026-01-01T00:00:00Z","value":1}' \
+		'{"id":"a","ts":"9999-12-31T23:58:00Z","value":2}' >"$T/y9999"
+	run bash -c "ulimit -f 1000; timeout -k 1 5 ad-plot '$T/y9999' >'$T/y.svg'"
+	assert_success
+	[ "$(wc -c <"$T/y.svg")" -lt 10000 ]
+	assert_equal "$(grep -o 'class="xtick"[^<]*' "$T/y.svg" | sed 's/.*>//' | tr '\n' ' ')" "3000 4000 5000 6000 7000 8000 9000 "
+}
+
 @test "a full disk is a write error, exit 74" {
 	run ad-plot -o /dev/full series.ndjson
 	assert_equal "$status" 74

@@ -468,6 +468,46 @@ test_close(void)
 	watch = NULL;
 }
 
+/* An output that is one of the inputs, by device and inode. */
+static void
+test_same_file(void)
+{
+	char a[300], b[300], l[300];
+	char *files[2] = {a, b};
+	const char *outs[2] = {NULL, NULL};
+	struct ad_err e;
+	FILE *f;
+
+	snprintf(a, sizeof(a), "%s/same-a", dir);
+	snprintf(b, sizeof(b), "%s/same-b", dir);
+	snprintf(l, sizeof(l), "%s/same-link", dir);
+	fclose(fopen(a, "w"));
+	f = fopen(b, "w");
+	fputs("x\n", f);
+	fclose(f);
+	ok(symlink("same-b", l) == 0, "symlink");
+	ad_err_clear(&e);
+	ok(cli_check_outputs(files, 2, outs, 2, false, &e) == 0,
+	    "no outputs: fine");
+	outs[1] = "/nonexistent/o";
+	ok(cli_check_outputs(files, 2, outs, 2, false, &e) == 0,
+	    "an output not there yet: fine");
+	outs[0] = b;
+	ok(cli_check_outputs(files, 2, outs, 2, false, &e) < 0 &&
+		e.status == EX_USAGE,
+	    "the second input as output: EX_USAGE");
+	outs[0] = l;
+	ok(cli_check_outputs(files, 1, outs, 2, false, &e) == 0,
+	    "a link to an input that is not read: fine");
+	ok(cli_check_outputs(files, 2, outs, 2, false, &e) < 0 &&
+		strstr(e.msg, "same-link' is both an input and an output"),
+	    "a symlink to an input: refused (%s)", e.msg);
+	outs[0] = "/dev/null";
+	files[1] = "/dev/null";
+	ok(cli_check_outputs(files, 2, outs, 2, false, &e) == 0,
+	    "/dev/null in and out: not a regular file, fine");
+}
+
 int
 main(void)
 {
@@ -478,6 +518,7 @@ main(void)
 	test_options();
 	test_open();
 	test_close();
+	test_same_file();
 	cli_release(&c);
 	for (size_t i = 0; i < nbufs; i++)
 		free(bufs[i]);

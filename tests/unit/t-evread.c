@@ -81,7 +81,8 @@ main(void)
 	ok(rd_line("{\"id\":\"a\",\"ts\":-9223372036854775808,"
 		   "\"anomaly\":true,\"value\":1}") < 0,
 	    "time far out of range");
-	is_str(why, "field 'ts': time out of range", "out of range: reason");
+	is_str(why, "field 'ts': time out of range (the years 0000 to 9999)",
+	    "out of range: reason");
 	ok(rd_line("{\"id\":\"a\",\"ts\":253402300799999,"
 		   "\"anomaly\":true,\"value\":1}") == 0,
 	    "the last ms of 9999 is accepted");

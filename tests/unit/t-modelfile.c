@@ -1,11 +1,55 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /* Unit tests for lib/modelfile: round trip and every kind of damage. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "io/modelfile.h"
 #include "tap.h"
+
+/*
+ * modelfile_read(path) in a child killed after 5 s: the child's exit
+ * status is the error status (0 when a model was read), 99 when killed.
+ */
+static int
+read_status(const char *path)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		struct ad_err e = {0};
+		size_t len;
+		void *p;
+
+		alarm(5);
+		p = modelfile_read(path, "forest", &len, &e);
+		if (p == NULL)
+			printf("#   %s\n", e.msg);
+		_exit(p != NULL ? 0 : e.status);
+	}
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 99;
+}
+
+/* read_status() of a pipe holding n bytes of d, as /dev/fd/N. */
+static int
+piped_status(const char *d, size_t n)
+{
+	char name[32];
+	int fds[2], st;
+
+	if (pipe(fds) < 0 || write(fds[1], d, n) != (ssize_t)n)
+		return -1;
+	close(fds[1]);
+	snprintf(name, sizeof(name), "/dev/fd/%d", fds[0]);
+	st = read_status(name);
+	close(fds[0]);
+	return st;
+}
 
 int
 main(void)
@@ -63,6 +107,34 @@ main(void)
 		    0 &&
 		e.status == EX_CANTCREAT,
 	    "uncreatable: EX_CANTCREAT");
+
+	/* Devices, FIFOs, directories: bounded, never blocking. */
+	ok(read_status("/dev/zero") == EX_DATAERR,
+	    "/dev/zero: not a model, at once");
+	ok(read_status("/tmp") == EX_NOINPUT, "a directory: EX_NOINPUT");
+	{
+		char fifo[80];
+
+		snprintf(fifo, sizeof(fifo), "%s.fifo", path);
+		ok(mkfifo(fifo, 0600) == 0, "mkfifo");
+		ok(read_status(fifo) == EX_DATAERR,
+		    "a FIFO without a writer: empty, not a model (no hang)");
+		data[8] = 1; /* the version, as written */
+		ok(piped_status(data, size) == 0,
+		    "a model through a pipe (/dev/fd/N, as <(...)): read");
+		data[28 + 5] = 1;
+		ok(piped_status(data, MODELFILE_HEADER) == EX_DATAERR,
+		    "a header announcing 1 TB: refused before reading it");
+		data[28 + 5] = 0;
+		unlink(fifo);
+	}
+	f = fopen(path, "ab");
+	fwrite(payload, 1, 100, f);
+	fclose(f);
+	ok(modelfile_read(path, "forest", &len, &e) == NULL &&
+		strstr(e.msg, "padded model (1140 bytes, expected 1040)") !=
+		    NULL,
+	    "100 bytes of padding: refused with the size: %s", e.msg);
 	free(data);
 	unlink(path);
 	return tap_done();

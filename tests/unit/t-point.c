@@ -63,16 +63,23 @@ main(void)
 	    "text is the line without its '}'");
 	ok(!p.empty && !point_is_gap(&p), "not empty, not a gap");
 
-	/* Epoch seconds, and the ms/s boundary at 1e11. */
+	/* Epoch seconds, and the ms/s boundary after the year 9999. */
 	ok(parse("{\"id\":\"a\",\"ts\":1700000000,\"value\":1}") == 1 &&
 		p.t_ms == 1700000000000 && p.form.kind == TIME_EPOCH_S,
 	    "10-digit integer: epoch s, times 1000");
 	ok(parse("{\"id\":\"a\",\"ts\":99999999999,\"value\":1}") == 1 &&
 		p.t_ms == 99999999999000 && p.form.kind == TIME_EPOCH_S,
 	    "99999999999 is still seconds");
-	ok(parse("{\"id\":\"a\",\"ts\":100000000000,\"value\":1}") == 1 &&
-		p.t_ms == 100000000000 && p.form.kind == TIME_EPOCH_MS,
-	    "100000000000 is milliseconds");
+	ok(parse("{\"id\":\"a\",\"ts\":253402300799,\"value\":1}") == 1 &&
+		p.t_ms == 253402300799000 && p.form.kind == TIME_EPOCH_S,
+	    "253402300799 (9999-12-31T23:59:59Z) is seconds");
+	ok(parse("{\"id\":\"a\",\"ts\":253402300800,\"value\":1}") == 1 &&
+		p.t_ms == 253402300800 && p.form.kind == TIME_EPOCH_MS,
+	    "253402300800 is milliseconds");
+	ok(parse("{\"id\":\"a\",\"ts\":9223372036854775807,\"value\":1}") ==
+		    0 &&
+		strstr(why, "time out of range") != NULL,
+	    "INT64_MAX ms: out of range (%s)", why);
 	ok(parse("{\"id\":\"a\",\"ts\":0,\"value\":1}") == 1 && p.t_ms == 0,
 	    "time 0");
 	ok(parse("{\"id\":\"a\",\"ts\":-5,\"value\":1}") == 1 &&

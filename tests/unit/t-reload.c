@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -72,6 +73,14 @@ main(void)
 	write_file(path, "x");
 	nap_ms(250);
 	ok(reload_changed(&r), "it appears: changed");
+	unlink(path);
+
+	/* A FIFO in the model's place would block the loader: ignored. */
+	mkfifo(path, 0600);
+	nap_ms(250);
+	ok(!reload_changed(&r), "a FIFO replaces it: not changed");
+	raise(SIGHUP);
+	ok(!reload_changed(&r), "a FIFO, and SIGHUP: not changed");
 	unlink(path);
 	rmdir(dir);
 	return tap_done();

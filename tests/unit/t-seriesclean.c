@@ -288,11 +288,14 @@ main(void)
 	ok(add(sc, "g", t0 + 9 * 60000, 5) == 1,
 	    "point behind the grid rejected");
 	seriesclean_finish(sc);
-	ok(nout == 11, "11 slots");
+	ok(nout == 6, "6 records: the long gap is one");
 	ok(flag(1, "filled") && flag(2, "filled"), "short gap filled");
 	is_near(val(1), 2.5, 1e-12, "mean of the points before and after");
-	ok(flag(4, "gap") && json_is_null(json_object_get(out[4], "value")),
-	    "long gap left as a gap");
+	ok(flag(4, "gap") && json_is_null(json_object_get(out[4], "value")) &&
+		json_integer_value(json_object_get(out[4], "gap_slots")) == 6 &&
+		json_integer_value(json_object_get(out[4], "ts")) ==
+		    t0 + 4 * 60000,
+	    "long gap left as one gap record: 6 slots from the 5th");
 	seriesclean_free(sc);
 	reset();
 

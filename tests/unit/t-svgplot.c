@@ -7,6 +7,9 @@
  * 5% padding), empty, constant and gapped series, escaping, nice ticks.
  */
 #include <ctype.h>
+#include <float.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <math.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -193,29 +196,47 @@ pt(int64_t t, double v)
  * Render points v and v + dv in a child that must finish in 5 s with a
  * well-formed document: 0, or 1 when it is not, 2 when it hangs.
  */
+/*
+ * Draw two points (t0, v0) and (t1, v1) in a child that is killed after
+ * 5 s: 0 when the document is well-formed with at most 12 ticks on each
+ * axis and under 20 KB, 1 when not, 2 when the child died (a hang).
+ */
 static int
-renders(double v, double dv)
+renders2(int64_t t0, double v0, int64_t t1, double v1)
 {
 	pid_t pid = fork();
 	int st;
 
 	if (pid == 0) {
 		struct svgplot_panel p = {0};
-		struct svgplot_point q = pt(0, v);
+		struct svgplot_point q = pt(t0, v0);
 		struct buf b;
 
 		alarm(5);
 		buf_init(&b);
 		p.title = strdup("big");
 		svgplot_panel_add(&p, &q);
-		q.t = 60000;
-		q.value = v + dv;
+		q.t = t1;
+		q.value = v1;
 		svgplot_panel_add(&p, &q);
 		svgplot_series(&b, "t", &p, 1, NULL);
+		if (b.len > 20000 || count(b.data, "class=\"xtick\"") > 12 ||
+		    count(b.data, "class=\"ytick\"") > 12) {
+			printf("#   %zu bytes, %zu x ticks, %zu y ticks\n",
+			    b.len, count(b.data, "class=\"xtick\""),
+			    count(b.data, "class=\"ytick\""));
+			_exit(1);
+		}
 		_exit(well_formed(&b, "large values") ? 0 : 1);
 	}
 	waitpid(pid, &st, 0);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 2;
+}
+
+static int
+renders(double v, double dv)
+{
+	return renders2(0, v, 60000, v + dv);
 }
 
 int
@@ -403,12 +424,43 @@ main(void)
 	ok(renders(1e3, 0) == 0, "constant 1e3: drawn");
 	ok(renders(1e3, 1e-9) == 0, "1e3 and 1e3 + 1e-9: drawn");
 	ok(renders(-1e300, 1e300) == 0, "-1e300 and 0: drawn");
-	known_bug(renders(1e17, 0) == 0,
-	    "constant 1e17: the range +-1 rounds away, NaN coordinates",
-	    "constant 1e17: well-formed");
-	known_bug(renders(1e16, 2) == 0,
-	    "1e16 and 1e16 + 2: tick loop v += 0.5 never advances (hangs)",
-	    "1e16 and 1e16 + 2: drawing finishes");
+	ok(renders(1e17, 0) == 0, "constant 1e17: well-formed");
+	ok(renders(1e16, 2) == 0, "1e16 and 1e16 + 2: drawing finishes");
+	ok(renders(1, nextafter(1, 2) - 1) == 0,
+	    "1 and 1 + one ulp: drawing finishes");
+	ok(renders(-1, nextafter(-1, 0) + 1) == 0,
+	    "-1 and -1 + one ulp: drawing finishes");
+	ok(renders(1e-300, 1e-316) == 0, "1e-300 and a subnormal more: drawn");
+	ok(renders2(0, -DBL_MAX, 60000, DBL_MAX) == 0,
+	    "-DBL_MAX and DBL_MAX: drawn");
+
+	/* Times at the ends of int64 and of the calendar. */
+	ok(renders2(INT64_MAX - 1000, 1, INT64_MAX, 2) == 0,
+	    "times up to INT64_MAX: drawn");
+	ok(renders2(INT64_MAX, 1, INT64_MAX, 2) == 0,
+	    "one time, INT64_MAX: drawn");
+	ok(renders2(INT64_MIN, 1, INT64_MAX, 2) == 0,
+	    "INT64_MIN to INT64_MAX: drawn");
+	ok(renders2(1767225600000, 1, 253402300680000, 2) == 0,
+	    "2026 to 9999-12-31T23:58: a few ticks, not 16 MB");
+	{
+		struct svgplot_panel y = {0};
+		struct svgplot_point q = pt(1767225600000, 1);
+
+		y.title = strdup("years");
+		svgplot_panel_add(&y, &q);
+		q.t = 253402300680000;
+		svgplot_panel_add(&y, &q);
+		buf_reset(&b);
+		svgplot_series(&b, "t", &y, 1, NULL);
+		ok(strstr(b.data, ">3000</text>") != NULL &&
+			strstr(b.data, ">9000</text>") != NULL &&
+			count(b.data, "class=\"xtick\"") == 7,
+		    "2026 to 9999: ticks labelled 3000 to 9000");
+		svgplot_panel_release(&y);
+	}
+	ok(renders2(-62167219200000, 1, 0, 2) == 0,
+	    "year 0 to 1970: a few ticks");
 
 	/* Curves in the unit square: points, chance line, labels. */
 	{

@@ -40,6 +40,49 @@ main(void)
 	ok(timefmt_parse_text("1969-12-31T23:59:59Z", &ms, &f) == 0 &&
 		ms == -1000,
 	    "before the epoch");
+	/* Days that do not exist, leap seconds, the ends of the range. */
+	ok(timefmt_parse_text("2026-02-31T00:00:00Z", &ms, &f) < 0,
+	    "2026-02-31 rejected");
+	ok(timefmt_parse_text("2026-02-29T00:00:00Z", &ms, &f) < 0,
+	    "2026-02-29 rejected (not a leap year)");
+	ok(timefmt_parse_text("2024-02-29T00:00:00Z", &ms, &f) == 0 &&
+		ms == 1709164800000,
+	    "2024-02-29 taken");
+	ok(timefmt_parse_text("2000-02-29T00:00:00Z", &ms, &f) == 0,
+	    "2000-02-29 taken (400 rule)");
+	ok(timefmt_parse_text("1900-02-29T00:00:00Z", &ms, &f) < 0,
+	    "1900-02-29 rejected (100 rule)");
+	ok(timefmt_parse_text("2026-04-31T00:00:00Z", &ms, &f) < 0,
+	    "2026-04-31 rejected");
+	ok(timefmt_parse_text("2026-12-31T23:59:60Z", &ms, &f) < 0,
+	    "23:59:60 rejected, not shifted into the next day");
+	ok(timefmt_parse_text("9999-12-31T23:59:59.999Z", &ms, &f) == 0 &&
+		ms == TIMEFMT_MAX_MS,
+	    "9999-12-31T23:59:59.999Z is the last time");
+	ok(timefmt_parse_text("9999-12-31T23:00:00-05:00", &ms, &f) < 0,
+	    "an offset past the year 9999: rejected");
+	ok(timefmt_parse_text("0000-01-01T00:00:00Z", &ms, &f) == 0 &&
+		ms == TIMEFMT_MIN_MS,
+	    "0000-01-01 is the first time");
+	ok(timefmt_epoch(253402300799, &ms, &f) == 0 && ms == 253402300799000 &&
+		f.kind == TIME_EPOCH_S,
+	    "epoch seconds of 9999-12-31T23:59:59Z: seconds");
+	ok(timefmt_epoch(253402300800, &ms, &f) == 0 && f.kind == TIME_EPOCH_MS,
+	    "253402300800: milliseconds");
+	ok(timefmt_epoch(TIMEFMT_MAX_MS + 1, &ms, &f) < 0,
+	    "one ms past the year 9999: out of range");
+	ok(timefmt_epoch(INT64_MAX, &ms, &f) < 0 &&
+		timefmt_epoch(INT64_MIN, &ms, &f) < 0,
+	    "INT64_MAX and INT64_MIN: out of range");
+	v = json_integer(INT64_MAX);
+	ok(timefmt_parse(v, &ms, &f, why, sizeof(why)) < 0 &&
+		strcmp(why, "time out of range (the years 0000 to 9999)") == 0,
+	    "the reason: %s", why);
+	json_decref(v);
+	v = json_real(-1e15);
+	ok(timefmt_parse(v, &ms, &f, why, sizeof(why)) < 0,
+	    "-1e15 ms (year -29719): out of range");
+	json_decref(v);
 	ok(timefmt_parse_text("2026-13-01T00:00:00Z", &ms, &f) < 0,
 	    "bad month");
 	ok(timefmt_parse_text("2026-11-21T10:00:00Zjunk", &ms, &f) < 0,

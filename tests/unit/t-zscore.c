@@ -162,7 +162,8 @@ main(void)
 		strcmp(why, "missing or non-numeric field 'mean'") == 0,
 	    "string mean (%s)", why);
 	ok(APPLY(z, "{\"id\":\"s\",\"n\":2,\"mean\":0,\"m2\":-1}") == -1 &&
-		strcmp(why, "negative n or m2") == 0,
+		strcmp(why,
+		    "not a state this program writes: n 2, mean 0, m2 -1") == 0,
 	    "negative m2 (%s)", why);
 	ok(APPLY(z, "{bad") == -1, "bad JSON (%s)", why);
 	zscore_free(z);
@@ -213,5 +214,59 @@ main(void)
 	rmdir(dir);
 	zscore_free(z);
 	zscore_free(NULL);
+
+	/* Values whose variance overflows are refused, never counted. */
+	z = zscore_new(3, false, 2, 0);
+	zscore_point(z, "o", -1e300, &r);
+	ok(!r.refused, "-1e300 first: taken");
+	zscore_point(z, "o", 1e300, &r);
+	ok(r.refused && !r.anomaly && r.score == 0,
+	    "+1e300 after it: refused (the variance would be 1e600)");
+	zscore_point(z, "o", 1e308, &r);
+	zscore_point(z, "o", -1e308, &r);
+	ok(r.refused, "-1e308: refused (the difference overflows)");
+	zscore_point(z, "o", -1e300, &r);
+	ok(!r.refused && r.z != r.z, "-1e300 again: taken, variance 0");
+	ndumped = 0;
+	zscore_dump(z, collect, NULL);
+	ok(ndumped == 1 &&
+		strcmp(dumped[0], "{\"id\":\"o\",\"n\":2,"
+				  "\"mean\":-1e+300,\"m2\":0.0}") == 0,
+	    "the state stays finite (%s)", dumped[0]);
+	zscore_free(z);
+
+	/* Keys of any length: two that differ after 600 bytes. */
+	z = zscore_new(3, false, 2, 0);
+	{
+		char a[700], b[700];
+
+		memset(a, 'k', 600);
+		memcpy(b, a, 600);
+		strcpy(a + 600, "A");
+		strcpy(b + 600, "B");
+		for (int i = 0; i < 5; i++)
+			zscore_point(z, a, i, &r);
+		zscore_point(z, b, 1, &r);
+		ok(zscore_count(z) == 2 && r.z != r.z,
+		    "long keys differing at byte 600: two keys");
+	}
+	zscore_free(z);
+
+	/* Only a state this program could have written loads. */
+	z = zscore_new(3, false, 2, 0);
+	ok(APPLY(z, "{\"id\":\"a\",\"n\":3,\"mean\":1,\"m2\":2}") == 0,
+	    "a sound line");
+	ok(APPLY(z, "{\"id\":\"a\",\"n\":2.5,\"mean\":1,\"m2\":2}") == -1 &&
+		strstr(why, "not a state this program writes") != NULL,
+	    "n 2.5: refused (%s)", why);
+	ok(APPLY(z, "{\"id\":\"a\",\"n\":0,\"mean\":1,\"m2\":0}") == -1,
+	    "n 0: refused");
+	ok(APPLY(z, "{\"id\":\"a\",\"n\":1e30,\"mean\":1,\"m2\":0}") == -1,
+	    "n 1e30: refused");
+	ok(APPLY(z, "{\"id\":\"a\",\"n\":3,\"mean\":1,\"m2\":-1}") == -1,
+	    "m2 -1: refused");
+	ok(APPLY(z, "{\"id\":\"a\",\"n\":3,\"mean\":1,\"m2\":null}") == -1,
+	    "m2 null (an overflow written by an older version): refused");
+	zscore_free(z);
 	return tap_done();
 }

@@ -1,0 +1,232 @@
+#!/usr/bin/env bats
+# Hostile paths and processes (issue 21), for every program where the
+# class applies: a model, state or property path that is a device, a FIFO
+# or a directory; the same file as input and output; stdout closed; a
+# signal while a program reads or trains.  Each must end within seconds,
+# with a defined status and a message, and destroy nothing.
+
+load ../helpers/common
+
+setup_file() {
+	export R="$BATS_FILE_TMPDIR"
+	kdd-gen --seed 1 --count 2000 --start 2026-11-21T00:00:00Z >"$R/kdd"
+	ad-train-rf --mode supervised --trees 3 --seed 1 -q -o "$R/kdd.rf" "$R/kdd"
+	for i in $(seq 0 299); do
+		echo '{"id":"m","ts":'$((1700000000000 + i * 60000))',"value":'$((10 + i % 7))'}'
+	done >"$R/series"
+	ad-forecast train -q --seed 1 --epochs 1 --hidden 4 --window 5 -o "$R/m.lstm" "$R/series"
+	mkfifo "$R/fifo"
+}
+
+# within SECONDS CMD...: run CMD, killed (-9) if it takes longer; sets
+# status and output like run.
+within() {
+	local s=$1
+	shift
+	run --separate-stderr timeout -k 1 "$s" "$@"
+	[ "$status" -ne 124 ] && [ "$status" -ne 137 ] || {
+		echo "did not end within $s s: $*"
+		return 1
+	}
+}
+
+@test "a model that is /dev/zero, a FIFO or a directory: refused at once, 65 or 66" {
+	for m in /dev/zero "$R/fifo"; do
+		within 5 ad-score -m "$m" "$R/kdd"
+		assert_equal "$status" 65
+		[[ "$stderr" == "ad-score: '$m': "*" model"* ]]
+		within 5 ad-forecast run -m "$m" "$R/series"
+		assert_equal "$status" 65
+		[[ "$stderr" == "ad-forecast: '$m': "*" model"* ]]
+	done
+	within 5 ad-score -m "$R" "$R/kdd"
+	assert_equal "$status" 66
+	assert_equal "$stderr" "ad-score: cannot open '$R': Is a directory"
+	within 5 ad-forecast run -m "$R" "$R/series"
+	assert_equal "$status" 66
+	assert_equal "$stderr" "ad-forecast: cannot open '$R': Is a directory"
+}
+
+@test "-F /dev/zero, a FIFO or a directory: 78, nothing, 66, for every program" {
+	for p in ad-alert ad-classify ad-clean ad-plot ad-score ad-stl ad-train-rf kdd-gen; do
+		within 5 $p -F /dev/zero
+		assert_equal "$status" 78
+		assert_equal "$stderr" "$p: '/dev/zero': over 1048576 bytes, not a property file"
+		within 5 $p -F "$R"
+		assert_equal "$status" 66
+		assert_equal "$stderr" "$p: cannot open '$R': Is a directory"
+	done
+	# a FIFO nobody writes to is an empty property file
+	within 5 ad-clean -F "$R/fifo" "$R/kdd"
+	assert_success
+}
+
+# stop_at SIG SECONDS CMD...: start CMD, send SIG after SECONDS, and wait
+# (at most 3 s more); sets status.
+stop_at() {
+	local sig=$1 after=$2
+	shift 2
+	"$@" &
+	local pid=$!
+	sleep "$after"
+	kill -"$sig" $pid
+	SECONDS=0
+	status=0
+	wait $pid || status=$?
+	[ "$SECONDS" -le 3 ] || {
+		echo "$* took $SECONDS s to stop"
+		return 1
+	}
+}
+
+@test "ad-train-rf stopped while reading or growing trees: no model, 143 or 130" {
+	# reading: an input that never ends
+	mkfifo "$BATS_TEST_TMPDIR/in"
+	(cat "$R/kdd"; sleep 20) >"$BATS_TEST_TMPDIR/in" &
+	feeder=$!
+	stop_at TERM 1 ad-train-rf -q --trees 3 -o "$BATS_TEST_TMPDIR/r.rf" "$BATS_TEST_TMPDIR/in"
+	kill $feeder
+	assert_equal "$status" 143
+	[ ! -e "$BATS_TEST_TMPDIR/r.rf" ]
+	# growing: many trees on the real rows
+	stop_at INT 1 ad-train-rf -q --threads 1 --trees 100000 -o "$BATS_TEST_TMPDIR/g.rf" "$R/kdd"
+	assert_equal "$status" 130
+	[ ! -e "$BATS_TEST_TMPDIR/g.rf" ]
+	# and an old model in that place stays as it was
+	cp "$R/kdd.rf" "$BATS_TEST_TMPDIR/old.rf"
+	stop_at TERM 1 ad-train-rf -q --threads 1 --trees 100000 -o "$BATS_TEST_TMPDIR/old.rf" "$R/kdd"
+	assert_equal "$status" 143
+	cmp "$R/kdd.rf" "$BATS_TEST_TMPDIR/old.rf"
+	[ -z "$(ls "$BATS_TEST_TMPDIR" | grep tmp)" ]
+}
+
+@test "the same file as input and output is refused (64), and left as it was" {
+	T=$BATS_TEST_TMPDIR
+	head -50 "$R/kdd" >"$T/x.ndjson"
+	cp "$T/x.ndjson" "$T/orig"
+	ln -s x.ndjson "$T/link"
+	for cmd in "ad-clean -o $T/x.ndjson" "ad-clean --series --step 1m -o $T/link" \
+		"ad-stl --period 2 -o $T/x.ndjson" "ad-score -m $R/kdd.rf -o $T/x.ndjson" \
+		"ad-alert --field value --above 1 -o $T/x.ndjson" "ad-classify -o $T/x.ndjson" \
+		"ad-forecast run -m $R/m.lstm -o $T/x.ndjson" "ad-plot -o $T/x.ndjson" \
+		"ad-train-rf -o $T/x.ndjson" "ad-forecast train -o $T/x.ndjson" \
+		"ad-clean --reject $T/x.ndjson"; do
+		within 5 $cmd "$T/x.ndjson"
+		assert_equal "$status" 64
+		[[ "$stderr" == *"'$T/x.ndjson' is both an input and an output"* ]] ||
+			[[ "$stderr" == *"'$T/link' is both an input and an output"* ]]
+		cmp "$T/orig" "$T/x.ndjson"
+	done
+	# stdout appended to an input (ad-clean x >> x never ended)
+	run --separate-stderr timeout -k 1 5 bash -c "ad-clean '$T/x.ndjson' >>'$T/x.ndjson'"
+	assert_equal "$status" 64
+	assert_equal "$stderr" "ad-clean: '$T/x.ndjson' is both an input and standard output"
+	cmp "$T/orig" "$T/x.ndjson"
+	# the same data in another file is fine
+	within 5 ad-clean -o "$T/y.ndjson" "$T/x.ndjson"
+	assert_success
+}
+
+@test "a model or state path that is a device, a FIFO or a link is not replaced" {
+	T=$BATS_TEST_TMPDIR
+	within 20 ad-train-rf -q --trees 2 -o /dev/full "$R/kdd"
+	assert_equal "$status" 74
+	assert_equal "$stderr" "ad-train-rf: cannot write '/dev/full': No space left on device"
+	[ -c /dev/full ]
+	within 20 ad-train-rf -q --trees 2 -o "$T" "$R/kdd"
+	assert_equal "$status" 73
+	[ -d "$T" ]
+	# a FIFO with a reader gets the model; without one: 73 at once
+	mkfifo "$T/fifo"
+	cat "$T/fifo" >"$T/got.rf" &
+	within 20 ad-train-rf -q --trees 2 -o "$T/fifo" "$R/kdd"
+	assert_success
+	wait
+	[ -p "$T/fifo" ]
+	within 5 ad-score -m "$T/got.rf" "$R/kdd"
+	assert_success
+	within 20 ad-forecast train -q --epochs 1 --hidden 2 --window 3 -o "$T/fifo" "$R/series"
+	assert_equal "$status" 73
+	[ -p "$T/fifo" ]
+	# a link: the file it names is replaced, the link stays
+	ln -s real.rf "$T/link.rf"
+	within 20 ad-train-rf -q --trees 2 -o "$T/link.rf" "$R/kdd"
+	assert_success
+	[ -L "$T/link.rf" ] && [ -f "$T/real.rf" ]
+	printf '%s\n' '{"id":"a","value":1}' '{"id":"a","value":2}' >"$T/z"
+	ln -s state.json "$T/state-link"
+	within 5 ad-score --zscore 3 --state "$T/state-link" "$T/z"
+	assert_success
+	[ -L "$T/state-link" ] && [ -s "$T/state.json" ]
+	within 5 ad-score --zscore 3 --state /dev/full "$T/z"
+	assert_equal "$status" 74
+	[ -c /dev/full ]
+	# a FIFO as state: nothing to load, and no reader to save to
+	within 5 ad-score --zscore 3 --state "$T/fifo" "$T/z"
+	assert_equal "$status" 73
+	assert_equal "$stderr" "ad-score: cannot create '$T/fifo': No such device or address"
+	[ -p "$T/fifo" ]
+}
+
+@test "stdout closed: 74 at once, and no good record in the --reject file" {
+	T=$BATS_TEST_TMPDIR
+	head -1000 "$R/kdd" >"$T/in"
+	for cmd in "ad-clean" "ad-score -m $R/kdd.rf" "ad-clean --series --step 1m" \
+		"ad-stl --period 7" "ad-alert --field value --above 1" "ad-forecast run -m $R/m.lstm" \
+		"ad-classify"; do
+		rm -f "$T/rej"
+		in=$T/in
+		[[ "$cmd" == ad-clean || "$cmd" == ad-score* ]] || in=$R/series
+		run --separate-stderr timeout -k 1 10 bash -c "$cmd --reject '$T/rej' '$in' >&-"
+		assert_equal "$status" 74
+		[[ "$stderr" == *"write error"* ]]
+		[ ! -s "$T/rej" ] || { echo "$cmd: $(wc -l <"$T/rej") records in --reject"; false; }
+	done
+	# a program that writes nothing to stdout does not fail for it
+	run timeout -k 1 20 bash -c "ad-train-rf -q --trees 2 -o '$T/m.rf' '$T/in' >&-"
+	assert_success
+	[ -s "$T/m.rf" ]
+}
+
+@test "ad-score --zscore: alternating +-1e300 is refused with a reason and the state stays loadable" {
+	T=$BATS_TEST_TMPDIR
+	for i in 1 2 3 4 5 6; do
+		echo '{"id":"a","value":-1e300}'
+		echo '{"id":"a","value":1e300}'
+	done >"$T/big"
+	within 5 ad-score --zscore 3 --state "$T/st" "$T/big"
+	assert_equal "$status" 65
+	assert_equal "$(grep -c 'value 1e+300 is too far from its key.s values: their variance would overflow' <<<"$stderr")" 6
+	assert_equal "$(wc -l <<<"$output")" 6
+	[[ "$output" != *'"anomaly":true'* ]]
+	assert_equal "$(cat "$T/st")" '{"id":"a","n":6,"mean":-1e+300,"m2":0.0}'
+	# the next run loads it and goes on
+	within 5 ad-score --zscore 3 --state "$T/st" <<<'{"id":"a","value":-1e300}'
+	assert_success
+	assert_output '{"id":"a","value":-1e+300,"score":0.0,"anomaly":false,"z":null}'
+}
+
+@test "100,000 single-point keys: memory grows with the points, not with room for 256" {
+	[ -z "${ASAN_OPTIONS:-}" ] || skip "ulimit -v leaves no room for AddressSanitizer's shadow memory"
+	T=$BATS_TEST_TMPDIR
+	awk 'BEGIN { for (i = 0; i < 100000; i++)
+		printf "{\"id\":\"k%d\",\"ts\":%d,\"value\":1}\n", i, 1700000040 + i % 7 }' >"$T/keys"
+	# each series started with room for 256 points: 700 MB for ad-stl
+	for cmd in "ad-stl --period 12" "ad-classify" "ad-forecast train -q --epochs 1 -o $T/f.lstm"; do
+		run --separate-stderr bash -c "ulimit -v 300000; $cmd '$T/keys' >/dev/null"
+		# 65: every key is too short, said per key; not 71 (out of memory)
+		assert_equal "$status" 65
+		[[ "$stderr" != *"out of memory"* ]]
+	done
+}
+
+@test "ad-clean --series --period 1000 --history 1000: single-point keys stay small" {
+	[ -z "${ASAN_OPTIONS:-}" ] || skip "ulimit -v leaves no room for AddressSanitizer's shadow memory"
+	T=$BATS_TEST_TMPDIR
+	awk 'BEGIN { for (i = 0; i < 1000; i++)
+		printf "{\"id\":\"k%d\",\"ts\":1700000040000,\"value\":1}\n", i }' >"$T/k"
+	# a history ring of 1e6 slots per key was 7.8 GB for these 64 KB
+	run --separate-stderr bash -c "ulimit -v 300000; ad-clean --series --step 1m --period 1000 --history 1000 '$T/k' | wc -l"
+	assert_success
+	assert_output 1000
+}
