@@ -15,7 +15,8 @@
 # By default only tests/cmd/PROG.bats is run (cheap enough for CI).  With
 # E2E=1 the e2e and reliability files that name PROG are run too, and
 # there every test that ran the stub must fail.  PROGS="a b" limits the
-# programs, JOBS the stub runs at a time (default 2).
+# programs, JOBS the stub runs at a time (default 2), FILTER=regex the
+# tests (bats -f), to check a few tests quickly.
 B=${B:-build}
 BIN=${BIN:-bin}
 JOBS=${JOBS:-2}
@@ -43,7 +44,7 @@ one() {
 		[ -r "$f" ] || continue
 		rel=${f#"$top"/}
 		: > "$d/calls"
-		ADPIPE_BIN="$d/bin" bats --tap "$f" > "$d/tap" 2>&1 </dev/null
+		ADPIPE_BIN="$d/bin" bats --tap ${FILTER:+-f "$FILTER"} "$f" > "$d/tap" 2>&1 </dev/null
 		sort -un "$d/calls" > "$d/ran"
 		while IFS= read -r line; do
 			case $line in
@@ -99,7 +100,7 @@ trap 'rm -rf "$work"' EXIT
 # the allow-list without comments: "PROG<TAB>test name" per line
 sed -n 's/^\([^#][^	]*	[^	]*\)	.*/\1/p' tests/check-tests.allow > "$work/allow"
 start=$(date +%s)
-export E2E B BIN
+export E2E B BIN FILTER
 for p in $PROGS; do
 	for c in 0 70; do echo "$p $c"; done
 done | xargs -P "$JOBS" -L 1 sh tests/check-tests.sh --one "$work"

@@ -246,6 +246,11 @@ teardown() {
 	run ad-alert --lateness 20s --count 2 --within 30s --report --window 30s "$T/shuffled"
 	assert_success
 	assert_output "$(ad-alert --count 2 --within 30s --report --window 30s "$T/sorted")"
+	# by hand: anomalies at :05, :30 and :45 give two pairs within 30s, and
+	# the reports account for all 15 records
+	assert_equal "$(echo "$output" | jq -c 'select(.alert) | .evidence')" "[1763719205,1763719230]
+[1763719230,1763719245]"
+	assert_equal "$(echo "$output" | jq -s 'map(.records // 0) | add')" 15
 }
 
 @test "late records beyond --lateness are reported, counted, not lost silently" {

@@ -275,6 +275,12 @@ sys.stdout.buffer.write(body + struct.pack("<I", zlib.crc32(body)))' "$1"
 	ad-forecast train $SMALL --id '' -o "$T/m" "$T/one"
 	run bash -c "ad-forecast run -m '$T/m' '$T/one' | jq -c 'select(.mismatch)' | wc -l"
 	assert_output "0"
+	# one series of 400 points: a forecast for each after the first
+	# window of 12, and close (the series spans about 10 units)
+	run bash -c "ad-forecast run -m '$T/m' '$T/one' | jq -s -c '[length,
+		(map(select(.forecast != null)) | length),
+		(map(select(.forecast != null) | (.forecast - .value) | fabs) | add / length < 0.1)]'"
+	assert_output "[400,388,true]"
 }
 
 @test "a bad model leaves a runaway forecast; --resync brings the real values back" {

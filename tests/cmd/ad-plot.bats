@@ -116,6 +116,10 @@ print(sum(1 for e in root.iter() if sys.argv[2] in (e.get("class") or "").split(
 @test "man page examples run" {
 	run ad-plot --alerts alerts.ndjson --title demo -o series.svg series.ndjson
 	assert_success
+	run svg_count series.svg panel
+	assert_output 2
 	run ad-plot --histogram --threshold 0.6 -o scores.svg scores.ndjson
 	assert_success
+	run svg_count scores.svg threshold
+	assert_output 1
 }

@@ -101,13 +101,18 @@ CO2="$FIXTURES/stl/co2.ndjson"
 }
 
 @test "output agrees with R's reference CSV to 1e-6 x range" {
-	ad-stl --period 12 "$CO2" | jq -r '[.seasonal,.trend,.remainder]|@csv' > "$BATS_TEST_TMPDIR/ours.csv"
+	run ad-stl --period 12 "$CO2"
+	assert_success
+	echo "$output" | jq -r '[.seasonal,.trend,.remainder]|@csv' > "$BATS_TEST_TMPDIR/ours.csv"
 	tail -n +2 "$FIXTURES/stl/co2_periodic.csv" | cut -d, -f3-5 > "$BATS_TEST_TMPDIR/r.csv"
-	run awk -F, 'NR==FNR { s[NR]=$1; t[NR]=$2; r[NR]=$3; next }
+	# every one of R's 468 rows has its counterpart, and no more
+	assert_equal "$(wc -l < "$BATS_TEST_TMPDIR/r.csv")" 468
+	assert_equal "$(wc -l < "$BATS_TEST_TMPDIR/ours.csv")" 468
+	run awk -F, 'NR==FNR { s[NR]=$1; t[NR]=$2; r[NR]=$3; n=NR; next }
 		{ d = s[FNR]-$1; if (d<0) d=-d; if (d>m) m=d
 		  d = t[FNR]-$2; if (d<0) d=-d; if (d>m) m=d
 		  d = r[FNR]-$3; if (d<0) d=-d; if (d>m) m=d }
-		END { print (m <= 1e-6 * 46.6) ? "ok" : "bad " m }' "$BATS_TEST_TMPDIR/ours.csv" "$BATS_TEST_TMPDIR/r.csv"
+		END { print (n == FNR && m <= 1e-6 * 46.6) ? "ok" : "bad " m }' "$BATS_TEST_TMPDIR/ours.csv" "$BATS_TEST_TMPDIR/r.csv"
 	assert_output "ok"
 }
 

@@ -220,6 +220,9 @@ setup() {
 	cd "$T"
 	run ad-train-rf --classes training_attack_types --trees 50 -o kdd5.rf train.ndjson
 	assert_success
+	# the model names the classes of the list, and has the trees asked for
+	run sh -c "ad-score --info kdd5.rf | jq -c '[.trees, .classes]'"
+	assert_output '[50,["normal","dos","probe"]]'
 }
 
 @test "man page example: grid search with a report" {
