@@ -151,8 +151,11 @@ CO2="$FIXTURES/stl/co2.ndjson"
 	run sh -c "ad-stl --period 12 '$CO2' | jq -c '{ts, seasonal}' | head -2"
 	assert_success
 	assert_line --index 0 '{"ts":0,"seasonal":-0.0610010303500462}'
-	run sh -c "ad-stl --period auto --s-window 7 --robust '$CO2' | jq -c 'select(.weight < 0.5)' | wc -l"
+	# robust: 468 points, each with a weight in [0,1], 47 of them below 0.5
+	run ad-stl --period auto --s-window 7 --robust "$CO2"
 	assert_success
+	assert_equal "$(jq -s -c '[length, (map(select(.weight >= 0 and .weight <= 1)) | length),
+		(map(select(.weight < 0.5)) | length)]' <<< "$output")" "[468,468,47]"
 	run sh -c "ad-stl --window 5m --field value '$CO2' | head -1"
 	assert_success
 	assert_output --partial '"value_mean":315.42'
