@@ -19,6 +19,9 @@ setup() {
 }
 
 teardown() {
+	# a failed test leaves the consumer and producer running: stop them,
+	# or bats waits for them forever
+	for p in ${cons:-} ${prod:-}; do kill -TERM "$p" 2>/dev/null || true; done
 	kill -TERM "$(cat "$F/mock.pid")" 2>/dev/null || true
 	exec 7>&-
 }
@@ -42,13 +45,11 @@ uuids() { cat "$@" | grep -o '"uuid":"[^"]*"' | sort -u; }
 	[ "$before" -eq "$during" ]
 	rc=0
 	wait $prod || rc=$?
-	# The producer either delivered everything or said why and exited 75/69.
-	if [ $rc -ne 0 ]; then
-		cat "$F/prod.err"
-		[ $rc -eq 75 ] || [ $rc -eq 69 ]
-		grep -q "kdd-gen: kafka" "$F/prod.err"
-		skip "producer gave up loudly (exit $rc)"
-	fi
+	# A 3 s outage is well inside message.timeout.ms (30 s): the producer
+	# retries and delivers everything.  Giving up here, even loudly, is
+	# the loss this test exists to catch, so it fails rather than skips.
+	cat "$F/prod.err"
+	assert_equal "$rc" 0
 	for _ in $(seq 300); do
 		[ "$(uuids "$F/a" | wc -l)" -ge 20000 ] && break
 		sleep 0.1
