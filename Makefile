@@ -74,9 +74,13 @@ check-tests: deps
 	@$(MAKE) --no-print-directory all tests
 	@B=$(B) BIN=$(BIN) E2E=$(E2E) sh tests/check-tests.sh
 
+# Against a real cluster: make check-kafka KAFKA_BROKERS=host:port.
 check-kafka: deps
 	@$(MAKE) --no-print-directory all tests
-	@B=$(B) BIN=$(BIN) BROKERS=$(BROKERS) bats tests/kafka-real
+	@if [ -z "$(KAFKA_BROKERS)" ]; then \
+		echo "check-kafka: skipped: give KAFKA_BROKERS=host:port[,...] of a cluster to test against"; \
+	else LC_ALL=C TZ=UTC ADPIPE_BIN=$(CURDIR)/$(BIN) ADPIPE_BUILD=$(CURDIR)/$(B) \
+		KAFKA_BROKERS=$(KAFKA_BROKERS) bats tests/kafka-real; fi
 
 asan: deps
 	@$(MAKE) --no-print-directory B=build-asan BIN=build-asan/bin \
@@ -132,7 +136,7 @@ fuzz-corpus: $(FUZZ_TARGETS)
 		echo "$$n: $$(ls tests/fuzz/corpus/$$n | wc -l) inputs"; done
 
 # bench/instructions.sh compares two builds (it needs the old one's bin/).
-bench: all
+bench: all $(HELPERS)
 	@for b in bench/*.sh; do \
 		case $$b in */instructions.sh) continue ;; esac; sh $$b; done
 
