@@ -160,3 +160,62 @@ CO2="$FIXTURES/stl/co2.ndjson"
 	assert_success
 	assert_output --partial '"value_mean":315.42'
 }
+
+# stl_case NAME: run ad-stl on the series of tests/fixtures/stl/NAME.csv
+# with every parameter R used (CASES.ndjson), given as options, and print
+# the largest distance from R's seasonal, trend, remainder and weight
+# over the series' range ("ok" when within 1e-6, else the figure).
+stl_case() {
+	c=$(jq -c --arg n "$1" 'select(.name == $n)' "$FIXTURES/stl/CASES.ndjson")
+	opts=$(jq -r '"--period \(.period) --s-window \(."s.window") --t-window \(."t.window")
+		--l-window \(."l.window") --s-degree \(."s.degree") --t-degree \(."t.degree")
+		--l-degree \(."l.degree") --s-jump \(."s.jump") --t-jump \(."t.jump")
+		--l-jump \(."l.jump") --inner \(.inner) --outer \(.outer)
+		\(if .robust then "--robust" else "" end)"' <<< "$c")
+	awk -F, 'NR > 1 { printf "{\"ts\":%d,\"value\":%s}\n", 60 * $1, $2 }' \
+		"$FIXTURES/stl/$1.csv" > "$BATS_TEST_TMPDIR/$1.ndjson"
+	# shellcheck disable=SC2086
+	ad-stl $opts "$BATS_TEST_TMPDIR/$1.ndjson" > "$BATS_TEST_TMPDIR/$1.out" || return 1
+	jq -r '[.seasonal, .trend, .remainder, (.weight // 1)] | @csv' "$BATS_TEST_TMPDIR/$1.out" |
+		paste -d, - <(tail -n +2 "$FIXTURES/stl/$1.csv") |
+		awk -F, -v n="$(jq .n <<< "$c")" '
+			{ v[NR] = $6; d = $1 - $7; if (d < 0) d = -d; if (d > m) m = d
+			  d = $2 - $8; if (d < 0) d = -d; if (d > m) m = d
+			  d = $3 - $9; if (d < 0) d = -d; if (d > m) m = d
+			  d = $4 - $10; if (d < 0) d = -d; if (d > w) w = d
+			  if (NR == 1 || $6 < lo) lo = $6; if (NR == 1 || $6 > hi) hi = $6 }
+			END { r = hi - lo
+				if (NR != n) print "rows " NR " of " n
+				else if (m > 1e-6 * r || w > 1e-6) print "off by " m / r " of the range, weights by " w
+				else print "ok" }'
+}
+
+@test "every STL parameter as an option: R's seven reference cases to 1e-6 x range" {
+	# --t-window, --l-window, the three degrees and jumps, --inner,
+	# --outer and --robust, each case with the exact values R used
+	for name in $(jq -r .name "$FIXTURES/stl/CASES.ndjson"); do
+		run stl_case "$name"
+		assert_success
+		assert_output "ok"
+	done
+}
+
+@test "each STL option changes the decomposition (none is ignored)" {
+	awk -F, 'NR > 1 { printf "{\"ts\":%d,\"value\":%s}\n", 60 * $1, $2 }' \
+		"$FIXTURES/stl/nottem_s13.csv" > "$BATS_TEST_TMPDIR/n.ndjson"
+	run ad-stl --period 12 --s-window 13 "$BATS_TEST_TMPDIR/n.ndjson"
+	assert_success
+	assert_equal "${#lines[@]}" 240
+	base=$output
+	for o in "--t-window 31" "--l-window 25" "--s-degree 1" "--t-degree 0" "--l-degree 0" \
+		"--s-jump 5" "--t-jump 9" "--l-jump 7" "--inner 5" "--outer 3"; do
+		# shellcheck disable=SC2086
+		run ad-stl --period 12 --s-window 13 $o "$BATS_TEST_TMPDIR/n.ndjson"
+		assert_success
+		assert_equal "${#lines[@]}" 240
+		[ "$output" != "$base" ] || { echo "$o changes nothing"; false; }
+	done
+	# and --robust adds the weights, each in [0, 1]
+	run ad-stl --period 12 --s-window 13 --robust "$BATS_TEST_TMPDIR/n.ndjson"
+	assert_equal "$(jq -s 'map(select(.weight >= 0 and .weight <= 1)) | length' <<< "$output")" 240
+}
