@@ -145,3 +145,17 @@ rule() {
 	# strength above the default's 0.757, remainder below 0.2
 	assert_line --index 1 --regexp '"id":"sine_noisy","class":"periodic-stable","period":144,.*"seasonal_strength":0\.80'
 }
+
+@test "--strict stops at the first bad record: what came before, one message, 65" {
+	{ head -500 "$FOUR"; echo 'bad'; sed -n 501,1500p "$FOUR"; echo '[1]'; tail -n +1501 "$FOUR"; } > "$BATS_TEST_TMPDIR/b.ndjson"
+	run --separate-stderr ad-classify "$BATS_TEST_TMPDIR/b.ndjson"
+	assert_equal "$status" 65
+	assert_equal "$(jq -s -c 'map(.points)' <<< "$output")" "[1008,1008,1008,1008]"
+	assert_equal "${#stderr_lines[@]}" 2
+	run --separate-stderr ad-classify --strict "$BATS_TEST_TMPDIR/b.ndjson"
+	assert_equal "$status" 65
+	# only the first 500 points were read: 125 of each series
+	assert_equal "$(jq -c '[.id, .points]' <<< "$output" | xargs)" "[sine,125] [sine_noisy,125] [trend,125] [noise,125]"
+	assert_equal "$(head -500 "$FOUR" | jq -r .id | sort | uniq -c | awk '{ print $1 }' | sort -u)" 125
+	assert_equal "$stderr" "ad-classify: $BATS_TEST_TMPDIR/b.ndjson:501: invalid JSON at column 3: invalid token near 'bad'"
+}

@@ -123,3 +123,18 @@ print(sum(1 for e in root.iter() if sys.argv[2] in (e.get("class") or "").split(
 	run svg_count scores.svg threshold
 	assert_output 1
 }
+
+@test "--strict stops at the first bad record: what came before, one message, 65" {
+	{ head -5 series.ndjson; echo 'bad'; sed -n 6,100p series.ndjson; echo '[1]'; tail -n +101 series.ndjson; } > b.ndjson
+	run --separate-stderr ad-plot -o all.svg b.ndjson
+	assert_equal "$status" 65
+	assert_equal "${#stderr_lines[@]}" 2
+	run svg_count all.svg panel
+	assert_output 2
+	run --separate-stderr ad-plot --strict -o first.svg b.ndjson
+	assert_equal "$status" 65
+	assert_equal "$stderr" "ad-plot: b.ndjson:6: invalid JSON at column 3: invalid token near 'bad'"
+	# the five records before it, all of one key: one panel
+	run svg_count first.svg panel
+	assert_output 1
+}

@@ -345,3 +345,15 @@ burst() {
 	run ad-score --zscore 3 --min-count 1
 	assert_equal "$status" 64
 }
+
+@test "--strict stops at the first bad record: what came before, one message, 65" {
+	{ head -3 "$SCORE"; echo '{"duration":'; sed -n 4,6p "$SCORE"; echo '[1]'; sed -n 7,9p "$SCORE"; } > "$T/b.ndjson"
+	run --separate-stderr ad-score -m "$MODELS/g.rf" "$T/b.ndjson"
+	assert_equal "$status" 65
+	assert_equal "${#lines[@]}" 9
+	assert_equal "${#stderr_lines[@]}" 2
+	run --separate-stderr ad-score -m "$MODELS/g.rf" --strict "$T/b.ndjson"
+	assert_equal "$status" 65
+	assert_equal "$output" "$(head -3 "$G/score.out")"
+	assert_equal "$stderr" "ad-score: $T/b.ndjson:4: invalid JSON at column 12: unexpected token near end of file"
+}

@@ -219,3 +219,17 @@ stl_case() {
 	run ad-stl --period 12 --s-window 13 --robust "$BATS_TEST_TMPDIR/n.ndjson"
 	assert_equal "$(jq -s 'map(select(.weight >= 0 and .weight <= 1)) | length' <<< "$output")" 240
 }
+
+@test "--strict stops at the first bad record: what came before, one message, 65" {
+	{ head -100 "$CO2"; echo 'bad'; sed -n 101,200p "$CO2"; echo '[1]'; tail -n +201 "$CO2"; } > "$BATS_TEST_TMPDIR/b.ndjson"
+	run --separate-stderr ad-stl --period 12 "$BATS_TEST_TMPDIR/b.ndjson"
+	assert_equal "$status" 65
+	assert_equal "${#lines[@]}" 468
+	assert_equal "${#stderr_lines[@]}" 2
+	run --separate-stderr ad-stl --period 12 --strict "$BATS_TEST_TMPDIR/b.ndjson"
+	assert_equal "$status" 65
+	# the 100 points before line 101, decomposed; nothing after
+	assert_equal "${#lines[@]}" 100
+	assert_equal "$(jq -r .ts <<< "$output" | tail -n 1)" "$(sed -n 100p "$CO2" | jq .ts)"
+	assert_equal "$stderr" "ad-stl: $BATS_TEST_TMPDIR/b.ndjson:101: invalid JSON at column 3: invalid token near 'bad'"
+}

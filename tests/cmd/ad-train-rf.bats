@@ -278,3 +278,16 @@ setup() {
 	cat "$T/aucs"
 	assert_output ok
 }
+
+@test "--strict stops at the first bad record: one message, 65, only the rows before" {
+	{ head -100 "$TRAIN"; echo 'xx'; sed -n 101,200p "$TRAIN"; echo '[1]'; tail -n +201 "$TRAIN"; } > "$T/b.ndjson"
+	run --separate-stderr ad-train-rf --trees 3 -o "$T/all.rf" "$T/b.ndjson"
+	assert_equal "$status" 65
+	assert_equal "${#stderr_lines[@]}" 2
+	assert_equal "$(ad-score --info "$T/all.rf" | jq .rows)" 400
+	run --separate-stderr ad-train-rf --strict --trees 3 -o "$T/first.rf" "$T/b.ndjson"
+	assert_equal "$status" 65
+	assert_equal "$stderr" "ad-train-rf: $T/b.ndjson:101: invalid JSON at column 2: invalid token near 'xx'"
+	# reading stopped there: what it wrote was learnt from the first 100 rows
+	assert_equal "$(ad-score --info "$T/first.rf" | jq .rows)" 100
+}
