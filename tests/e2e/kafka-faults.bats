@@ -60,3 +60,22 @@ uuids() { cat "$@" | grep -o '"uuid":"[^"]*"' | sort -u; }
 	ad-clean -F "$F/props" -e "kafka://$B/faults?group=f" > "$F/b" 2>> "$F/cons.err"
 	diff <(uuids "$F/in") <(uuids "$F/a" "$F/b")
 }
+
+@test "kafka faults: messages that time out while the brokers are down: exit 75, said why" {
+	# 100 records/s for 3 s; the brokers go down after 1 s and each message
+	# may wait 1 s: the producer gives up, loudly, with the temporary status
+	( sleep 1; echo "down all" >&7 ) &
+	downer=$!
+	run --separate-stderr kdd-gen -s 1 -n 300 -r 100 -X message.timeout.ms=1000 -o "kafka://$B/faults"
+	wait "$downer"
+	assert_equal "$status" 75
+	[[ "$stderr" == "kdd-gen: kafka: 'kafka://$B/faults': delivery failed for "*" Message timed out"* ]]
+}
+
+@test "kafka faults: brokers that never answer: exit 69 after --timeout" {
+	echo "down all" >&7
+	sleep 0.5
+	run --separate-stderr kdd-gen -s 1 -n 10 --timeout 2s -o "kafka://$B/faults"
+	assert_equal "$status" 69
+	[[ "$stderr" == "kdd-gen: kafka: 'kafka://$B/faults': no answer from the brokers within 2000 ms"* ]]
+}
