@@ -104,6 +104,9 @@ sys.stdout.buffer.write(h + struct.pack("<I", zlib.crc32(h)))' > "$T/v2.rf"
 	run ad-score -m "$MODELS/g.rf" "$SCORE"
 	assert_success
 	assert_output "$(cat "$G/score.out")"
+	# beside the snapshot, the labels: every one of the 16 ordinary
+	# records (no .note) gets the verdict its label says
+	assert_equal "$(jq -c 'select(.note == null) | .anomaly == (.label != "normal.")' <<< "$output" | sort | uniq -c | xargs)" "16 true"
 }
 
 @test "golden: --anomalies --explain 3" {
@@ -356,4 +359,45 @@ burst() {
 	assert_equal "$status" 65
 	assert_equal "$output" "$(head -3 "$G/score.out")"
 	assert_equal "$stderr" "ad-score: $T/b.ndjson:4: invalid JSON at column 12: unexpected token near end of file"
+}
+
+@test "--zscore agrees with an independent reference (Python, sample sd of the earlier points)" {
+	# z = (x - mean) / sd over the key's earlier points (sd with n - 1),
+	# score = erf(|z| / sqrt 2), anomaly when |z| > k; with fewer than two
+	# earlier points no z and score 0; with sd 0 no z, and score 1 (an
+	# anomaly) when x differs from the mean
+	python3 -c '
+import json, random
+random.seed(5)
+for i in range(600):
+    k = "abc"[i % 3]
+    v = round(random.gauss(100, 10), 3) if i % 97 else 400.0
+    print(json.dumps({"id": k, "value": v}))' > "$T/m.ndjson"
+	cat "$METRICS" >> "$T/m.ndjson"
+	run ad-score --zscore 3 -o "$T/out" "$T/m.ndjson"
+	assert_success
+	run python3 -c '
+import json, math, sys
+hist, bad, n, flagged = {}, 0, 0, 0
+for a, b in zip(open(sys.argv[1]), open(sys.argv[2])):
+    r, o = json.loads(a), json.loads(b)
+    x, h = r["value"], hist.setdefault(r["id"], [])
+    z, s = None, 0.0
+    if len(h) >= 2:
+        m = sum(h) / len(h)
+        sd = math.sqrt(sum((v - m) ** 2 for v in h) / (len(h) - 1))
+        if sd > 0:
+            z = (x - m) / sd
+            s = math.erf(abs(z) / math.sqrt(2))
+        elif x != m:
+            s = 1.0
+    an = (z is None and s == 1.0) or (z is not None and abs(z) > 3)
+    ok = abs(o["score"] - s) < 1e-4 and o["anomaly"] == an and \
+        ((z is None and o["z"] is None) or (z is not None and o["z"] is not None and abs(o["z"] - z) < 1e-5 * max(1, abs(z))))
+    if not ok and bad < 3:
+        print("differs:", a.strip(), b.strip(), z, s, an)
+    bad += not ok; n += 1; flagged += an
+    h.append(x)
+print("ok" if bad == 0 and n == 609 else "%d of %d differ" % (bad, n), flagged > 5)' "$T/m.ndjson" "$T/out"
+	assert_output "ok True"
 }
