@@ -135,10 +135,17 @@ fuzz-corpus: $(FUZZ_TARGETS)
 		{ tail -n 20 build-fuzz/$$n.merge.log; exit 1; }; \
 		echo "$$n: $$(ls tests/fuzz/corpus/$$n | wc -l) inputs"; done
 
-# bench/instructions.sh compares two builds (it needs the old one's bin/).
+# bench/instructions.sh compares two builds (it needs the old one's bin/);
+# bench/lib.sh is sourced by the others.  Scripts using lib.sh's ab record
+# their figures in bench/results/latest.jsonl; bench/table.py prints the
+# table from it (make bench-readme writes it into the README).
 bench: all $(HELPERS)
 	@for b in bench/*.sh; do \
-		case $$b in */instructions.sh) continue ;; esac; sh $$b; done
+		case $$b in */instructions.sh|*/lib.sh) continue ;; esac; sh $$b; done
+	@[ ! -s bench/results/latest.jsonl ] || python3 bench/table.py
+
+bench-readme:
+	@python3 bench/table.py --readme README.md
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
@@ -161,7 +168,7 @@ lint-man:
 clean:
 	rm -rf build build-asan build-fuzz bin demo-out
 
-.PHONY: all tests deps fuzz fuzz-long fuzz-corpus check check-tests check-kafka asan demo bench install uninstall fmt fmt-check lint-man clean
+.PHONY: all tests deps bench-readme fuzz fuzz-long fuzz-corpus check check-tests check-kafka asan demo bench install uninstall fmt fmt-check lint-man clean
 .PRECIOUS: $(B)/cmd/%.o
 
 -include $(wildcard $(B)/lib/*/*.d $(B)/cmd/*.d $(B)/tests/*.d $(B)/helpers/*.d build-fuzz/lib/*/*.d)
