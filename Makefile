@@ -59,7 +59,18 @@ $(B)/helpers/%: tests/helpers/%.c $(B)/libad.a
 	@echo '  HELPER  $@'
 	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libad.a $(LDLIBS)
 
-tests: $(UNIT_TESTS) $(HELPERS)
+# ad-forecast with lib/lstm's baseline code alone (no x86-64-v3 clone), as
+# a CPU without AVX2 runs it: the tests check that it writes the same bytes.
+$(B)/helpers/lstm-baseline.o: lib/lstm/lstm.c
+	@mkdir -p $(@D)
+	@echo '  CC      $@'
+	@$(CC) $(ALL_CFLAGS) -DLSTM_NO_CLONES -Wno-psabi -c -o $@ $<
+
+$(B)/helpers/ad-forecast-baseline: $(B)/cmd/ad-forecast.o $(B)/helpers/lstm-baseline.o $(B)/libad.a
+	@echo '  LD      $@'
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(B)/cmd/ad-forecast.o $(B)/helpers/lstm-baseline.o $(B)/libad.a $(LDLIBS)
+
+tests: $(UNIT_TESTS) $(HELPERS) $(B)/helpers/ad-forecast-baseline
 
 deps:
 	@sh tools/deps.sh

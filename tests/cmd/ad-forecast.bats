@@ -173,6 +173,21 @@ sys.stdout.buffer.write(body + struct.pack("<I", zlib.crc32(body)))' "$1"
 	assert_success
 }
 
+@test "the same seed gives the same bytes on any x86-64: AVX2 clone = baseline code" {
+	# build/helpers/ad-forecast-baseline has lib/lstm's baseline code alone,
+	# what a CPU without AVX2 runs; this program picks the AVX2 clone where
+	# the CPU has it.  Models and forecasts must be byte-identical.
+	B=${ADPIPE_BUILD:-$TOP/build}/helpers/ad-forecast-baseline
+	[ -x "$B" ] || { echo "$B not built (make tests)"; false; }
+	model
+	"$B" train $SMALL -s 1 -o "$T/base.lstm" "$F/series.ndjson"
+	cmp "$T/m.lstm" "$T/base.lstm"
+	ad-forecast run -m "$T/m.lstm" "$F/spiked.ndjson" > "$T/out"
+	"$B" run -m "$T/base.lstm" "$F/spiked.ndjson" > "$T/base.out"
+	assert_equal "$(wc -l < "$T/out")" 800
+	cmp "$T/out" "$T/base.out"
+}
+
 @test "the spikes, and only they, are mismatches with a score near 1" {
 	model
 	run ad-forecast run -m "$T/m.lstm" "$F/spiked.ndjson"
