@@ -59,7 +59,18 @@ $(B)/helpers/%: tests/helpers/%.c $(B)/libad.a
 	@echo '  HELPER  $@'
 	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libad.a $(LDLIBS)
 
-tests: $(UNIT_TESTS) $(HELPERS)
+# ad-forecast with lib/lstm's baseline code alone (no x86-64-v3 clone), as
+# a CPU without AVX2 runs it: the tests check that it writes the same bytes.
+$(B)/helpers/lstm-baseline.o: lib/lstm/lstm.c
+	@mkdir -p $(@D)
+	@echo '  CC      $@'
+	@$(CC) $(ALL_CFLAGS) -DLSTM_NO_CLONES -Wno-psabi -c -o $@ $<
+
+$(B)/helpers/ad-forecast-baseline: $(B)/cmd/ad-forecast.o $(B)/helpers/lstm-baseline.o $(B)/libad.a
+	@echo '  LD      $@'
+	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(B)/cmd/ad-forecast.o $(B)/helpers/lstm-baseline.o $(B)/libad.a $(LDLIBS)
+
+tests: $(UNIT_TESTS) $(HELPERS) $(B)/helpers/ad-forecast-baseline
 
 deps:
 	@sh tools/deps.sh
@@ -68,9 +79,19 @@ check: deps
 	@$(MAKE) --no-print-directory all tests
 	@B=$(B) BIN=$(BIN) VALGRIND=$(VALGRIND) sh tests/run.sh
 
+# Can the tests fail?  Each program replaced by a stub exiting 0, then 70:
+# every test of it must fail (tests/check-tests.sh says how it knows).
+check-tests: deps
+	@$(MAKE) --no-print-directory all tests
+	@B=$(B) BIN=$(BIN) E2E=$(E2E) sh tests/check-tests.sh
+
+# Against a real cluster: make check-kafka KAFKA_BROKERS=host:port.
 check-kafka: deps
 	@$(MAKE) --no-print-directory all tests
-	@B=$(B) BIN=$(BIN) BROKERS=$(BROKERS) bats tests/kafka-real
+	@if [ -z "$(KAFKA_BROKERS)" ]; then \
+		echo "check-kafka: skipped: give KAFKA_BROKERS=host:port[,...] of a cluster to test against"; \
+	else LC_ALL=C TZ=UTC ADPIPE_BIN=$(CURDIR)/$(BIN) ADPIPE_BUILD=$(CURDIR)/$(B) \
+		KAFKA_BROKERS=$(KAFKA_BROKERS) bats tests/kafka-real; fi
 
 asan: deps
 	@$(MAKE) --no-print-directory B=build-asan BIN=build-asan/bin \
@@ -86,29 +107,56 @@ demo: deps
 FUZZ_TARGETS = $(patsubst tests/fuzz/%.c,build-fuzz/%,$(wildcard tests/fuzz/fuzz-*.c))
 FUZZ_FLAGS = -O1 -g -fsanitize=fuzzer-no-link,address,undefined -std=c11 \
 	-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -Ilib $(PKG_CFLAGS)
-FUZZ_SECONDS ?= 60
+FUZZ_LIB_OBJS = $(patsubst lib/%.c,build-fuzz/lib/%.o,$(LIB_SRCS))
+# CI's short budget per target; fuzz-long's is 30 minutes.
+FUZZ_SECONDS ?= 20
+FUZZ_LONG_SECONDS ?= 1800
 
-build-fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard lib/*/*.h)
+build-fuzz/lib/%.o: lib/%.c
 	@mkdir -p $(@D)
-	@echo '  FUZZ    $@'
-	@clang $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< $(LIB_SRCS) $(LDLIBS)
+	@echo '  FUZZCC  $<'
+	@clang $(FUZZ_FLAGS) -MMD -MP -c -o $@ $<
 
-# Build the libFuzzer targets and run each for FUZZ_SECONDS on a corpus
-# seeded from the test fixtures; crashes land in build-fuzz/crash-*.
+build-fuzz/libad.a: $(FUZZ_LIB_OBJS)
+	@rm -f $@
+	@$(AR) rcs $@ $(FUZZ_LIB_OBJS)
+
+build-fuzz/fuzz-%: tests/fuzz/fuzz-%.c build-fuzz/libad.a
+	@echo '  FUZZ    $@'
+	@clang $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< build-fuzz/libad.a $(LDLIBS)
+
+# Build the libFuzzer targets and run each for FUZZ_SECONDS on its corpus
+# (tests/fuzz/corpus/NAME); a crash, leak or timeout fails the target
+# (tools/fuzz.sh), the reproducer in build-fuzz/artifacts/.
 fuzz:
 	@sh tools/deps.sh fuzz
 	@$(MAKE) --no-print-directory $(FUZZ_TARGETS)
-	@for t in $(FUZZ_TARGETS); do \
-		n=$${t##*/}; mkdir -p build-fuzz/corpus/$$n; \
-		cp tests/fuzz/seeds/$$n/* build-fuzz/corpus/$$n/ 2>/dev/null; \
-		$$t -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=build-fuzz/ \
-			build-fuzz/corpus/$$n 2>&1 | tail -n 3 || exit 1; \
-	done
+	@sh tools/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
-# bench/instructions.sh compares two builds (it needs the old one's bin/).
-bench: all
+fuzz-long:
+	@sh tools/deps.sh fuzz
+	@$(MAKE) --no-print-directory $(FUZZ_TARGETS)
+	@sh tools/fuzz.sh $(FUZZ_LONG_SECONDS) $(FUZZ_TARGETS)
+
+# Fold what the runs found into tests/fuzz/corpus, minimised (libFuzzer's
+# -merge=1: only inputs that add coverage are kept).
+fuzz-corpus: $(FUZZ_TARGETS)
+	@for t in $(FUZZ_TARGETS); do n=$${t##*/}; mkdir -p build-fuzz/corpus/$$n; \
+		$$t -merge=1 tests/fuzz/corpus/$$n build-fuzz/corpus/$$n > build-fuzz/$$n.merge.log 2>&1 || \
+		{ tail -n 20 build-fuzz/$$n.merge.log; exit 1; }; \
+		echo "$$n: $$(ls tests/fuzz/corpus/$$n | wc -l) inputs"; done
+
+# bench/instructions.sh compares two builds (it needs the old one's bin/);
+# bench/lib.sh is sourced by the others.  Scripts using lib.sh's ab record
+# their figures in bench/results/latest.jsonl; bench/table.py prints the
+# table from it (make bench-readme writes it into the README).
+bench: all $(HELPERS)
 	@for b in bench/*.sh; do \
-		case $$b in */instructions.sh) continue ;; esac; sh $$b; done
+		case $$b in */instructions.sh|*/lib.sh) continue ;; esac; sh $$b; done
+	@[ ! -s bench/results/latest.jsonl ] || python3 bench/table.py
+
+bench-readme:
+	@python3 bench/table.py --readme README.md
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
@@ -131,7 +179,7 @@ lint-man:
 clean:
 	rm -rf build build-asan build-fuzz bin demo-out
 
-.PHONY: all tests deps fuzz check check-kafka asan demo bench install uninstall fmt fmt-check lint-man clean
+.PHONY: all tests deps bench-readme fuzz fuzz-long fuzz-corpus check check-tests check-kafka asan demo bench install uninstall fmt fmt-check lint-man clean
 .PRECIOUS: $(B)/cmd/%.o
 
--include $(wildcard $(B)/lib/*/*.d $(B)/cmd/*.d $(B)/tests/*.d $(B)/helpers/*.d)
+-include $(wildcard $(B)/lib/*/*.d $(B)/cmd/*.d $(B)/tests/*.d $(B)/helpers/*.d build-fuzz/lib/*/*.d)

@@ -26,20 +26,34 @@ measure() {
 	shift
 	rm -f "$d/ctl" "$d/addr"
 	mkfifo "$d/ctl"
+	[ -x "$helpers/mockbroker" ] || {
+		echo "bench/kafka-latency.sh: $helpers/mockbroker not built (make tests)" >&2
+		exit 1
+	}
 	"$helpers/mockbroker" -b 1 in:4 out:4 < "$d/ctl" > "$d/addr" &
 	mock=$!
 	exec 9> "$d/ctl"
-	while [ ! -s "$d/addr" ]; do sleep 0.1; done
+	# the mock prints its address when it listens: 10 s at most
+	i=0
+	while [ ! -s "$d/addr" ]; do
+		i=$((i + 1))
+		if [ $i -gt 100 ] || ! kill -0 $mock 2>/dev/null; then
+			echo "bench/kafka-latency.sh: the mock broker gave no address within 10 s" >&2
+			exit 1
+		fi
+		sleep 0.1
+	done
 	b=$(cat "$d/addr")
 	"$bin/ad-clean" "$@" "kafka://$b/in?group=bench&offset=latest" \
 	    -o "kafka://$b/out" &
 	cons=$!
-	"$helpers/ktool" "$b" out latency "$n" > "$d/lat" &
+	# bounded: if records are lost, ktool would wait for them forever
+	timeout $((secs + 60)) "$helpers/ktool" "$b" out latency "$n" > "$d/lat" &
 	meas=$!
 	# Let the group settle (the mock's first rebalance waits 3 s).
 	sleep 5
 	"$bin/kdd-gen" ${GEN_X:-} -s 1 -r "$rate" --burst 1 -n "$n" -o "kafka://$b/in"
-	wait $meas
+	wait $meas || { echo "$label: not all $n records arrived within $((secs + 60)) s" >&2; exit 1; }
 	kill $cons 2>/dev/null || true
 	wait $cons 2>/dev/null || true
 	exec 9>&-

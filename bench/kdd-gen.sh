@@ -2,7 +2,9 @@
 # Benchmark: KDD 10% CSV.gz -> NDJSON with kdd-gen --in-order, the Python
 # generator and the Miller script of ../shared/peers, in the same run, on
 # the same file and machine.  Output goes to a file on the same disk for
-# all three (as the peers measure it); prints records/s and the ratios.
+# all three; each pair of commands is timed whole, alternating A B A B
+# (BENCH_RUNS pairs, default 5), medians and spread recorded in
+# bench/results/latest.jsonl (bench/lib.sh).
 set -e
 cd "$(dirname "$0")/.."
 PEERS=${PEERS:-../shared/peers}
@@ -12,26 +14,22 @@ trap 'rm -f "$OUT".*' EXIT
 [ -r "$KDD" ] || { echo "bench/kdd-gen.sh: $KDD absent, skipped"; exit 0; }
 make -s all >/dev/null
 
-now() { date +%s.%N; }
-rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", n / (b - a) }'; }
-
-best=0
-for i in 1 2 3; do
-	t0=$(now); bin/kdd-gen --in-order "$KDD" > "$OUT.ours"; t1=$(now)
-	r=$(rate "$(wc -l < "$OUT.ours")" "$t0" "$t1")
-	[ "$r" -gt "$best" ] && best=$r
-done
+. bench/lib.sh
+bin/kdd-gen --in-order "$KDD" > "$OUT.ours"
 n=$(wc -l < "$OUT.ours")
-echo "kdd-gen --in-order: $n records, best of 3: $best records/s"
-
-py=$(/usr/bin/python3 "$PEERS/kdd_to_ndjson.py" "$KDD" -o "$OUT.py" |
-	sed -E 's/.*"records_per_s": ?([0-9.]+).*/\1/')
-echo "python kdd_to_ndjson.py: $py records/s"
-mlr=$(bash "$PEERS/kdd_to_ndjson_mlr.sh" "$KDD" "$OUT.mlr" |
-	sed -E 's/.*"records_per_s": ?([0-9.]+).*/\1/')
-echo "miller kdd_to_ndjson_mlr.sh: $mlr records/s"
-awk -v o="$best" -v p="$py" -v m="$mlr" 'BEGIN {
-	printf "ratio vs python: %.1fx (target >= 10x)\nratio vs miller: %.1fx (target >= 3x)\n", o / p, o / m }'
+# the peers must write the same records, or the figures compare different work
+/usr/bin/python3 "$PEERS/kdd_to_ndjson.py" "$KDD" -o "$OUT.py" > /dev/null
+[ "$(wc -l < "$OUT.py")" -eq "$n" ] || { echo "bench/kdd-gen.sh: the Python peer wrote $(wc -l < "$OUT.py") records, not $n" >&2; exit 1; }
+ab kdd-gen-python "KDD CSV.gz -> NDJSON file ($n records)" "$n" bench/kdd-gen.sh \
+	kdd-gen "bin/kdd-gen --in-order '$KDD' > '$OUT.ours'" \
+	Python "/usr/bin/python3 '$PEERS/kdd_to_ndjson.py' '$KDD' -o '$OUT.py'"
+if command -v mlr > /dev/null; then
+	ab kdd-gen-miller "KDD CSV.gz -> NDJSON file ($n records)" "$n" bench/kdd-gen.sh \
+		kdd-gen "bin/kdd-gen --in-order '$KDD' > '$OUT.ours'" \
+		Miller "bash '$PEERS/kdd_to_ndjson_mlr.sh' '$KDD' '$OUT.mlr'"
+else
+	echo "bench/kdd-gen.sh: mlr not installed, the Miller comparison skipped"
+fi
 
 # Rate accuracy of the token bucket over 10 s (DESIGN: within 1%): each
 # record's utc is its emission time, so count the records whose utc falls

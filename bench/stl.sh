@@ -1,9 +1,9 @@
 #!/bin/sh
 # ad-stl against R's stl() and statsmodels' STL, in the same run.
-#   bench/ad-stl.sh [shared-dir]
-# Series: the 10,080-point minute fixture, the 43,200-point
-# peers/series_minutes.csv, and a 1,000,000-point minute series
-# (period 1440, s.window periodic).  ad-stl is timed end to end (NDJSON in,
+#   sh bench/stl.sh [shared-dir]
+# Series: the 43,200-point peers/series_minutes.csv and a 1,000,000-point
+# synthetic minute series (a daily sine plus uniform noise), both with
+# period 1440, s.window periodic.  ad-stl is timed end to end (NDJSON in,
 # NDJSON out); R and statsmodels are timed for the fit alone.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)

@@ -10,7 +10,9 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
-PATH="$top/bin:$PATH"
+# ADPIPE_BIN: the programs to run (the tests set it, so that make asan and
+# make check-tests run the demo on their own builds); default bin/.
+PATH="${ADPIPE_BIN:-$top/bin}:$PATH"
 OUT=${DEMO_OUT:-demo-out}
 N=${DEMO_RECORDS:-100000}
 mkdir -p "$OUT"

@@ -10,9 +10,14 @@
  * - the gate nonlinearities use a branch-free exp (Cody-Waite reduction, a
  *   degree-6 polynomial, the exponent put in by integer arithmetic) over
  *   8-wide vectors, fused with the cell update;
- * - the hot functions are compiled twice (x86-64-v3, i.e. AVX2+FMA, and
- *   the baseline) and picked at load time, so the binary stays portable
- *   and no -march flag is needed;
+ * - the hot functions are compiled twice (x86-64-v3, i.e. AVX2, and the
+ *   baseline) and picked at load time, so the binary stays portable and
+ *   no -march flag is needed.  Neither contracts a*b+c into an FMA, so
+ *   both compute the same floats in the same order: the same seed gives
+ *   the same bytes on any x86-64 (FMA would be about 20% faster, and its
+ *   single rounding would make a model depend on the CPU it was trained
+ *   on).  -DLSTM_NO_CLONES builds the baseline alone, which the tests use
+ *   to check exactly this;
  * - a mini-batch is cut into shards of LSTM_SHARD windows that a small
  *   thread pool works through; each shard has its own gradient buffer.
  */
@@ -25,10 +30,11 @@
 #include "lstm/lstm.h"
 #include "base/prng.h"
 
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__)
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) &&         \
+    !defined(LSTM_NO_CLONES)
 #define HOT                                                                    \
 	__attribute__((target_clones("arch=x86-64-v3", "default"),             \
-	    optimize("O2", "fp-contract=fast")))
+	    optimize("O2", "fp-contract=off")))
 #else
 #define HOT
 #endif

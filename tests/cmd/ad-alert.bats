@@ -135,6 +135,14 @@ teardown() {
 	run ad-alert --when mismatch --count 3 --within 10m --resolve-after 15m "$A/mismatch.ndjson"
 	assert_success
 	assert_output "$(cat "$G/count.out")"
+	# by hand from the fixture: web's mismatches at +3m, +8m, +13m (values
+	# 103, 108, 113) span exactly 10m: one firing at +13m, resolved 15m
+	# after the last; db's at +3m, +8m, +14m span 11m: nothing
+	assert_equal "$(jq -c 'select(.mismatch) | [.id, (.ts - 1763719200000) / 60000]' "$A/mismatch.ndjson" | xargs)" \
+		"[web,3] [db,3] [web,8] [db,8] [web,13] [db,14]"
+	assert_equal "$(jq -c '[.id, .status, .ts, .max, .evidence]' <<< "$output")" \
+		'["web","firing",1763719980000,113,[1763719380000,1763719680000,1763719980000]]
+["web","resolved",1763720880000,113,[1763719980000]]'
 }
 
 @test "golden: thresholds with --for, delta, named" {
@@ -269,6 +277,11 @@ teardown() {
 	run ad-alert --lateness 20s --count 2 --within 30s --report --window 30s "$T/shuffled"
 	assert_success
 	assert_output "$(ad-alert --count 2 --within 30s --report --window 30s "$T/sorted")"
+	# by hand: anomalies at :05, :30 and :45 give two pairs within 30s, and
+	# the reports account for all 15 records
+	assert_equal "$(echo "$output" | jq -c 'select(.alert) | .evidence')" "[1763719205,1763719230]
+[1763719230,1763719245]"
+	assert_equal "$(echo "$output" | jq -s 'map(.records // 0) | add')" 15
 }
 
 @test "late records beyond --lateness are reported, counted, not lost silently" {

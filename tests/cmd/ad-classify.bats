@@ -104,3 +104,58 @@ FOUR="$FIXTURES/classify/four.ndjson"
 	assert_success
 	assert_output --partial '"class":"periodic-stable"'
 }
+
+# rule S V: every class of the four-series fixture follows from its printed
+# figures: periodic when seasonal_strength >= S, stable when
+# remainder_share <= V; prints the classes in order
+rule() {
+	ad-classify --seasonal-strength "$1" --stable-var "$2" "$FOUR" > "$BATS_TEST_TMPDIR/c" || return 1
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/c")" -eq 4 ] || return 1
+	jq -e --argjson s "$1" --argjson v "$2" '.class ==
+		((if .seasonal_strength >= $s then "periodic" else "nonperiodic" end) + "-" +
+		 (if .remainder_share <= $v then "stable" else "unstable" end))' "$BATS_TEST_TMPDIR/c" > /dev/null || return 1
+	jq -r .class "$BATS_TEST_TMPDIR/c" | xargs
+}
+
+@test "--seasonal-strength and --stable-var move the class boundaries" {
+	# defaults 0.6 / 0.2: sine_noisy has strength 0.757, remainder 0.242
+	run rule 0.6 0.2
+	assert_success
+	assert_output "periodic-stable periodic-unstable nonperiodic-stable nonperiodic-unstable"
+	run rule 0.8 0.2
+	assert_success
+	assert_output "periodic-stable nonperiodic-unstable nonperiodic-stable nonperiodic-unstable"
+	run rule 0.6 0.25
+	assert_success
+	assert_output "periodic-stable periodic-stable nonperiodic-stable nonperiodic-unstable"
+	# trend's remainder share is 0.0045, sine's 0.0015
+	run rule 0.6 0.001
+	assert_success
+	assert_output "periodic-unstable periodic-unstable nonperiodic-unstable nonperiodic-unstable"
+}
+
+@test "--period n forces the period; --s-window changes the seasonal fit" {
+	run ad-classify --period 144 "$FOUR"
+	assert_success
+	# auto finds no period in trend and noise; a given one applies to all
+	assert_equal "$(jq -c '[.id, .period]' <<< "$output" | xargs)" "[sine,144] [sine_noisy,144] [trend,144] [noise,144]"
+	run ad-classify --s-window 7 "$FOUR"
+	assert_success
+	# a narrower seasonal window follows the noisy sine more closely:
+	# strength above the default's 0.757, remainder below 0.2
+	assert_line --index 1 --regexp '"id":"sine_noisy","class":"periodic-stable","period":144,.*"seasonal_strength":0\.80'
+}
+
+@test "--strict stops at the first bad record: what came before, one message, 65" {
+	{ head -500 "$FOUR"; echo 'bad'; sed -n 501,1500p "$FOUR"; echo '[1]'; tail -n +1501 "$FOUR"; } > "$BATS_TEST_TMPDIR/b.ndjson"
+	run --separate-stderr ad-classify "$BATS_TEST_TMPDIR/b.ndjson"
+	assert_equal "$status" 65
+	assert_equal "$(jq -s -c 'map(.points)' <<< "$output")" "[1008,1008,1008,1008]"
+	assert_equal "${#stderr_lines[@]}" 2
+	run --separate-stderr ad-classify --strict "$BATS_TEST_TMPDIR/b.ndjson"
+	assert_equal "$status" 65
+	# only the first 500 points were read: 125 of each series
+	assert_equal "$(jq -c '[.id, .points]' <<< "$output" | xargs)" "[sine,125] [sine_noisy,125] [trend,125] [noise,125]"
+	assert_equal "$(head -500 "$FOUR" | jq -r .id | sort | uniq -c | awk '{ print $1 }' | sort -u)" 125
+	assert_equal "$stderr" "ad-classify: $BATS_TEST_TMPDIR/b.ndjson:501: invalid JSON at column 3: invalid token near 'bad'"
+}

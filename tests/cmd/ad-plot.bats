@@ -130,6 +130,8 @@ print(sum(1 for e in root.iter() if sys.argv[2] in (e.get("class") or "").split(
 @test "man page examples run" {
 	run ad-plot --alerts alerts.ndjson --title demo -o series.svg series.ndjson
 	assert_success
+	run svg_count series.svg panel
+	assert_output 2
 	run ad-plot --histogram --threshold 0.6 -o scores.svg scores.ndjson
 	assert_success
 	overview_metrics > metrics.ndjson
@@ -184,4 +186,69 @@ assert "db: 10 anomalous, max 109" in t and "db: 5 anomalous, max 114" in t, t  
 	assert_equal "$stderr" "ad-plot: bad.ndjson:1: no numeric 'count': not a report or alert record"
 	run ad-plot --overview --histogram bad.ndjson
 	assert_equal "$status" 64
+	run svg_count scores.svg threshold
+	assert_output 1
+}
+
+@test "--strict stops at the first bad record: what came before, one message, 65" {
+	{ head -5 series.ndjson; echo 'bad'; sed -n 6,100p series.ndjson; echo '[1]'; tail -n +101 series.ndjson; } > b.ndjson
+	run --separate-stderr ad-plot -o all.svg b.ndjson
+	assert_equal "$status" 65
+	assert_equal "${#stderr_lines[@]}" 2
+	run svg_count all.svg panel
+	assert_output 2
+	run --separate-stderr ad-plot --strict -o first.svg b.ndjson
+	assert_equal "$status" 65
+	assert_equal "$stderr" "ad-plot: b.ndjson:6: invalid JSON at column 3: invalid token near 'bad'"
+	# the five records before it, all of one key: one panel
+	run svg_count first.svg panel
+	assert_output 1
+}
+
+# classes FILE: "class count" for each class of SVG element, sorted
+classes() {
+	python3 -c '
+import sys, collections, xml.etree.ElementTree as ET
+c = collections.Counter(k for e in ET.parse(sys.argv[1]).getroot().iter() for k in (e.get("class") or "").split())
+print(" ".join("%s=%d" % kv for kv in sorted(c.items())))' "$1"
+}
+
+@test "histogram: --bins, --label, --normal and --field, counted from the data" {
+	run ad-plot --histogram --bins 10 -o h.svg scores.ndjson
+	assert_success
+	# one bar per non-empty (bin, class): bins of 0.1, the last closed
+	expected=$(python3 -c '
+import json, sys
+b = {"attack": set(), "normal": set()}
+for l in open("scores.ndjson"):
+    r = json.loads(l)
+    b["normal" if r["label"] == "normal." else "attack"].add(min(int(r["score"] * 10), 9))
+print(len(b["attack"]), len(b["normal"]))')
+	assert_equal "$(svg_count h.svg attack) $(svg_count h.svg normal)" "$expected"
+	assert_equal "$(svg_count h.svg bar)" "$(( ${expected% *} + ${expected#* } ))"
+	# eleven ticks for ten bins, where the default has 50
+	assert_equal "$(svg_count h.svg xtick)" 11
+	# other names for the score, the label and the normal value: the same picture
+	jq -c '{p: .score, truth: (if .label == "normal." then "benign" else .label end)}' scores.ndjson > renamed.ndjson
+	run ad-plot --histogram --bins 10 --field p --label truth --normal benign -o r.svg renamed.ndjson
+	assert_success
+	assert_equal "$(classes r.svg)" "$(classes h.svg)"
+	# without --normal, no record is normal
+	run ad-plot --histogram --bins 10 --field p --label truth -o n.svg renamed.ndjson
+	assert_success
+	assert_equal "$(svg_count n.svg normal)" 0
+}
+
+@test "series: --id, --time, --field name the fields; --title is the escaped heading" {
+	run ad-plot -o s.svg series.ndjson
+	assert_success
+	sed 's/"id":/"host":/; s/"ts":/"when":/; s/"value":/"cpu":/' series.ndjson > renamed.ndjson
+	run ad-plot --id host --time when --field cpu -o r.svg renamed.ndjson
+	assert_success
+	assert_equal "$(classes r.svg)" "$(classes s.svg)"
+	run svg_count r.svg panel
+	assert_output 2
+	run ad-plot --title 'load <&> "x"' -o t.svg series.ndjson
+	assert_success
+	grep -q '>load &lt;&amp;&gt; "x"<' t.svg || grep -q '>load &lt;&amp;&gt; &quot;x&quot;<' t.svg
 }

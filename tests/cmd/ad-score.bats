@@ -104,6 +104,9 @@ sys.stdout.buffer.write(h + struct.pack("<I", zlib.crc32(h)))' > "$T/v3.rf"
 	run ad-score -m "$MODELS/g.rf" "$SCORE"
 	assert_success
 	assert_output "$(cat "$G/score.out")"
+	# beside the snapshot, the labels: every one of the 16 ordinary
+	# records (no .note) gets the verdict its label says
+	assert_equal "$(jq -c 'select(.note == null) | .anomaly == (.label != "normal.")' <<< "$output" | sort | uniq -c | xargs)" "16 true"
 }
 
 @test "golden: --anomalies --explain 3" {
@@ -146,6 +149,11 @@ sys.stdout.buffer.write(h + struct.pack("<I", zlib.crc32(h)))' > "$T/v3.rf"
 	head -16 "$SCORE" | ad-score -m "$MODELS/g.rf" --explain 2 | jq -c 'del(.x)' > "$T/fast"
 	head -16 "$SCORE" | sed 's/^{/{"x":"\\u00e9",/' | ad-score -m "$MODELS/g.rf" --explain 2 | jq -c 'del(.x)' > "$T/slow"
 	cmp "$T/fast" "$T/slow"
+	# and both are the scores of the golden run, two reasons each
+	assert_equal "$(jq -c '[.score, .anomaly, (.why | length)]' "$T/fast")" \
+		"$(head -16 "$G/score.out" | jq -c '[.score, .anomaly, 2]')"
+	# independently of the golden file: the verdicts are the labels'
+	assert_equal "$(jq -c '.anomaly == (.label != "normal.")' "$T/fast" | sort -u)" true
 }
 
 @test "--threshold and --anomalies" {
@@ -336,10 +344,17 @@ burst() {
 
 @test "real KDD: score the 10% file and find the attacks" {
 	need_kdd10
-	kdd-gen --in-order -n 20000 "$KDD10" > "$T/kdd.ndjson"
-	ad-train-rf --trees 10 -o "$T/kdd.rf" "$T/kdd.ndjson"
-	run sh -c "ad-score -m '$T/kdd.rf' '$T/kdd.ndjson' | jq -s '[.[] | select((.label != \"normal.\") != .anomaly)] | length'"
-	[ "$output" -lt 20 ]
+	kdd-gen --in-order "$KDD10" > "$T/all.ndjson"
+	# train on every 25th record, score the ones after them: held out
+	awk 'NR % 25 == 0' "$T/all.ndjson" > "$T/train.ndjson"
+	awk 'NR % 25 == 1' "$T/all.ndjson" > "$T/test.ndjson"
+	ad-train-rf --trees 10 -o "$T/kdd.rf" "$T/train.ndjson"
+	run ad-score -m "$T/kdd.rf" -o "$T/scored" "$T/test.ndjson"
+	assert_success
+	# every held-out record scored: 19,761, of which 15,869 attacks
+	run jq -s -c '[length, (map(select(.label != "normal.")) | length),
+		(map(select((.label != "normal.") != .anomaly)) | length < 20)]' "$T/scored"
+	assert_output "[19761,15869,true]"
 }
 
 @test "--zscore --min-count: no verdict during a key's warm-up" {
@@ -454,4 +469,55 @@ cost_model() {
 	assert_output 1
 	run grep -c "^ad-score: $TOP/data/kdd-costs.csv:1: class 'attack' is missing; keeping the previous model$" "$T/err"
 	assert_output 1
+@test "--strict stops at the first bad record: what came before, one message, 65" {
+	{ head -3 "$SCORE"; echo '{"duration":'; sed -n 4,6p "$SCORE"; echo '[1]'; sed -n 7,9p "$SCORE"; } > "$T/b.ndjson"
+	run --separate-stderr ad-score -m "$MODELS/g.rf" "$T/b.ndjson"
+	assert_equal "$status" 65
+	assert_equal "${#lines[@]}" 9
+	assert_equal "${#stderr_lines[@]}" 2
+	run --separate-stderr ad-score -m "$MODELS/g.rf" --strict "$T/b.ndjson"
+	assert_equal "$status" 65
+	assert_equal "$output" "$(head -3 "$G/score.out")"
+	assert_equal "$stderr" "ad-score: $T/b.ndjson:4: invalid JSON at column 12: unexpected token near end of file"
+}
+
+@test "--zscore agrees with an independent reference (Python, sample sd of the earlier points)" {
+	# z = (x - mean) / sd over the key's earlier points (sd with n - 1),
+	# score = erf(|z| / sqrt 2), anomaly when |z| > k; with fewer than two
+	# earlier points no z and score 0; with sd 0 no z, and score 1 (an
+	# anomaly) when x differs from the mean
+	python3 -c '
+import json, random
+random.seed(5)
+for i in range(600):
+    k = "abc"[i % 3]
+    v = round(random.gauss(100, 10), 3) if i % 97 else 400.0
+    print(json.dumps({"id": k, "value": v}))' > "$T/m.ndjson"
+	cat "$METRICS" >> "$T/m.ndjson"
+	run ad-score --zscore 3 -o "$T/out" "$T/m.ndjson"
+	assert_success
+	run python3 -c '
+import json, math, sys
+hist, bad, n, flagged = {}, 0, 0, 0
+for a, b in zip(open(sys.argv[1]), open(sys.argv[2])):
+    r, o = json.loads(a), json.loads(b)
+    x, h = r["value"], hist.setdefault(r["id"], [])
+    z, s = None, 0.0
+    if len(h) >= 2:
+        m = sum(h) / len(h)
+        sd = math.sqrt(sum((v - m) ** 2 for v in h) / (len(h) - 1))
+        if sd > 0:
+            z = (x - m) / sd
+            s = math.erf(abs(z) / math.sqrt(2))
+        elif x != m:
+            s = 1.0
+    an = (z is None and s == 1.0) or (z is not None and abs(z) > 3)
+    ok = abs(o["score"] - s) < 1e-4 and o["anomaly"] == an and \
+        ((z is None and o["z"] is None) or (z is not None and o["z"] is not None and abs(o["z"] - z) < 1e-5 * max(1, abs(z))))
+    if not ok and bad < 3:
+        print("differs:", a.strip(), b.strip(), z, s, an)
+    bad += not ok; n += 1; flagged += an
+    h.append(x)
+print("ok" if bad == 0 and n == 609 else "%d of %d differ" % (bad, n), flagged > 5)' "$T/m.ndjson" "$T/out"
+	assert_output "ok True"
 }

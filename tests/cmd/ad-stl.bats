@@ -101,13 +101,18 @@ CO2="$FIXTURES/stl/co2.ndjson"
 }
 
 @test "output agrees with R's reference CSV to 1e-6 x range" {
-	ad-stl --period 12 "$CO2" | jq -r '[.seasonal,.trend,.remainder]|@csv' > "$BATS_TEST_TMPDIR/ours.csv"
+	run ad-stl --period 12 "$CO2"
+	assert_success
+	echo "$output" | jq -r '[.seasonal,.trend,.remainder]|@csv' > "$BATS_TEST_TMPDIR/ours.csv"
 	tail -n +2 "$FIXTURES/stl/co2_periodic.csv" | cut -d, -f3-5 > "$BATS_TEST_TMPDIR/r.csv"
-	run awk -F, 'NR==FNR { s[NR]=$1; t[NR]=$2; r[NR]=$3; next }
+	# every one of R's 468 rows has its counterpart, and no more
+	assert_equal "$(wc -l < "$BATS_TEST_TMPDIR/r.csv")" 468
+	assert_equal "$(wc -l < "$BATS_TEST_TMPDIR/ours.csv")" 468
+	run awk -F, 'NR==FNR { s[NR]=$1; t[NR]=$2; r[NR]=$3; n=NR; next }
 		{ d = s[FNR]-$1; if (d<0) d=-d; if (d>m) m=d
 		  d = t[FNR]-$2; if (d<0) d=-d; if (d>m) m=d
 		  d = r[FNR]-$3; if (d<0) d=-d; if (d>m) m=d }
-		END { print (m <= 1e-6 * 46.6) ? "ok" : "bad " m }' "$BATS_TEST_TMPDIR/ours.csv" "$BATS_TEST_TMPDIR/r.csv"
+		END { print (n == FNR && m <= 1e-6 * 46.6) ? "ok" : "bad " m }' "$BATS_TEST_TMPDIR/ours.csv" "$BATS_TEST_TMPDIR/r.csv"
 	assert_output "ok"
 }
 
@@ -146,9 +151,85 @@ CO2="$FIXTURES/stl/co2.ndjson"
 	run sh -c "ad-stl --period 12 '$CO2' | jq -c '{ts, seasonal}' | head -2"
 	assert_success
 	assert_line --index 0 '{"ts":0,"seasonal":-0.0610010303500462}'
-	run sh -c "ad-stl --period auto --s-window 7 --robust '$CO2' | jq -c 'select(.weight < 0.5)' | wc -l"
+	# robust: 468 points, each with a weight in [0,1], 47 of them below 0.5
+	run ad-stl --period auto --s-window 7 --robust "$CO2"
 	assert_success
+	assert_equal "$(jq -s -c '[length, (map(select(.weight >= 0 and .weight <= 1)) | length),
+		(map(select(.weight < 0.5)) | length)]' <<< "$output")" "[468,468,47]"
 	run sh -c "ad-stl --window 5m --field value '$CO2' | head -1"
 	assert_success
 	assert_output --partial '"value_mean":315.42'
+}
+
+# stl_case NAME: run ad-stl on the series of tests/fixtures/stl/NAME.csv
+# with every parameter R used (CASES.ndjson), given as options, and print
+# the largest distance from R's seasonal, trend, remainder and weight
+# over the series' range ("ok" when within 1e-6, else the figure).
+stl_case() {
+	c=$(jq -c --arg n "$1" 'select(.name == $n)' "$FIXTURES/stl/CASES.ndjson")
+	opts=$(jq -r '"--period \(.period) --s-window \(."s.window") --t-window \(."t.window")
+		--l-window \(."l.window") --s-degree \(."s.degree") --t-degree \(."t.degree")
+		--l-degree \(."l.degree") --s-jump \(."s.jump") --t-jump \(."t.jump")
+		--l-jump \(."l.jump") --inner \(.inner) --outer \(.outer)
+		\(if .robust then "--robust" else "" end)"' <<< "$c")
+	awk -F, 'NR > 1 { printf "{\"ts\":%d,\"value\":%s}\n", 60 * $1, $2 }' \
+		"$FIXTURES/stl/$1.csv" > "$BATS_TEST_TMPDIR/$1.ndjson"
+	# shellcheck disable=SC2086
+	ad-stl $opts "$BATS_TEST_TMPDIR/$1.ndjson" > "$BATS_TEST_TMPDIR/$1.out" || return 1
+	jq -r '[.seasonal, .trend, .remainder, (.weight // 1)] | @csv' "$BATS_TEST_TMPDIR/$1.out" |
+		paste -d, - <(tail -n +2 "$FIXTURES/stl/$1.csv") |
+		awk -F, -v n="$(jq .n <<< "$c")" '
+			{ v[NR] = $6; d = $1 - $7; if (d < 0) d = -d; if (d > m) m = d
+			  d = $2 - $8; if (d < 0) d = -d; if (d > m) m = d
+			  d = $3 - $9; if (d < 0) d = -d; if (d > m) m = d
+			  d = $4 - $10; if (d < 0) d = -d; if (d > w) w = d
+			  if (NR == 1 || $6 < lo) lo = $6; if (NR == 1 || $6 > hi) hi = $6 }
+			END { r = hi - lo
+				if (NR != n) print "rows " NR " of " n
+				else if (m > 1e-6 * r || w > 1e-6) print "off by " m / r " of the range, weights by " w
+				else print "ok" }'
+}
+
+@test "every STL parameter as an option: R's seven reference cases to 1e-6 x range" {
+	# --t-window, --l-window, the three degrees and jumps, --inner,
+	# --outer and --robust, each case with the exact values R used
+	for name in $(jq -r .name "$FIXTURES/stl/CASES.ndjson"); do
+		run stl_case "$name"
+		assert_success
+		assert_output "ok"
+	done
+}
+
+@test "each STL option changes the decomposition (none is ignored)" {
+	awk -F, 'NR > 1 { printf "{\"ts\":%d,\"value\":%s}\n", 60 * $1, $2 }' \
+		"$FIXTURES/stl/nottem_s13.csv" > "$BATS_TEST_TMPDIR/n.ndjson"
+	run ad-stl --period 12 --s-window 13 "$BATS_TEST_TMPDIR/n.ndjson"
+	assert_success
+	assert_equal "${#lines[@]}" 240
+	base=$output
+	for o in "--t-window 31" "--l-window 25" "--s-degree 1" "--t-degree 0" "--l-degree 0" \
+		"--s-jump 5" "--t-jump 9" "--l-jump 7" "--inner 5" "--outer 3"; do
+		# shellcheck disable=SC2086
+		run ad-stl --period 12 --s-window 13 $o "$BATS_TEST_TMPDIR/n.ndjson"
+		assert_success
+		assert_equal "${#lines[@]}" 240
+		[ "$output" != "$base" ] || { echo "$o changes nothing"; false; }
+	done
+	# and --robust adds the weights, each in [0, 1]
+	run ad-stl --period 12 --s-window 13 --robust "$BATS_TEST_TMPDIR/n.ndjson"
+	assert_equal "$(jq -s 'map(select(.weight >= 0 and .weight <= 1)) | length' <<< "$output")" 240
+}
+
+@test "--strict stops at the first bad record: what came before, one message, 65" {
+	{ head -100 "$CO2"; echo 'bad'; sed -n 101,200p "$CO2"; echo '[1]'; tail -n +201 "$CO2"; } > "$BATS_TEST_TMPDIR/b.ndjson"
+	run --separate-stderr ad-stl --period 12 "$BATS_TEST_TMPDIR/b.ndjson"
+	assert_equal "$status" 65
+	assert_equal "${#lines[@]}" 468
+	assert_equal "${#stderr_lines[@]}" 2
+	run --separate-stderr ad-stl --period 12 --strict "$BATS_TEST_TMPDIR/b.ndjson"
+	assert_equal "$status" 65
+	# the 100 points before line 101, decomposed; nothing after
+	assert_equal "${#lines[@]}" 100
+	assert_equal "$(jq -r .ts <<< "$output" | tail -n 1)" "$(sed -n 100p "$CO2" | jq .ts)"
+	assert_equal "$stderr" "ad-stl: $BATS_TEST_TMPDIR/b.ndjson:101: invalid JSON at column 3: invalid token near 'bad'"
 }

@@ -84,9 +84,13 @@ setup() {
 
 @test "a gzip file is read transparently" {
 	gzip -c "$FIXTURES/kdd/sample.csv" > "$T/s.csv.gz"
-	run cmp <(kdd-gen --in-order -s 4 --start 0 "$T/s.csv.gz") \
-		<(kdd-gen --in-order -s 4 --start 0 "$FIXTURES/kdd/sample.csv")
-	assert_success
+	kdd-gen --in-order -s 4 --start 0 "$T/s.csv.gz" > "$T/gz.ndjson"
+	kdd-gen --in-order -s 4 --start 0 "$FIXTURES/kdd/sample.csv" > "$T/plain.ndjson"
+	cmp "$T/gz.ndjson" "$T/plain.ndjson"
+	# and it is the file's rows, not two empty outputs
+	assert_equal "$(wc -l < "$T/gz.ndjson")" "$(wc -l < "$FIXTURES/kdd/sample.csv")"
+	assert_equal "$(jq -r .label "$T/gz.ndjson" | tr -d .)" \
+		"$(awk -F, '{ sub(/\.$/, "", $NF); print $NF }' "$FIXTURES/kdd/sample.csv")"
 }
 
 @test "- reads the CSV from stdin" {

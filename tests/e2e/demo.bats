@@ -37,16 +37,23 @@ setup_file() {
 
 @test "demo: the supervised forest separates attacks (CV AUC, precision, recall)" {
 	cat "$BATS_FILE_TMPDIR/summary"
-	run awk -v a="$(field 'AUC (5-fold):')" 'BEGIN { exit !(a ~ /^[0-9.]+$/ && a >= 0.99) }'
+	# on the synthetic traffic these are 1, 1 and 1 (seed 1): a bound just
+	# below, so that any real regression fails it
+	run awk -v a="$(field 'AUC (5-fold):')" 'BEGIN { exit !(a ~ /^[0-9.]+$/ && a >= 0.999) }'
 	assert_success
-	run awk -v p="$(field 'supervised on held-out records:   precision')" 'BEGIN { exit !(p ~ /^[0-9.]+$/ && p >= 0.95) }'
+	run awk -v p="$(field 'supervised on held-out records:   precision')" 'BEGIN { exit !(p ~ /^[0-9.]+$/ && p >= 0.99) }'
 	assert_success
-	run awk -v r="$(field ', recall')" 'BEGIN { exit !(r ~ /^[0-9.]+$/ && r >= 0.95) }'
+	run awk -v r="$(field ', recall')" 'BEGIN { exit !(r ~ /^[0-9.]+$/ && r >= 0.99) }'
 	assert_success
 }
 
 @test "demo: the isolation forest ranks attacks above normal records" {
-	run awk -v a="$(field 'isolation forest')" 'BEGIN { exit !(a ~ /^[0-9.]+$/ && a >= 0.8) }'
+	# 0.9397 on the demo's synthetic traffic (seed 1); the README's 0.994 is
+	# the real KDD http subset, checked in tests/cmd/ad-train-rf.bats
+	run awk -v a="$(field 'isolation forest')" 'BEGIN { exit !(a ~ /^[0-9.]+$/ && a >= 0.93) }'
+	assert_success
+	# and the contrast forest (0.7289) stays better than chance by as much
+	run awk -v a="$(field 'contrast forest')" 'BEGIN { exit !(a ~ /^[0-9.]+$/ && a >= 0.70) }'
 	assert_success
 }
 

@@ -51,6 +51,14 @@ examples() {
 			cat err.$n
 			return 1
 		fi
+		# and it did something: wrote to stdout, or to the file it names
+		# with -o or > (a program that exits 0 and prints nothing fails)
+		dest=$(sed -nE 's/.*(-o|--output|>) *([^ |;&]+).*/\2/p' <<< "$cmd")
+		if [ ! -s out.$n ] && { [ -z "$dest" ] || { [[ "$dest" != *://* ]] && [ ! -s "$dest" ]; }; }; then
+			echo "$1 example $n: $cmd: no output${dest:+ (nothing in $dest)}"
+			cat err.$n
+			return 1
+		fi
 	done < <(man_examples "$1")
 	[ "$n" -gt 0 ] || { echo "$1: no examples"; return 1; }
 }

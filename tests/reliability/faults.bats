@@ -41,6 +41,14 @@ no_asan() {
 	run ad-train-rf --trees 2 -q -o /nonexistent/dir/m.rf "$R/kdd"
 	assert_equal "$status" 73
 	assert_output --partial "cannot create '/nonexistent/dir/m.rf'"
+	# where something could be left behind: the directory exists and takes
+	# the temporary file, but the model's name is a directory
+	mkdir -p "$BATS_TEST_TMPDIR/d/m.rf"
+	run ad-train-rf --trees 2 -q -o "$BATS_TEST_TMPDIR/d/m.rf" "$R/kdd"
+	assert_equal "$status" 74
+	assert_output "ad-train-rf: cannot write '$BATS_TEST_TMPDIR/d/m.rf': Is a directory"
+	assert_equal "$(ls -A "$BATS_TEST_TMPDIR/d")" "m.rf"
+	assert_equal "$(ls -A "$BATS_TEST_TMPDIR/d/m.rf")" ""
 }
 
 # closed PROG ARGS...: PROG writing into a pipe whose reader left early

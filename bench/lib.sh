@@ -1,0 +1,37 @@
+# Sourced by the bench/*.sh scripts: measure two commands the same way and
+# record the figure.
+#
+# ab ID TASK N SCRIPT A_NAME A_CMD B_NAME B_CMD
+#   runs A_CMD and B_CMD alternately, A B A B ..., BENCH_RUNS pairs
+#   (default 5), each under sh -c with its output discarded (the commands
+#   write their own output files, so that both sides do the same work);
+#   N is the records (or points) each run processes, 0 when a rate makes
+#   no sense.  Prints the medians, spread and per-pair ratio, and appends
+#   one JSON line to BENCH_RESULTS (default bench/results/latest.jsonl),
+#   replacing an earlier line of the same ID.  A failing command stops the
+#   script: a figure is never recorded for work that was not done.
+ab() {
+	_id=$1 _task=$2 _n=$3 _script=$4 _an=$5 _ac=$6 _bn=$7 _bc=$8
+	_times=$(mktemp)
+	_i=0
+	while [ "$_i" -lt "${BENCH_RUNS:-5}" ]; do
+		for _side in a b; do
+			if [ $_side = a ]; then _cmd=$_ac; else _cmd=$_bc; fi
+			_t0=$(date +%s.%N)
+			sh -c "$_cmd" > "$_times.out" 2>&1 || {
+				echo "bench: $_id: failed: $_cmd" >&2
+				tail -n 5 "$_times.out" >&2
+				rm -f "$_times" "$_times.out"
+				exit 1
+			}
+			_t1=$(date +%s.%N)
+			echo "$_side $_t0 $_t1" >> "$_times"
+		done
+		_i=$((_i + 1))
+	done
+	python3 "$(dirname "$0")/record.py" "$_id" "$_task" "$_n" "$_script" \
+		"$_an" "$_ac" "$_bn" "$_bc" "$_times" "${BENCH_RESULTS:-bench/results/latest.jsonl}"
+	_rc=$?
+	rm -f "$_times" "$_times.out"
+	[ $_rc -eq 0 ] || exit 1
+}

@@ -1,1 +1,0 @@
-forest.sh
