@@ -5,8 +5,8 @@
 #      (supervised with --cv 5, and unsupervised) -> ad-score --explain 3
 #      -> ad-alert --report, with precision and recall against the labels;
 #   2. metrics of the four classes with injected anomalies -> ad-clean
-#      --series -> ad-classify --tag -> ad-detect (every class: the default
-#      route) -> ad-alert, with the anomalies caught.
+#      --series -> ad-classify --tag -> ad-forecast (periodic-stable) or
+#      ad-score --zscore (the rest) -> ad-alert, with the anomalies caught.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -93,29 +93,16 @@ ad-plot --histogram --title "supervised forest: scores of held-out records" \
 ad-plot --histogram --title "unsupervised (contrast) forest: scores" \
 	-o "$OUT/scores-contrast.svg" "$W/scored-contrast.ndjson"
 
+# quality FILE: precision and recall of .anomaly against the attack labels
 quality() {
-	jq -rs '
-	  (map(select(.anomaly and .label != "normal.")) | length) as $tp
-	| (map(select(.anomaly and .label == "normal.")) | length) as $fp
-	| (map(select((.anomaly | not) and .label != "normal.")) | length) as $fn
-	| "precision \(if $tp + $fp > 0 then ($tp / ($tp + $fp) * 1000 | round / 1000) else "n/a" end), recall \(if $tp + $fn > 0 then ($tp / ($tp + $fn) * 1000 | round / 1000) else "n/a" end) (\($tp + $fn) attacks in \(length) records)"' "$1"
+	jq -c '{label: .label, score: (if .anomaly then 1 else 0 end)}' "$1" |
+	ad-eval --truth label --negative normal. --threshold 1 | jq -r '
+	  .at_threshold as $a
+	| "precision \($a.precision * 1000 | round / 1000), recall \($a.recall * 1000 | round / 1000) (\($a.tp + $a.fn) attacks in \(.records) records)"'
 }
-# auc FILE: area under the ROC curve of .score against attack labels
-# (rank-sum form, ties averaged).
+# auc FILE: area under the ROC curve of .score against the attack labels
 auc() {
-	jq -r '"\(.score) \(if .label == "normal." then 0 else 1 end)"' "$1" | sort -g |
-	awk '{ s[NR] = $1; y[NR] = $2; pos += $2 }
-	END {
-		i = 1
-		while (i <= NR) {
-			j = i; while (j < NR && s[j + 1] == s[i]) j++
-			for (k = i; k <= j; k++) if (y[k]) r += (i + j) / 2
-			i = j + 1
-		}
-		neg = NR - pos
-		if (pos == 0 || neg == 0) print "n/a"
-		else printf "%.4f", (r - pos * (pos + 1) / 2) / (pos * neg)
-	}'
+	ad-eval --truth label --negative normal. "$1" | jq -r '.auc * 10000 | round / 10000'
 }
 auc=$(jq -r '[.. | objects | select(has("auc")) | .auc] | first // "n/a"' "$W/cv.json")
 echo "  cross-validated AUC (5-fold): $auc"
@@ -137,16 +124,28 @@ ad-classify "$W/metrics-clean.ndjson" > "$W/classes.ndjson"
 ad-classify --tag "$W/metrics-clean.ndjson" > "$W/tagged.ndjson"
 t2=$(now); stage "ad-classify (summary and --tag)" "$(lines "$W/tagged.ndjson")" "$t1" "$t2"
 jq -r '"  \(.id): \(.class)"' "$W/classes.ndjson"
-# Every class goes to ad-detect, with its defaults: no training, no
-# per-series setting (ad-forecast remains for a periodic-stable series
-# whose forecasts matter in themselves).
-ad-detect "$W/tagged.ndjson" > "$W/detected.ndjson"
-t3=$(now); stage "ad-detect (every class)" "$(lines "$W/detected.ndjson")" "$t2" "$t3"
-ad-alert --name detect --when anomaly --count 1 --within 5m --cooldown 30m --resolve-after 30m \
-	"$W/detected.ndjson" > "$W/metric-alerts.ndjson"
-t4=$(now); stage "ad-alert" "$(lines "$W/metric-alerts.ndjson")" "$t3" "$t4"
-ad-plot --alerts "$W/metric-alerts.ndjson" --title "metrics: scores, anomalies, alerts" \
-	-o "$OUT/metrics.svg" "$W/detected.ndjson"
+grep '"class":"periodic-stable"' "$W/tagged.ndjson" > "$W/forecastable.ndjson" || true
+grep -v '"class":"periodic-stable"' "$W/tagged.ndjson" > "$W/rules.ndjson" || true
+# Train on the first 10 days, which hold no injected anomaly.
+cutoff=$(jq -s 'map(.ts) | min + 10 * 86400000' "$W/forecastable.ndjson")
+jq -c "select(.ts < $cutoff)" "$W/forecastable.ndjson" > "$W/forecast-train.ndjson"
+t2=$(now)
+ad-forecast train -q --seed 1 --epochs 8 --hidden 32 -o "$W/metrics.lstm" "$W/forecast-train.ndjson"
+t3=$(now); stage "ad-forecast train (LSTM, per key)" "$(lines "$W/forecast-train.ndjson")" "$t2" "$t3"
+ad-forecast run -m "$W/metrics.lstm" --tolerance 0.25 "$W/forecastable.ndjson" > "$W/forecast.ndjson"
+t4=$(now); stage "ad-forecast run" "$(lines "$W/forecast.ndjson")" "$t3" "$t4"
+ad-score --zscore 4 --min-count 50 "$W/rules.ndjson" > "$W/zscored.ndjson"
+t5=$(now); stage "ad-score --zscore 4 (the rest)" "$(lines "$W/zscored.ndjson")" "$t4" "$t5"
+{
+	ad-alert --name forecast-mismatch --when mismatch --count 1 --within 5m --cooldown 30m --resolve-after 30m \
+		"$W/forecast.ndjson"
+	ad-alert --name zscore --when anomaly --count 1 --within 5m --cooldown 30m --resolve-after 30m \
+		"$W/zscored.ndjson"
+} > "$W/metric-alerts.ndjson"
+t6=$(now); stage "ad-alert" "$(lines "$W/metric-alerts.ndjson")" "$t5" "$t6"
+cat "$W/forecast.ndjson" "$W/zscored.ndjson" > "$W/metrics-scored.ndjson"
+ad-plot --alerts "$W/metric-alerts.ndjson" --title "metrics: forecasts, anomalies, alerts" \
+	-o "$OUT/metrics.svg" "$W/metrics-scored.ndjson"
 caught=$(jq -rs --slurpfile alerts "$W/metric-alerts.ndjson" '
 	map(. as $t | any($alerts[]; .id == $t.id and (.ts | tonumber? // 0) >= $t.ts and (.ts | tonumber? // 0) <= $t.ts + 900000))
 	| "\(map(select(.)) | length) of \(length)"' "$W/truth.ndjson")
@@ -158,7 +157,7 @@ ad-plot --overview --title "connection records: anomalies per service and minute
 # What stays: small reports whole, samples of every stage.
 cp "$W/cv.json" "$W/classes.ndjson" "$W/alerts.ndjson" "$W/metric-alerts.ndjson" "$OUT/"
 mkdir -p "$OUT/samples"
-for f in conn clean scored scored-contrast report metrics metrics-clean tagged detected; do
+for f in conn clean scored scored-contrast report metrics metrics-clean tagged forecast zscored; do
 	head -n 20 "$W/$f.ndjson" > "$OUT/samples/$f.ndjson"
 done
 jq -c 'select(.anomaly)' "$W/scored.ndjson" | head -n 20 > "$OUT/samples/scored-anomalies.ndjson"
@@ -171,8 +170,8 @@ scores-contrast.svg  the same for the unsupervised contrast forest
 overview.svg         ad-plot --overview of ad-alert --report --window 1m --id service
                      over the supervised forest's scores: anomalies per service and minute
 metrics.svg          ad-plot of the synthetic metrics (data/make-metrics.py --seed 1):
-                     ad-detect's scores (every class), anomalies marked, the alerts
-                     of ad-alert shaded
+                     ad-forecast run (periodic-stable) and ad-score --zscore 4 (the rest),
+                     anomalies marked, the alerts of ad-alert shaded
 END
 echo "== pictures: $OUT/scores.svg $OUT/scores-contrast.svg $OUT/overview.svg $OUT/metrics.svg"
 echo "   (where each came from: $OUT/PICTURES.txt; samples of every stage: $OUT/samples/)"
