@@ -56,6 +56,8 @@ read_some(struct file_source *fs, void *p, size_t n, struct ad_err *err)
 			if (source_idle(fs->self, err) < 0)
 				return -1;
 		} while (!ad_stop && poll(&pfd, 1, 1000) == 0);
+		if (ad_stop)
+			return 0; /* the poll above was cut short by it */
 	}
 	for (;;) {
 		ssize_t r = read(fs->fd, p, n);
