@@ -14,6 +14,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -268,6 +269,7 @@ filesource_open(
 {
 	struct file_source *fs;
 	struct source *src;
+	struct stat st;
 	int fd;
 
 	if (strcmp(spec, "-") == 0) {
@@ -278,6 +280,13 @@ filesource_open(
 	if (fd < 0) {
 		ad_err_set(err, EX_NOINPUT, "cannot open '%s': %s", spec,
 		    strerror(errno));
+		return NULL;
+	}
+	/* A directory opens but every read fails (EISDIR): not an input. */
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		ad_err_set(err, EX_NOINPUT, "cannot open '%s': %s", spec,
+		    strerror(EISDIR));
 		return NULL;
 	}
 	fs = xcalloc(1, sizeof(*fs));

@@ -5,11 +5,74 @@
  * record is an object.  Writing is our own walk of the value so that
  * reals come out short ("0.05", as written) and fields in order.
  */
+#include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "base/buf.h"
 
 #include "base/jscan.h"
 #include "io/ndjson.h"
+
+/* Whether the integer text s (n bytes, maybe '-') fits an int64. */
+static bool
+fits_int64(const char *s, size_t n)
+{
+	char tmp[24];
+
+	if (n >= sizeof(tmp))
+		return false;
+	memcpy(tmp, s, n);
+	tmp[n] = '\0';
+	errno = 0;
+	(void)strtoll(tmp, NULL, 10);
+	return errno != ERANGE;
+}
+
+/*
+ * Copy line to b with every integer that does not fit an int64 given an
+ * exponent ("18446744073709551616" -> "18446744073709551616e0"), so that
+ * jansson reads it as a double, as JSON allows, instead of failing with
+ * "too big integer".  Strings are copied untouched.
+ */
+static void
+widen_integers(struct buf *b, const char *line, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		char c = line[i];
+
+		if (c == '"') {
+			size_t j = i + 1;
+
+			while (j < len && line[j] != '"')
+				j += line[j] == '\\' ? 2 : 1;
+			j = j < len ? j + 1 : len;
+			buf_add(b, line + i, j - i);
+			i = j;
+		} else if (c == '-' || (c >= '0' && c <= '9')) {
+			size_t j = i + (c == '-'), nd;
+			bool frac;
+
+			while (j < len && line[j] >= '0' && line[j] <= '9')
+				j++;
+			nd = j - i - (c == '-');
+			frac = j < len && (line[j] == '.' || line[j] == 'e' ||
+					      line[j] == 'E');
+			buf_add(b, line + i, j - i);
+			/* int64 holds every 18-digit integer, no 20-digit */
+			if (!frac && nd >= 19 && !fits_int64(line + i, j - i))
+				buf_add(b, "e0", 2);
+			i = j;
+		} else {
+			buf_addc(b, c);
+			i++;
+		}
+	}
+}
 
 /*
  * Parse one line into a JSON object.  Returns a new reference, or NULL
@@ -20,13 +83,30 @@ ndjson_parse(const char *line, size_t len, char *why, size_t whylen)
 {
 	json_error_t jerr;
 	json_t *v;
+	const size_t flags = JSON_REJECT_DUPLICATES | JSON_DECODE_ANY;
 
 	if (len == 0) {
 		snprintf(why, whylen, "empty line");
 		return NULL;
 	}
-	v = json_loadb(
-	    line, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+	v = json_loadb(line, len, flags, &jerr);
+	if (v == NULL &&
+	    json_error_code(&jerr) == json_error_numeric_overflow &&
+	    strstr(jerr.text, "too big") != NULL) {
+		struct buf b;
+
+		buf_init(&b);
+		widen_integers(&b, line, len);
+		v = json_loadb(b.data, b.len, flags, &jerr);
+		buf_release(&b);
+	}
+	if (v == NULL && strstr(jerr.text, "JSON_ALLOW_NUL") != NULL) {
+		snprintf(why, whylen,
+		    "invalid JSON at column %d: NUL character in a string "
+		    "(\\u0000)",
+		    jerr.column);
+		return NULL;
+	}
 	if (v == NULL) {
 		snprintf(why, whylen, "invalid JSON at column %d: %s",
 		    jerr.column, jerr.text);

@@ -230,3 +230,43 @@ stop_at() {
 	assert_success
 	assert_output 1000
 }
+
+@test "a directory as input: 66 with the reason, for every reader" {
+	local -a args
+	for p in ad-clean "ad-stl --period 12" ad-classify "ad-train-rf -o $R/d.rf" \
+		"ad-alert --above 5" "ad-eval --truth label --positive 1" ad-plot; do
+		read -ra args <<<"$p"
+		within 5 "${args[@]}" "$R"
+		assert_equal "$status" 66
+		[[ "$stderr" == *"cannot open '$R': Is a directory"* ]] || {
+			echo "$p: $status $stderr"
+			return 1
+		}
+	done
+	within 5 ad-score -m "$R/kdd.rf" "$R"
+	assert_equal "$status" 66
+	within 5 ad-forecast run -m "$R/m.lstm" "$R"
+	assert_equal "$status" 66
+}
+
+@test "integers beyond 2^63 are numbers (doubles); NUL in a string is named" {
+	printf '%s\n' \
+		'{"id":"a","ts":"2026-01-01T00:00:00Z","value":18446744073709551616}' \
+		'{"id":"a","ts":"2026-01-01T00:00:01Z","value":-9223372036854775809,"s":"9223372036854775808\"99999999999999999999"}' \
+		'{"id":"a","ts":"2026-01-01T00:00:02Z","value":9223372036854775807}' >"$R/big"
+	within 5 ad-clean --series --step 1s "$R/big"
+	assert_success
+	# 2^64 and -(2^63)-1 as doubles (within one ulp); int64 max stays exact;
+	# a digit string inside a string is not touched
+	run jq -c '[.value]' <<<"$output"
+	assert_equal "${lines[0]}" '[18446744073709552000]'
+	assert_equal "${lines[1]}" '[-9223372036854776000]'
+	within 5 ad-clean --series --step 1s "$R/big"
+	[[ "${lines[2]}" == *'"value":9223372036854775807}' ]]
+	within 5 ad-clean "$R/big"
+	[[ "$stderr" != *"too big"* ]]
+	printf '{"id":"a","ts":1,"value":"a\\u0000b"}\n' >"$R/nul"
+	within 5 ad-clean --series --step 1s "$R/nul"
+	assert_equal "$status" 65
+	assert_equal "$stderr" "ad-clean: $R/nul:1: invalid JSON at column 35: NUL character in a string (\\u0000)"
+}
