@@ -95,7 +95,8 @@ lstmfile_parse(
 	struct wire r;
 	struct lstmfile *m = xcalloc(1, sizeof(*m));
 	uint32_t version, flags;
-	size_t np;
+	size_t np, unused = 0;
+	bool *used;
 
 	wire_init(&r, payload, len);
 	if ((version = wire_u32(&r)) != LSTMFILE_VERSION && !r.bad) {
@@ -140,6 +141,9 @@ lstmfile_parse(
 	}
 	if (m->nkeys > (size_t)(r.end - r.p) / 48)
 		return corrupt(m, err, name, "truncated key table");
+	if (m->shared && m->nnets != 1)
+		return corrupt(
+		    m, err, name, "a shared model with several networks");
 	m->keys = xcalloc(m->nkeys, sizeof(*m->keys));
 	for (size_t k = 0; k < m->nkeys; k++) {
 		struct lstmfile_key *key = &m->keys[k];
@@ -160,7 +164,19 @@ lstmfile_parse(
 			return corrupt(m, err, name, "bad key entry");
 		if (k > 0 && strcmp(m->keys[k - 1].name, key->name) >= 0)
 			return corrupt(m, err, name, "keys out of order");
+		/* training needs a window and its target from every key */
+		if (key->points < (uint64_t)m->window + 1)
+			return corrupt(m, err, name,
+			    "a key has fewer points than the header's window");
 	}
+	used = xcalloc(m->nnets, sizeof(*used));
+	for (size_t k = 0; k < m->nkeys; k++)
+		used[m->keys[k].net] = true;
+	for (size_t n = 0; n < m->nnets; n++)
+		unused += !used[n];
+	free(used);
+	if (unused > 0)
+		return corrupt(m, err, name, "a network no key uses");
 	if (r.p != r.end)
 		return corrupt(m, err, name, "bytes after the key table");
 	return m;

@@ -194,6 +194,17 @@ main(void)
 		    "'f': corrupt lstm model: keys out of order",
 		    "second key renamed 'aisk'");
 	}
+	/* every header field agrees with the payload */
+	is_str(damaged(6, 1, plen),
+	    "'f': corrupt lstm model: a key has fewer points than the "
+	    "header's window",
+	    "window 65541 on keys of 1000 points");
+	is_str(damaged(12, 1, plen),
+	    "'f': corrupt lstm model: a shared model with several networks",
+	    "shared flag on a model of 2 nets");
+	is_str(damaged((long)keys_at + 9 + 16, 0, plen),
+	    "'f': corrupt lstm model: a network no key uses",
+	    "cpu.a moved from net 1 to net 0");
 	free(payload);
 
 	ok(lstmfile_read("/nonexistent/m.lstm", &err) == NULL &&
