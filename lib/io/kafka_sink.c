@@ -45,11 +45,24 @@ dr_msg_cb(rd_kafka_t *rk, const rd_kafka_message_t *m, void *opaque)
 	}
 }
 
+/* A record no broker will ever take as it is: bad data, not the network. */
+static bool
+undeliverable(rd_kafka_resp_err_t e)
+{
+	return e == RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE ||
+	       e == RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE ||
+	       e == RD_KAFKA_RESP_ERR_INVALID_MSG ||
+	       e == RD_KAFKA_RESP_ERR_INVALID_RECORD ||
+	       e == RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE;
+}
+
 static int
 failed(struct ksink *kk, struct ad_err *err)
 {
 	ad_err_set(err,
-	    kafka_err_retriable(kk->failure) ? EX_TEMPFAIL : EX_UNAVAILABLE,
+	    undeliverable(kk->failure)	       ? EX_DATAERR
+	    : kafka_err_retriable(kk->failure) ? EX_TEMPFAIL
+					       : EX_UNAVAILABLE,
 	    "kafka: '%s': delivery failed for %zu message%s: %s", kk->uri.name,
 	    kk->nfailed, kk->nfailed == 1 ? "" : "s", kk->failmsg);
 	return -1;
@@ -74,8 +87,10 @@ kk_write(void *impl, const char *buf, size_t len, const char *key,
 		if (e == RD_KAFKA_RESP_ERR_NO_ERROR)
 			break;
 		if (e != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
-			ad_err_set(err, EX_UNAVAILABLE, "kafka: '%s': %s",
-			    kk->uri.name, rd_kafka_err2str(e));
+			ad_err_set(err,
+			    undeliverable(e) ? EX_DATAERR : EX_UNAVAILABLE,
+			    "kafka: '%s': %s", kk->uri.name,
+			    rd_kafka_err2str(e));
 			return -1;
 		}
 		/* Full queue: wait for deliveries to make room. */

@@ -18,6 +18,11 @@ setup_file() {
 	mkfifo "$R/fifo"
 }
 
+teardown() {
+	# a Kafka test that failed early: closing the pipe stops mockbroker
+	exec 9>&- 2>/dev/null || true
+}
+
 # within SECONDS CMD...: run CMD, killed (-9) if it takes longer; sets
 # status and output like run.
 within() {
@@ -269,4 +274,21 @@ stop_at() {
 	within 5 ad-clean --series --step 1s "$R/nul"
 	assert_equal "$status" 65
 	assert_equal "$stderr" "ad-clean: $R/nul:1: invalid JSON at column 35: NUL character in a string (\\u0000)"
+}
+
+@test "Kafka: a record larger than message.max.bytes is 65 with the broker's reason" {
+	H=${ADPIPE_BUILD:-$TOP/build}/helpers
+	[ -x "$H/mockbroker" ] || skip "mockbroker helper not built"
+	rm -f "$R/ctl" "$R/addr"
+	mkfifo "$R/ctl"
+	"$H/mockbroker" t:1 <"$R/ctl" >"$R/addr" &
+	exec 9>"$R/ctl"
+	for i in $(seq 50); do [ -s "$R/addr" ] && break; sleep 0.2; done
+	brk=$(head -n 1 "$R/addr")
+	printf '{"id":"a","ts":1,"value":1,"pad":"%05000d"}\n' 0 >"$R/large"
+	within 20 ad-clean --series --step 1s -X message.max.bytes=2000 \
+		-o "kafka://$brk/t" "$R/large"
+	exec 9>&-
+	assert_equal "$status" 65
+	[[ "$stderr" == "ad-clean: kafka: 'kafka://"*"/t': Broker: Message size too large" ]]
 }
