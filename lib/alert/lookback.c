@@ -71,7 +71,7 @@ lookback_find(const struct lookback *lb, int64_t ts)
 		return NULL;
 	i = lower_bound(lb, slot);
 	return i < lb->head + lb->len && lb->pt[i].slot == slot ? &lb->pt[i]
-								 : NULL;
+								: NULL;
 }
 
 /*
@@ -91,8 +91,8 @@ lookback_add(
 	if (i < lb->head + lb->len && lb->pt[i].slot == slot)
 		return;
 	newest = lb->len > 0 && lb->pt[lb->head + lb->len - 1].slot > slot
-	    ? lb->pt[lb->head + lb->len - 1].slot
-	    : slot;
+		     ? lb->pt[lb->head + lb->len - 1].slot
+		     : slot;
 	if (slot <= newest - (int64_t)lb->n)
 		return; /* already out of the history */
 	if (lb->head + lb->len == lb->cap) {
@@ -104,7 +104,8 @@ lookback_add(
 			lb->head = 0;
 		} else {
 			lb->cap = lb->cap == 0 ? 4 : lb->cap * 2;
-			lb->pt = xreallocarray(lb->pt, lb->cap, sizeof(*lb->pt));
+			lb->pt =
+			    xreallocarray(lb->pt, lb->cap, sizeof(*lb->pt));
 		}
 	}
 	memmove(lb->pt + i + 1, lb->pt + i,
@@ -116,7 +117,8 @@ lookback_add(
 	    .used = true};
 	lb->len++;
 	/* forget the points that fell out of the last n slots */
-	while (lb->len > 0 && lb->pt[lb->head].slot <= newest - (int64_t)lb->n) {
+	while (
+	    lb->len > 0 && lb->pt[lb->head].slot <= newest - (int64_t)lb->n) {
 		lb->head++;
 		lb->len--;
 	}
