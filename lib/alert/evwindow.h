@@ -33,10 +33,11 @@ struct evwindow_sum {
 
 struct evwindow {
 	int64_t size, slide;
-	struct evwindow_sum *slot; /* ring of the open windows, by k */
-	size_t nslot;
-	int64_t k_lo, k_hi; /* open windows lie in [k_lo, k_hi] */
-	bool any;
+	int64_t g, r, m; /* pane width gcd(size, slide); slide, size in panes */
+	struct evwindow_sum *pane; /* panes with events, k = pane number */
+	size_t head, len, cap;	   /* the panes: pane[head, head + len) */
+	int64_t k_next;		   /* no window before this one is open */
+	bool any;		   /* k_next is set */
 };
 
 typedef int evwindow_close_fn(const struct evwindow_sum *w, void *arg);

@@ -26,8 +26,9 @@ struct lookback_point {
 
 struct lookback {
 	int64_t period, width;
-	struct lookback_point *ring;
-	size_t n;
+	struct lookback_point *pt; /* by slot: pt[head, head + len) */
+	size_t head, len, cap;
+	size_t n; /* slots remembered: slots + 2 */
 };
 
 void lookback_init(struct lookback *lb, int64_t period, size_t slots);

@@ -4,8 +4,10 @@
  * (oldest overwritten first) and an open-addressing index over it with
  * linear probing.  Evicting the oldest value deletes its index entry with
  * backward-shift deletion, so no tombstones pile up and probe sequences
- * stay short however long the stream is.  Both arrays are allocated once
- * with calloc, so pages are touched only as the window fills.
+ * stay short however long the stream is.  Both arrays start small and
+ * double as the window fills (the ring fills in order until it is full,
+ * so growing it keeps every slot in place; the index is rebuilt), so
+ * memory grows with the values remembered, not with the window allowed.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +27,7 @@ struct slot {
 struct dedup {
 	struct slot *ring;
 	size_t window, count, head; /* head: next slot to fill (oldest) */
+	size_t ringcap;		    /* slots allocated, <= window */
 	uint32_t *index;	    /* ring slot + 1, 0 when empty */
 	size_t mask;
 };
@@ -63,19 +66,44 @@ struct dedup *
 dedup_new(size_t window)
 {
 	struct dedup *d = xcalloc(1, sizeof(*d));
-	size_t cap = 16;
 
 	if (window < 1)
 		window = 1;
 	if (window > ((size_t)1 << 31))
 		window = (size_t)1 << 31;
-	while (cap < window * 2)
-		cap *= 2;
 	d->window = window;
-	d->ring = xcalloc(window, sizeof(*d->ring));
-	d->index = xcalloc(cap, sizeof(*d->index));
-	d->mask = cap - 1;
+	d->ringcap = window < 8 ? window : 8;
+	d->ring = xcalloc(d->ringcap, sizeof(*d->ring));
+	d->index = xcalloc(16, sizeof(*d->index));
+	d->mask = 15;
 	return d;
+}
+
+/*
+ * Double the ring (not past the window) and rebuild the index at twice
+ * the ring's size; only while the ring has not wrapped (count ==
+ * ringcap < window), so slots keep their places.
+ */
+static void
+grow(struct dedup *d)
+{
+	size_t cap = d->ringcap * 2 > d->window ? d->window : d->ringcap * 2;
+	size_t icap = 16;
+
+	while (icap < cap * 2)
+		icap *= 2;
+	d->ring = xreallocarray(d->ring, cap, sizeof(*d->ring));
+	d->ringcap = cap;
+	free(d->index);
+	d->index = xcalloc(icap, sizeof(*d->index));
+	d->mask = icap - 1;
+	for (size_t r = 0; r < d->count; r++) {
+		size_t i = d->ring[r].hash & d->mask;
+
+		while (d->index[i] != 0)
+			i = (i + 1) & d->mask;
+		d->index[i] = (uint32_t)(r + 1);
+	}
 }
 
 static const char *
@@ -125,6 +153,11 @@ dedup_seen(struct dedup *d, const char *val, size_t len)
 		if (s->hash == h && s->len == len &&
 		    memcmp(slot_bytes(s), val, len) == 0)
 			return true;
+	}
+	if (d->count == d->ringcap && d->ringcap < d->window) {
+		grow(d);
+		for (i = h & d->mask; d->index[i] != 0; i = (i + 1) & d->mask)
+			;
 	}
 	s = &d->ring[d->head];
 	if (d->count == d->window) {

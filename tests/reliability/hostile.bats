@@ -291,4 +291,48 @@ stop_at() {
 	exec 9>&-
 	assert_equal "$status" 65
 	[[ "$stderr" == "ad-clean: kafka: 'kafka://"*"/t': Broker: Message size too large" ]]
+
+@test "ad-alert --report --window 1h --slide 1s: 1,000 single-point keys stay small" {
+	T=$BATS_TEST_TMPDIR
+	awk 'BEGIN { for (i = 0; i < 1000; i++)
+		printf "{\"id\":\"k%d\",\"ts\":1700000040000,\"value\":%d,\"anomaly\":true}\n", i, i }' >"$T/k"
+	# a summary for each of the 3,600 windows a point falls in was
+	# allocated per key: 262 MB for these 1,000 points
+	lim=""
+	[ -n "${ASAN_OPTIONS:-}" ] || lim="ulimit -v 150000;"
+	# 3,600 windows hold each key's point, each with one record
+	run --separate-stderr bash -c "$lim ad-alert --report --window 1h --slide 1s '$T/k' | sed 's/\"start\":[0-9]*,\"end\":[0-9]*,//' | sort | uniq -c"
+	assert_success
+	assert_equal "$(wc -l <<<"$output")" 1000
+	assert_line --partial '3600 {"report":"report","id":"k7","records":1,"count":1,"max":7,"max_all":7,"mean":7,"late":0}'
+	assert_line --partial '3600 {"report":"report","id":"k999","records":1,"count":1,"max":999,"max_all":999,"mean":999,"late":0}'
+}
+
+@test "ad-alert --change 50% --vs 1d: 100,000 single-point keys stay small" {
+	T=$BATS_TEST_TMPDIR
+	awk 'BEGIN { for (i = 0; i < 100000; i++)
+		printf "{\"id\":\"k%d\",\"ts\":1700000040,\"value\":1}\n", i;
+		# k1 again one day later, 3 times the value: a +200% change
+		printf "{\"id\":\"k1\",\"ts\":1700086440,\"value\":3}\n" }' >"$T/k"
+	# a 1,442-slot history per key was 6.8 GB for these 100,000 points
+	lim=""
+	[ -n "${ASAN_OPTIONS:-}" ] || lim="ulimit -v 600000;"
+	run --separate-stderr bash -c "$lim ad-alert --change 50% --vs 1d --max-keys 1000000 '$T/k'"
+	assert_success
+	assert_equal "$(wc -l <<<"$output")" 1
+	assert_equal "$(jq -r '[.id, .status, .max, .evidence[0]] | @tsv' <<<"$output")" "k1	firing	3	1700000040"
+}
+
+@test "ad-clean --dedup-window 1000000000: memory follows the values, not the window" {
+	T=$BATS_TEST_TMPDIR
+	kdd-gen --seed 3 --count 2000 --start 2026-11-21T00:00:00Z >"$T/in"
+	head -n 500 "$T/in" >>"$T/in"
+	# the ring and index for 10^9 values were allocated at start: 56 GB
+	lim=""
+	[ -n "${ASAN_OPTIONS:-}" ] || lim="ulimit -v 300000;"
+	run --separate-stderr bash -c "$lim ad-clean --dedup uuid --dedup-window 1000000000 '$T/in' | jq -r .uuid | sort | uniq -d | wc -l; $lim ad-clean --dedup uuid --dedup-window 1000000000 '$T/in' | wc -l"
+	assert_success
+	# the 500 repeated records are dropped, the 2,000 distinct ones kept
+	assert_equal "${lines[0]}" 0
+	assert_equal "${lines[1]}" "$(jq -r .uuid "$T/in" | sort -u | wc -l)"
 }
