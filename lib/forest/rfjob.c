@@ -213,6 +213,11 @@ fill_model(struct rfjob *j)
 	m->fraction = p->fraction;
 	m->sample_size = m->forest->psi;
 	m->seed = p->seed;
+	if (p->boost) {
+		m->learning_rate = p->learning_rate;
+		m->lambda = p->lambda;
+		m->rounds = p->rounds_kept;
+	}
 	m->rows = j->ds->nrows;
 	/* No clock in the file: the same seed gives the same bytes. */
 	m->created[0] = '\0';

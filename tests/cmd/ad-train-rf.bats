@@ -41,7 +41,7 @@ setup() {
 	assert_line --index 0 "ad-train-rf: no model file: give -o model"
 	run ad-train-rf --mode isolation --cv 5 -o "$T/m.rf" "$TRAIN"
 	assert_equal "$status" 64
-	assert_line --index 0 "ad-train-rf: --cv and --grid need --mode supervised"
+	assert_line --index 0 "ad-train-rf: --cv and --grid need --mode supervised or boost"
 	run ad-train-rf --grid 'leaves=3' -o "$T/m.rf" "$TRAIN"
 	assert_equal "$status" 64
 	assert_line --index 0 --partial "ad-train-rf: --grid: unknown parameter 'leaves'"
@@ -375,7 +375,7 @@ cost_data() {
 @test "--costs, --balance and --group-by: usage errors" {
 	run ad-train-rf --mode isolation --costs "$TOP/data/kdd-costs.csv" -o "$T/m.rf" "$TRAIN"
 	assert_equal "$status" 64
-	assert_line --index 0 "ad-train-rf: --costs and --balance need --mode supervised"
+	assert_line --index 0 "ad-train-rf: --costs and --balance need --mode supervised or boost"
 	run ad-train-rf --mode unsupervised --balance 1 -o "$T/m.rf" "$TRAIN"
 	assert_equal "$status" 64
 	run ad-train-rf --group-by label -o "$T/m.rf" "$TRAIN"
