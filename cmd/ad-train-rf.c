@@ -53,8 +53,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 		.required = true},
 	    OPT_U64('s', "seed", &p->seed, "seed", 0, LONG_MAX,
 		"seed for sampling (default 1)"),
-	    OPT_CHOICE(0, "mode", &mode, "supervised|unsupervised|isolation|boost",
-		modes, "kind of forest (default supervised)"),
+	    OPT_CHOICE(0, "mode", &mode,
+		"supervised|unsupervised|isolation|boost", modes,
+		"kind of forest (default supervised)"),
 	    OPT_STRING(
 		0, "label", &jc->label, "field", "label field (default label)"),
 	    OPT_STRING(0, "normal", &jc->normal, "value",
@@ -76,8 +77,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		"boost: L2 penalty on leaf values (default 1)"),
 	    OPT_INT(0, "early-stop", &p->early_stop, "n", 0, 100000,
 		"boost: stop after N rounds without gain (default 20; 0 off)"),
-	    OPT_DOUBLE(0, "valid-fraction", &p->valid_fraction, "f", 1e-6,
-		0.9, "boost: rows held out for early stopping (default 0.1)"),
+	    OPT_DOUBLE(0, "valid-fraction", &p->valid_fraction, "f", 1e-6, 0.9,
+		"boost: rows held out for early stopping (default 0.1)"),
 	    OPT_INT(0, "max-depth", &p->max_depth, "d", 1, FOREST_MAX_DEPTH,
 		"maximum depth (default 20, boost 6; isolation: log2 n)"),
 	    OPT_INT(0, "max-bins", &p->max_bins, "b", 2, DATASET_MAX_BINS,
@@ -153,8 +154,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		    &prog, "--cv and --grid need --mode supervised or boost");
 	if ((jc->costs || !isnan(p->balance)) &&
 	    p->mode != FORESTFILE_SUPERVISED)
-		opt_usage_error(
-		    &prog, "--costs and --balance need --mode supervised or boost");
+		opt_usage_error(&prog,
+		    "--costs and --balance need --mode supervised or boost");
 	/*
 	 * With costs the rare classes matter: half-way balanced classes
 	 * halved the cross-validated cost (bench/forest-costs.sh).

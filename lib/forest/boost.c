@@ -63,8 +63,8 @@ struct bsplit {
  * diagonal hessian p(1-p).
  */
 void
-boost_gradients(size_t KT, const double *margin, size_t y, double w,
-    double *g, double *h)
+boost_gradients(
+    size_t KT, const double *margin, size_t y, double w, double *g, double *h)
 {
 	if (KT == 1) {
 		double p = 1 / (1 + exp(-margin[0]));
@@ -149,9 +149,8 @@ consider(struct bgrow *b, size_t f, const struct hbin *L, const struct hbin *M,
 			best->dleft = dleft;
 			memset(best->set, 0, sizeof(best->set));
 			for (size_t q = 0; q < ncat; q++)
-				best->set[b->sort[q] >> 6] |= 1ULL
-							      << (b->sort[q] &
-								  63);
+				best->set[b->sort[q] >> 6] |=
+				    1ULL << (b->sort[q] & 63);
 		}
 	}
 }
@@ -363,8 +362,8 @@ leaf_row(const struct tree *t, size_t K, const uint8_t *bins)
 
 /* Weighted mean loss of margins F (n x KT) for classes y. */
 static double
-mean_loss(size_t KT, const double *F, size_t n, const uint8_t *y,
-    const double *w)
+mean_loss(
+    size_t KT, const double *F, size_t n, const uint8_t *y, const double *w)
 {
 	double s = 0, W = 0;
 
@@ -495,9 +494,9 @@ boost_train(const struct trainset *ts, struct boost_params *p)
 		t0->node[0].kind = FNODE_LEAF;
 		t0->prob = xcalloc(K, sizeof(float));
 		for (size_t k = 0; k < K; k++)
-			t0->prob[k] = (float)(KT == 1 ? (k ? base[0] / 2
-							  : -base[0] / 2)
-						      : base[k]);
+			t0->prob[k] =
+			    (float)(KT == 1 ? (k ? base[0] / 2 : -base[0] / 2)
+					    : base[k]);
 		t0->nleaf = 1;
 		f->ntrees = 1;
 	}
@@ -510,7 +509,8 @@ boost_train(const struct trainset *ts, struct boost_params *p)
 		j.out = &f->tree[f->ntrees];
 		forest_run_threads(p->threads, KT, grow_tree, &j, NULL, NULL);
 		for (size_t i = 0; i < nva; i++) {
-			const uint8_t *bins = ts->bins + (size_t)va[i] * ts->nfeat;
+			const uint8_t *bins =
+			    ts->bins + (size_t)va[i] * ts->nfeat;
 
 			for (size_t k = 0; k < KT; k++) {
 				const float *lr = leaf_row(&j.out[k], K, bins);

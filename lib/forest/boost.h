@@ -19,11 +19,11 @@
 
 struct boost_params {
 	int rounds, max_depth, min_leaf;
-	double learning_rate; /* shrinkage of every leaf value */
-	double lambda;	      /* L2 penalty on leaf values */
-	int early_stop;	      /* stop after this many rounds without a
+	double learning_rate;	    /* shrinkage of every leaf value */
+	double lambda;		    /* L2 penalty on leaf values */
+	int early_stop;		    /* stop after this many rounds without a
 				 better validation loss; 0: never */
-	double valid_fraction; /* rows held out for early stopping */
+	double valid_fraction;	    /* rows held out for early stopping */
 	const double *class_weight; /* per class, or NULL: all 1 */
 	uint64_t seed;
 	int threads;
@@ -34,8 +34,8 @@ struct boost_params {
 	int rounds_done, rounds_kept; /* out */
 };
 
-void boost_gradients(size_t K, const double *margin, size_t y, double w,
-    double *g, double *h);
+void boost_gradients(
+    size_t K, const double *margin, size_t y, double w, double *g, double *h);
 double boost_leaf(double G, double H, double lambda, double lr);
 struct forest *boost_train(const struct trainset *ts, struct boost_params *p);
 

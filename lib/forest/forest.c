@@ -25,7 +25,6 @@
 #include "forest/forest.h"
 #include "base/prng.h"
 
-
 /* Buffers a thread reuses from tree to tree. */
 struct scratch {
 	uint32_t *w, *rows;

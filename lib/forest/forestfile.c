@@ -266,10 +266,10 @@ forestfile_info(const struct forestfile *m)
 
 	json_object_set_new(o, "kind", json_string(FORESTFILE_KIND));
 	json_object_set_new(o, "version",
-	    json_integer(m->version ? m->version
+	    json_integer(m->version			   ? m->version
 			 : m->forest->kind == FOREST_BOOST ? 3
-			 : m->costs			      ? 2
-							      : 1));
+			 : m->costs			   ? 2
+							   : 1));
 	json_object_set_new(o, "mode",
 	    json_string(m->forest->kind == FOREST_BOOST
 			    ? "boost"

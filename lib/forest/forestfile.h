@@ -44,7 +44,7 @@ struct forestfile {
 	char created[32]; /* ISO 8601 UTC; the file's mtime when empty */
 	double learning_rate, lambda; /* boost */
 	int rounds;		      /* boost: rounds kept */
-	double cv_auc;	  /* NaN when not cross-validated */
+	double cv_auc;		      /* NaN when not cross-validated */
 	/*
 	 * Supervised: nclass x nclass misclassification costs, [actual *
 	 * nclass + predicted] in class order, or NULL: "class" is then the

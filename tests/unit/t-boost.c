@@ -71,7 +71,7 @@ test_one_split(void)
 	ok(f->ntrees == 2, "prior tree and one round (%zu)", f->ntrees);
 	ok(f->tree[1].nnodes == 3, "one split");
 	ok(f->tree[1].node[0].kind == FNODE_NUMERIC &&
-	       f->tree[1].node[0].thr == 2,
+		f->tree[1].node[0].thr == 2,
 	    "split at x <= 2 (%g)", f->tree[1].node[0].thr);
 	b = 1;
 	forest_predict_bins(f, &b, proba);
