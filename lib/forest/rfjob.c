@@ -332,6 +332,6 @@ rfjob_summary(
 	    "%zu records read, %zu rejected, %zu features, %.3f s reading; "
 	    "%d trees, %zu nodes, %.3f s training; model '%s'",
 	    j->ds->nrows, rejected, j->m->fs->n, j->t1 - j->t0,
-	    (int)j->m->forest->ntrees,
-	    forest_nodes(j->m->forest), j->t2 - j->t1, path);
+	    (int)j->m->forest->ntrees, forest_nodes(j->m->forest),
+	    j->t2 - j->t1, path);
 }
