@@ -19,6 +19,7 @@
 #include "io/recin.h"
 
 #define MTRY_UNSET (-2) /* the default depends on the mode */
+#define MODE_BOOST 100	/* supervised, boosted trees */
 
 struct opts {
 	struct cli cli;
@@ -31,7 +32,7 @@ struct opts {
 
 static const struct opt_word modes[] = {{"supervised", FORESTFILE_SUPERVISED},
     {"unsupervised", FORESTFILE_UNSUPERVISED},
-    {"isolation", FORESTFILE_ISOLATION}, {NULL, 0}};
+    {"isolation", FORESTFILE_ISOLATION}, {"boost", MODE_BOOST}, {NULL, 0}};
 static const struct opt_word mtry_words[] = {
     {"sqrt", RFTRAIN_SQRT}, {"all", 0}, {NULL, 0}};
 
@@ -52,8 +53,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 		.required = true},
 	    OPT_U64('s', "seed", &p->seed, "seed", 0, LONG_MAX,
 		"seed for sampling (default 1)"),
-	    OPT_CHOICE(0, "mode", &mode, "supervised|unsupervised|isolation",
-		modes, "kind of forest (default supervised)"),
+	    OPT_CHOICE(0, "mode", &mode,
+		"supervised|unsupervised|isolation|boost", modes,
+		"kind of forest (default supervised)"),
 	    OPT_STRING(
 		0, "label", &jc->label, "field", "label field (default label)"),
 	    OPT_STRING(0, "normal", &jc->normal, "value",
@@ -67,8 +69,18 @@ parse_opts(int argc, char **argv, struct opts *o)
 	    OPT_STRING(0, "exclude", &jc->exclude, "list", "not these fields"),
 	    OPT_INT(
 		0, "trees", &p->trees, "n", 1, 100000, "trees (default 100)"),
+	    OPT_INT(0, "rounds", &p->rounds, "n", 1, 100000,
+		"boost: rounds (default 200)"),
+	    OPT_DOUBLE(0, "learning-rate", &p->learning_rate, "r", 1e-6, 1,
+		"boost: shrinkage (default 0.1)"),
+	    OPT_DOUBLE(0, "lambda", &p->lambda, "l", 0, 1e9,
+		"boost: L2 penalty on leaf values (default 1)"),
+	    OPT_INT(0, "early-stop", &p->early_stop, "n", 0, 100000,
+		"boost: stop after N rounds without gain (default 20; 0 off)"),
+	    OPT_DOUBLE(0, "valid-fraction", &p->valid_fraction, "f", 1e-6, 0.9,
+		"boost: rows held out for early stopping (default 0.1)"),
 	    OPT_INT(0, "max-depth", &p->max_depth, "d", 1, FOREST_MAX_DEPTH,
-		"maximum depth (default 20; isolation: log2 n)"),
+		"maximum depth (default 20, boost 6; isolation: log2 n)"),
 	    OPT_INT(0, "max-bins", &p->max_bins, "b", 2, DATASET_MAX_BINS,
 		"value bins per feature, 2..255 (default 255)"),
 	    OPT_INT(0, "min-leaf", &p->min_leaf, "n", 1, 1000000000,
@@ -111,7 +123,11 @@ parse_opts(int argc, char **argv, struct opts *o)
 	jc->label = "label";
 	jc->normal = "normal.";
 	*p = (struct rftrain){.trees = 100,
-	    .max_depth = 20,
+	    .rounds = 200,
+	    .learning_rate = 0.1,
+	    .lambda = 1,
+	    .early_stop = 20,
+	    .valid_fraction = 0.1,
 	    .max_bins = 255,
 	    .min_leaf = 1,
 	    .mtry = MTRY_UNSET,
@@ -122,7 +138,12 @@ parse_opts(int argc, char **argv, struct opts *o)
 	    .threads = ncpu > 0 ? (int)ncpu : 1,
 	    .balance = NAN};
 	first = opt_parse(&prog, argc, argv);
-	p->mode = (enum forestfile_mode)mode;
+	p->boost = mode == MODE_BOOST;
+	p->mode = p->boost ? FORESTFILE_SUPERVISED : (enum forestfile_mode)mode;
+	if (p->max_depth == 0)
+		p->max_depth = p->boost ? 6 : 20;
+	if (p->boost)
+		p->trees = p->rounds; /* progress counts rounds */
 	if (o->cli.output == NULL)
 		opt_usage_error(&prog, "no model file: give -o model");
 	if (jc->contamination > 0 && p->mode == FORESTFILE_SUPERVISED)
@@ -130,11 +151,11 @@ parse_opts(int argc, char **argv, struct opts *o)
 		    "--contamination needs --mode unsupervised or isolation");
 	if ((jc->cv || o->grid_spec) && p->mode != FORESTFILE_SUPERVISED)
 		opt_usage_error(
-		    &prog, "--cv and --grid need --mode supervised");
+		    &prog, "--cv and --grid need --mode supervised or boost");
 	if ((jc->costs || !isnan(p->balance)) &&
 	    p->mode != FORESTFILE_SUPERVISED)
-		opt_usage_error(
-		    &prog, "--costs and --balance need --mode supervised");
+		opt_usage_error(&prog,
+		    "--costs and --balance need --mode supervised or boost");
 	/*
 	 * With costs the rare classes matter: half-way balanced classes
 	 * halved the cross-validated cost (bench/forest-costs.sh).

@@ -25,16 +25,6 @@
 #include "forest/forest.h"
 #include "base/prng.h"
 
-/* Merged training rows shared by every tree. */
-struct packed {
-	size_t nu;	/* distinct rows */
-	uint32_t *mult; /* how many selected rows each stands for */
-	uint8_t *ub;	/* nu x nfeat bins */
-	uint8_t *uy;	/* class of each */
-	uint32_t *map;	/* selected row -> distinct row */
-	size_t nsel;
-};
-
 /* Buffers a thread reuses from tree to tree. */
 struct scratch {
 	uint32_t *w, *rows;
@@ -45,7 +35,7 @@ struct trainjob {
 	struct scratch scratch[64];
 	const struct trainset *ts;
 	const struct forest_params *p;
-	const struct packed *pk;
+	const struct forest_packed *pk;
 	struct forest *f;
 	size_t *off, totbins;
 };
@@ -117,9 +107,12 @@ forest_free(struct forest *f)
 	free(f);
 }
 
-/* Merge identical (bins, class) rows among the selected ones. */
-static void
-pack_rows(const struct trainset *ts, struct packed *pk)
+/*
+ * Merge identical (bins, class) rows among the selected rows of ts into
+ * pk (its arrays are new; the caller frees them with free()).
+ */
+void
+forest_pack_rows(const struct trainset *ts, struct forest_packed *pk)
 {
 	size_t nsel = ts->rows ? ts->nsel : ts->nrows, nf = ts->nfeat;
 	size_t cap = 16, rowlen = nf + 1;
@@ -175,7 +168,7 @@ static void
 build_hist(struct grower *g, uint32_t *h, size_t lo, size_t hi,
     const size_t *feats, size_t nfe)
 {
-	const struct packed *pk = g->j->pk;
+	const struct forest_packed *pk = g->j->pk;
 	const size_t *off = g->j->off;
 	size_t nf = g->nf, K = g->K;
 
@@ -513,7 +506,7 @@ train_tree(size_t ti, int thread, void *arg)
 {
 	struct trainjob *j = arg;
 	struct scratch *sc = &j->scratch[thread];
-	const struct packed *pk = j->pk;
+	const struct forest_packed *pk = j->pk;
 	const struct forest_params *p = j->p;
 	struct grower g = {0};
 	size_t m, n = 0, nsel = pk->nsel, nu = pk->nu ? pk->nu : 1;
@@ -655,7 +648,7 @@ struct forest *
 forest_train(const struct trainset *ts, const struct forest_params *p)
 {
 	struct forest *f = xcalloc(1, sizeof(*f));
-	struct packed pk = {0};
+	struct forest_packed pk = {0};
 	struct trainjob *j = xcalloc(1, sizeof(*j));
 
 	f->kind = FOREST_CLASSIFIER;
@@ -674,7 +667,7 @@ forest_train(const struct trainset *ts, const struct forest_params *p)
 		j->off[i] = j->totbins;
 		j->totbins += ts->nbins[i];
 	}
-	pack_rows(ts, &pk);
+	forest_pack_rows(ts, &pk);
 	forest_run_threads(
 	    p->threads, f->ntrees, train_tree, j, p->progress, p->progress_arg);
 	free(pk.ub);
@@ -853,6 +846,16 @@ forest_finish(const struct forest *f, struct forest_acc *acc, double *proba,
 					      (double)f->ntrees;
 		return score;
 	}
+	if (f->kind == FOREST_BOOST) {
+		forest_softmax(acc->p, K);
+		score = 1 - acc->p[0];
+		if (proba)
+			memcpy(proba, acc->p, K * sizeof(double));
+		if (contrib) /* node values are anomaly log-odds: linearised */
+			for (size_t i = 0; i < f->nfeat; i++)
+				contrib[i] *= score * (1 - score);
+		return score;
+	}
 	for (size_t k = 0; k < K; k++)
 		acc->p[k] /= (double)f->ntrees;
 	if (proba)
@@ -861,6 +864,24 @@ forest_finish(const struct forest *f, struct forest_acc *acc, double *proba,
 		for (size_t i = 0; i < f->nfeat; i++)
 			contrib[i] /= (double)f->ntrees;
 	return 1 - acc->p[0];
+}
+
+/*
+ * Replace the K margins in p by their softmax (class probabilities),
+ * computed from the largest so that no exponential overflows.
+ */
+void
+forest_softmax(double *p, size_t K)
+{
+	double mx = p[0], s = 0;
+
+	for (size_t k = 1; k < K; k++)
+		if (p[k] > mx)
+			mx = p[k];
+	for (size_t k = 0; k < K; k++)
+		s += p[k] = exp(p[k] - mx);
+	for (size_t k = 0; k < K; k++)
+		p[k] /= s;
 }
 
 /*
@@ -895,8 +916,11 @@ forest_predict_bins(const struct forest *f, const uint8_t *bins, double *proba)
 		for (size_t k = 0; k < K; k++)
 			p[k] += t->prob[(size_t)nd->aux * K + k];
 	}
-	for (size_t k = 0; k < K; k++)
-		p[k] /= (double)f->ntrees;
+	if (f->kind == FOREST_BOOST)
+		forest_softmax(p, K);
+	else
+		for (size_t k = 0; k < K; k++)
+			p[k] /= (double)f->ntrees;
 	if (proba)
 		memcpy(proba, p, K * sizeof(double));
 	return 1 - p[0];
@@ -1005,7 +1029,7 @@ tree_valid(const struct forest *f, const struct tree *t)
 		}
 		switch (nd->kind) {
 		case FNODE_LEAF:
-			ok = f->kind != FOREST_CLASSIFIER || nd->aux < t->nleaf;
+			ok = f->kind == FOREST_ISOLATION || nd->aux < t->nleaf;
 			break;
 		case FNODE_CATEGORICAL:
 			if (nd->aux >= t->nset) {
@@ -1046,7 +1070,8 @@ forest_load(struct wire *w, size_t nfeat)
 	f->nclass = wire_u64(w);
 	f->psi = wire_u64(w);
 	if (w->bad || f->nfeat != nfeat || f->nfeat > 65535 ||
-	    (f->kind != FOREST_CLASSIFIER && f->kind != FOREST_ISOLATION) ||
+	    (f->kind != FOREST_CLASSIFIER && f->kind != FOREST_ISOLATION &&
+		f->kind != FOREST_BOOST) ||
 	    f->nclass < 1 || f->nclass > FOREST_MAX_CLASSES ||
 	    (f->kind == FOREST_ISOLATION && f->psi < 2))
 		goto bad;

@@ -29,6 +29,7 @@
 enum forest_kind {
 	FOREST_CLASSIFIER = 1,
 	FOREST_ISOLATION = 2,
+	FOREST_BOOST = 3, /* leaf rows are margins: softmax of their sum */
 };
 
 enum fnode_kind {
@@ -90,6 +91,16 @@ struct trainset {
 	size_t nsel;
 };
 
+/* Distinct training rows (same bins and class) with their multiplicity. */
+struct forest_packed {
+	size_t nu;	/* distinct rows */
+	uint32_t *mult; /* how many selected rows each stands for */
+	uint8_t *ub;	/* nu x nfeat bins */
+	uint8_t *uy;	/* class of each */
+	uint32_t *map;	/* selected row -> distinct row */
+	size_t nsel;
+};
+
 struct forest_params {
 	int trees, max_depth, min_leaf;
 	int mtry;	    /* features per split; 0 = all */
@@ -116,6 +127,7 @@ void forest_accumulate(const struct forest *f, const double *x, size_t t0,
     size_t t1, struct forest_acc *acc, double *contrib);
 double forest_finish(const struct forest *f, struct forest_acc *acc,
     double *proba, double *contrib);
+void forest_pack_rows(const struct trainset *ts, struct forest_packed *pk);
 struct forest *forest_train(
     const struct trainset *ts, const struct forest_params *p);
 void forest_free(struct forest *f);
@@ -124,6 +136,7 @@ double forest_predict(
 double forest_predict_bins(
     const struct forest *f, const uint8_t *bins, double *proba);
 double forest_c(double n);
+void forest_softmax(double *p, size_t K);
 void forest_save(const struct forest *f, struct buf *b);
 struct forest *forest_load(struct wire *w, size_t nfeat);
 size_t forest_nodes(const struct forest *f);

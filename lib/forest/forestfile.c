@@ -56,7 +56,9 @@ forestfile_write(
 	int rc;
 
 	buf_init(&b);
-	wire_put_u32(&b, m->costs != NULL ? 2 : 1);
+	bool boost = m->forest->kind == FOREST_BOOST;
+
+	wire_put_u32(&b, boost ? 3 : m->costs != NULL ? 2 : 1);
 	wire_put_u8(&b, (uint8_t)m->mode);
 	wire_put_str(&b, m->label ? m->label : "");
 	wire_put_str(&b, m->normal ? m->normal : "");
@@ -80,6 +82,12 @@ forestfile_write(
 		wire_put_u8(&b, 1);
 		for (size_t i = 0; i < m->nclass * m->nclass; i++)
 			wire_put_f64(&b, m->costs[i]);
+	} else if (boost)
+		wire_put_u8(&b, 0);
+	if (boost) {
+		wire_put_f64(&b, m->learning_rate);
+		wire_put_f64(&b, m->lambda);
+		wire_put_u32(&b, (uint32_t)m->rounds);
 	}
 	featset_save(m->fs, &b);
 	forest_save(m->forest, &b);
@@ -151,6 +159,11 @@ forestfile_parse(const void *p, size_t n, const char *name, struct ad_err *err)
 				w.bad = true;
 		}
 	}
+	if (!w.bad && version >= 3) {
+		m->learning_rate = wire_f64(&w);
+		m->lambda = wire_f64(&w);
+		m->rounds = (int)wire_u32(&w);
+	}
 	if (!w.bad)
 		m->fs = featset_load(&w);
 	if (!w.bad)
@@ -158,6 +171,8 @@ forestfile_parse(const void *p, size_t n, const char *name, struct ad_err *err)
 	if (!w.bad && (w.p != w.end ||
 			  (m->forest->kind == FOREST_ISOLATION) !=
 			      (m->mode == FORESTFILE_ISOLATION) ||
+			  (m->forest->kind == FOREST_BOOST) != (version >= 3) ||
+			  (version >= 3 && m->mode != FORESTFILE_SUPERVISED) ||
 			  (m->mode != FORESTFILE_ISOLATION &&
 			      m->forest->nclass != m->nclass)))
 		w.bad = true;
@@ -251,11 +266,14 @@ forestfile_info(const struct forestfile *m)
 
 	json_object_set_new(o, "kind", json_string(FORESTFILE_KIND));
 	json_object_set_new(o, "version",
-	    json_integer(m->version ? m->version
-			 : m->costs ? 2
-				    : 1));
-	json_object_set_new(
-	    o, "mode", json_string(forestfile_mode_name(m->mode)));
+	    json_integer(m->version			   ? m->version
+			 : m->forest->kind == FOREST_BOOST ? 3
+			 : m->costs			   ? 2
+							   : 1));
+	json_object_set_new(o, "mode",
+	    json_string(m->forest->kind == FOREST_BOOST
+			    ? "boost"
+			    : forestfile_mode_name(m->mode)));
 	if (m->mode == FORESTFILE_SUPERVISED) {
 		json_object_set_new(o, "label", json_string(m->label));
 		if (m->normal[0] != '\0')
@@ -288,6 +306,12 @@ forestfile_info(const struct forestfile *m)
 		json_object_set_new(hp, "mtry", json_integer(m->mtry));
 		json_object_set_new(
 		    hp, "sample_rate", json_real(m->sample_rate));
+	}
+	if (m->forest->kind == FOREST_BOOST) {
+		json_object_set_new(hp, "rounds", json_integer(m->rounds));
+		json_object_set_new(
+		    hp, "learning_rate", json_real(m->learning_rate));
+		json_object_set_new(hp, "lambda", json_real(m->lambda));
 	}
 	if (m->mode == FORESTFILE_UNSUPERVISED)
 		json_object_set_new(hp, "fraction", json_real(m->fraction));

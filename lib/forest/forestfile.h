@@ -6,7 +6,9 @@
  * trees, encoded as the payload of a "forest" model file (modelfile.h:
  * versioned, checksummed, written atomically).  Version 2 added the cost
  * matrix; a model without one is written as version 1, which older
- * programs read, and both versions are read.
+ * programs read, and both versions are read.  Version 3 holds boosted
+ * trees (forest kind FOREST_BOOST, supervised) and their learning rate,
+ * L2 penalty and rounds kept; forests are still written as 1 or 2.
  */
 #ifndef FORESTFILE_H
 #define FORESTFILE_H
@@ -21,7 +23,7 @@
 #include "record/costs.h"
 
 #define FORESTFILE_KIND "forest"
-#define FORESTFILE_VERSION 2 /* the newest this program reads */
+#define FORESTFILE_VERSION 3 /* the newest this program reads */
 
 enum forestfile_mode {
 	FORESTFILE_SUPERVISED,
@@ -40,7 +42,9 @@ struct forestfile {
 	double sample_rate, fraction;
 	uint64_t sample_size, seed, rows;
 	char created[32]; /* ISO 8601 UTC; the file's mtime when empty */
-	double cv_auc;	  /* NaN when not cross-validated */
+	double learning_rate, lambda; /* boost */
+	int rounds;		      /* boost: rounds kept */
+	double cv_auc;		      /* NaN when not cross-validated */
 	/*
 	 * Supervised: nclass x nclass misclassification costs, [actual *
 	 * nclass + predicted] in class order, or NULL: "class" is then the

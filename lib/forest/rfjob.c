@@ -213,6 +213,11 @@ fill_model(struct rfjob *j)
 	m->fraction = p->fraction;
 	m->sample_size = m->forest->psi;
 	m->seed = p->seed;
+	if (p->boost) {
+		m->learning_rate = p->learning_rate;
+		m->lambda = p->lambda;
+		m->rounds = p->rounds_kept;
+	}
 	m->rows = j->ds->nrows;
 	/* No clock in the file: the same seed gives the same bytes. */
 	m->created[0] = '\0';
@@ -326,6 +331,7 @@ rfjob_summary(
 	buf_addf(b,
 	    "%zu records read, %zu rejected, %zu features, %.3f s reading; "
 	    "%d trees, %zu nodes, %.3f s training; model '%s'",
-	    j->ds->nrows, rejected, j->m->fs->n, j->t1 - j->t0, j->c.p.trees,
-	    forest_nodes(j->m->forest), j->t2 - j->t1, path);
+	    j->ds->nrows, rejected, j->m->fs->n, j->t1 - j->t0,
+	    (int)j->m->forest->ntrees, forest_nodes(j->m->forest),
+	    j->t2 - j->t1, path);
 }

@@ -13,6 +13,7 @@
 #include "forest/iforest.h"
 #include "base/num.h"
 #include "forest/rftrain.h"
+#include "forest/boost.h"
 #include "record/costs.h"
 
 /* Features tried per split for nfeat features (0 means all). */
@@ -121,7 +122,24 @@ rftrain_fit(const struct dataset *ds, struct rftrain *p, const uint32_t *rows,
 		ts.nclass = 2;
 		ts.rows = NULL;
 	}
-	f = forest_train(&ts, &fp);
+	if (p->boost) {
+		struct boost_params bp = {.rounds = p->rounds,
+		    .max_depth = p->max_depth,
+		    .min_leaf = p->min_leaf,
+		    .learning_rate = p->learning_rate,
+		    .lambda = p->lambda,
+		    .early_stop = p->early_stop,
+		    .valid_fraction = p->valid_fraction,
+		    .class_weight = fp.class_weight,
+		    .seed = p->seed,
+		    .threads = p->threads,
+		    .progress = on_progress,
+		    .progress_arg = p};
+
+		f = boost_train(&ts, &bp);
+		p->rounds_kept = bp.rounds_kept;
+	} else
+		f = forest_train(&ts, &fp);
 	free(cbins);
 	free(cy);
 	free(cat);

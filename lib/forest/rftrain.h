@@ -8,6 +8,7 @@
 #define RFTRAIN_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "base/ad.h"
@@ -25,9 +26,14 @@ struct rftrain {
 	uint64_t seed;
 	int threads;
 	size_t nclass;
-	char **classes;	       /* borrowed */
-	const double *costs;   /* nclass x nclass, or NULL (borrowed) */
-	double balance;	       /* class weights (n / K n_c) ^ balance */
+	char **classes;	     /* borrowed */
+	const double *costs; /* nclass x nclass, or NULL (borrowed) */
+	double balance;	     /* class weights (n / K n_c) ^ balance */
+	/* boosted trees instead of a forest (supervised mode) */
+	bool boost;
+	int rounds, early_stop;
+	double learning_rate, lambda, valid_fraction;
+	int rounds_kept;       /* out: after the last rftrain_fit() */
 	struct progress *prog; /* may be NULL */
 	uint64_t prog_base;
 };

@@ -92,12 +92,12 @@ sys.stdout.buffer.write(h + struct.pack("<I", zlib.crc32(h)))' > "$T/garbage.rf"
 	assert_output "ad-score: '$T/garbage.rf': corrupt forest model"
 	python3 -c '
 import struct, sys, zlib
-p = struct.pack("<I", 3) + b"\0" * 40
+p = struct.pack("<I", 4) + b"\0" * 40
 h = b"ADPIPEMF" + struct.pack("<I", 1) + b"forest".ljust(16, b"\0") + struct.pack("<Q", len(p)) + p
-sys.stdout.buffer.write(h + struct.pack("<I", zlib.crc32(h)))' > "$T/v3.rf"
-	run ad-score -m "$T/v3.rf" "$SCORE"
+sys.stdout.buffer.write(h + struct.pack("<I", zlib.crc32(h)))' > "$T/v4.rf"
+	run ad-score -m "$T/v4.rf" "$SCORE"
 	assert_equal "$status" 65
-	assert_output "ad-score: '$T/v3.rf': unsupported forest model version 3 (this program reads versions 1 to 2)"
+	assert_output "ad-score: '$T/v4.rf': unsupported forest model version 4 (this program reads versions 1 to 3)"
 }
 
 @test "golden: scores for the fixture records" {
@@ -469,6 +469,8 @@ cost_model() {
 	assert_output 1
 	run grep -c "^ad-score: $TOP/data/kdd-costs.csv:1: class 'attack' is missing; keeping the previous model$" "$T/err"
 	assert_output 1
+}
+
 @test "--strict stops at the first bad record: what came before, one message, 65" {
 	{ head -3 "$SCORE"; echo '{"duration":'; sed -n 4,6p "$SCORE"; echo '[1]'; sed -n 7,9p "$SCORE"; } > "$T/b.ndjson"
 	run --separate-stderr ad-score -m "$MODELS/g.rf" "$T/b.ndjson"

@@ -35,13 +35,13 @@ setup() {
 	assert_line --index 0 "ad-train-rf: --trees: 0 is out of range [1, 100000]"
 	run ad-train-rf -o "$T/m.rf" --mode forest
 	assert_equal "$status" 64
-	assert_line --index 0 "ad-train-rf: --mode: expected supervised, unsupervised or isolation, got 'forest'"
+	assert_line --index 0 "ad-train-rf: --mode: expected supervised, unsupervised, isolation or boost, got 'forest'"
 	run ad-train-rf "$TRAIN"
 	assert_equal "$status" 64
 	assert_line --index 0 "ad-train-rf: no model file: give -o model"
 	run ad-train-rf --mode isolation --cv 5 -o "$T/m.rf" "$TRAIN"
 	assert_equal "$status" 64
-	assert_line --index 0 "ad-train-rf: --cv and --grid need --mode supervised"
+	assert_line --index 0 "ad-train-rf: --cv and --grid need --mode supervised or boost"
 	run ad-train-rf --grid 'leaves=3' -o "$T/m.rf" "$TRAIN"
 	assert_equal "$status" 64
 	assert_line --index 0 --partial "ad-train-rf: --grid: unknown parameter 'leaves'"
@@ -375,7 +375,7 @@ cost_data() {
 @test "--costs, --balance and --group-by: usage errors" {
 	run ad-train-rf --mode isolation --costs "$TOP/data/kdd-costs.csv" -o "$T/m.rf" "$TRAIN"
 	assert_equal "$status" 64
-	assert_line --index 0 "ad-train-rf: --costs and --balance need --mode supervised"
+	assert_line --index 0 "ad-train-rf: --costs and --balance need --mode supervised or boost"
 	run ad-train-rf --mode unsupervised --balance 1 -o "$T/m.rf" "$TRAIN"
 	assert_equal "$status" 64
 	run ad-train-rf --group-by label -o "$T/m.rf" "$TRAIN"
@@ -424,4 +424,116 @@ cost_data() {
 	run ad-train-rf -q --trees 5 --cv 2 --group-by service -o "$T/m.rf" "$TRAIN" "$T/nogroup.ndjson"
 	assert_equal "$status" 65
 	assert_output "ad-train-rf: $T/nogroup.ndjson:1: missing group field 'service' (a string, number or boolean)"
+}
+
+# boost_data N SEED: N records of a known noisy function of x1, x2 and a
+# category c; the noiseless part x1 + x2^2 + 0.3 [c = b] is written to
+# field "truth" (not a feature: --exclude truth).
+boost_data() {
+	python3 -c '
+import json, random, sys
+n, seed = int(sys.argv[1]), int(sys.argv[2])
+r = random.Random(seed)
+for i in range(n):
+    x1, x2, x3 = r.random(), r.uniform(-1, 1), r.random()
+    c = r.choice("abcd")
+    t = x1 + x2 * x2 + (0.3 if c == "b" else 0)
+    y = "pos" if t + r.gauss(0, 0.25) > 1.0 else "normal."
+    print(json.dumps({"x1": x1, "x2": x2, "x3": x3, "c": c, "truth": t, "label": y}))
+' "$1" "$2"
+}
+
+# auc FIELD: ROC AUC of FIELD against label != normal. over stdin records.
+auc() {
+	python3 -c '
+import json, sys
+f = sys.argv[1]
+rows = [json.loads(l) for l in sys.stdin]
+pts = sorted((r[f], r["label"] != "normal.") for r in rows)
+pos = sum(p for _, p in pts); neg = len(pts) - pos
+rank, i, s = 0.0, 0, 0.0
+while i < len(pts):
+    j = i
+    while j < len(pts) and pts[j][0] == pts[i][0]:
+        j += 1
+    mid = (i + j + 1) / 2.0
+    s += mid * sum(p for _, p in pts[i:j])
+    i = j
+print("%.4f" % ((s - pos * (pos + 1) / 2) / (pos * neg)))
+' "$1"
+}
+
+@test "--mode boost: held-out AUC near the noiseless function's, stored as version 3" {
+	boost_data 3000 1 > "$T/train.ndjson"
+	boost_data 3000 2 > "$T/test.ndjson"
+	run ad-train-rf -q --mode boost --exclude truth --rounds 300 -o "$T/b.rf" "$T/train.ndjson"
+	assert_success
+	run sh -c "ad-score --info '$T/b.rf' | jq -c '[.version, .mode, .params.learning_rate, .params.rounds > 10, .params.rounds <= 300, .trees == .params.rounds + 1]'"
+	assert_output '[3,"boost",0.1,true,true,true]'
+	ad-score -m "$T/b.rf" "$T/test.ndjson" > "$T/scored.ndjson"
+	best=$(auc truth < "$T/scored.ndjson")
+	got=$(auc score < "$T/scored.ndjson")
+	echo "boost $got, noiseless function $best"
+	# the Bayes-optimal ranking bounds what any model reaches on these rows
+	awk -v g="$got" -v b="$best" 'BEGIN { exit !(g > b - 0.02 && g <= b + 0.005) }'
+	# and 0 rounds of learning (the prior alone) would rank nothing
+	run sh -c "jq -r .score '$T/scored.ndjson' | sort -u | wc -l"
+	[ "$output" -gt 100 ]
+}
+
+@test "--mode boost matches scikit-learn's HistGradientBoostingClassifier AUC" {
+	/usr/bin/python3 -c 'import sklearn.ensemble' 2>/dev/null ||
+		skip "python3-sklearn absent: no scikit-learn reference"
+	boost_data 3000 1 > "$T/train.ndjson"
+	boost_data 3000 2 > "$T/test.ndjson"
+	ad-train-rf -q --mode boost --exclude truth --rounds 300 -o "$T/b.rf" "$T/train.ndjson"
+	got=$(ad-score -m "$T/b.rf" "$T/test.ndjson" | auc score)
+	ref=$(/usr/bin/python3 -c '
+import json, sys
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.metrics import roc_auc_score
+def load(p):
+    X, y = [], []
+    for l in open(p):
+        r = json.loads(l)
+        X.append([r["x1"], r["x2"], r["x3"], "abcd".index(r["c"])])
+        y.append(r["label"] != "normal.")
+    return X, y
+X, y = load(sys.argv[1]); Xt, yt = load(sys.argv[2])
+m = HistGradientBoostingClassifier(max_iter=300, learning_rate=0.1, max_depth=6,
+    l2_regularization=1.0, categorical_features=[3], early_stopping=True,
+    validation_fraction=0.1, n_iter_no_change=20, random_state=1).fit(X, y)
+print("%.4f" % roc_auc_score(yt, m.predict_proba(Xt)[:, 1]))
+' "$T/train.ndjson" "$T/test.ndjson")
+	echo "adpipe $got, scikit-learn $ref"
+	awk -v g="$got" -v r="$ref" 'BEGIN { exit !(g >= r - 0.01) }'
+}
+
+@test "--mode boost: multi-class probabilities and classes, same bytes by seed" {
+	printf 'smurf dos\nneptune dos\nteardrop dos\nipsweep probe\nportsweep probe\nsatan probe\n' > "$T/types"
+	for i in 1 2; do
+		ad-train-rf -q --mode boost --classes "$T/types" --rounds 30 --threads $i -s 4 -o "$T/m$i.rf" "$TRAIN"
+	done
+	cmp "$T/m1.rf" "$T/m2.rf"
+	run sh -c "ad-score -m '$T/m1.rf' '$SCORE' | jq -c '[.label, .class, (.probability > 0.5)]' | sort | uniq -c | awk '{ print \$1, \$2 }'"
+	# the smurf without byte counts looks normal to the forest too
+	assert_output - <<'OUT'
+4 ["neptune.","dos",true]
+14 ["normal.","normal",true]
+1 ["smurf.","dos",true]
+1 ["smurf.","normal",true]
+OUT
+}
+
+@test "--mode boost: --cv and --costs work, forests stay version 1" {
+	printf 'smurf dos\nneptune dos\nteardrop dos\nipsweep probe\nportsweep probe\nsatan probe\n' > "$T/types"
+	run ad-train-rf -q --mode boost --classes "$T/types" --costs "$TOP/data/kdd-costs.csv" --rounds 30 --cv 4 --report "$T/r.json" -o "$T/b.rf" "$TRAIN"
+	assert_success
+	run jq -c '[.folds, (.cv.folds | length), .cv.mean.auc > 0.95]' "$T/r.json"
+	assert_output '[4,4,true]'
+	run sh -c "ad-score --info '$T/b.rf' | jq -c '[.version, (.costs | length)]'"
+	assert_output '[3,3]'
+	ad-train-rf -q --trees 5 -o "$T/f.rf" "$TRAIN"
+	run sh -c "ad-score --info '$T/f.rf' | jq -c '[.version, .mode]'"
+	assert_output '[1,"supervised"]'
 }
