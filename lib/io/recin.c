@@ -392,6 +392,20 @@ recin_set_metrics_fill(
 	in->fill_arg = arg;
 }
 
+/*
+ * Write the --metrics file with the fill of recin_set_metrics_fill() one
+ * last time, then forget it: its state is about to be freed.  The figures
+ * it set stay in the later writes.
+ */
+void
+recin_detach_metrics(struct recin *in)
+{
+	if (in->fill != NULL)
+		recin_write_metrics(in);
+	in->fill = NULL;
+	in->fill_arg = NULL;
+}
+
 /* Rewrite the --metrics file now (at the end); a no-op without one. */
 void
 recin_write_metrics(struct recin *in)
