@@ -81,13 +81,13 @@ metrics_set(struct metrics *m, const char *name, const char *help, bool counter,
  * which may outlive km).
  */
 void
-metrics_set_keys(struct metrics *m, const struct keymap *km, size_t each,
-    size_t evicted)
+metrics_set_keys(
+    struct metrics *m, const struct keymap *km, size_t each, size_t evicted)
 {
 	size_t n = km != NULL ? keymap_count(km) : 0;
 
-	metrics_set(m, "keys_held", "Keys whose state is held.", false,
-	    (double)n);
+	metrics_set(
+	    m, "keys_held", "Keys whose state is held.", false, (double)n);
 	metrics_set(m, "state_bytes",
 	    "Bytes of per-key state: the key map, keys and per-key values.",
 	    false, km != NULL ? (double)(keymap_bytes(km) + n * each) : 0);
