@@ -309,8 +309,10 @@ engine_evicted(const struct engine *e)
 void
 engine_fill_metrics(struct metrics *m, const struct engine *e)
 {
-	metrics_set_keys(
-	    m, e->keys, sizeof(struct keystate), engine_evicted(e));
+	metrics_set_keys(m, e->keys,
+	    e->keys != NULL ? keymap_count(e->keys) * sizeof(struct keystate)
+			    : 0,
+	    engine_evicted(e));
 }
 
 /* The rules' counts of records emitted and suppressed (borrowed). */

@@ -438,7 +438,9 @@ detrun_fill_metrics(struct metrics *m, void *arg)
 {
 	const struct detrun *r = arg;
 
-	metrics_set_keys(m, r->keys, detector_bytes() + sizeof(struct keystate),
+	metrics_set_keys(m, r->keys,
+	    keymap_count(r->keys) *
+		(detector_bytes() + sizeof(struct keystate)),
 	    keymap_evicted(r->keys));
 }
 

@@ -365,8 +365,9 @@ zscore_fill_metrics(struct metrics *m, void *arg)
 {
 	const struct zscore *z = arg;
 
-	metrics_set_keys(
-	    m, z->map, sizeof(struct zscore_stat), keymap_evicted(z->map));
+	metrics_set_keys(m, z->map,
+	    keymap_count(z->map) * sizeof(struct zscore_stat),
+	    keymap_evicted(z->map));
 }
 
 /* Keys evicted so far. */

@@ -76,13 +76,13 @@ metrics_set(struct metrics *m, const char *name, const char *help, bool counter,
 
 /*
  * The per-key state of km (NULL: none held): adpipe_keys_held,
- * adpipe_state_bytes (the map's own bytes plus each bytes of value for
- * every key) and adpipe_keys_evicted_total (evicted is the count to show,
- * which may outlive km).
+ * adpipe_state_bytes (the map's own bytes plus values, the bytes of all
+ * the keys' values) and adpipe_keys_evicted_total (evicted is the count
+ * to show, which may outlive km).
  */
 void
 metrics_set_keys(
-    struct metrics *m, const struct keymap *km, size_t each, size_t evicted)
+    struct metrics *m, const struct keymap *km, size_t values, size_t evicted)
 {
 	size_t n = km != NULL ? keymap_count(km) : 0;
 
@@ -90,7 +90,7 @@ metrics_set_keys(
 	    m, "keys_held", "Keys whose state is held.", false, (double)n);
 	metrics_set(m, "state_bytes",
 	    "Bytes of per-key state: the key map, keys and per-key values.",
-	    false, km != NULL ? (double)(keymap_bytes(km) + n * each) : 0);
+	    false, km != NULL ? (double)(keymap_bytes(km) + values) : 0);
 	metrics_set(m, "keys_evicted", "Keys evicted by --max-keys.", true,
 	    (double)evicted);
 }

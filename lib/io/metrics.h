@@ -25,7 +25,7 @@ struct metrics *metrics_new(const char *path, const char *prog);
 void metrics_set(struct metrics *m, const char *name, const char *help,
     bool counter, double value);
 void metrics_set_keys(
-    struct metrics *m, const struct keymap *km, size_t each, size_t evicted);
+    struct metrics *m, const struct keymap *km, size_t values, size_t evicted);
 void metrics_set_model(
     struct metrics *m, int64_t loaded_ns, int64_t mtime_ns, size_t reloads);
 int64_t metrics_now_ns(void);

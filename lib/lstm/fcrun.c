@@ -103,8 +103,9 @@ fcrun_fill_metrics(struct metrics *m, const struct fcrun *r)
 	size_t w = r->model->window, h = r->conf.horizon;
 
 	metrics_set_keys(m, r->states,
-	    sizeof(struct forecast_state) + 2 * w * sizeof(double) +
-		h * (sizeof(double) + sizeof(bool)),
+	    keymap_count(r->states) *
+		(sizeof(struct forecast_state) + 2 * w * sizeof(double) +
+		    h * (sizeof(double) + sizeof(bool))),
 	    keymap_evicted(r->states));
 }
 
