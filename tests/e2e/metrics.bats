@@ -110,3 +110,35 @@ keys() {
 	assert_equal "$(metric "$T/b.prom" keys_held)" 1
 	prom_ok "$T/b.prom"
 }
+
+@test "ad-stl --window and ad-clean --series --metrics: keys held and evicted" {
+	keys a b c a > "$T/in"
+	ad-stl --window 1m --metrics "$T/s.prom" "$T/in" > /dev/null
+	assert_equal "$(metric "$T/s.prom" keys_held)" 3
+	assert_equal "$(metric "$T/s.prom" keys_evicted_total)" 0
+	[ "$(metric "$T/s.prom" state_bytes)" -gt 0 ]
+	prom_ok "$T/s.prom"
+	ad-stl --window 1m --max-keys 2 --metrics "$T/s.prom" "$T/in" > /dev/null
+	assert_equal "$(metric "$T/s.prom" keys_held)" 2
+	assert_equal "$(metric "$T/s.prom" keys_evicted_total)" 2
+	ad-clean --series --step 1m --metrics "$T/c.prom" "$T/in" > /dev/null
+	assert_equal "$(metric "$T/c.prom" keys_held)" 3
+	assert_equal "$(metric "$T/c.prom" keys_evicted_total)" 0
+	prom_ok "$T/c.prom"
+	ad-clean --series --step 1m --max-keys 2 --metrics "$T/c.prom" "$T/in" > /dev/null
+	assert_equal "$(metric "$T/c.prom" keys_held)" 2
+	assert_equal "$(metric "$T/c.prom" keys_evicted_total)" 2
+}
+
+@test "ad-alert --metrics: alerts fired and the keys it held" {
+	printf '{"id":"%s","ts":%d,"value":%d}\n' a 1 9 b 2 1 c 3 9 > "$T/in"
+	ad-alert --above 5 --metrics "$T/m.prom" "$T/in" > "$T/out"
+	assert_equal "$(metric "$T/m.prom" alerts_firing_total)" 2
+	assert_equal "$(wc -l < "$T/out")" 2
+	# drained at the end: no key held, none evicted
+	assert_equal "$(metric "$T/m.prom" keys_held)" 0
+	assert_equal "$(metric "$T/m.prom" keys_evicted_total)" 0
+	ad-alert --above 5 --max-keys 2 --metrics "$T/m.prom" "$T/in" > /dev/null
+	assert_equal "$(metric "$T/m.prom" keys_evicted_total)" 1
+	prom_ok "$T/m.prom"
+}
