@@ -10,6 +10,7 @@ setup() {
 }
 
 teardown() {
+	exec 9>&- 2>/dev/null || true
 	[ -z "${PROG_PID:-}" ] || kill "$PROG_PID" 2>/dev/null || true
 	[ -z "${WRITER_PID:-}" ] || kill "$WRITER_PID" 2>/dev/null || true
 }
@@ -140,5 +141,24 @@ keys() {
 	assert_equal "$(metric "$T/m.prom" keys_evicted_total)" 0
 	ad-alert --above 5 --max-keys 2 --metrics "$T/m.prom" "$T/in" > /dev/null
 	assert_equal "$(metric "$T/m.prom" keys_evicted_total)" 1
+	prom_ok "$T/m.prom"
+}
+
+@test "--metrics from a Kafka source: the consumer lag is 0 once all is read" {
+	H=${ADPIPE_BUILD:-$TOP/build}/helpers
+	[ -x "$H/mockbroker" ] || skip "mockbroker helper not built"
+	mkfifo "$T/ctl"
+	"$H/mockbroker" in:1 < "$T/ctl" > "$T/addr" &
+	exec 9> "$T/ctl"
+	for _ in $(seq 50); do [ -s "$T/addr" ] && break; sleep 0.2; done
+	brk=$(head -n 1 "$T/addr")
+	keys a b c a b c > "$T/in"
+	ad-clean --schema none -o "kafka://$brk/in" "$T/in"
+	timeout 60 ad-detect -e --metrics "$T/m.prom" "kafka://$brk/in?group=g" > "$T/out"
+	exec 9>&-
+	assert_equal "$(wc -l < "$T/out")" 6
+	assert_equal "$(metric "$T/m.prom" records_read_total)" 6
+	assert_equal "$(metric "$T/m.prom" kafka_consumer_lag_messages)" 0
+	assert_equal "$(metric "$T/m.prom" keys_held)" 3
 	prom_ok "$T/m.prom"
 }
