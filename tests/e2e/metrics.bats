@@ -162,3 +162,15 @@ keys() {
 	assert_equal "$(metric "$T/m.prom" keys_held)" 3
 	prom_ok "$T/m.prom"
 }
+
+@test "ad-score --zscore --model-in kafka:// with no broker: 69 within --timeout, nothing scored" {
+	keys a b c > "$T/in"
+	start=$(date +%s%N)
+	run --separate-stderr timeout 30 ad-score --zscore 3 \
+		--model-in "kafka://127.0.0.1:1/state?offset=earliest" --timeout 1s "$T/in"
+	ms=$((($(date +%s%N) - start) / 1000000))
+	assert_equal "$status" 69
+	assert_equal "$output" ""
+	[[ "$stderr" == "ad-score: kafka: 'kafka://127.0.0.1:1/state': no answer from the brokers within 1000 ms"* ]]
+	[ "$ms" -ge 900 ] && [ "$ms" -lt 10000 ]
+}
