@@ -200,8 +200,7 @@ fill_metrics(struct metrics *m, void *arg)
 	    m, "reports", "Window reports emitted.", true, (double)st->reports);
 	metrics_set(m, "records_late", "Records later than --lateness.", true,
 	    (double)engine_late(eng));
-	metrics_set(m, "keys_evicted", "Keys evicted by --max-keys.", true,
-	    (double)engine_evicted(eng));
+	engine_fill_metrics(m, eng);
 }
 
 int

@@ -39,6 +39,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		detrun_opt_disable, "turn components off (ablation)"),
 	    OPT_STRING(0, "state", &d->state, "file",
 		"load state at start, save at exit"),
+	    CLI_OPTION_METRICS(&o->cli),
 	    OPT_SIZE(0, "max-keys", &d->max_keys, "n", 1, LONG_MAX,
 		"keys kept, least recently used evicted (100000)"),
 	    CLI_OPTIONS_IO(&o->cli),

@@ -95,6 +95,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		"real values back in after N mismatches in a row (default: "
 		"the window; 0: never)"),
 	    FIELD_OPTIONS(o),
+	    CLI_OPTION_METRICS(&o->cli),
 	    OPT_SIZE(0, "max-keys", &o->max_keys, "n", 1, LONG_MAX,
 		"keys kept (default 100000)"),
 	    CLI_OPTIONS_IO(&o->cli),

@@ -137,6 +137,7 @@ run(void *prog, struct recin *in, struct sink *out, int *status,
 	int rc;
 
 	point_parser_init(&pp, &o->pc);
+	recin_set_metrics_fill(in, stlrun_fill_metrics, r);
 	while ((rc = recin_next_line(in, &line, e)) > 0) {
 		int k =
 		    point_parse(&pp, line.buf, line.len, &p, why, sizeof(why));
@@ -168,6 +169,7 @@ run(void *prog, struct recin *in, struct sink *out, int *status,
 		fprintf(stderr, "ad-stl: read %zu, rejected %zu, keys %zu%s\n",
 		    recin_read_count(in), recin_reject_count(in),
 		    stlrun_keys(r), stlrun_evicted(r) ? " (some evicted)" : "");
+	recin_detach_metrics(in);
 	stlrun_free(r);
 	point_parser_release(&pp);
 	return rc < 0 ? -1 : 0;

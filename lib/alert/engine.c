@@ -305,6 +305,16 @@ engine_evicted(const struct engine *e)
 	return e->keys != NULL ? keymap_evicted(e->keys) : e->evicted;
 }
 
+/* --metrics: keys held (none after engine_finish()), bytes, evictions. */
+void
+engine_fill_metrics(struct metrics *m, const struct engine *e)
+{
+	metrics_set_keys(m, e->keys,
+	    e->keys != NULL ? keymap_count(e->keys) * sizeof(struct keystate)
+			    : 0,
+	    engine_evicted(e));
+}
+
 /* The rules' counts of records emitted and suppressed (borrowed). */
 const struct rules_stats *
 engine_stats(const struct engine *e)

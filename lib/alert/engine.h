@@ -17,6 +17,7 @@
 
 #include "alert/rules.h"
 #include "base/ad.h"
+#include "io/metrics.h"
 
 /* What engine_line() made of a line. */
 enum engine_result {
@@ -48,6 +49,7 @@ int engine_finish(struct engine *e);
 void engine_free(struct engine *e);
 size_t engine_late(const struct engine *e);
 size_t engine_evicted(const struct engine *e);
+void engine_fill_metrics(struct metrics *m, const struct engine *e);
 const struct rules_stats *engine_stats(const struct engine *e);
 
 #endif

@@ -24,6 +24,7 @@ struct entry {
 struct keymap {
 	struct entry **bucket;
 	size_t nbuckets, count, max_keys, evicted;
+	size_t entry_bytes; /* the entries' allocations, keys included */
 	struct entry *oldest, *newest;
 	keymap_release_fn *release;
 	void *arg;
@@ -134,6 +135,7 @@ keymap_remove(struct keymap *m, const char *key)
 	*p = e->chain;
 	unlink_recency(m, e);
 	value = e->value;
+	m->entry_bytes -= sizeof(*e) + strlen(e->key) + 1;
 	free(e);
 	m->count--;
 	return value;
@@ -183,6 +185,7 @@ keymap_put(struct keymap *m, const char *key, void *value)
 	*p = e;
 	link_newest(m, e);
 	m->count++;
+	m->entry_bytes += sizeof(*e) + klen + 1;
 }
 
 /* Number of keys held. */
@@ -190,6 +193,16 @@ size_t
 keymap_count(const struct keymap *m)
 {
 	return m->count;
+}
+
+/*
+ * Bytes the map itself holds: its table and its entries with their keys
+ * (the values are the caller's to count).
+ */
+size_t
+keymap_bytes(const struct keymap *m)
+{
+	return sizeof(*m) + m->nbuckets * sizeof(*m->bucket) + m->entry_bytes;
 }
 
 /* Number of keys evicted so far to respect max_keys. */

@@ -23,6 +23,7 @@ void keymap_put(struct keymap *m, const char *key, void *value);
 void *keymap_remove(struct keymap *m, const char *key);
 size_t keymap_count(const struct keymap *m);
 size_t keymap_evicted(const struct keymap *m);
+size_t keymap_bytes(const struct keymap *m);
 void keymap_foreach(struct keymap *m, keymap_each_fn *fn, void *arg);
 void keymap_free(struct keymap *m);
 

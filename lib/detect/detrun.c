@@ -432,6 +432,18 @@ detrun_evicted(const struct detrun *r)
 	return keymap_evicted(r->keys);
 }
 
+/* --metrics fill (arg: the struct detrun): keys held, bytes, evictions. */
+void
+detrun_fill_metrics(struct metrics *m, void *arg)
+{
+	const struct detrun *r = arg;
+
+	metrics_set_keys(m, r->keys,
+	    keymap_count(r->keys) *
+		(detector_bytes() + sizeof(struct keystate)),
+	    keymap_evicted(r->keys));
+}
+
 /*
  * Bytes one key of keylen bytes takes: the detector's state, ours, the
  * keymap's entry with its copy of the key, and an allocator's header for
@@ -468,6 +480,7 @@ detrun(const struct detrun_opts *o, struct recin *in, struct sink *out,
 	buf_init(&b);
 	if (o->state && detrun_load(r, o->state, &e) < 0)
 		goto fail;
+	recin_set_metrics_fill(in, detrun_fill_metrics, r);
 	while ((rc = recin_next_line(in, &line, &e)) > 0) {
 		char why[300];
 		enum detrun_result res =
@@ -504,6 +517,7 @@ fail:
 	status = -1;
 out:
 	buf_release(&b);
+	recin_detach_metrics(in);
 	detrun_free(r);
 	return status;
 }

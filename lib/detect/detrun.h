@@ -62,6 +62,7 @@ int detrun_load(struct detrun *r, const char *path, struct ad_err *err);
 int detrun_save(struct detrun *r, const char *path, struct ad_err *err);
 size_t detrun_count(const struct detrun *r);
 size_t detrun_evicted(const struct detrun *r);
+void detrun_fill_metrics(struct metrics *m, void *arg);
 size_t detrun_key_bytes(size_t keylen);
 
 int detrun(const struct detrun_opts *o, struct recin *in, struct sink *out,

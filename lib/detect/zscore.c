@@ -359,6 +359,17 @@ zscore_count(const struct zscore *z)
 	return keymap_count(z->map);
 }
 
+/* --metrics fill (arg: the struct zscore): keys held, bytes, evictions. */
+void
+zscore_fill_metrics(struct metrics *m, void *arg)
+{
+	const struct zscore *z = arg;
+
+	metrics_set_keys(m, z->map,
+	    keymap_count(z->map) * sizeof(struct zscore_stat),
+	    keymap_evicted(z->map));
+}
+
 /* Keys evicted so far. */
 size_t
 zscore_evicted(const struct zscore *z)

@@ -18,6 +18,7 @@
 
 #include "base/ad.h"
 #include "base/buf.h"
+#include "io/metrics.h"
 #include "series/likelihood.h"
 
 struct zscore;
@@ -50,5 +51,6 @@ void zscore_dump(struct zscore *z,
     void *arg);
 size_t zscore_count(const struct zscore *z);
 size_t zscore_evicted(const struct zscore *z);
+void zscore_fill_metrics(struct metrics *m, void *arg);
 
 #endif

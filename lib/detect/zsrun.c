@@ -294,6 +294,7 @@ zsrun(const struct zsrun_opts *o, struct recin *in, struct sink *out,
 			inbox_apply(ib, z);
 		}
 	}
+	recin_set_metrics_fill(in, zscore_fill_metrics, z);
 	while ((rc = recin_next_line(in, &line, &e)) > 0) {
 		char why[300];
 		int r;
@@ -348,6 +349,7 @@ out:
 	buf_release(&b);
 	buf_release(&key);
 	jscan_release(&js);
+	recin_detach_metrics(in);
 	zscore_free(z);
 	return status;
 }

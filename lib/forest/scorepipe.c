@@ -299,9 +299,20 @@ reload_model(const struct scorepipe_conf *c, struct reload *rl,
 	if (scorepipe_set_model(p, nm, err) < 0)
 		return -1;
 	st->reloads++;
+	st->loaded_ns = metrics_now_ns();
+	st->mtime_ns = rl->mtime_ns;
 	if (c->verbose)
 		ad_say(c->warn, c->arg, "reloaded '%s'", c->model_path);
 	return 0;
+}
+
+/* --metrics fill (arg: the struct scorepipe_stats): the model. */
+static void
+fill_metrics(struct metrics *m, void *arg)
+{
+	const struct scorepipe_stats *st = arg;
+
+	metrics_set_model(m, st->loaded_ns, st->mtime_ns, st->reloads);
 }
 
 /*
@@ -339,6 +350,9 @@ scorepipe_run(struct forestfile *m, const struct scorepipe_conf *c,
 	}
 	recin_set_sink(in, scorepipe_proxy(pipe));
 	reload_init(&rl, c->model_path);
+	st->loaded_ns = metrics_now_ns();
+	st->mtime_ns = rl.mtime_ns;
+	recin_set_metrics_fill(in, fill_metrics, st);
 	while ((rc = recin_next_line(in, &line, err)) > 0) {
 		struct scorepipe_item *it;
 		char why[300];
@@ -367,6 +381,7 @@ scorepipe_run(struct forestfile *m, const struct scorepipe_conf *c,
 		ret = -1;
 	}
 out:
+	recin_detach_metrics(in);
 	st->nslow = rd.nslow;
 	rd.m = NULL;
 	scorer_release(&rd);

@@ -59,8 +59,9 @@ struct scorepipe_conf {
 };
 
 struct scorepipe_stats {
-	size_t nslow;	/* records that took the jansson path */
-	size_t reloads; /* models loaded after the first */
+	size_t nslow;		     /* records that took the jansson path */
+	size_t reloads;		     /* models loaded after the first */
+	int64_t loaded_ns, mtime_ns; /* the model in service (--metrics) */
 };
 
 int scorepipe_run(struct forestfile *m, const struct scorepipe_conf *c,

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/clock.h"
 #include "io/kafka.h"
@@ -58,6 +59,7 @@ struct ksource {
 	struct ad_err hook_err;
 	size_t max_line;
 	size_t count;
+	int64_t commit_ns; /* last confirmed commit, realtime, or 0 */
 	int64_t timeout_ms;
 	char where[320];
 };
@@ -266,9 +268,15 @@ commit_cb(rd_kafka_t *rk, rd_kafka_resp_err_t e,
 		rd_kafka_topic_partition_t *tp = &list->elems[i];
 		struct kpart *kp = part_get(ks, tp->partition);
 
-		if (kp != NULL && tp->err == RD_KAFKA_RESP_ERR_NO_ERROR &&
-		    tp->offset > kp->done)
-			kp->done = tp->offset;
+		if (kp != NULL && tp->err == RD_KAFKA_RESP_ERR_NO_ERROR) {
+			struct timespec ts;
+
+			clock_gettime(CLOCK_REALTIME, &ts);
+			ks->commit_ns =
+			    (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+			if (tp->offset > kp->done)
+				kp->done = tp->offset;
+		}
 	}
 }
 
@@ -379,10 +387,41 @@ ks_free(void *impl)
 	free(ks);
 }
 
+/*
+ * The lag: for each assigned partition whose high watermark the fetcher
+ * knows (cached, no request), the watermark minus the next offset to read
+ * (the low watermark when none was read yet).  False before an
+ * assignment.
+ */
+static bool
+ks_lag(void *impl, struct source_lag *out)
+{
+	struct ksource *ks = impl;
+	bool any = false;
+
+	out->lag = 0;
+	out->commit_ns = ks->commit_ns;
+	for (size_t i = 0; i < ks->nparts; i++) {
+		int64_t lo, hi, pos;
+
+		if (!ks->parts[i].assigned ||
+		    rd_kafka_get_watermark_offsets(ks->rk, ks->uri.topic,
+			(int32_t)i, &lo, &hi) != RD_KAFKA_RESP_ERR_NO_ERROR ||
+		    hi < 0)
+			continue;
+		pos = ks->parts[i].next >= 0 ? ks->parts[i].next : lo;
+		if (pos >= 0 && hi > pos)
+			out->lag += hi - pos;
+		any = true;
+	}
+	return any;
+}
+
 static const struct source_ops kafka_source_ops = {
     .next = ks_next,
     .commit = ks_commit,
     .close = ks_free,
+    .lag = ks_lag,
 };
 
 static int

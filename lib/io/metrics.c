@@ -16,6 +16,7 @@
 #include "base/buf.h"
 #include "base/clock.h"
 #include "base/dtoa.h"
+#include "base/keymap.h"
 #include "io/metrics.h"
 
 struct metric {
@@ -71,6 +72,62 @@ metrics_set(struct metrics *m, const char *name, const char *help, bool counter,
 	}
 	m->v[m->n++] =
 	    (struct metric){xstrdup(name), xstrdup(help), counter, value};
+}
+
+/*
+ * The per-key state of km (NULL: none held): adpipe_keys_held,
+ * adpipe_state_bytes (the map's own bytes plus values, the bytes of all
+ * the keys' values) and adpipe_keys_evicted_total (evicted is the count
+ * to show, which may outlive km).
+ */
+void
+metrics_set_keys(
+    struct metrics *m, const struct keymap *km, size_t values, size_t evicted)
+{
+	size_t n = km != NULL ? keymap_count(km) : 0;
+
+	metrics_set(
+	    m, "keys_held", "Keys whose state is held.", false, (double)n);
+	metrics_set(m, "state_bytes",
+	    "Bytes of per-key state: the key map, keys and per-key values.",
+	    false, km != NULL ? (double)(keymap_bytes(km) + values) : 0);
+	metrics_set(m, "keys_evicted", "Keys evicted by --max-keys.", true,
+	    (double)evicted);
+}
+
+/*
+ * The model in service: loaded at loaded_ns (CLOCK_REALTIME) from a file
+ * last modified at mtime_ns, after reloads successful reloads:
+ * adpipe_model_loaded_seconds, adpipe_model_age_seconds (now minus the
+ * file's mtime) and adpipe_model_reloads_total.
+ */
+void
+metrics_set_model(
+    struct metrics *m, int64_t loaded_ns, int64_t mtime_ns, size_t reloads)
+{
+	struct timespec ts;
+	double now;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+	metrics_set(m, "model_loaded_seconds",
+	    "When the model in service was loaded (Unix time).", false,
+	    (double)loaded_ns * 1e-9);
+	metrics_set(m, "model_age_seconds",
+	    "Seconds since the model file in service was modified.", false,
+	    now - (double)mtime_ns * 1e-9);
+	metrics_set(m, "model_reloads", "Models reloaded after a change.", true,
+	    (double)reloads);
+}
+
+/* Real time now in nanoseconds (for metrics_set_model()). */
+int64_t
+metrics_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 /* Whether METRICS_EVERY_MS have passed since the last write. */

@@ -19,10 +19,16 @@
 #define METRICS_EVERY_MS 5000
 
 struct metrics;
+struct keymap;
 
 struct metrics *metrics_new(const char *path, const char *prog);
 void metrics_set(struct metrics *m, const char *name, const char *help,
     bool counter, double value);
+void metrics_set_keys(
+    struct metrics *m, const struct keymap *km, size_t values, size_t evicted);
+void metrics_set_model(
+    struct metrics *m, int64_t loaded_ns, int64_t mtime_ns, size_t reloads);
+int64_t metrics_now_ns(void);
 bool metrics_due(const struct metrics *m, int64_t now_ms);
 int metrics_write(struct metrics *m, struct ad_err *err);
 void metrics_free(struct metrics *m);

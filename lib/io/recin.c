@@ -72,6 +72,7 @@ static void
 recin_metrics(struct recin *in, int64_t now, bool idle)
 {
 	struct sink *snk = in->live != NULL ? in->live : in->out;
+	struct source_lag lag;
 	struct timespec ts;
 	struct ad_err e;
 
@@ -100,6 +101,15 @@ recin_metrics(struct recin *in, int64_t now, bool idle)
 		    "When the last input line was read (Unix time).", false,
 		    (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9 -
 			(double)(now - in->read_ms) * 1e-3);
+	if (in->src != NULL && source_lag(in->src, &lag)) {
+		metrics_set(in->metrics, "kafka_consumer_lag_messages",
+		    "Messages on the assigned partitions not read yet.", false,
+		    (double)lag.lag);
+		if (lag.commit_ns > 0)
+			metrics_set(in->metrics, "kafka_last_commit_seconds",
+			    "When a commit was last confirmed (Unix time).",
+			    false, (double)lag.commit_ns * 1e-9);
+	}
 	if (in->fill != NULL)
 		in->fill(in->metrics, in->fill_arg);
 	ad_err_clear(&e);
@@ -390,6 +400,20 @@ recin_set_metrics_fill(
 {
 	in->fill = fill;
 	in->fill_arg = arg;
+}
+
+/*
+ * Write the --metrics file with the fill of recin_set_metrics_fill() one
+ * last time, then forget it: its state is about to be freed.  The figures
+ * it set stay in the later writes.
+ */
+void
+recin_detach_metrics(struct recin *in)
+{
+	if (in->fill != NULL)
+		recin_write_metrics(in);
+	in->fill = NULL;
+	in->fill_arg = NULL;
 }
 
 /* Rewrite the --metrics file now (at the end); a no-op without one. */

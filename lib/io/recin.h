@@ -37,6 +37,7 @@ void recin_set_metrics(struct recin *in, struct metrics *m);
 void recin_set_metrics_fill(
     struct recin *in, void (*fill)(struct metrics *m, void *arg), void *arg);
 void recin_write_metrics(struct recin *in);
+void recin_detach_metrics(struct recin *in);
 const char *recin_source_name(const struct recin *in);
 size_t recin_lineno(const struct recin *in);
 size_t recin_read_count(const struct recin *in);

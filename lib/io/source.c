@@ -55,6 +55,13 @@ source_commit(struct source *src, struct ad_err *err)
 	return src->ops->commit(src->impl, err);
 }
 
+/* Fill *out and return true when src knows its lag (Kafka), else false. */
+bool
+source_lag(struct source *src, struct source_lag *out)
+{
+	return src->ops->lag != NULL && src->ops->lag(src->impl, out);
+}
+
 /* The name used in messages: the path, "<stdin>" or the URI.  Borrowed. */
 const char *
 source_name(const struct source *src)

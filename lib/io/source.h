@@ -12,6 +12,7 @@
 #define SOURCE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 #include "base/ad.h"
@@ -25,11 +26,24 @@ struct line {
 	const char *where; /* Kafka: "topic[partition]@offset", else NULL */
 };
 
+/*
+ * A consumer's position (source_lag()): messages on the assigned
+ * partitions not yet read (the high watermarks minus the next offsets),
+ * and when the coordinator last confirmed a commit (CLOCK_REALTIME ns, 0
+ * when never).
+ */
+struct source_lag {
+	int64_t lag;
+	int64_t commit_ns;
+};
+
 /* How a kind of source reads, commits and closes itself. */
 struct source_ops {
 	int (*next)(void *impl, struct line *line, struct ad_err *err);
 	int (*commit)(void *impl, struct ad_err *err);
 	void (*close)(void *impl);
+	/* Kafka: consumer lag and last commit (source_lag()); may be NULL */
+	bool (*lag)(void *impl, struct source_lag *out);
 };
 
 struct source;
@@ -38,6 +52,7 @@ struct source *source_new(
     const char *name, const struct source_ops *ops, void *impl);
 int source_next(struct source *src, struct line *line, struct ad_err *err);
 int source_commit(struct source *src, struct ad_err *err);
+bool source_lag(struct source *src, struct source_lag *out);
 const char *source_name(const struct source *src);
 void source_set_idle(
     struct source *src, int (*idle)(void *arg, struct ad_err *err), void *arg);

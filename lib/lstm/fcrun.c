@@ -96,6 +96,19 @@ fcrun_evicted(const struct fcrun *r)
 	return keymap_evicted(r->states);
 }
 
+/* --metrics: keys held, bytes of their states, evictions. */
+void
+fcrun_fill_metrics(struct metrics *m, const struct fcrun *r)
+{
+	size_t w = r->model->window, h = r->conf.horizon;
+
+	metrics_set_keys(m, r->states,
+	    keymap_count(r->states) *
+		(sizeof(struct forecast_state) + 2 * w * sizeof(double) +
+		    h * (sizeof(double) + sizeof(bool))),
+	    keymap_evicted(r->states));
+}
+
 /* Free the run, its states and its model; NULL is a no-op. */
 void
 fcrun_free(struct fcrun *r)

@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "io/metrics.h"
 #include "lstm/forecast.h"
 #include "lstm/lstmfile.h"
 
@@ -31,6 +32,7 @@ struct fcrun {
 
 struct fcrun *fcrun_new(
     struct lstmfile *model, const struct forecast_conf *conf, size_t max_keys);
+void fcrun_fill_metrics(struct metrics *m, const struct fcrun *r);
 void fcrun_swap(struct fcrun *r, struct lstmfile *model);
 enum fcrun_result fcrun_point(
     struct fcrun *r, const struct forecast_point *p, json_t *rec);

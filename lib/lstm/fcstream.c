@@ -37,6 +37,7 @@ fcstream_new(struct lstmfile *model, const struct forecast_conf *fc,
 
 	s->conf = *conf;
 	s->run = fcrun_new(model, fc, conf->max_keys);
+	s->loaded_ns = metrics_now_ns();
 	s->warned = keymap_new(conf->max_keys, NULL, NULL);
 	buf_init(&s->scratch);
 	buf_init(&s->key);
@@ -46,7 +47,7 @@ fcstream_new(struct lstmfile *model, const struct forecast_conf *fc,
 
 /* Load the replaced model file; a bad one leaves the old in service. */
 static void
-reload(struct fcstream *s)
+reload(struct fcstream *s, const struct reload *rl)
 {
 	struct ad_err e;
 	struct lstmfile *m;
@@ -60,9 +61,21 @@ reload(struct fcstream *s)
 	fcrun_swap(s->run, m);
 	use_fields(s);
 	s->reloads++;
+	s->loaded_ns = metrics_now_ns();
+	s->mtime_ns = rl->mtime_ns;
 	if (s->conf.verbose)
 		ad_say(s->conf.warn, s->conf.arg, "reloaded '%s'",
 		    s->conf.model_path);
+}
+
+/* --metrics fill (arg: the struct fcstream): keys and the model. */
+static void
+fill_metrics(struct metrics *m, void *arg)
+{
+	const struct fcstream *s = arg;
+
+	fcrun_fill_metrics(m, s->run);
+	metrics_set_model(m, s->loaded_ns, s->mtime_ns, s->reloads);
 }
 
 /*
@@ -84,9 +97,11 @@ fcstream_run(
 
 	recin_set_sink(in, out);
 	reload_init(&rl, s->conf.model_path);
+	s->mtime_ns = rl.mtime_ns;
+	recin_set_metrics_fill(in, fill_metrics, s);
 	while ((rc = recin_next(in, &rec, err)) > 0) {
 		if (reload_changed(&rl))
-			reload(s);
+			reload(s, &rl);
 		if (forecast_decode(rec, s->idf, s->timef, s->valf, &s->key, &p,
 			why, sizeof(why)) < 0) {
 			json_decref(rec);

@@ -42,6 +42,7 @@ struct fcstream {
 	struct buf scratch, key;
 	const char *idf, *timef, *valf;
 	size_t nomodel, reloads;
+	int64_t loaded_ns, mtime_ns; /* the model in service (--metrics) */
 };
 
 struct fcstream *fcstream_new(struct lstmfile *model,

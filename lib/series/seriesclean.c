@@ -787,6 +787,35 @@ seriesclean_stats(const struct seriesclean *sc, struct seriesclean_stats *st)
 	st->evicted = keymap_evicted(sc->keys);
 }
 
+struct key_bytes {
+	size_t win; /* outlier window length */
+	size_t sum;
+};
+
+/* Add the bytes a key's state holds (the records it holds not counted). */
+static void
+add_key_bytes(const char *key, void *value, void *arg)
+{
+	const struct skey *k = value;
+	struct key_bytes *kb = arg;
+
+	(void)key;
+	kb->sum += sizeof(*k) + k->cappend * sizeof(*k->pend) +
+		   (k->win != NULL ? kb->win * sizeof(*k->win) : 0) +
+		   k->histcap * sizeof(*k->hist) + k->capq * sizeof(*k->q);
+}
+
+/* --metrics fill (arg: the struct seriesclean): keys, bytes, evictions. */
+static void
+fill_metrics(struct metrics *m, void *arg)
+{
+	struct seriesclean *sc = arg;
+	struct key_bytes kb = {(size_t)sc->conf.outlier_window, 0};
+
+	keymap_foreach(sc->keys, add_key_bytes, &kb);
+	metrics_set_keys(m, sc->keys, kb.sum, keymap_evicted(sc->keys));
+}
+
 /* Free sc (after seriesclean_finish(), or dropping what is pending). */
 void
 seriesclean_free(struct seriesclean *sc)
@@ -833,6 +862,7 @@ seriesclean_run(const struct seriesclean_conf *conf, struct recin *in,
 
 	buf_init(&so.line);
 	sc = seriesclean_new(conf, series_emit, &so);
+	recin_set_metrics_fill(in, fill_metrics, sc);
 	while ((r = recin_next(in, &rec, err)) > 0) {
 		rc = seriesclean_add(sc, rec, why, sizeof(why));
 		json_decref(rec);
@@ -847,6 +877,7 @@ seriesclean_run(const struct seriesclean_conf *conf, struct recin *in,
 	else if (rc == 0)
 		rc = seriesclean_finish(sc);
 	seriesclean_stats(sc, st);
+	recin_detach_metrics(in);
 	seriesclean_free(sc);
 	buf_release(&so.line);
 	return rc < 0 ? -1 : 0;

@@ -285,6 +285,29 @@ stlrun_evicted(const struct stlrun *r)
 	return r->windows != NULL && keymap_evicted(r->windows) > 0;
 }
 
+static void
+add_window_bytes(const char *key, void *value, void *arg)
+{
+	(void)key;
+	*(size_t *)arg += window_bytes(value);
+}
+
+/*
+ * --metrics fill (arg: the struct stlrun) with --window: the windows
+ * held, their bytes, evictions.
+ */
+void
+stlrun_fill_metrics(struct metrics *m, void *arg)
+{
+	struct stlrun *r = arg;
+	size_t bytes = 0;
+
+	if (r->windows == NULL)
+		return;
+	keymap_foreach(r->windows, add_window_bytes, &bytes);
+	metrics_set_keys(m, r->windows, bytes, keymap_evicted(r->windows));
+}
+
 /* Free r (NULL is fine); the sink stays open. */
 void
 stlrun_free(struct stlrun *r)

@@ -16,6 +16,7 @@
 
 #include "base/ad.h"
 #include "series/point.h"
+#include "io/metrics.h"
 #include "io/sink.h"
 #include "series/stl.h"
 
@@ -44,6 +45,7 @@ int stlrun_emit(struct stlrun *r, size_t which, char *why, size_t whylen,
     struct ad_err *err);
 size_t stlrun_keys(const struct stlrun *r);
 bool stlrun_evicted(const struct stlrun *r);
+void stlrun_fill_metrics(struct metrics *m, void *arg);
 void stlrun_free(struct stlrun *r);
 
 #endif

@@ -28,6 +28,14 @@ struct window {
 	size_t removed; /* since the last recomputation */
 };
 
+/* Bytes w holds: itself, its ring and its moments. */
+size_t
+window_bytes(const struct window *w)
+{
+	return sizeof(*w) + w->cap * (sizeof(int64_t) + w->k * sizeof(double)) +
+	       (3 + w->k) * w->k * sizeof(double);
+}
+
 /* A new empty window over k fields and span_ms; free with window_free(). */
 struct window *
 window_new(size_t k, int64_t span_ms)

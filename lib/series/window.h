@@ -16,6 +16,7 @@ struct window;
 
 struct window *window_new(size_t k, int64_t span_ms);
 void window_free(struct window *w);
+size_t window_bytes(const struct window *w);
 void window_push(struct window *w, int64_t t_ms, const double *x);
 size_t window_count(const struct window *w);
 double window_mean(const struct window *w, size_t i);

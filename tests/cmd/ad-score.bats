@@ -196,10 +196,15 @@ burst() {
 	for _ in $(seq 1500); do grep -m1 '"normal\."' "$TRAIN"; done
 }
 
+# metric FILE NAME: the value of adpipe_NAME in a --metrics file.
+metric() {
+	awk -v n="adpipe_$2{" 'index($0, n) == 1 { printf "%.15g\n", $2 }' "$1"
+}
+
 @test "hot reload: replacing the model under a running scorer changes the scores" {
 	cp "$MODELS/A.rf" "$T/cur.rf"
 	mkfifo "$T/in"
-	ad-score -v -m "$T/cur.rf" < "$T/in" > "$T/out" 2> "$T/err" &
+	ad-score -v -m "$T/cur.rf" --metrics "$T/m.prom" < "$T/in" > "$T/out" 2> "$T/err" &
 	pid=$!
 	exec 7> "$T/in"
 	burst >&7
@@ -215,12 +220,16 @@ burst() {
 	assert_output 1
 	run grep -c reloaded "$T/err"
 	assert_output 1
+	# --metrics: one reload, the model in service loaded after the start
+	assert_equal "$(metric "$T/m.prom" model_reloads_total)" 1
+	age=$(metric "$T/m.prom" model_age_seconds)
+	[ "${age%.*}" -ge 0 ] && [ "${age%.*}" -lt 60 ]
 }
 
 @test "hot reload: a broken new model is rejected and the old one stays" {
 	cp "$MODELS/A.rf" "$T/cur.rf"
 	mkfifo "$T/in"
-	ad-score -m "$T/cur.rf" < "$T/in" > "$T/out" 2> "$T/err" &
+	ad-score -m "$T/cur.rf" --metrics "$T/m.prom" < "$T/in" > "$T/out" 2> "$T/err" &
 	pid=$!
 	exec 7> "$T/in"
 	burst >&7
@@ -234,6 +243,8 @@ burst() {
 	assert_output 0
 	run cat "$T/err"
 	assert_output --regexp "^ad-score: '$T/cur.rf': truncated or padded model \(500 bytes, expected [0-9]+\); keeping the previous model$"
+	# a reload that failed is not counted
+	assert_equal "$(metric "$T/m.prom" model_reloads_total)" 0
 }
 
 @test "hot reload on SIGHUP" {

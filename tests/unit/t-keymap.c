@@ -48,6 +48,23 @@ main(void)
 	ok(keymap_get(m, "a") == NULL && keymap_count(m) == 2, "remove");
 	ok(keymap_get(m, "") == NULL, "empty key absent");
 	keymap_free(m);
+
+	{ /* the map's own bytes: a key costs a fixed entry plus its length */
+		size_t b0, b1, b2;
+
+		m = keymap_new(0, NULL, NULL);
+		b0 = keymap_bytes(m);
+		keymap_put(m, "x", num(1));
+		b1 = keymap_bytes(m);
+		keymap_put(m, "xxxxxxxxxx", num(2));
+		b2 = keymap_bytes(m);
+		ok(b1 > b0 + 2 && b2 - b1 == b1 - b0 + 9,
+		    "bytes: an entry plus its key, 9 more for 9 more chars");
+		free(keymap_remove(m, "x"));
+		free(keymap_remove(m, "xxxxxxxxxx"));
+		ok(keymap_bytes(m) == b0, "bytes back to the empty map's");
+		keymap_free(m);
+	}
 	ok(released == 4, "free releases the rest");
 
 	m = keymap_new(0, release, NULL);

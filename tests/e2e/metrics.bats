@@ -1,0 +1,176 @@
+#!/usr/bin/env bats
+# --metrics by value: the per-key state (keys held, bytes, evictions) and
+# the model in service (age, reloads) on crafted inputs whose figures are
+# known by hand, each file checked by promtool when it is installed.
+
+load ../helpers/common
+
+setup() {
+	T=$BATS_TEST_TMPDIR
+}
+
+teardown() {
+	exec 9>&- 2>/dev/null || true
+	[ -z "${PROG_PID:-}" ] || kill "$PROG_PID" 2>/dev/null || true
+	[ -z "${WRITER_PID:-}" ] || kill "$WRITER_PID" 2>/dev/null || true
+}
+
+# metric FILE NAME: the value of adpipe_NAME in a --metrics file.
+metric() {
+	awk -v n="adpipe_$2{" 'index($0, n) == 1 { printf "%.15g\n", $2 }' "$1"
+}
+
+prom_ok() {
+	if command -v promtool > /dev/null; then
+		promtool check metrics < "$1"
+	fi
+}
+
+# keys N...: one point per key named, at minute 1, 2, ... in that order.
+keys() {
+	local i=0 k
+	for k in "$@"; do
+		i=$((i + 1))
+		printf '{"id":"%s","ts":%d,"value":%d}\n' "$k" $((60000 * i)) "$i"
+	done
+}
+
+@test "ad-detect --metrics: 3 keys held, their bytes; --max-keys 2 evicts 1" {
+	keys a b c a b c > "$T/in3"
+	ad-detect --metrics "$T/m3.prom" "$T/in3" > /dev/null
+	assert_equal "$(metric "$T/m3.prom" keys_held)" 3
+	assert_equal "$(metric "$T/m3.prom" keys_evicted_total)" 0
+	assert_equal "$(metric "$T/m3.prom" records_written_total)" 6
+	prom_ok "$T/m3.prom"
+	keys a > "$T/in1"
+	ad-detect --metrics "$T/m1.prom" "$T/in1" > /dev/null
+	assert_equal "$(metric "$T/m1.prom" keys_held)" 1
+	# two more one-letter keys cost twice one key: at least the
+	# detector's state each (as -v tells), plus the map's entry
+	run --separate-stderr ad-detect -v "$T/in1"
+	per=$(printf '%s\n' "$stderr" | sed -n 's/.*, \([0-9]*\) bytes of state per key.*/\1/p')
+	[ "$per" -gt 0 ]
+	b1=$(metric "$T/m1.prom" state_bytes)
+	b3=$(metric "$T/m3.prom" state_bytes)
+	[ $(((b3 - b1) % 2)) -eq 0 ]
+	[ $(((b3 - b1) / 2)) -gt "$per" ]
+	[ $(((b3 - b1) / 2)) -lt $((per + 200)) ]
+	[ "$b1" -gt $(((b3 - b1) / 2)) ]
+	keys a b c > "$T/in"
+	ad-detect --max-keys 2 --metrics "$T/m.prom" "$T/in" > /dev/null
+	assert_equal "$(metric "$T/m.prom" keys_held)" 2
+	assert_equal "$(metric "$T/m.prom" keys_evicted_total)" 1
+	prom_ok "$T/m.prom"
+}
+
+@test "ad-score --zscore --metrics: keys held and evicted" {
+	keys a b c a > "$T/in"
+	ad-score --zscore 3 --metrics "$T/m.prom" "$T/in" > /dev/null
+	assert_equal "$(metric "$T/m.prom" keys_held)" 3
+	assert_equal "$(metric "$T/m.prom" keys_evicted_total)" 0
+	[ "$(metric "$T/m.prom" state_bytes)" -gt 0 ]
+	ad-score --zscore 3 --max-keys 2 --metrics "$T/m.prom" "$T/in" > /dev/null
+	# a b c: a evicted; a again: b evicted
+	assert_equal "$(metric "$T/m.prom" keys_held)" 2
+	assert_equal "$(metric "$T/m.prom" keys_evicted_total)" 2
+	prom_ok "$T/m.prom"
+}
+
+@test "ad-forecast run --metrics: a hot reload counts 1, the model's age follows its file" {
+	ad-forecast train --window 12 --hidden 8 --epochs 2 --batch 16 -s 1 \
+		-o "$T/m.lstm" "$FIXTURES/forecast/series.ndjson"
+	cp "$T/m.lstm" "$T/m2.lstm"
+	touch -d '2 hours ago' "$T/m.lstm"
+	grep '"id":"web"' "$FIXTURES/forecast/series.ndjson" | head -n 40 > "$T/in"
+	# without a change: no reload, the age is the file's (2 hours)
+	ad-forecast run -m "$T/m.lstm" --metrics "$T/a.prom" "$T/in" > /dev/null
+	assert_equal "$(metric "$T/a.prom" model_reloads_total)" 0
+	age=$(metric "$T/a.prom" model_age_seconds)
+	[ "${age%.*}" -ge 7190 ] && [ "${age%.*}" -le 7300 ]
+	mkfifo "$T/fifo"
+	start=$(date +%s)
+	ad-forecast run -m "$T/m.lstm" --metrics "$T/b.prom" < "$T/fifo" > /dev/null &
+	PROG_PID=$!
+	(
+		head -n 20 "$T/in"
+		sleep 0.6
+		mv "$T/m2.lstm" "$T/m.lstm" # a new model, modified now
+		sleep 0.6
+		tail -n 20 "$T/in"
+	) > "$T/fifo" &
+	WRITER_PID=$!
+	timeout 20 tail --pid="$PROG_PID" -f /dev/null || kill "$PROG_PID"
+	wait "$PROG_PID"
+	PROG_PID=
+	assert_equal "$(metric "$T/b.prom" model_reloads_total)" 1
+	assert_equal "$(metric "$T/b.prom" records_read_total)" 40
+	age=$(metric "$T/b.prom" model_age_seconds)
+	[ "${age%.*}" -ge 0 ] && [ "${age%.*}" -le 60 ]
+	loaded=$(metric "$T/b.prom" model_loaded_seconds)
+	[ "${loaded%.*}" -ge "$start" ]
+	assert_equal "$(metric "$T/b.prom" keys_held)" 1
+	prom_ok "$T/b.prom"
+}
+
+@test "ad-stl --window and ad-clean --series --metrics: keys held and evicted" {
+	keys a b c a > "$T/in"
+	ad-stl --window 1m --metrics "$T/s.prom" "$T/in" > /dev/null
+	assert_equal "$(metric "$T/s.prom" keys_held)" 3
+	assert_equal "$(metric "$T/s.prom" keys_evicted_total)" 0
+	[ "$(metric "$T/s.prom" state_bytes)" -gt 0 ]
+	prom_ok "$T/s.prom"
+	ad-stl --window 1m --max-keys 2 --metrics "$T/s.prom" "$T/in" > /dev/null
+	assert_equal "$(metric "$T/s.prom" keys_held)" 2
+	assert_equal "$(metric "$T/s.prom" keys_evicted_total)" 2
+	ad-clean --series --step 1m --metrics "$T/c.prom" "$T/in" > /dev/null
+	assert_equal "$(metric "$T/c.prom" keys_held)" 3
+	assert_equal "$(metric "$T/c.prom" keys_evicted_total)" 0
+	prom_ok "$T/c.prom"
+	ad-clean --series --step 1m --max-keys 2 --metrics "$T/c.prom" "$T/in" > /dev/null
+	assert_equal "$(metric "$T/c.prom" keys_held)" 2
+	assert_equal "$(metric "$T/c.prom" keys_evicted_total)" 2
+}
+
+@test "ad-alert --metrics: alerts fired and the keys it held" {
+	printf '{"id":"%s","ts":%d,"value":%d}\n' a 1 9 b 2 1 c 3 9 > "$T/in"
+	ad-alert --above 5 --metrics "$T/m.prom" "$T/in" > "$T/out"
+	assert_equal "$(metric "$T/m.prom" alerts_firing_total)" 2
+	assert_equal "$(wc -l < "$T/out")" 2
+	# drained at the end: no key held, none evicted
+	assert_equal "$(metric "$T/m.prom" keys_held)" 0
+	assert_equal "$(metric "$T/m.prom" keys_evicted_total)" 0
+	ad-alert --above 5 --max-keys 2 --metrics "$T/m.prom" "$T/in" > /dev/null
+	assert_equal "$(metric "$T/m.prom" keys_evicted_total)" 1
+	prom_ok "$T/m.prom"
+}
+
+@test "--metrics from a Kafka source: the consumer lag is 0 once all is read" {
+	H=${ADPIPE_BUILD:-$TOP/build}/helpers
+	[ -x "$H/mockbroker" ] || skip "mockbroker helper not built"
+	mkfifo "$T/ctl"
+	"$H/mockbroker" in:1 < "$T/ctl" > "$T/addr" &
+	exec 9> "$T/ctl"
+	for _ in $(seq 50); do [ -s "$T/addr" ] && break; sleep 0.2; done
+	brk=$(head -n 1 "$T/addr")
+	keys a b c a b c > "$T/in"
+	ad-clean --schema none -o "kafka://$brk/in" "$T/in"
+	timeout 60 ad-detect -e --metrics "$T/m.prom" "kafka://$brk/in?group=g" > "$T/out"
+	exec 9>&-
+	assert_equal "$(wc -l < "$T/out")" 6
+	assert_equal "$(metric "$T/m.prom" records_read_total)" 6
+	assert_equal "$(metric "$T/m.prom" kafka_consumer_lag_messages)" 0
+	assert_equal "$(metric "$T/m.prom" keys_held)" 3
+	prom_ok "$T/m.prom"
+}
+
+@test "ad-score --zscore --model-in kafka:// with no broker: 69 within --timeout, nothing scored" {
+	keys a b c > "$T/in"
+	start=$(date +%s%N)
+	run --separate-stderr timeout 30 ad-score --zscore 3 \
+		--model-in "kafka://127.0.0.1:1/state?offset=earliest" --timeout 1s "$T/in"
+	ms=$((($(date +%s%N) - start) / 1000000))
+	assert_equal "$status" 69
+	assert_equal "$output" ""
+	[[ "$stderr" == "ad-score: kafka: 'kafka://127.0.0.1:1/state': no answer from the brokers within 1000 ms"* ]]
+	[ "$ms" -ge 900 ] && [ "$ms" -lt 10000 ]
+}
