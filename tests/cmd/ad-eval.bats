@@ -192,6 +192,22 @@ nab_compare() {
 		sort -s -n -k1,1 | cut -d' ' -f2- > rnd.ndjson
 	[ "$(head -2 rnd.ndjson | jq -r .id | sort -u | wc -l)" -eq 2 ]
 	nab_compare rnd.ndjson random
+	# ad-detect with its defaults (the judged configuration)
+	ad-detect in.ndjson > detect.ndjson
+	assert_equal "$(wc -l < detect.ndjson)" 137366
+	nab_compare detect.ndjson detect
+	# ad-forecast trained on each series' probation rows (15%, at most
+	# 750), then run over every row, as bench/nab.sh does; a small network
+	# and few epochs keep the test short (the evaluator is under test)
+	awk 'NR == FNR { match($0, /"id":"[^"]*"/); n[substr($0, RSTART, RLENGTH)]++; next }
+		{ match($0, /"id":"[^"]*"/); k = substr($0, RSTART, RLENGTH)
+		  p = int(n[k] * 15 / 100); if (p > 750) p = 750; if (c[k]++ < p) print }' \
+		in.ndjson in.ndjson > train.ndjson
+	assert_equal "$(wc -l < train.ndjson)" 20580
+	ad-forecast train -q -s 1 --hidden 16 --epochs 4 -o m.lstm train.ndjson
+	ad-forecast run -m m.lstm in.ndjson > forecast.ndjson
+	[ "$(awk -F'"score":' '$2 + 0 > 0.5' forecast.ndjson | wc -l)" -gt 0 ]
+	nab_compare forecast.ndjson forecast
 	# never fires
 	sed 's/}$/,"score":0}/' in.ndjson > never.ndjson
 	nab_compare never.ndjson never
