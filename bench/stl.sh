@@ -3,8 +3,8 @@
 # (bench/peers/stl.R), both end to end: the series read from a file, the
 # decomposition written to a file (ad-stl: NDJSON in and out; R: CSV in and
 # out).  Series: 43,200 minutes (30 days) of 100 + 10 t/43200 +
-# 3 sin(2 pi t/10080) + 20 sin(2 pi t/1440) + noise, made here by awk with
-# a fixed seed.  Each pair timed whole, alternating A B A B (bench/lib.sh,
+# 3 sin(2 pi t/10080) + 20 sin(2 pi t/1440) + noise (bench/lib.sh's
+# minute_series).  Each pair timed whole, alternating A B A B (bench/lib.sh,
 # BENCH_RUNS pairs); the trends are compared first (1e-6 of the range).
 set -eu
 cd "$(dirname "$0")/.."
@@ -14,9 +14,7 @@ make -s bin/ad-stl >/dev/null
 . bench/lib.sh
 command -v Rscript > /dev/null || { echo "bench/stl.sh: R not installed (tools/deps.sh --bench), skipped"; exit 0; }
 N=43200
-awk -v n=$N 'BEGIN { srand(20240101); pi = 3.141592653589793; print "t,value"
-	for (t = 0; t < n; t++)
-		printf "%d,%.6f\n", t, 100 + 10 * t / n + 3 * sin(2 * pi * t / 10080) + 20 * sin(2 * pi * t / 1440) + (rand() + rand() + rand() - 1.5) * 2 }' > "$W.csv"
+minute_series $N > "$W.csv"
 awk -F, 'NR > 1 { printf "{\"id\":\"m\",\"ts\":%d,\"value\":%s}\n", 1700000040 + 60 * $1, $2 }' "$W.csv" > "$W.ndjson"
 bin/ad-stl --period 1440 "$W.ndjson" > "$W.ours"
 Rscript bench/peers/stl.R "$W.csv" 1440 "$W.r"
