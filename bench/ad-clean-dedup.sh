@@ -10,7 +10,7 @@
 set -e
 cd "$(dirname "$0")/.."
 N=${N:-2000000}
-M=${M:-200000} # records in the file both tools read (Miller is slow)
+M=${M:-30000} # records in the file both tools read (Miller is slow)
 DATA=${TMPDIR:-/tmp}/adpipe-bench-ad-clean.$$
 trap 'rm -f "$DATA".*' EXIT
 make -s all >/dev/null
