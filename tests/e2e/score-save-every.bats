@@ -1,5 +1,7 @@
 #!/usr/bin/env bats
-# ad-score --save-every: the state saved while the program runs.
+# ad-score --save-every: the state saved while the program runs (apart
+# from tests/cmd/ad-score.bats, where this test made bats fail to load
+# the file: "syntax error: unexpected end of file", not understood yet).
 load ../helpers/common
 
 setup() {
