@@ -86,6 +86,6 @@ if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     opts = {}
     while len(args) >= 2 and args[-2].startswith("--"):
-        opts[args[-2][2:]] = args.pop()
-        args.pop()
+        v = args.pop()
+        opts[args.pop()[2:]] = v
     {"train": train, "run": run}[cmd](*args, **opts)
