@@ -149,10 +149,12 @@ fuzz-corpus: $(FUZZ_TARGETS)
 # bench/instructions.sh compares two builds (it needs the old one's bin/);
 # bench/lib.sh is sourced by the others.  Scripts using lib.sh's ab record
 # their figures in bench/results/latest.jsonl; bench/table.py prints the
-# table from it (make bench-readme writes it into the README).
+# table from it and writes it into the README (make bench-readme alone
+# rewrites the README's table from the file).
 bench: all $(HELPERS)
 	@for b in bench/*.sh; do \
-		case $$b in */instructions.sh|*/lib.sh) continue ;; esac; sh $$b; done
+		case $$b in */instructions.sh|*/lib.sh) continue ;; esac; sh $$b || exit 1; done
+	@[ ! -s bench/results/latest.jsonl ] || python3 bench/table.py --readme README.md
 	@[ ! -s bench/results/latest.jsonl ] || python3 bench/table.py
 
 bench-readme:

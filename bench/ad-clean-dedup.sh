@@ -1,21 +1,21 @@
 #!/bin/sh
 # Benchmark: ad-clean --dedup uuid.
 #  1. Memory: peak RSS (/usr/bin/time -v) over N records from kdd-gen
-#     (default 5,000,000), for two windows: the peak must follow the
+#     (default 2,000,000), for two windows: the peak must follow the
 #     window, not the length of the input.
-#  2. Speed: records/s of ad-clean (default mode, and --dedup uuid) and of
-#     Miller computing the same total_bytes on the same file
-#     (mlr --ijson --ojson put '$total_bytes=$src_bytes+$dst_bytes').
+#  2. Speed: ad-clean (default mode, and --dedup uuid) and Miller
+#     computing the same total_bytes on the same file, both writing a file
+#     (mlr --ijson --ojsonl put '$total_bytes=$src_bytes+$dst_bytes'),
+#     alternating A B A B (bench/lib.sh).
 set -e
 cd "$(dirname "$0")/.."
-N=${N:-5000000}
-M=${M:-200000} # records in the file both tools read (Miller is slow)
+N=${N:-2000000}
+M=${M:-30000} # records in the file both tools read (Miller is slow)
 DATA=${TMPDIR:-/tmp}/adpipe-bench-ad-clean.$$
 trap 'rm -f "$DATA".*' EXIT
 make -s all >/dev/null
+. bench/lib.sh
 
-now() { date +%s.%N; }
-rate() { awk -v n="$1" -v a="$2" -v b="$3" 'BEGIN { printf "%.0f", n / (b - a) }'; }
 peak() { sed -n 's/.*Maximum resident set size (kbytes): //p' "$1"; }
 
 for w in 1000000 100000; do
@@ -28,22 +28,16 @@ done
 
 bin/kdd-gen -s 2 -n "$M" >"$DATA.in"
 cat "$DATA.in" >/dev/null # warm the page cache
-t0=$(now); bin/ad-clean "$DATA.in" >/dev/null; t1=$(now)
-ours=$(rate "$M" "$t0" "$t1")
-echo "ad-clean: $M records, $ours records/s"
-t0=$(now); bin/ad-clean --dedup uuid "$DATA.in" >/dev/null; t1=$(now)
-dd=$(rate "$M" "$t0" "$t1")
-echo "ad-clean --dedup uuid: $M records, $dd records/s"
-if command -v mlr >/dev/null; then
-	t0=$(now)
-	mlr --ijson --ojson put '$total_bytes=$src_bytes+$dst_bytes' \
-	    "$DATA.in" >/dev/null
-	t1=$(now)
-	mlr=$(rate "$M" "$t0" "$t1")
-	echo "mlr --ijson --ojson put total_bytes: $M records, $mlr records/s"
-	awk -v o="$ours" -v d="$dd" -v m="$mlr" 'BEGIN {
-		printf "ratio vs miller: %.1fx (default), %.1fx (--dedup uuid)\n",
-		    o / m, d / m }'
-else
-	echo "mlr absent: Miller comparison skipped"
-fi
+command -v mlr >/dev/null || { echo "bench/ad-clean-dedup.sh: mlr not installed (tools/deps.sh --bench), the Miller comparison skipped"; exit 0; }
+MLR="mlr --ijson --ojsonl put '\$total_bytes=\$src_bytes+\$dst_bytes' '$DATA.in' > '$DATA.mlr'"
+bin/ad-clean "$DATA.in" > "$DATA.ours"
+sh -c "$MLR"
+# the same records with the same total_bytes, or the figures compare different work
+[ "$(jq -c '[.uuid, .total_bytes]' "$DATA.ours" | md5sum)" = "$(jq -c '[.uuid, .total_bytes]' "$DATA.mlr" | md5sum)" ] || {
+	echo "bench/ad-clean-dedup.sh: ad-clean and Miller disagree on total_bytes" >&2
+	exit 1
+}
+ab clean-miller "validate + total_bytes, NDJSON file to file ($M records)" "$M" bench/ad-clean-dedup.sh \
+	ad-clean "bin/ad-clean '$DATA.in' > '$DATA.ours'" Miller "$MLR"
+ab clean-dedup-miller "validate + total_bytes + --dedup uuid vs Miller without dedup ($M records)" "$M" bench/ad-clean-dedup.sh \
+	"ad-clean --dedup uuid" "bin/ad-clean --dedup uuid '$DATA.in' > '$DATA.ours'" Miller "$MLR"

@@ -1,67 +1,62 @@
 #!/bin/sh
-# Benchmark: ad-train-rf / ad-score against scikit-learn (../shared/peers/
+# Benchmark: ad-train-rf / ad-score against scikit-learn (bench/peers/
 # rf_sklearn.py) on the real KDD 10% file, side by side in the same run:
-#   1. training wall time, 100 trees of depth 20, all features per split and
-#      sqrt (ours: the whole command, NDJSON parsing included; sklearn: fit()
-#      alone on a ready float32 matrix);
-#   2. 5-fold cross-validated AUC (ours on all 494,021 rows; sklearn's
-#      baseline protocol on a 100,000-row stratified sample);
+#   1. training, 100 trees of depth 20, all features per split and sqrt,
+#      both whole commands from the same NDJSON file to a model file, on
+#      ROWS records spread evenly over the file (default 100,000; 0 = all);
+#   2. 5-fold cross-validated AUC of ad-train-rf (ours alone, all rows);
 #   3. isolation forest AUC on the http and smtp subsets (logged_in = 1,
 #      log(x + 0.1) of duration, src_bytes, dst_bytes; fit and score the whole
-#      subset; mean of seeds 0-4), the classic protocol;
-#   4. scoring NDJSON -> NDJSON records/s against json.loads + predict_proba
-#      in batches of 10,000.
-# Prints both figures and the ratio for each.  Takes about 5 minutes.
+#      subset; mean of seeds 0-4), the classic protocol, both sides;
+#   4. scoring NDJSON -> NDJSON file, both sides writing every record with
+#      its score (sklearn: json.loads + predict_proba in batches of 10,000).
+# Timings alternate A B A B (bench/lib.sh, BENCH_RUNS pairs) and go to
+# bench/results/latest.jsonl.  scikit-learn sees the 38 numeric fields;
+# ad-train-rf also the 3 categorical ones.
 set -e
 cd "$(dirname "$0")/.."
-PEERS=${PEERS:-$(pwd)/../shared/peers}
-KDD=${KDD:-$(pwd)/../shared/data/kdd99/kddcup.data_10_percent.gz}
+KDD=${KDD:-${KDD_DIR:-$(pwd)/../shared/data/kdd99}/kddcup.data_10_percent.gz}
+ROWS=${ROWS:-100000}
 PY=/usr/bin/python3
 W=${TMPDIR:-/tmp}/adpipe-bench-forest.$$
 trap 'rm -rf "$W"' EXIT
 [ -r "$KDD" ] || { echo "bench/forest.sh: $KDD absent, skipped"; exit 0; }
-make -s bin/kdd-gen bin/ad-train-rf bin/ad-score >/dev/null
+$PY -c 'import sklearn' 2> /dev/null || { echo "bench/forest.sh: scikit-learn not installed (tools/deps.sh --bench), skipped"; exit 0; }
+make -s bin/kdd-gen bin/ad-train-rf bin/ad-score bin/ad-eval >/dev/null
+. bench/lib.sh
 mkdir -p "$W"
 B=$(pwd)/bin
+SK="$PY bench/peers/rf_sklearn.py"
 
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-field() { sed -E "s/.*\"$1\": ?([0-9.e+-]+).*/\\1/"; }
-
-$B/kdd-gen --seed 1 --in-order "$KDD" > "$W/kdd.ndjson"
+$B/kdd-gen --seed 1 --in-order "$KDD" > "$W/all.ndjson"
+# ROWS records spread evenly over the file (the file is sorted by attack kind)
+total=$(wc -l < "$W/all.ndjson")
+if [ "$ROWS" -gt 0 ] && [ "$ROWS" -lt "$total" ]; then
+	awk -v k="$total" -v r="$ROWS" 'int(NR * r / k) != int((NR - 1) * r / k)' "$W/all.ndjson" > "$W/kdd.ndjson"
+else
+	cp "$W/all.ndjson" "$W/kdd.ndjson"
+fi
 n=$(wc -l < "$W/kdd.ndjson")
 echo "data: $KDD, $n records, $(du -m "$W/kdd.ndjson" | cut -f1) MB of NDJSON"
 
-echo "== 1. training, RF(100 trees, depth 20), all $n rows"
-$PY "$PEERS/rf_sklearn.py" throughput --input "$KDD" --ndjson "$W/kdd.ndjson" \
-	> "$W/sk_throughput.json" 2> /dev/null
-sk_all=$($PY -c 'import json,sys; d=json.load(open(sys.argv[1])); print([m for m in d["models"] if m["max_features"]=="None"][0]["train_s"])' "$W/sk_throughput.json")
-sk_sqrt=$($PY -c 'import json,sys; d=json.load(open(sys.argv[1])); print([m for m in d["models"] if m["max_features"]=="sqrt"][0]["train_s"])' "$W/sk_throughput.json")
-sk_ndjson=$($PY -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["ndjson"]["records_per_s"])' "$W/sk_throughput.json")
+echo "== 1. training, RF(100 trees, depth 20), $n rows"
 for mtry in all sqrt; do
-	t0=$(now)
-	$B/ad-train-rf -v --trees 100 --max-depth 20 --mtry $mtry -o "$W/$mtry.rf" \
-		"$W/kdd.ndjson" 2> "$W/train-$mtry.log"
-	t1=$(now)
-	ours=$(secs "$t0" "$t1")
-	fit=$(sed -E 's/.* ([0-9.]+) s training.*/\1/' "$W/train-$mtry.log")
-	sk=$sk_all; [ $mtry = sqrt ] && sk=$sk_sqrt
-	echo "mtry $mtry: ad-train-rf ${ours} s wall (training alone ${fit} s; 41 features incl. 3 categorical), sklearn fit ${sk} s (38 numeric): ratio $(ratio "$ours" "$sk") (target <= 0.25)"
+	ab "rf-train-$mtry" "RF training, 100 trees, depth 20, mtry $mtry, NDJSON file to model ($n records)" "$n" bench/forest.sh \
+		ad-train-rf "$B/ad-train-rf -q --trees 100 --max-depth 20 --mtry $mtry -o '$W/$mtry.rf' '$W/kdd.ndjson'" \
+		scikit-learn "$SK train '$W/kdd.ndjson' '$W/$mtry.pkl' --mtry $mtry"
 done
 
 echo "== 2. 5-fold cross-validated AUC"
-t0=$(now)
+s0=$(date +%s)
 $B/ad-train-rf -q --cv 5 --trees 100 --max-depth 20 --mtry all --report "$W/cv.json" \
-	-o "$W/cv.rf" "$W/kdd.ndjson"
-t1=$(now)
+	-o "$W/cv.rf" "$W/all.ndjson"
+s1=$(date +%s)
 auc=$($PY -c 'import json,sys; d=json.load(open(sys.argv[1])); m=d["cv"]["mean"]; s=d["cv"]["sd"]; print("%.6f +- %.6f (accuracy %.6f)" % (m["auc"], s["auc"], m["accuracy"]))' "$W/cv.json")
-echo "ad-train-rf --cv 5 (all rows, mtry all): AUC $auc in $(secs "$t0" "$t1") s"
+echo "ad-train-rf --cv 5 ($total rows, mtry all): AUC $auc in $((s1 - s0)) s"
 echo "sklearn baseline (BASELINE.md, 100,000-row sample, max_features=None): AUC 0.999919 +- 0.000152; target: ours >= that - 0.002"
 
 echo "== 3. isolation forest, http and smtp subsets"
-$PY "$PEERS/rf_sklearn.py" iforest --input "$KDD" > "$W/sk_iforest.json" 2> /dev/null
-$PY - "$W/kdd.ndjson" "$W" <<'PYEOF'
+$PY - "$W/all.ndjson" "$W" <<'PYEOF'
 import json, math, sys
 src, w = sys.argv[1], sys.argv[2]
 out = {s: open(f"{w}/{s}.ndjson", "w") for s in ("http", "smtp")}
@@ -82,22 +77,12 @@ for svc in http smtp; do
 		sum=$(awk -v a="$sum" -v b="$a" 'BEGIN { print a + b }')
 	done
 	ours=$(awk -v a="$sum" 'BEGIN { printf "%.4f", a / 5 }')
-	sk=$($PY -c 'import json,sys; d=json.load(open(sys.argv[1])); print([r for r in d["results"] if r["data"]==sys.argv[2]][0]["auc_mean_5_seeds"])' "$W/sk_iforest.json" $svc)
+	sk=$($SK iforest "$W/$svc.ndjson")
 	echo "$svc: ad-train-rf isolation AUC $ours (mean of 5 seeds), sklearn IsolationForest $sk (target: ours >= sklearn)"
 done
 
-echo "== 4. scoring NDJSON -> NDJSON"
-best=0
-for i in 1 2 3; do
-	t0=$(now)
-	$B/ad-score -m "$W/all.rf" "$W/kdd.ndjson" > "$W/scored.ndjson"
-	t1=$(now)
-	r=$(awk -v n="$n" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }')
-	[ "$r" -gt "$best" ] && best=$r
-done
-echo "ad-score -m (100 trees, depth 20, all features): $best records/s (best of 3, output to a file)"
-t0=$(now)
-$B/ad-score -m "$W/all.rf" "$W/kdd.ndjson" > /dev/null
-t1=$(now)
-echo "ad-score -m, output to /dev/null as the peer writes nothing: $(awk -v n="$n" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }') records/s"
-echo "python json.loads + predict_proba (batches of 10,000, NDJSON in): $sk_ndjson records/s: ratio $(ratio "$best" "$sk_ndjson") (target >= 3)"
+echo "== 4. scoring NDJSON -> NDJSON file"
+ab rf-score "RF scoring (mtry all), NDJSON file to NDJSON file ($n records)" "$n" bench/forest.sh \
+	ad-score "$B/ad-score -m '$W/all.rf' '$W/kdd.ndjson' > '$W/scored.ndjson'" \
+	scikit-learn "$SK score '$W/all.pkl' '$W/kdd.ndjson' '$W/sk-scored.ndjson'"
+[ "$(wc -l < "$W/sk-scored.ndjson")" -eq "$n" ] && [ "$(wc -l < "$W/scored.ndjson")" -eq "$n" ]

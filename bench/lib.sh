@@ -35,3 +35,12 @@ ab() {
 	rm -f "$_times" "$_times.out"
 	[ $_rc -eq 0 ] || exit 1
 }
+
+# minute_series N: N minutes (CSV t,value) of 100 + 10 t/N + 3 sin(2 pi t/10080)
+# + 20 sin(2 pi t/1440) + noise (sum of three uniforms, sd 1), fixed seed:
+# the series of the STL and LSTM benchmarks, made here rather than read.
+minute_series() {
+	awk -v n="$1" 'BEGIN { srand(20240101); pi = 3.141592653589793; print "t,value"
+		for (t = 0; t < n; t++)
+			printf "%d,%.6f\n", t, 100 + 10 * t / n + 3 * sin(2 * pi * t / 10080) + 20 * sin(2 * pi * t / 1440) + (rand() + rand() + rand() - 1.5) * 2 }'
+}

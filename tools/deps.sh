@@ -1,7 +1,9 @@
 #!/bin/sh
 # Install what adpipe needs to build and test, when it is missing, from
 # Debian's packages (through sudo when not root, printing the command).
-# "deps.sh fuzz" adds clang and its libFuzzer runtime for make fuzz.
+# "deps.sh fuzz" adds clang and its libFuzzer runtime for make fuzz;
+# "deps.sh --bench" adds the peers bench/peers/ runs against (make bench):
+# scikit-learn, R, PyTorch and Miller, all Debian packages.
 set -e
 missing=""
 need() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'ok installed' || missing="$missing $1"; }
@@ -13,6 +15,11 @@ done
 if [ "$1" = fuzz ]; then
 	need clang
 	need libclang-rt-dev
+fi
+if [ "$1" = --bench ]; then
+	for p in python3-numpy python3-sklearn r-base-core python3-torch miller bc; do
+		need "$p"
+	done
 fi
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi

@@ -112,9 +112,9 @@ rfjob_free(struct rfjob *j)
 
 /*
  * Read every record of in into the data set and bin it.  Returns 0, or
- * -1 with err set: EX_IOERR when reading failed; when no record (or no
- * feature) is left to train on, the input's own status (65 when records
- * were rejected) or EX_DATAERR; EX_DATAERR when supervised records hold
+ * -1 with err set: the source's status (else EX_IOERR) when reading
+ * failed; when no record (or no feature) is left to train on, the input's
+ * own status (65 when records were rejected) or EX_DATAERR; EX_DATAERR when supervised records hold
  * only one of normal and non-normal.
  */
 int
@@ -129,7 +129,9 @@ rfjob_read(struct rfjob *j, struct recin *in, struct ad_err *err)
 	j->t0 = clock_now_s();
 	if (trainread(in, j->ds, supervised ? j->c.label : NULL, &j->lab,
 		j->c.classes, err) < 0) {
-		err->status = EX_IOERR;
+		/* the source's own status (78 for a bad -X, 69 for no broker) */
+		if (err->status == 0)
+			err->status = EX_IOERR;
 		return -1;
 	}
 	if (j->ds->nrows == 0 || j->m->fs->n == 0) {

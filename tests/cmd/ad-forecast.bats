@@ -387,3 +387,17 @@ sys.stdout.buffer.write(body + struct.pack("<I", zlib.crc32(body)))' "$1"
 	assert_success
 	assert_output ""
 }
+
+@test "--val F: the last F of each series is held out for validation" {
+	# 400 points per key, window 12: the validation windows are those whose
+	# target is in the last 400 F points, the training windows the rest
+	# less the first window's 12 inputs
+	for v in 0.5:188:200 0.1:348:40; do
+		IFS=: read -r f train val <<< "$v"
+		run ad-forecast train --window 12 --hidden 4 --epochs 1 --val "$f" -s 1 \
+		    --report "$T/r.json" -o "$T/m" "$F/series.ndjson"
+		assert_success
+		run jq -c '[.models[0].train_windows, .models[0].val_windows]' "$T/r.json"
+		assert_output "[$train,$val]"
+	done
+}

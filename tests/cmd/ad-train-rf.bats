@@ -537,3 +537,24 @@ OUT
 	run sh -c "ad-score --info '$T/f.rf' | jq -c '[.version, .mode]'"
 	assert_output '[1,"supervised"]'
 }
+
+@test "--label and --normal name the class field and the normal class" {
+	# 400 records, every 4th "bad" and far off in x and y: a forest told the
+	# field and the normal value ranks every bad record above every ok one
+	awk 'BEGIN { srand(3); for (i = 0; i < 400; i++) { b = i % 4 == 0
+		printf "{\"x\":%.3f,\"y\":%.3f,\"kind\":\"%s\"}\n", (b ? 5 : 0) + rand(), (b ? 5 : 0) + rand(), b ? "bad" : "ok" } }' > "$T/lab.ndjson"
+	run ad-train-rf -q --label kind --normal ok --trees 10 -s 1 -o "$T/lab.rf" "$T/lab.ndjson"
+	assert_success
+	run sh -c "ad-score -m '$T/lab.rf' '$T/lab.ndjson' | jq -s -c '[([.[] | select(.kind == \"bad\") | .score] | min, length), ([.[] | select(.kind == \"ok\") | .score] | max, length)]'"
+	assert_success
+	run jq -e '.[0] > .[2] and .[1] == 100 and .[3] == 300' <<< "$output"
+	assert_success
+	# without --normal, "normal." is the normal class: none here
+	run ad-train-rf -q --label kind --trees 10 -o "$T/lab2.rf" "$T/lab.ndjson"
+	assert_equal "$status" 65
+	assert_output --partial "only non-normal records"
+	# without --label, the field "label" is looked for, and missing
+	run --separate-stderr ad-train-rf -q --normal ok --trees 10 -o "$T/lab3.rf" "$T/lab.ndjson"
+	assert_equal "$status" 65
+	[[ "${stderr_lines[0]}" == "ad-train-rf: $T/lab.ndjson:1: missing or non-string label field 'label'" ]]
+}

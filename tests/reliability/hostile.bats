@@ -291,6 +291,7 @@ stop_at() {
 	exec 9>&-
 	assert_equal "$status" 65
 	[[ "$stderr" == "ad-clean: kafka: 'kafka://"*"/t': Broker: Message size too large" ]]
+}
 
 @test "ad-alert --report --window 1h --slide 1s: 1,000 single-point keys stay small" {
 	T=$BATS_TEST_TMPDIR
