@@ -134,6 +134,8 @@ print(sum(1 for e in root.iter() if sys.argv[2] in (e.get("class") or "").split(
 	assert_output 2
 	run ad-plot --histogram --threshold 0.6 -o scores.svg scores.ndjson
 	assert_success
+	run svg_count scores.svg threshold
+	assert_output 1
 	overview_metrics > metrics.ndjson
 	run sh -c 'ad-alert --report --window 10m metrics.ndjson | ad-plot --overview -o overview.svg'
 	assert_success
@@ -186,8 +188,6 @@ assert "db: 10 anomalous, max 109" in t and "db: 5 anomalous, max 114" in t, t  
 	assert_equal "$stderr" "ad-plot: bad.ndjson:1: no numeric 'count': not a report or alert record"
 	run ad-plot --overview --histogram bad.ndjson
 	assert_equal "$status" 64
-	run svg_count scores.svg threshold
-	assert_output 1
 }
 
 @test "--strict stops at the first bad record: what came before, one message, 65" {

@@ -496,9 +496,9 @@ cost_model() {
 
 @test "--zscore agrees with an independent reference (Python, sample sd of the earlier points)" {
 	# z = (x - mean) / sd over the key's earlier points (sd with n - 1),
-	# score = erf(|z| / sqrt 2), anomaly when |z| > k; with fewer than two
-	# earlier points no z and score 0; with sd 0 no z, and score 1 (an
-	# anomaly) when x differs from the mean
+	# score = |z| through the likelihood stage, anomaly when |z| > k; with
+	# fewer than two earlier points no z and score 0; with sd 0 no z, and
+	# |z| taken as 10 (an anomaly) when x differs from the mean
 	python3 -c '
 import json, random
 random.seed(5)
@@ -511,20 +511,43 @@ for i in range(600):
 	assert_success
 	run python3 -c '
 import json, math, sys
-hist, bad, n, flagged = {}, 0, 0, 0
+# the likelihood stage (likelihood.h), from its description: the raw |z|
+# (capped at 10) smoothed with half-life 1.5 points, compared with the
+# long-run mean and variance of the smoothed value (half-life 1000 points),
+# plain means while fewer points came; the upper tail p as a score
+# log(2p) / log(2e-10) in [0, 1]
+def alpha(hl, n):
+    return max(1 - 2 ** (-1 / hl), 1 / (n + 1))
+def lik(st, x):
+    if st["n"] == 0:
+        st.update(n=1, avg=x, mean=x, var=0.0)
+        return 0.0
+    st["avg"] += alpha(1.5, st["n"]) * (x - st["avg"])
+    sd = max(math.sqrt(st["var"]), 1e-6 * abs(st["mean"]) + 1e-12)
+    z = 0.0 if st["n"] < 10 else (st["avg"] - st["mean"]) / sd
+    h, d = alpha(1000, st["n"]), st["avg"] - st["mean"]
+    st["mean"] += h * d
+    st["var"] = (1 - h) * (st["var"] + h * d * d)
+    st["n"] += 1
+    p = 0.5 * math.erfc(z / math.sqrt(2))
+    return 0.0 if p >= 0.5 else min(1.0, math.log(2 * max(p, 1e-300)) / math.log(2e-10))
+hist, lstate, bad, n, flagged = {}, {}, 0, 0, 0
 for a, b in zip(open(sys.argv[1]), open(sys.argv[2])):
     r, o = json.loads(a), json.loads(b)
     x, h = r["value"], hist.setdefault(r["id"], [])
-    z, s = None, 0.0
+    st = lstate.setdefault(r["id"], {"n": 0})
+    z, s, raw = None, 0.0, None
     if len(h) >= 2:
         m = sum(h) / len(h)
         sd = math.sqrt(sum((v - m) ** 2 for v in h) / (len(h) - 1))
         if sd > 0:
             z = (x - m) / sd
-            s = math.erf(abs(z) / math.sqrt(2))
-        elif x != m:
-            s = 1.0
-    an = (z is None and s == 1.0) or (z is not None and abs(z) > 3)
+            raw = abs(z)
+        else:
+            raw = 10.0 if x != m else 0.0
+    if raw is not None:
+        s = lik(st, min(raw, 10.0))
+    an = (z is None and raw == 10.0) or (z is not None and abs(z) > 3)
     ok = abs(o["score"] - s) < 1e-4 and o["anomaly"] == an and \
         ((z is None and o["z"] is None) or (z is not None and o["z"] is not None and abs(o["z"] - z) < 1e-5 * max(1, abs(z))))
     if not ok and bad < 3:

@@ -204,7 +204,7 @@ stop_at() {
 	assert_equal "$(grep -c 'value 1e+300 is too far from its key.s values: their variance would overflow' <<<"$stderr")" 6
 	assert_equal "$(wc -l <<<"$output")" 6
 	[[ "$output" != *'"anomaly":true'* ]]
-	assert_equal "$(cat "$T/st")" '{"id":"a","n":6,"mean":-1e+300,"m2":0.0}'
+	assert_equal "$(cat "$T/st")" '{"id":"a","n":6,"mean":-1e+300,"m2":0.0,"lik":[4.0,0.0,0.0,0.0]}'
 	# the next run loads it and goes on
 	within 5 ad-score --zscore 3 --state "$T/st" <<<'{"id":"a","value":-1e300}'
 	assert_success
