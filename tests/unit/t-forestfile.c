@@ -238,10 +238,10 @@ main(void)
 		strcmp(err.msg, "'m': corrupt forest model") == 0,
 	    "a byte too many: corrupt (%s)", err.msg);
 	ok(copy[0] == 1, "a model without costs is written as version 1");
-	copy[0] = 3;
+	copy[0] = 4;
 	ok(forestfile_parse(copy, n, "m", &err) == NULL &&
-		strstr(err.msg, "unsupported forest model version 3") != NULL,
-	    "version 3: refused (%s)", err.msg);
+		strstr(err.msg, "unsupported forest model version 4") != NULL,
+	    "version 4: refused (%s)", err.msg);
 	memcpy(copy, payload, n);
 	copy[4] = FORESTFILE_ISOLATION;
 	ok(forestfile_parse(copy, n, "m", &err) == NULL,
