@@ -14,6 +14,15 @@ setup() {
 	cd "$T"
 }
 
+teardown() {
+	# a Kafka test that failed early: closing the pipe stops mockbroker
+	exec 9>&- 2>/dev/null || true
+	if [ -n "${MOCK_PID:-}" ]; then
+		kill -TERM "$MOCK_PID" 2>/dev/null || true
+		for _ in $(seq 50); do kill -0 "$MOCK_PID" 2>/dev/null || break; sleep 0.1; done
+	fi
+}
+
 # NAB's scaled sigmoid, for the expected values written out below.
 sig() { awk -v y="$1" 'BEGIN { printf "%.17g", 2 / (1 + exp(5 * y)) - 1 }'; }
 # |a - b| <= tol
@@ -125,6 +134,123 @@ near() { awk -v a="$1" -v b="$2" -v t="${3:-1e-9}" 'BEGIN { d = a - b; if (d < 0
 	[[ "$stderr" == *"ad-eval: bad.ndjson:7: invalid JSON"* ]]
 	assert_equal "$(wc -l < dead.ndjson)" 5
 	assert_equal "$(jq -c '[.records, .unlabelled]' <<< "$output")" '[3,{"test/other.csv":2}]'
+}
+
+@test "--reject: the bad lines verbatim, in order, and their count with -v" {
+	# the bad lines, byte for byte (spaces and field order kept): a score
+	# that is not a number, a key with no windows entry, no time, a score
+	# that is null, a line that is not JSON
+	cat > bad.txt <<-'EOF'
+	{"id":"test/one.csv", "ts":"2020-01-01 00:03:00","score":"high"}
+	{"score":1,"id":"test/other.csv","ts":"2020-01-01 00:03:00"}
+	{"id":"test/one.csv","score":1}
+	{"id":"test/one.csv","ts":"2020-01-01 00:04:00","score":null}
+	not json {
+	EOF
+	{
+		sed -n 1,3p "$F/one-window.ndjson"
+		sed -n 1,2p bad.txt
+		sed -n 4,6p "$F/one-window.ndjson"
+		sed -n 3,5p bad.txt
+		sed -n 7,20p "$F/one-window.ndjson"
+	} > in.ndjson
+	echo '{"previous":"run"}' > dead.ndjson
+	run --separate-stderr ad-eval -v --windows "$F/one-window.json" --threshold 0.5 --reject dead.ndjson in.ndjson
+	assert_equal "$status" 65
+	# --reject appends: the line already there, then the five bad lines
+	diff dead.ndjson <(echo '{"previous":"run"}'; cat bad.txt)
+	[[ "$stderr" == *"ad-eval: in.ndjson:4: field 'score' is a string, not a number"* ]]
+	[[ "$stderr" == *"ad-eval: in.ndjson:5: key 'test/other.csv' has no entry in '$F/one-window.json'"* ]]
+	[[ "$stderr" == *"ad-eval: in.ndjson:9: missing field 'ts'"* ]]
+	[[ "$stderr" == *"ad-eval: in.ndjson:10: field 'score' is null"* ]]
+	[[ "$stderr" == *"ad-eval: in.ndjson:11: invalid JSON"* ]]
+	assert_equal "$(grep -c '^ad-eval: in.ndjson:' <<< "$stderr")" 5
+	assert_equal "$(tail -n 1 <<< "$stderr")" "ad-eval: read 25, rejected 5"
+	# the good rows are all scored: the report of the 20 rows alone
+	assert_equal "$(jq -c '[.records, .unlabelled, .nab.standard.tp, .nab.standard.fp, .nab.standard.fn]' <<< "$output")" '[20,{"test/other.csv":1},1,2,0]'
+}
+
+# Two series with two windows each, scores 0 or 1: w.json, two.ndjson.
+two_keys() {
+	# key a: 20 rows a minute apart; windows rows 6..8 and 12..15.
+	# key b: 10 rows 10 s apart; windows rows 3..5 and 7..8.
+	cat > w.json <<-'EOF'
+	{"a": [["2020-01-01 00:06:00", "2020-01-01 00:08:00"],
+	       ["2020-01-01 00:12:00", "2020-01-01 00:15:00"]],
+	 "b": [["2020-01-01 00:00:30", "2020-01-01 00:00:50"],
+	       ["2020-01-01 00:01:10", "2020-01-01 00:01:20"]]}
+	EOF
+	# detections (score 1, else 0): a at rows 1 (probation) 4 7 8 14 18;
+	# b at rows 5 9.  The two series interleaved.
+	awk 'BEGIN {
+		split("1 4 7 8 14 18", da, " "); for (i in da) ha[da[i]] = 1
+		split("5 9", db, " "); for (i in db) hb[db[i]] = 1
+		for (i = 0; i < 20; i++) {
+			printf "{\"id\":\"a\",\"ts\":\"2020-01-01 00:%02d:00\",\"score\":%d}\n", i, (i in ha)
+			if (i < 10)
+				printf "{\"id\":\"b\",\"ts\":\"2020-01-01 00:%02d:%02d\",\"score\":%d}\n", int(i / 6), i % 6 * 10, (i in hb)
+		}
+	}' > two.ndjson
+}
+
+# The report $1 of two_keys at threshold 0.5, written out by hand from the
+# definitions of the man page.
+two_keys_check() {
+	# a: probation floor(0.15 * 20) = 3 rows (row 1 not scored).  Window
+	# 6..8 found at row 7 (row 8 does not count again): delay 1 row, 60 s;
+	# window 12..15 found at row 14: 2 rows, 120 s.  Mean 1.5 rows, 90 s.
+	# False positives rows 4 (before any window) and 18 (after 12..15).
+	assert_equal "$(jq -c '.keys.a | [.rows, .probation, .windows, .found, .fp, .delay_rows, .delay_s]' "$1")" '[20,3,2,2,2,1.5,90]'
+	# b: probation floor(1.5) = 1.  Window 3..5 found at row 5: 2 rows,
+	# 20 s; window 7..8 missed; row 9 a false positive after 7..8.
+	assert_equal "$(jq -c '.keys.b | [.rows, .probation, .windows, .found, .fp, .delay_rows, .delay_s]' "$1")" '[10,1,2,1,1,2,20]'
+	# raw standard score per key, from the formula of the man page
+	raw_a=$(awk -v w1="$(sig -0.66666666666666667)" -v w2="$(sig -0.5)" -v m="$(sig -1)" -v after="$(sig 1)" \
+		'BEGIN { printf "%.17g", w1 / m + w2 / m + 0.11 * -1 + 0.11 * after }')
+	raw_b=$(awk -v w1="$(sig -0.33333333333333333)" -v m="$(sig -1)" -v after="$(sig 1)" \
+		'BEGIN { printf "%.17g", w1 / m - 1 + 0.11 * after }')
+	near "$(jq .keys.a.raw "$1")" "$raw_a"
+	near "$(jq .keys.b.raw "$1")" "$raw_b"
+	# the corpus: 3 windows found of 4, 3 false positives; null -4, perfect 4
+	assert_equal "$(jq -c '.nab.standard | [.tp, .fp, .fn, .null_raw, .perfect_raw]' "$1")" '[3,3,1,-4,4]'
+	near "$(jq .nab.standard.score "$1")" "$(awk -v a="$raw_a" -v b="$raw_b" 'BEGIN { printf "%.17g", 100 * (a + b + 4) / 8 }')"
+}
+
+@test "per key: windows, found, delay in rows and seconds, false positives (two keys by hand)" {
+	two_keys
+	assert_equal "$(wc -l < two.ndjson)" 30
+	run ad-eval --windows w.json --threshold 0.5 two.ndjson
+	assert_success
+	echo "$output" > r.json
+	two_keys_check r.json
+	# nothing found: delays are null, not 0
+	sed 's/"score":1/"score":0/' two.ndjson > none.ndjson
+	run ad-eval --windows w.json --threshold 0.5 none.ndjson
+	assert_equal "$(jq -c '[.keys.a.found, .keys.a.delay_rows, .keys.a.delay_s, .keys.b.fp]' <<< "$output")" '[0,null,null,0]'
+}
+
+@test "Kafka in: a topic read to its end (-e) gives the report written out by hand" {
+	H=${ADPIPE_BUILD:-$TOP/build}/helpers
+	[ -x "$H/mockbroker" ] || skip "mockbroker helper not built"
+	mkfifo ctl
+	"$H/mockbroker" scored:2 < ctl > addr 2> mock.err 3>&- &
+	MOCK_PID=$!
+	exec 9> ctl
+	for _ in $(seq 50); do [ -s addr ] && break; sleep 0.2; done
+	brk=$(head -n 1 addr)
+	[ -n "$brk" ]
+	two_keys
+	# keyed by id: each series in one partition, the two read interleaved
+	run timeout 60 ad-clean --schema none -o "kafka://$brk/scored?key=id" two.ndjson
+	assert_success
+	run timeout 60 "$H/ktool" "$brk" scored count
+	assert_line "total	30"
+	run --separate-stderr timeout 60 ad-eval -e --windows w.json --threshold 0.5 \
+	    "kafka://$brk/scored?group=ev&offset=earliest"
+	assert_success
+	echo "$output" > k.json
+	assert_equal "$(jq .records k.json)" 30
+	two_keys_check k.json
 }
 
 @test "bad windows files: the line of the fault, exit 65" {
