@@ -10,6 +10,7 @@ setup() {
 }
 
 teardown() {
+	exec 8<&- 2>/dev/null || true
 	exec 9>&- 2>/dev/null || true
 	[ -z "${PROG_PID:-}" ] || kill "$PROG_PID" 2>/dev/null || true
 	[ -z "${WRITER_PID:-}" ] || kill "$WRITER_PID" 2>/dev/null || true
@@ -160,6 +161,67 @@ keys() {
 	assert_equal "$(metric "$T/m.prom" records_read_total)" 6
 	assert_equal "$(metric "$T/m.prom" kafka_consumer_lag_messages)" 0
 	assert_equal "$(metric "$T/m.prom" keys_held)" 3
+	prom_ok "$T/m.prom"
+}
+
+# mock TOPIC...: start the mock cluster with these topics; brk=its address.
+mock() {
+	H=${ADPIPE_BUILD:-$TOP/build}/helpers
+	[ -x "$H/mockbroker" ] || skip "mockbroker helper not built"
+	mkfifo "$T/ctl"
+	"$H/mockbroker" "$@" < "$T/ctl" > "$T/addr" &
+	exec 9> "$T/ctl"
+	for _ in $(seq 50); do [ -s "$T/addr" ] && break; sleep 0.2; done
+	brk=$(head -n 1 "$T/addr")
+	[ -n "$brk" ]
+}
+
+# A consumer held back by its reader: all N records are on the one
+# partition before it starts, so the high watermark is N and the lag of
+# any file it writes is N less the records handed out so far (records
+# read).  Its stdout is a FIFO nobody reads at first: it blocks once the
+# pipe and its 128 KB buffer are full (about 5,000 of the 20,000 40-byte
+# lines); 6 s later (the file is due every 5 s) 100 KB are read, it goes
+# on, writes the file, and blocks again, so that figure stays until the
+# rest is read.  At the end: lag 0, and the group's commit, confirmed
+# between the start and now.
+@test "--metrics from a Kafka consumer held back: lag = records not read yet; then 0 and the commit time" {
+	mock in:1
+	N=20000
+	seq $N | awk '{ printf "{\"id\":\"k%d\",\"ts\":%d,\"value\":%d}\n", $1 % 7, 60000 * $1, $1 }' > "$T/in"
+	ad-clean --schema none -o "kafka://$brk/in" "$T/in"
+	mkfifo "$T/out"
+	start=$(date +%s)
+	timeout 120 ad-clean --schema none -e --metrics "$T/m.prom" \
+		"kafka://$brk/in?group=g" > "$T/out" &
+	PROG_PID=$!
+	exec 8< "$T/out"
+	sleep 6
+	head -c 100000 <&8 > /dev/null
+	for _ in $(seq 100); do
+		grep -q '^adpipe_kafka_consumer_lag_messages' "$T/m.prom" 2>/dev/null && break
+		sleep 0.2
+	done
+	cp "$T/m.prom" "$T/mid.prom"
+	timeout 60 cat <&8 > "$T/rest"
+	exec 8<&-
+	wait "$PROG_PID"
+	PROG_PID=
+	now=$(date +%s)
+	read=$(metric "$T/mid.prom" records_read_total)
+	lag=$(metric "$T/mid.prom" kafka_consumer_lag_messages)
+	[ "$read" -gt 0 ] && [ "$lag" -gt 0 ]
+	assert_equal "$lag" $((N - read))
+	prom_ok "$T/mid.prom"
+	# what was read back adds up to all N, and the end is caught up
+	assert_equal "$(metric "$T/m.prom" records_read_total)" $N
+	assert_equal "$(metric "$T/m.prom" records_written_total)" $N
+	assert_equal "$(metric "$T/m.prom" kafka_consumer_lag_messages)" 0
+	commit=$(metric "$T/m.prom" kafka_last_commit_seconds)
+	[ -n "$commit" ]
+	[ "${commit%.*}" -ge "$start" ] && [ "${commit%.*}" -le "$now" ]
+	written=$(metric "$T/m.prom" metrics_written_seconds)
+	awk -v c="$commit" -v w="$written" 'BEGIN { exit !(c <= w) }'
 	prom_ok "$T/m.prom"
 }
 
