@@ -333,7 +333,8 @@ main(void)
 	s = filesource_open("/tmp", &conf, &e);
 	ok(s == NULL && e.status == EX_NOINPUT,
 	    "a directory is refused at open: EX_NOINPUT (66)");
-	is_str(e.msg, "cannot open '/tmp': Is a directory", "directory: message");
+	is_str(
+	    e.msg, "cannot open '/tmp': Is a directory", "directory: message");
 
 	/* stdin: a plain file, then a gzip file, on fd 0. */
 	for (int gz = 0; gz < 2; gz++) {
