@@ -204,7 +204,7 @@ size_t
 dedup_bytes(const struct dedup *d)
 {
 	size_t n = sizeof(*d) + d->ringcap * sizeof(*d->ring) +
-	    (d->mask + 1) * sizeof(*d->index);
+		   (d->mask + 1) * sizeof(*d->index);
 
 	for (size_t r = 0; r < d->count; r++)
 		if (d->ring[r].len > DEDUP_INLINE)

@@ -243,8 +243,8 @@ fill_metrics(struct metrics *m, void *arg)
 {
 	const struct recclean *rc = arg;
 
-	metrics_set_state(m, dedup_count(rc->dd), dedup_bytes(rc->dd),
-	    dedup_evicted(rc->dd));
+	metrics_set_state(
+	    m, dedup_count(rc->dd), dedup_bytes(rc->dd), dedup_evicted(rc->dd));
 }
 
 /*

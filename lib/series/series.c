@@ -51,14 +51,14 @@ series_free(struct series *se)
 size_t
 series_set_bytes(const struct series_set *s)
 {
-	size_t n = sizeof(*s) + keymap_bytes(s->index) +
-	    s->cap * sizeof(*s->all);
+	size_t n =
+	    sizeof(*s) + keymap_bytes(s->index) + s->cap * sizeof(*s->all);
 
 	for (size_t i = 0; i < s->n; i++) {
 		const struct series *se = s->all[i];
 
 		n += sizeof(*se) + strlen(se->key) + 1 +
-		    se->cap * se->k * sizeof(*se->v) + se->text.cap;
+		     se->cap * se->k * sizeof(*se->v) + se->text.cap;
 		if (se->t != NULL)
 			n += se->cap * sizeof(*se->t);
 		if (se->off != NULL)
