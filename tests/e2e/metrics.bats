@@ -132,6 +132,77 @@ keys() {
 	assert_equal "$(metric "$T/c.prom" keys_evicted_total)" 2
 }
 
+@test "ad-clean --dedup --metrics: values remembered as keys, forgotten ones evicted, their bytes" {
+	printf '{"u":"%s","x":1}\n' a b c a b d e > "$T/in"
+	ad-clean --schema none --dedup u --dedup-window 3 --metrics "$T/m.prom" "$T/in" > "$T/out"
+	# a b c held; a b repeats; d forgets a, e forgets b
+	assert_equal "$(cut -c7 "$T/out" | tr -d '\n')" abcde
+	assert_equal "$(metric "$T/m.prom" keys_held)" 3
+	assert_equal "$(metric "$T/m.prom" keys_evicted_total)" 2
+	assert_equal "$(metric "$T/m.prom" records_written_total)" 5
+	prom_ok "$T/m.prom"
+	# 50 distinct values, each twice: 50 held, none forgotten
+	for i in $(seq 50); do printf '{"u":"v%d"}\n{"u":"v%d"}\n' "$i" "$i"; done > "$T/in50"
+	ad-clean --schema none --dedup u --metrics "$T/m.prom" "$T/in50" > /dev/null
+	assert_equal "$(metric "$T/m.prom" keys_held)" 50
+	assert_equal "$(metric "$T/m.prom" keys_evicted_total)" 0
+	assert_equal "$(metric "$T/m.prom" records_written_total)" 50
+	# a value of up to 36 bytes lives in its slot, a longer one costs
+	# its own bytes more: 100 x's are 100 bytes more than "a"
+	x36=$(printf 'x%.0s' $(seq 36))
+	x100=$(printf 'x%.0s' $(seq 100))
+	for v in a "$x36" "$x100"; do
+		printf '{"u":"%s"}\n' "$v" |
+			ad-clean --schema none --dedup u --metrics "$T/$v.prom" > /dev/null
+	done
+	b1=$(metric "$T/a.prom" state_bytes)
+	[ "$b1" -gt 0 ]
+	assert_equal "$(metric "$T/$x36.prom" state_bytes)" "$b1"
+	assert_equal "$(metric "$T/$x100.prom" state_bytes)" $((b1 + 100))
+}
+
+@test "ad-stl --period --metrics: the series held until the end, and their points' bytes" {
+	for k in a b c; do
+		for i in $(seq 24); do
+			printf '{"id":"%s","ts":%d,"value":%d}\n' $k $((60000 * i)) $((i % 4))
+		done
+	done > "$T/in"
+	mkfifo "$T/fifo"
+	ad-stl --period 4 --metrics "$T/m.prom" < "$T/fifo" > "$T/out" &
+	PROG_PID=$!
+	(
+		head -n 30 "$T/in"
+		for _ in $(seq 200); do [ -e "$T/go" ] && break; sleep 0.1; done
+		tail -n +31 "$T/in"
+	) > "$T/fifo" &
+	WRITER_PID=$!
+	# paused after 30 points (24 of a, 6 of b): written when idle
+	for _ in $(seq 100); do
+		[ "$(metric "$T/m.prom" records_read_total 2>/dev/null)" = 30 ] && break
+		sleep 0.1
+	done
+	cp "$T/m.prom" "$T/mid.prom"
+	touch "$T/go"
+	timeout 20 tail --pid="$PROG_PID" -f /dev/null || kill "$PROG_PID"
+	wait "$PROG_PID"
+	PROG_PID=
+	assert_equal "$(metric "$T/mid.prom" records_read_total)" 30
+	assert_equal "$(metric "$T/mid.prom" keys_held)" 2
+	assert_equal "$(metric "$T/mid.prom" records_written_total)" 0
+	# at least the 30 records' text and a value, a time and an offset
+	# (8 bytes each) per point
+	mid=$(metric "$T/mid.prom" state_bytes)
+	[ "$mid" -ge $(($(head -n 30 "$T/in" | wc -c) + 30 * 24)) ]
+	prom_ok "$T/mid.prom"
+	assert_equal "$(wc -l < "$T/out")" 72
+	assert_equal "$(metric "$T/m.prom" keys_held)" 3
+	assert_equal "$(metric "$T/m.prom" keys_evicted_total)" 0
+	# decomposed and written: the points are let go, the keys stay
+	end=$(metric "$T/m.prom" state_bytes)
+	[ "$end" -gt 0 ] && [ "$end" -lt "$mid" ]
+	prom_ok "$T/m.prom"
+}
+
 @test "ad-alert --metrics: alerts fired and the keys it held" {
 	printf '{"id":"%s","ts":%d,"value":%d}\n' a 1 9 b 2 1 c 3 9 > "$T/in"
 	ad-alert --above 5 --metrics "$T/m.prom" "$T/in" > "$T/out"
