@@ -75,6 +75,14 @@ keys() {
 	assert_equal "$(metric "$T/m.prom" keys_held)" 2
 	assert_equal "$(metric "$T/m.prom" keys_evicted_total)" 2
 	prom_ok "$T/m.prom"
+	# 40 distinct keys, 2 points each: 40 held, more bytes than the 2 above
+	for i in $(seq 40); do keys "k$i" "k$i"; done > "$T/in40"
+	b2=$(metric "$T/m.prom" state_bytes)
+	ad-score --zscore 3 --metrics "$T/m40.prom" "$T/in40" > /dev/null
+	assert_equal "$(metric "$T/m40.prom" keys_held)" 40
+	assert_equal "$(metric "$T/m40.prom" keys_evicted_total)" 0
+	assert_equal "$(metric "$T/m40.prom" records_written_total)" 80
+	[ "$(metric "$T/m40.prom" state_bytes)" -gt "$b2" ]
 }
 
 @test "ad-forecast run --metrics: a hot reload counts 1, the model's age follows its file" {
