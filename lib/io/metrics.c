@@ -75,24 +75,35 @@ metrics_set(struct metrics *m, const char *name, const char *help, bool counter,
 }
 
 /*
- * The per-key state of km (NULL: none held): adpipe_keys_held,
- * adpipe_state_bytes (the map's own bytes plus values, the bytes of all
- * the keys' values) and adpipe_keys_evicted_total (evicted is the count
- * to show, which may outlive km).
+ * Per-key state held by a program: adpipe_keys_held (keys),
+ * adpipe_state_bytes (bytes: the structure holding them, the keys and
+ * their values) and adpipe_keys_evicted_total (evicted: keys forgotten to
+ * stay within a bound, --max-keys or a window).
+ */
+void
+metrics_set_state(struct metrics *m, size_t keys, size_t bytes, size_t evicted)
+{
+	metrics_set(
+	    m, "keys_held", "Keys whose state is held.", false, (double)keys);
+	metrics_set(m, "state_bytes",
+	    "Bytes of per-key state: the key map, keys and per-key values.",
+	    false, (double)bytes);
+	metrics_set(m, "keys_evicted",
+	    "Keys evicted to stay within --max-keys or a window.", true,
+	    (double)evicted);
+}
+
+/*
+ * metrics_set_state() for the keys of km (NULL: none held), whose values
+ * take values bytes in all; evicted is the count to show, which may
+ * outlive km.
  */
 void
 metrics_set_keys(
     struct metrics *m, const struct keymap *km, size_t values, size_t evicted)
 {
-	size_t n = km != NULL ? keymap_count(km) : 0;
-
-	metrics_set(
-	    m, "keys_held", "Keys whose state is held.", false, (double)n);
-	metrics_set(m, "state_bytes",
-	    "Bytes of per-key state: the key map, keys and per-key values.",
-	    false, km != NULL ? (double)(keymap_bytes(km) + values) : 0);
-	metrics_set(m, "keys_evicted", "Keys evicted by --max-keys.", true,
-	    (double)evicted);
+	metrics_set_state(m, km != NULL ? keymap_count(km) : 0,
+	    km != NULL ? keymap_bytes(km) + values : 0, evicted);
 }
 
 /*

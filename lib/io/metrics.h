@@ -24,6 +24,8 @@ struct keymap;
 struct metrics *metrics_new(const char *path, const char *prog);
 void metrics_set(struct metrics *m, const char *name, const char *help,
     bool counter, double value);
+void metrics_set_state(
+    struct metrics *m, size_t keys, size_t bytes, size_t evicted);
 void metrics_set_keys(
     struct metrics *m, const struct keymap *km, size_t values, size_t evicted);
 void metrics_set_model(

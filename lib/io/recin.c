@@ -64,6 +64,28 @@ struct recin {
 #define RECIN_PUSH_MS 100
 
 /*
+ * Set the Kafka source's lag and last commit, when it knows them.  Also
+ * called as a source ends, before it is closed, so that the file written
+ * at the end does not keep the lag of the last write while it was read.
+ */
+static void
+recin_lag_metrics(struct recin *in)
+{
+	struct source_lag lag;
+
+	if (in->metrics == NULL || in->src == NULL ||
+	    !source_lag(in->src, &lag))
+		return;
+	metrics_set(in->metrics, "kafka_consumer_lag_messages",
+	    "Messages on the assigned partitions not read yet.", false,
+	    (double)lag.lag);
+	if (lag.commit_ns > 0)
+		metrics_set(in->metrics, "kafka_last_commit_seconds",
+		    "When a commit was last confirmed (Unix time).", false,
+		    (double)lag.commit_ns * 1e-9);
+}
+
+/*
  * Rewrite the --metrics file when it is due; idle (the input waits, a
  * call each second): also when lines were read since it was written a
  * second or more ago, so that the figures of a quiet stream are current.
@@ -72,7 +94,6 @@ static void
 recin_metrics(struct recin *in, int64_t now, bool idle)
 {
 	struct sink *snk = in->live != NULL ? in->live : in->out;
-	struct source_lag lag;
 	struct timespec ts;
 	struct ad_err e;
 
@@ -101,15 +122,7 @@ recin_metrics(struct recin *in, int64_t now, bool idle)
 		    "When the last input line was read (Unix time).", false,
 		    (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9 -
 			(double)(now - in->read_ms) * 1e-3);
-	if (in->src != NULL && source_lag(in->src, &lag)) {
-		metrics_set(in->metrics, "kafka_consumer_lag_messages",
-		    "Messages on the assigned partitions not read yet.", false,
-		    (double)lag.lag);
-		if (lag.commit_ns > 0)
-			metrics_set(in->metrics, "kafka_last_commit_seconds",
-			    "When a commit was last confirmed (Unix time).",
-			    false, (double)lag.commit_ns * 1e-9);
-	}
+	recin_lag_metrics(in);
 	if (in->fill != NULL)
 		in->fill(in->metrics, in->fill_arg);
 	ad_err_clear(&e);
@@ -223,8 +236,10 @@ recin_next_line(struct recin *in, struct line *line, struct ad_err *err)
 			if (in->out != NULL) {
 				if (recin_sync(in, err) < 0)
 					return -1;
+				recin_lag_metrics(in);
 				source_close(in->src);
 			} else {
+				recin_lag_metrics(in);
 				in->ended = xreallocarray(in->ended,
 				    in->nended + 1, sizeof(*in->ended));
 				in->ended[in->nended++] = in->src;

@@ -30,6 +30,7 @@ struct dedup {
 	size_t ringcap;		    /* slots allocated, <= window */
 	uint32_t *index;	    /* ring slot + 1, 0 when empty */
 	size_t mask;
+	size_t evicted; /* values forgotten with the window full */
 };
 
 static uint64_t
@@ -161,6 +162,7 @@ dedup_seen(struct dedup *d, const char *val, size_t len)
 	}
 	s = &d->ring[d->head];
 	if (d->count == d->window) {
+		d->evicted++;
 		unindex(d, d->head);
 		if (s->len > DEDUP_INLINE)
 			free(s->v.heap);
@@ -185,6 +187,29 @@ size_t
 dedup_count(const struct dedup *d)
 {
 	return d->count;
+}
+
+/* Number of values forgotten to make room for new ones. */
+size_t
+dedup_evicted(const struct dedup *d)
+{
+	return d->evicted;
+}
+
+/*
+ * Bytes d holds: itself, the ring's slots and the index as allocated, and
+ * the values too long to fit in a slot.
+ */
+size_t
+dedup_bytes(const struct dedup *d)
+{
+	size_t n = sizeof(*d) + d->ringcap * sizeof(*d->ring) +
+		   (d->mask + 1) * sizeof(*d->index);
+
+	for (size_t r = 0; r < d->count; r++)
+		if (d->ring[r].len > DEDUP_INLINE)
+			n += d->ring[r].len;
+	return n;
 }
 
 /* Free d; NULL is a no-op. */

@@ -22,6 +22,8 @@ struct dedup;
 struct dedup *dedup_new(size_t window);
 bool dedup_seen(struct dedup *d, const char *val, size_t len);
 size_t dedup_count(const struct dedup *d);
+size_t dedup_evicted(const struct dedup *d);
+size_t dedup_bytes(const struct dedup *d);
 void dedup_free(struct dedup *d);
 
 #endif

@@ -15,6 +15,7 @@
 
 #include "base/jscan.h"
 #include "record/kdd.h"
+#include "io/metrics.h"
 #include "io/ndjson.h"
 #include "io/recin.h"
 #include "io/sink.h"
@@ -233,6 +234,20 @@ recclean_line(struct recclean *rc, const char *line, size_t len,
 }
 
 /*
+ * --metrics fill (arg: the struct recclean) with --dedup: the values
+ * remembered as the keys held, the window's bytes, and the values it
+ * forgot as evictions.
+ */
+static void
+fill_metrics(struct metrics *m, void *arg)
+{
+	const struct recclean *rc = arg;
+
+	metrics_set_state(
+	    m, dedup_count(rc->dd), dedup_bytes(rc->dd), dedup_evicted(rc->dd));
+}
+
+/*
  * Read every line of in, clean it and write the good ones to out, keyed
  * by the sink's key field (conf->key_field is ignored); rejected lines go
  * to recin_reject() with their reason, and every 4096 records written the
@@ -253,6 +268,8 @@ recclean_run(const struct recclean_conf *conf, struct recin *in,
 
 	c.key_field = sink_key_field(out);
 	recclean_init(&rc, &c);
+	if (rc.dd != NULL)
+		recin_set_metrics_fill(in, fill_metrics, &rc);
 	buf_init(&line);
 	while ((r = recin_next_line(in, &ln, err)) > 0) {
 		enum recclean_reason reason;
@@ -283,6 +300,11 @@ recclean_run(const struct recclean_conf *conf, struct recin *in,
 	}
 out:
 	buf_release(&line);
+	if (rc.dd != NULL) {
+		/* rc goes: the figures at the end, then no fill of it */
+		recin_write_metrics(in);
+		recin_set_metrics_fill(in, NULL, NULL);
+	}
 	recclean_release(&rc);
 	return r < 0 ? -1 : 0;
 }

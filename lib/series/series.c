@@ -43,6 +43,30 @@ series_free(struct series *se)
 	free(se);
 }
 
+/*
+ * Bytes the set holds: its index (a keymap, keys included), its array,
+ * and each series with its key, values, times, offsets and record text
+ * as allocated.
+ */
+size_t
+series_set_bytes(const struct series_set *s)
+{
+	size_t n =
+	    sizeof(*s) + keymap_bytes(s->index) + s->cap * sizeof(*s->all);
+
+	for (size_t i = 0; i < s->n; i++) {
+		const struct series *se = s->all[i];
+
+		n += sizeof(*se) + strlen(se->key) + 1 +
+		     se->cap * se->k * sizeof(*se->v) + se->text.cap;
+		if (se->t != NULL)
+			n += se->cap * sizeof(*se->t);
+		if (se->off != NULL)
+			n += se->cap * sizeof(*se->off);
+	}
+	return n;
+}
+
 /* Free the set and every series in it; NULL is a no-op. */
 void
 series_set_free(struct series_set *s)

@@ -44,6 +44,7 @@ int series_add(struct series *se, const struct point *p, bool keep_text,
 void series_mark_bad(
     struct series *se, const char *src, size_t line, const char *why);
 size_t series_count(const struct series_set *s);
+size_t series_set_bytes(const struct series_set *s);
 struct series *series_at(struct series_set *s, size_t i);
 void series_drop_points(struct series *se);
 double *series_column(const struct series *se, size_t j);

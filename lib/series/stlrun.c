@@ -293,8 +293,10 @@ add_window_bytes(const char *key, void *value, void *arg)
 }
 
 /*
- * --metrics fill (arg: the struct stlrun) with --window: the windows
- * held, their bytes, evictions.
+ * --metrics fill (arg: the struct stlrun): with --window the windows
+ * held, their bytes, evictions; without, the whole series held for the
+ * decomposition at the end (none evicted; a series decomposed and
+ * written keeps only its key).
  */
 void
 stlrun_fill_metrics(struct metrics *m, void *arg)
@@ -302,8 +304,11 @@ stlrun_fill_metrics(struct metrics *m, void *arg)
 	struct stlrun *r = arg;
 	size_t bytes = 0;
 
-	if (r->windows == NULL)
+	if (r->windows == NULL) {
+		metrics_set_state(
+		    m, series_count(r->set), series_set_bytes(r->set), 0);
 		return;
+	}
 	keymap_foreach(r->windows, add_window_bytes, &bytes);
 	metrics_set_keys(m, r->windows, bytes, keymap_evicted(r->windows));
 }

@@ -13,6 +13,7 @@ main(void)
 	char big[100];
 	char key[32];
 	bool all = true;
+	size_t b0;
 
 	ok(!dedup_seen(d, "a", 1), "first a is new");
 	ok(dedup_seen(d, "a", 1), "second a is a repeat");
@@ -22,12 +23,19 @@ main(void)
 	ok(!dedup_seen(d, "a", 1), "a forgotten after 3 distinct values");
 	ok(dedup_seen(d, "d", 1) && dedup_seen(d, "c", 1), "recent kept");
 	ok(dedup_count(d) == 3, "count bounded by the window");
+	ok(dedup_evicted(d) == 2, "a then b forgotten: 2 evicted");
+	b0 = dedup_bytes(d);
+	ok(b0 > 3 * DEDUP_INLINE, "bytes: at least the three slots");
 	memset(big, 'x', sizeof(big));
 	ok(!dedup_seen(d, big, sizeof(big)), "long value stored");
+	ok(dedup_bytes(d) == b0 + sizeof(big),
+	    "a long value in place of a short one: its 100 bytes more");
 	ok(dedup_seen(d, big, sizeof(big)), "long value matched");
 	big[99] = 'y';
 	ok(!dedup_seen(d, big, sizeof(big)), "long values compared exactly");
 	ok(!dedup_seen(d, "", 0) && dedup_seen(d, "", 0), "empty value");
+	ok(dedup_bytes(d) == b0 + 2 * sizeof(big) && dedup_evicted(d) == 5,
+	    "two long values held, five evicted");
 	dedup_free(d);
 
 	/* Many values through a small window: the index stays consistent. */

@@ -36,6 +36,7 @@ main(void)
 	char why[256], key[32];
 	double *col;
 	int all;
+	size_t b0;
 
 	ok(series_count(set) == 0, "new set: empty");
 	a = series_get(set, "cpu", true);
@@ -115,8 +116,12 @@ main(void)
 	}
 	ok(c->n == 100000 && c->v[99999] == -99999 && c->t[50000] == 50000,
 	    "100000 points in one series");
+	b0 = series_set_bytes(set);
 	series_drop_points(c);
 	ok(c->v == NULL && c->t == NULL, "drop frees the points");
+	/* a value and a time per point, room for 131072 (doubling from 4) */
+	ok(b0 - series_set_bytes(set) == (size_t)131072 * 2 * 8,
+	    "bytes: the dropped points' arrays less");
 	series_set_free(set);
 	series_set_free(NULL);
 	return tap_done();
