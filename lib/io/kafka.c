@@ -159,9 +159,26 @@ conf_set(rd_kafka_conf_t *kc, const char *nv, struct ad_err *err)
 }
 
 /*
+ * Whether the user property nv names the brokers, which only the URI
+ * does: a -X bootstrap.servers would silently send the records elsewhere
+ * than the URI says (or, empty, nowhere).
+ */
+static bool
+names_brokers(const char *nv)
+{
+	static const char *const names[] = {
+	    "bootstrap.servers=", "metadata.broker.list="};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strncmp(nv, names[i], strlen(names[i])) == 0)
+			return true;
+	return false;
+}
+
+/*
  * Build a librdkafka configuration: bootstrap.servers from u, client.id,
  * quiet logging, then defaults ("name=value" strings, NULL-terminated),
- * then the user's -X/-F properties.  errs (borrowed, must outlive the
+ * then the user's -X/-F properties, which may not name the brokers.  errs (borrowed, must outlive the
  * client) collects error_cb reports and hands librdkafka's log lines to
  * conf's warn hook (conf, borrowed, must outlive the client too); it is
  * also the client's opaque.
@@ -185,9 +202,17 @@ kafka_conf_new(const struct kafka_uri *u, const struct io_conf *conf,
 	for (size_t i = 0; defaults != NULL && defaults[i] != NULL; i++)
 		if (conf_set(kc, defaults[i], err) < 0)
 			goto fail;
-	for (size_t i = 0; i < conf->nprops; i++)
+	for (size_t i = 0; i < conf->nprops; i++) {
+		if (names_brokers(conf->props[i])) {
+			ad_err_set(err, EX_CONFIG,
+			    "kafka: '%s': the brokers are set by the URI "
+			    "(kafka://brokers/topic), not by a property",
+			    conf->props[i]);
+			goto fail;
+		}
 		if (conf_set(kc, conf->props[i], err) < 0)
 			goto fail;
+	}
 	errs->conf = conf;
 	rd_kafka_conf_set_log_cb(kc, log_cb);
 	rd_kafka_conf_set_error_cb(kc, error_cb);

@@ -337,3 +337,17 @@ stop_at() {
 	assert_equal "${lines[0]}" 0
 	assert_equal "${lines[1]}" "$(jq -r .uuid "$T/in" | sort -u | wc -l)"
 }
+@test "-X or -F bootstrap.servers (even empty): 78, the brokers are the URI's" {
+	printf 'bootstrap.servers=\n' >"$R/props"
+	for p in "-X bootstrap.servers=" "-X bootstrap.servers=127.0.0.1:2" \
+		"-X metadata.broker.list=127.0.0.1:2" "-F $R/props"; do
+		set -- $p
+		within 10 ad-clean "$@" -o kafka://127.0.0.1:1/t "$R/kdd"
+		assert_equal "$status" 78
+		[[ "$stderr" == "ad-clean: kafka: '"*"': the brokers are set by the URI (kafka://brokers/topic), not by a property" ]]
+		within 10 ad-score -e "$@" -m "$R/kdd.rf" kafka://127.0.0.1:1/t
+		assert_equal "$status" 78
+		[[ "$stderr" == "ad-score: kafka: '"*"': the brokers are set by the URI (kafka://brokers/topic), not by a property" ]]
+	done
+	assert_equal "$stderr" "ad-score: kafka: 'bootstrap.servers=': the brokers are set by the URI (kafka://brokers/topic), not by a property"
+}

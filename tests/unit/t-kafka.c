@@ -4,7 +4,8 @@
  * share (kafka_impl.h): kafka:// URI parsing and its EX_USAGE messages,
  * the librdkafka configuration built from the URI, defaults and -X
  * (later wins, a rejected property is EX_CONFIG with librdkafka's
- * words), kafka_new() refusing a bad combination, kafka_wait_topic()
+ * words; one naming the brokers, which only the URI does, too),
+ * kafka_new() refusing a bad combination, kafka_wait_topic()
  * against an in-process mock cluster (partition count, a missing topic,
  * an unreachable broker within the timeout), and which delivery errors
  * are worth retrying.
@@ -184,6 +185,27 @@ main(void)
 		strstr(e.msg, "\"socket.timeout.ms\"") != NULL,
 	    "a bad value: EX_CONFIG naming it ('%s')", e.msg);
 	io_conf_release(&conf);
+	/* The brokers are the URI's: a property naming them is refused. */
+	{
+		const char *brokers[] = {"bootstrap.servers=",
+		    "bootstrap.servers=h:1", "metadata.broker.list=h:1"};
+
+		for (size_t i = 0; i < 3; i++) {
+			char want[160];
+
+			io_conf_add_prop(&conf, brokers[i]);
+			ad_err_clear(&e);
+			ok(kafka_conf_new(&u, &conf, NULL, &errs, &e) == NULL &&
+				e.status == EX_CONFIG,
+			    "-X %s: EX_CONFIG (78)", brokers[i]);
+			snprintf(want, sizeof(want),
+			    "kafka: '%s': the brokers are set by the URI "
+			    "(kafka://brokers/topic), not by a property",
+			    brokers[i]);
+			is_str(e.msg, want, "-X %s: message", brokers[i]);
+			io_conf_release(&conf);
+		}
+	}
 	io_conf_add_prop(&conf, "justaname");
 	ad_err_clear(&e);
 	ok(kafka_conf_new(&u, &conf, NULL, &errs, &e) == NULL &&
