@@ -337,6 +337,7 @@ stop_at() {
 	assert_equal "${lines[0]}" 0
 	assert_equal "${lines[1]}" "$(jq -r .uuid "$T/in" | sort -u | wc -l)"
 }
+
 @test "-X or -F bootstrap.servers (even empty): 78, the brokers are the URI's" {
 	printf 'bootstrap.servers=\n' >"$R/props"
 	for p in "-X bootstrap.servers=" "-X bootstrap.servers=127.0.0.1:2" \
