@@ -181,6 +181,64 @@ assert "db: 10 anomalous, max 109" in t and "db: 5 anomalous, max 114" in t, t  
 	[ -s ov.png ]
 }
 
+# legend_parts FILE: what the legend group holds, as "sizes=N labels=L
+# scale=N nomax=N" (labels: the texts of the group in order).
+legend_parts() {
+	python3 -c '
+import sys, xml.etree.ElementTree as ET
+ns = "{http://www.w3.org/2000/svg}"
+g = [e for e in ET.parse(sys.argv[1]).getroot().iter(ns + "g") if e.get("class") == "legend"]
+if not g:
+    print("none")
+    sys.exit(0)
+assert len(g) == 1, len(g)
+c = lambda k: sum(1 for e in g[0].iter() if e.get("class") == k)
+t = ",".join(e.text for e in g[0].iter(ns + "text"))
+print("sizes=%d labels=%s scale=%d nomax=%d" % (c("size"), t, c("scale"), c("nomax")))' "$1"
+}
+
+@test "--overview: the legend shows only what is drawn" {
+	# Report windows with maxima: two sizes (largest count 10 and a
+	# quarter of it, rounded up: 3), the colour scale from the smallest
+	# max drawn to the largest, 100 + m % 30: web at minutes 7 and 157
+	# (107) and 57 and 207 (127); db 109, 114; cache 108, 118; no "no max"
+	# entry.
+	overview_metrics > m.ndjson
+	ad-alert --report --window 10m m.ndjson > rep.ndjson
+	run ad-plot --overview -o ov.svg rep.ndjson
+	assert_success
+	run legend_parts ov.svg
+	assert_output "sizes=2 labels=anomalies,10,3,max,127,107 scale=11 nomax=0"
+	# Firing alerts without a max: sizes for 3 and ceil(3 / 4) = 1, no
+	# colour scale, the grey "no max" entry; the resolved alert draws
+	# nothing.
+	{
+		echo '{"alert":"r","id":"a","status":"firing","ts":1763683200,"count":3}'
+		echo '{"alert":"r","id":"b","status":"firing","ts":1763683800,"count":3}'
+		echo '{"alert":"r","id":"a","status":"resolved","ts":1763684400,"count":0}'
+	} > alerts.ndjson
+	run ad-plot --overview -o al.svg alerts.ndjson
+	assert_success
+	assert_equal "$(svg_count al.svg bubble)" 2
+	run legend_parts al.svg
+	assert_output "sizes=2 labels=anomalies,3,1,no max scale=0 nomax=1"
+	# A count of 1 and one max: one size, one label on the scale.
+	echo '{"alert":"r","id":"a","status":"firing","ts":1763683200,"count":1,"max":7}' > one.ndjson
+	run ad-plot --overview -o one.svg one.ndjson
+	assert_success
+	run legend_parts one.svg
+	assert_output "sizes=1 labels=anomalies,1,max,7 scale=11 nomax=0"
+	# Only calm windows: rows, no bubble, no legend, and the axis says so.
+	grep -v '"anomaly":true' m.ndjson | ad-alert --report --window 10m > calm.ndjson
+	run ad-plot --overview -o calm.svg calm.ndjson
+	assert_success
+	assert_equal "$(svg_count calm.svg key)" 4
+	assert_equal "$(svg_count calm.svg bubble)" 0
+	run legend_parts calm.svg
+	assert_output none
+	grep -q 'no anomalies' calm.svg
+}
+
 @test "--overview: bad records and conflicting options" {
 	printf '%s\n' '{"id":"a","value":1}' > bad.ndjson
 	run --separate-stderr ad-plot --overview -o ov.svg bad.ndjson
