@@ -28,12 +28,18 @@ ad_err_clear(struct ad_err *err)
 	err->status = 0;
 }
 
-/* Fill err with a message and an exit status; the location is left alone. */
+/*
+ * Fill err with a message and an exit status, without a location: one
+ * left by an earlier error would put this one at the wrong place (or at
+ * an uninitialised one).
+ */
 void
 ad_err_set(struct ad_err *err, int status, const char *fmt, ...)
 {
 	va_list ap;
 
+	err->file[0] = '\0';
+	err->line = 0;
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);

@@ -6,12 +6,24 @@
  * of it is skipped, so no input can make the reader grow without bound.
  * Not gzread(): it blocks until its buffer is full, and a pipeline must see
  * each line as soon as it arrives.
+ *
+ * A gzip member's CRC and length are in its trailer, after its data, so
+ * no line of a member is handed out before the trailer has been checked
+ * (a corrupt member would otherwise pass spliced records downstream before
+ * the error).  Its inflated bytes are held, in memory up to
+ * FILESOURCE_HOLD_MAX and beyond that in an unlinked temporary file in
+ * $TMPDIR, and released when inflate() reaches the member's end; one pass
+ * of decompression, the same for files and pipes.  Memory stays bounded
+ * (the line limit plus the hold), and a member of any size is read.
+ *
  * The "file" backend of struct source_ops; lib/io/endpoint picks it for
  * "-" and paths.
  */
+#define _GNU_SOURCE /* O_TMPFILE */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -32,6 +44,9 @@ struct file_source {
 	unsigned char *in; /* compressed bytes read, not yet inflated */
 	bool in_eof;
 	bool between; /* a gzip member ended; another may follow */
+	size_t held;  /* inflated bytes after buf[end], not yet checked */
+	int spill;    /* temporary file of a large member, or -1 */
+	off_t spilled, released; /* bytes in it; bytes read back from it */
 	char *buf;
 	size_t cap, start, end, scanned;
 	size_t max_line;
@@ -75,16 +90,133 @@ read_some(struct file_source *fs, void *p, size_t n, struct ad_err *err)
 	}
 }
 
+/* The directory of temporary files: $TMPDIR, else /tmp. */
+static const char *
+tmp_dir(void)
+{
+	const char *d = getenv("TMPDIR");
+
+	return d != NULL && d[0] != '\0' ? d : "/tmp";
+}
+
 /*
- * Inflate what can be inflated into fs->buf.  Returns the bytes produced,
- * 0 at the end, -1 with err set.  Concatenated gzip members are read as
- * one stream, as gzip -d does.
+ * Move the held bytes to the end of the temporary file, creating it (an
+ * unlinked file in $TMPDIR) the first time.  Returns 0, or -1 with err
+ * set (EX_IOERR).
+ */
+static int
+spill_held(struct file_source *fs, struct ad_err *err)
+{
+	const char *dir = tmp_dir();
+	const char *p = fs->buf + fs->end;
+	size_t n = fs->held;
+
+	if (fs->spill < 0) {
+		char tmpl[4096];
+
+		fs->spill = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+		/* A file system without O_TMPFILE: create, then unlink. */
+		if (fs->spill < 0 && (errno == EOPNOTSUPP || errno == EISDIR) &&
+		    (size_t)snprintf(tmpl, sizeof(tmpl), "%s/adpipe-gz-XXXXXX",
+			dir) < sizeof(tmpl) &&
+		    (fs->spill = mkostemp(tmpl, O_CLOEXEC)) >= 0)
+			unlink(tmpl);
+		if (fs->spill < 0) {
+			ad_err_at(err, EX_IOERR, fs->name, fs->lineno + 1,
+			    "cannot hold a gzip member over %d MiB until its "
+			    "trailer is checked: temporary file in '%s': %s",
+			    FILESOURCE_HOLD_MAX >> 20, dir, strerror(errno));
+			return -1;
+		}
+	}
+	while (n > 0) {
+		ssize_t w = pwrite(fs->spill, p, n, fs->spilled);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			ad_err_at(err, EX_IOERR, fs->name, fs->lineno + 1,
+			    "cannot hold a gzip member over %d MiB until its "
+			    "trailer is checked: temporary file in '%s': %s",
+			    FILESOURCE_HOLD_MAX >> 20, dir,
+			    w < 0 ? strerror(errno) : "nothing written");
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+		fs->spilled += w;
+	}
+	fs->held = 0;
+	return 0;
+}
+
+/*
+ * Read back the next bytes of a checked member from the temporary file
+ * into fs->buf.  Returns the byte count (> 0), or -1 with err set.
+ */
+static ssize_t
+unspill(struct file_source *fs, struct ad_err *err)
+{
+	size_t want = fs->cap - fs->end;
+	ssize_t r;
+
+	if ((off_t)want > fs->spilled - fs->released)
+		want = (size_t)(fs->spilled - fs->released);
+	do
+		r = pread(fs->spill, fs->buf + fs->end, want, fs->released);
+	while (r < 0 && errno == EINTR);
+	if (r <= 0) {
+		ad_err_at(err, EX_IOERR, fs->name, fs->lineno + 1,
+		    "cannot read back a gzip member from its temporary file "
+		    "in '%s': %s",
+		    tmp_dir(), r < 0 ? strerror(errno) : "it is shorter");
+		return -1;
+	}
+	fs->released += r;
+	if (fs->released == fs->spilled) {
+		/* All of it read back: the file is reused empty. */
+		fs->spilled = fs->released = 0;
+		if (ftruncate(fs->spill, 0) < 0) {
+			ad_err_at(err, EX_IOERR, fs->name, fs->lineno + 1,
+			    "cannot empty the temporary file in '%s': %s",
+			    tmp_dir(), strerror(errno));
+			return -1;
+		}
+	}
+	return r;
+}
+
+/*
+ * Make room after the held bytes: grow the buffer while the hold is small,
+ * move the hold to the temporary file when it would pass its bound.
+ * Returns 0, or -1 with err set.
+ */
+static int
+hold_room(struct file_source *fs, struct ad_err *err)
+{
+	if (fs->cap - (fs->end + fs->held) >= CHUNK / 2)
+		return 0;
+	if (fs->held + CHUNK > FILESOURCE_HOLD_MAX)
+		return spill_held(fs, err);
+	fs->cap *= 2;
+	fs->buf = xrealloc(fs->buf, fs->cap);
+	return 0;
+}
+
+/*
+ * Make the next checked bytes available in fs->buf after fs->end: read
+ * back a spilled member, or inflate the next member whole (held after
+ * fs->end or spilled) and release it once inflate() has checked its
+ * trailer.  Returns the bytes released, 0 at the end, -1 with err set.
+ * Concatenated gzip members are read as one stream, as gzip -d does.
  */
 static ssize_t
 inflate_some(struct file_source *fs, struct ad_err *err)
 {
+	if (fs->released < fs->spilled)
+		return unspill(fs, err);
 	for (;;) {
-		size_t room = fs->cap - fs->end;
+		size_t room;
 		ssize_t r;
 		int z;
 
@@ -95,8 +227,6 @@ inflate_some(struct file_source *fs, struct ad_err *err)
 			fs->zs.next_in = fs->in;
 			fs->zs.avail_in = (uInt)r;
 		}
-		fs->zs.next_out = (unsigned char *)fs->buf + fs->end;
-		fs->zs.avail_out = (uInt)room;
 		if (fs->zs.avail_in == 0 && fs->in_eof) {
 			if (fs->between)
 				return 0;
@@ -104,19 +234,35 @@ inflate_some(struct file_source *fs, struct ad_err *err)
 			    "compressed data ends early");
 			return -1;
 		}
+		if (hold_room(fs, err) < 0)
+			return -1;
+		room = fs->cap - (fs->end + fs->held);
+		fs->zs.next_out = (unsigned char *)fs->buf + fs->end + fs->held;
+		fs->zs.avail_out = (uInt)room;
 		fs->between = false;
 		z = inflate(&fs->zs, Z_NO_FLUSH);
-		if (z == Z_STREAM_END) {
-			inflateReset(&fs->zs);
-			fs->between = true;
-		} else if (z != Z_OK && z != Z_BUF_ERROR) {
+		fs->held += room - fs->zs.avail_out;
+		if (z != Z_STREAM_END && z != Z_OK && z != Z_BUF_ERROR) {
 			ad_err_at(err, EX_DATAERR, fs->name, fs->lineno + 1,
 			    "corrupt compressed data: %s",
 			    fs->zs.msg ? fs->zs.msg : "inflate failed");
 			return -1;
 		}
-		if (room - fs->zs.avail_out > 0)
-			return (ssize_t)(room - fs->zs.avail_out);
+		if (z != Z_STREAM_END)
+			continue;
+		/* The trailer's CRC and length checked out: release. */
+		inflateReset(&fs->zs);
+		fs->between = true;
+		if (fs->spilled > 0) {
+			if (spill_held(fs, err) < 0)
+				return -1;
+			return unspill(fs, err);
+		}
+		if (fs->held > 0) {
+			r = (ssize_t)fs->held;
+			fs->held = 0;
+			return r;
+		}
 	}
 }
 
@@ -247,6 +393,8 @@ file_free(void *impl)
 		return;
 	inflateEnd(&fs->zs);
 	close(fs->fd);
+	if (fs->spill >= 0)
+		close(fs->spill);
 	free(fs->in);
 	free(fs->buf);
 	free(fs);
@@ -291,6 +439,7 @@ filesource_open(
 	}
 	fs = xcalloc(1, sizeof(*fs));
 	fs->fd = fd;
+	fs->spill = -1;
 	/* 15 + 32: zlib or gzip headers, detected. */
 	if (inflateInit2(&fs->zs, 15 + 32) != Z_OK) {
 		close(fd);

@@ -352,3 +352,73 @@ stop_at() {
 	done
 	assert_equal "$stderr" "ad-score: kafka: 'bootstrap.servers=': the brokers are set by the URI (kafka://brokers/topic), not by a property"
 }
+
+# gz_bad DIR X K: DIR/bad.gz, a sound member of the first three records of
+# DIR/kdd, then one of the rest repeated X times (X=5: over the 8 MiB held
+# in memory) whose trailer has its CRC (K=0) or length (K=4) altered.
+gz_bad() {
+	python3 - "$@" <<-'PY'
+		import gzip, sys
+		d, x, k = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+		lines = open(d + "/kdd", "rb").read().splitlines(True)
+		bad = bytearray(gzip.compress(b"".join(lines[3:]) * x))
+		bad[len(bad) - 8 + k] ^= 0x5A
+		good = gzip.compress(b"".join(lines[:3]))
+		open(d + "/bad.gz", "wb").write(good + bytes(bad))
+	PY
+}
+
+@test "a gzip member whose CRC or length is wrong: none of its records is written, 65" {
+	head -n 3 "$R/kdd" >"$R/kdd3"
+	ad-clean "$R/kdd3" >"$R/want"
+	assert_equal "$(wc -l <"$R/want")" 3
+	for x in 1 5; do
+		for k in 0 4; do
+			gz_bad "$R" $x $k
+			what="incorrect data check"
+			[ $k = 0 ] || what="incorrect length check"
+			within 20 ad-clean -o "$R/out" "$R/bad.gz"
+			assert_equal "$status" 65
+			assert_equal "$stderr" "ad-clean: $R/bad.gz:4: corrupt compressed data: $what"
+			cmp "$R/want" "$R/out"
+			# the same through a pipe
+			within 20 sh -c 'cat "$1" | ad-clean -o "$2"' sh "$R/bad.gz" "$R/out"
+			assert_equal "$status" 65
+			assert_equal "$stderr" "ad-clean: <stdin>:4: corrupt compressed data: $what"
+			cmp "$R/want" "$R/out"
+		done
+	done
+}
+
+@test "a piped gzip member over the 8 MiB held in memory is read whole; an unusable TMPDIR is 74" {
+	for i in 1 2 3 4 5; do cat "$R/kdd"; done >"$R/kdd5"
+	[ "$(wc -c <"$R/kdd5")" -gt $((8 << 20)) ]
+	gzip -c "$R/kdd5" >"$R/kdd5.gz"
+	ad-clean "$R/kdd5" >"$R/want"
+	assert_equal "$(wc -l <"$R/want")" 10000
+	mkdir -p "$R/tmp"
+	for src in file pipe; do
+		if [ $src = file ]; then
+			within 30 env TMPDIR="$R/tmp" ad-clean -o "$R/out" "$R/kdd5.gz"
+		else
+			within 30 sh -c 'cat "$1" | TMPDIR="$2" ad-clean -o "$3"' sh "$R/kdd5.gz" "$R/tmp" "$R/out"
+		fi
+		assert_success
+		assert_equal "$stderr" ""
+		cmp "$R/want" "$R/out"
+		# the temporary file was never linked, or is gone
+		assert_equal "$(ls -A "$R/tmp")" ""
+	done
+	# no temporary file can be made: 74 with the reason, after the
+	# records of the members before
+	gz_bad "$R" 5 0
+	within 20 sh -c 'cat "$1" | TMPDIR="$2" ad-clean -o "$3"' sh "$R/bad.gz" "$R/none" "$R/out"
+	assert_equal "$status" 74
+	assert_equal "$stderr" "ad-clean: <stdin>:4: cannot hold a gzip member over 8 MiB until its trailer is checked: temporary file in '$R/none': No such file or directory"
+	head -n 3 "$R/kdd" | ad-clean | cmp - "$R/out"
+	# TMPDIR a regular file
+	within 20 env TMPDIR="$R/kdd" ad-clean -o "$R/out" "$R/kdd5.gz"
+	assert_equal "$status" 74
+	assert_equal "$stderr" "ad-clean: $R/kdd5.gz:1: cannot hold a gzip member over 8 MiB until its trailer is checked: temporary file in '$R/kdd': Not a directory"
+	assert_equal "$(wc -c <"$R/out")" 0
+}

@@ -4,15 +4,25 @@
  * plain and gzip files (one member or several) read line by line with
  * line numbers, CRLF, a last line without newline, NUL bytes, lines
  * across read chunks, lines over max_line cut and flagged with the rest
- * skipped, truncated and corrupt gzip (EX_DATAERR at file:line), a
- * missing file (EX_NOINPUT), a directory (EX_IOERR), and stdin via "-"
- * (a file on fd 0, and a pipe whose quiet moments run the idle hook).
+ * skipped, truncated and corrupt gzip (EX_DATAERR at file:line), no
+ * line of a member whose trailer does not check out (held in memory or
+ * spilled to a temporary file, from a file or a pipe), a member larger
+ * than the hold read whole and in order, an unusable $TMPDIR and a failed
+ * write to the temporary file (EX_IOERR), a piped member's lines coming
+ * as soon as it ends, a missing file (EX_NOINPUT), a directory
+ * (EX_IOERR), and stdin via "-" (a file on fd 0, and a pipe whose quiet
+ * moments run the idle hook).
  */
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -50,6 +60,93 @@ append(const void *data, size_t n)
 	fclose(f);
 }
 
+/* n bytes of data as one gzip member; caller frees. */
+static unsigned char *
+gzmem(const void *data, size_t n, size_t *outlen)
+{
+	z_stream z = {0};
+	unsigned char *out = malloc(n + n / 100 + 1024);
+
+	deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+	z.next_in = (unsigned char *)(uintptr_t)data;
+	z.avail_in = (uInt)n;
+	z.next_out = out;
+	z.avail_out = (uInt)(n + n / 100 + 1024);
+	deflate(&z, Z_FINISH);
+	*outlen = z.total_out;
+	deflateEnd(&z);
+	return out;
+}
+
+/*
+ * Open path's contents as a pipe gives them: through a FIFO that a child
+ * process writes (killed by SIGPIPE if the source stops reading).  Sets
+ * *pid to the child, to be reaped after source_close().
+ */
+static struct source *
+piped(const struct io_conf *conf, struct ad_err *e, pid_t *pid)
+{
+	static char fifo[112];
+
+	snprintf(fifo, sizeof(fifo), "%s.fifo", path);
+	unlink(fifo);
+	if (mkfifo(fifo, 0600) < 0 || (*pid = fork()) < 0)
+		return NULL;
+	if (*pid == 0) {
+		int in = open(path, O_RDONLY), out = open(fifo, O_WRONLY);
+		static char b[65536];
+		ssize_t n;
+
+		while ((n = read(in, b, sizeof(b))) > 0)
+			if (write(out, b, (size_t)n) != n)
+				break;
+		_exit(0);
+	}
+	return filesource_open(fifo, conf, e);
+}
+
+/* The number of entries in directory d, besides . and .. */
+static int
+entries(const char *d)
+{
+	DIR *dir = opendir(d);
+	struct dirent *de;
+	int n = 0;
+
+	while (dir != NULL && (de = readdir(dir)) != NULL)
+		n += strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..");
+	if (dir != NULL)
+		closedir(dir);
+	return n;
+}
+
+/*
+ * Read s to its end; count the lines and those that are "line N" with N
+ * the expected sequence number from 1 after a first line "a" and before a
+ * last line "z".  Returns source_next()'s last status.
+ */
+static int
+read_seq(struct source *s, struct ad_err *e, size_t *nread, size_t *inseq)
+{
+	struct line l;
+	char want[32];
+	int rc;
+
+	*nread = *inseq = 0;
+	while ((rc = source_next(s, &l, e)) == 1) {
+		int w = snprintf(want, sizeof(want), "line %zu", *nread);
+
+		if (*nread == 0)
+			*inseq += l.len == 1 && l.buf[0] == 'a';
+		else
+			*inseq += (l.len == (size_t)w &&
+				      memcmp(l.buf, want, l.len) == 0) ||
+				  (l.len == 1 && l.buf[0] == 'z');
+		(*nread)++;
+	}
+	return rc;
+}
+
 /* Whether l is the line want (NUL-free), number lineno, not too long. */
 static bool
 line_is(const struct line *l, const char *want, size_t lineno)
@@ -82,6 +179,8 @@ rest(struct source *s, struct ad_err *e)
 
 static int idle_calls;
 static int idle_fd = -1;
+static const void *idle_data = "late\n";
+static size_t idle_len = 5;
 
 /* The idle hook: the source is about to wait; feed it and close. */
 static int
@@ -91,7 +190,7 @@ idle_feed(void *arg, struct ad_err *err)
 	(void)err;
 	idle_calls++;
 	if (idle_fd >= 0) {
-		if (write(idle_fd, "late\n", 5) != 5)
+		if (write(idle_fd, idle_data, idle_len) != (ssize_t)idle_len)
 			return -1;
 		close(idle_fd);
 		idle_fd = -1;
@@ -282,22 +381,22 @@ main(void)
 		ad_err_clear(&e);
 		s = filesource_open(path, &conf, &e);
 		ok(s != NULL, "a gzip file without its trailer opens");
-		is_str(rest(s, &e), "first|second line that is cut|ERR",
-		    "its lines come, then an error");
+		is_str(rest(s, &e), "ERR",
+		    "none of the unchecked member's lines come, an error "
+		    "does");
 		ok(e.status == EX_DATAERR, "truncated gzip: EX_DATAERR (65)");
 		is_str(e.msg, "compressed data ends early",
 		    "truncated gzip: message");
 		is_str(e.file, path, "truncated gzip: at the file");
-		ok(e.line == 3, "truncated gzip: at line 3 (got %zu)", e.line);
+		ok(e.line == 1, "truncated gzip: at line 1 (got %zu)", e.line);
 		source_close(s);
 		put(gzbuf, n - 12, false);
 		ad_err_clear(&e);
 		s = filesource_open(path, &conf, &e);
-		is_str(rest(s, &e), "first|ERR",
-		    "cut inside line 2: line 1, then an error, no partial "
-		    "line");
-		ok(e.status == EX_DATAERR && e.line == 2,
-		    "cut inside line 2: EX_DATAERR at line 2");
+		is_str(rest(s, &e), "ERR",
+		    "cut inside line 2: no line of the member, an error");
+		ok(e.status == EX_DATAERR && e.line == 1,
+		    "cut inside line 2: EX_DATAERR at line 1");
 		source_close(s);
 
 		put("\x1f\x8b garbage that is no deflate stream\n", 38, false);
@@ -319,6 +418,211 @@ main(void)
 			source_next(s, &l, &e) == -1 && e.status == EX_DATAERR,
 		    "junk after a gzip member: EX_DATAERR");
 		source_close(s);
+	}
+
+	/*
+	 * A sound member, then one whose trailer's CRC (or length) is wrong
+	 * and whose data inflates fine, 2.4 MB (held in memory) or 12 MB
+	 * (over FILESOURCE_HOLD_MAX, spilled to the temporary file), read
+	 * from the file and through a pipe: the first member's lines come,
+	 * none of the second's, then an error at the line that would have
+	 * been next.
+	 */
+	{
+		char tmpdir[128];
+
+		snprintf(tmpdir, sizeof(tmpdir), "%s.tmp", path);
+		mkdir(tmpdir, 0700);
+		setenv("TMPDIR", tmpdir, 1);
+		for (int k = 0; k < 8; k++) {
+			bool len = k & 1, piping = k & 2, large = k & 4;
+			size_t nl = large ? 500000 : 100000;
+			char *member = malloc(nl * 24 + 1);
+			unsigned char *a, *b;
+			size_t m = 0, an, bn, nread = 0, nbad = 0;
+			pid_t pid = 0;
+			int rc;
+
+			for (size_t i = 0; i < nl; i++)
+				m += (size_t)snprintf(member + m, 25,
+				    "bad member line %07zu\n", i);
+			a = gzmem("a\nb\n", 4, &an);
+			b = gzmem(member, m, &bn);
+			b[bn - 8 + (len ? 4 : 0)] ^= 0x5a; /* CRC32, ISIZE */
+			put((char *)a, an, false);
+			append(b, bn);
+			free(a);
+			free(b);
+			free(member);
+			ad_err_clear(&e);
+			s = piping ? piped(&conf, &e, &pid)
+				   : filesource_open(path, &conf, &e);
+			while ((rc = source_next(s, &l, &e)) == 1) {
+				nread++;
+				nbad +=
+				    l.len > 3 && memcmp(l.buf, "bad", 3) == 0;
+			}
+			ok(rc == -1 && nread == 2 && nbad == 0,
+			    "bad %s in a %s member%s: only the first member's "
+			    "lines (%zu lines, %zu of the bad member)",
+			    len ? "length" : "CRC", large ? "12 MB" : "2.4 MB",
+			    piping ? ", piped" : "", nread, nbad);
+			is_str(e.msg,
+			    len ? "corrupt compressed data: incorrect length "
+				  "check"
+				: "corrupt compressed data: incorrect data "
+				  "check",
+			    "bad %s: message", len ? "length" : "CRC");
+			ok(e.status == EX_DATAERR && e.line == 3 &&
+				strncmp(e.file, path, strlen(path)) == 0,
+			    "bad %s: EX_DATAERR at file:3 (%d, %zu)",
+			    len ? "length" : "CRC", e.status, e.line);
+			source_close(s);
+			if (pid > 0)
+				waitpid(pid, NULL, 0);
+		}
+
+		/*
+		 * A sound 21 MB member between two small ones, from the
+		 * file and through a pipe: every line, in order, and no
+		 * file left in $TMPDIR.
+		 */
+		{
+			size_t nl = 1500000, m = 0, an, bn, zn, nread, inseq;
+			char *member = malloc(nl * 16);
+			unsigned char *a, *b, *z;
+			pid_t pid = 0;
+			int rc;
+
+			for (size_t i = 1; i <= nl; i++)
+				m += (size_t)snprintf(
+				    member + m, 16, "line %zu\n", i);
+			a = gzmem("a\n", 2, &an);
+			b = gzmem(member, m, &bn);
+			z = gzmem("z\n", 2, &zn);
+			put((char *)a, an, false);
+			append(b, bn);
+			append(z, zn);
+			free(a);
+			free(b);
+			free(z);
+			for (int piping = 0; piping < 2; piping++) {
+				ad_err_clear(&e);
+				s = piping ? piped(&conf, &e, &pid)
+					   : filesource_open(path, &conf, &e);
+				rc = read_seq(s, &e, &nread, &inseq);
+				ok(rc == 0 && nread == nl + 2 &&
+					inseq == nl + 2,
+				    "a %zu-byte member%s: all %zu lines in "
+				    "order (%zu lines, %zu right; %s)",
+				    m, piping ? ", piped" : "", nl + 2, nread,
+				    inseq, rc ? e.msg : "end");
+				source_close(s);
+				if (pid > 0)
+					waitpid(pid, NULL, 0);
+				ok(entries(tmpdir) == 0,
+				    "no file left in $TMPDIR");
+			}
+
+			/* A write to the temporary file fails: EX_IOERR. */
+			{
+				struct rlimit was, lim;
+				char want[512];
+
+				signal(SIGXFSZ, SIG_IGN);
+				getrlimit(RLIMIT_FSIZE, &was);
+				lim = was;
+				lim.rlim_cur = 1 << 20;
+				setrlimit(RLIMIT_FSIZE, &lim);
+				ad_err_clear(&e);
+				s = filesource_open(path, &conf, &e);
+				rc = read_seq(s, &e, &nread, &inseq);
+				setrlimit(RLIMIT_FSIZE, &was);
+				ok(rc == -1 && nread == 1 &&
+					e.status == EX_IOERR && e.line == 2,
+				    "temporary file full: EX_IOERR at line 2 "
+				    "after the first member (%d, %zu lines)",
+				    e.status, nread);
+				snprintf(want, sizeof(want),
+				    "cannot hold a gzip member over 8 MiB "
+				    "until its trailer is checked: temporary "
+				    "file in '%s': File too large",
+				    tmpdir);
+				is_str(e.msg, want,
+				    "temporary file full: message");
+				source_close(s);
+			}
+
+			/* $TMPDIR unusable: EX_IOERR, no line of it. */
+			setenv("TMPDIR", "/nonexistent/tmp", 1);
+			ad_err_clear(&e);
+			s = filesource_open(path, &conf, &e);
+			rc = read_seq(s, &e, &nread, &inseq);
+			ok(rc == -1 && nread == 1 && e.status == EX_IOERR &&
+				e.line == 2,
+			    "no $TMPDIR: EX_IOERR at line 2 after the first "
+			    "member (%d, %zu lines)",
+			    e.status, nread);
+			is_str(e.msg,
+			    "cannot hold a gzip member over 8 MiB until its "
+			    "trailer is checked: temporary file in "
+			    "'/nonexistent/tmp': No such file or directory",
+			    "no $TMPDIR: message");
+			source_close(s);
+			s = filesource_open(put("small\n", 6, true), &conf, &e);
+			is_str(rest(s, &e), "small|",
+			    "no $TMPDIR: a small member needs none");
+			source_close(s);
+			free(member);
+		}
+		rmdir(tmpdir);
+		unsetenv("TMPDIR");
+	}
+
+	/*
+	 * Through a pipe, a member's lines come as soon as it ends: the
+	 * first member's lines before the source waits for the second.
+	 */
+	{
+		int p[2], saved = dup(STDIN_FILENO);
+		unsigned char *m1, *m2;
+		size_t n1, n2;
+		bool first, second, third, end;
+
+		m1 = gzmem("m1a\nm1b\n", 8, &n1);
+		m2 = gzmem("m2\n", 3, &n2);
+		if (pipe(p) == 0) {
+			dup2(p[0], STDIN_FILENO);
+			close(p[0]);
+			if (write(p[1], m1, n1) != (ssize_t)n1)
+				return 1;
+			s = filesource_open("-", &conf, &e);
+			source_set_idle(s, idle_feed, NULL);
+			idle_fd = p[1];
+			idle_data = m2;
+			idle_len = n2;
+			idle_calls = 0;
+			first = source_next(s, &l, &e) == 1 &&
+				line_is(&l, "m1a", 1);
+			second = source_next(s, &l, &e) == 1 &&
+				 line_is(&l, "m1b", 2) && idle_calls == 0;
+			third = source_next(s, &l, &e) == 1 &&
+				line_is(&l, "m2", 3) && idle_calls >= 1;
+			end = source_next(s, &l, &e) == 0;
+			ok(first && second,
+			    "piped gzip: the first member's lines before "
+			    "waiting for more");
+			ok(third && end,
+			    "piped gzip: the second member's line once it "
+			    "came");
+			source_close(s);
+			idle_data = "late\n";
+			idle_len = 5;
+		}
+		free(m1);
+		free(m2);
+		dup2(saved, STDIN_FILENO);
+		close(saved);
 	}
 
 	/* Cannot open; cannot read. */
