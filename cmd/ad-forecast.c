@@ -91,6 +91,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 		"accepted |error| near zero (default 0)"),
 	    OPT_SIZE(0, "horizon", &o->fc.horizon, "n", 1, 10000,
 		"forecast N steps ahead (default 1)"),
+	    OPT_SIZE(0, "suppress", &o->fc.suppress, "n", 0, 1000000000,
+		"scores scaled by 0.1 for N points after one of 0.5 "
+		"(default 100; 0: never)"),
 	    OPT_SIZE(0, "resync", &o->fc.resync, "n", 0, 1000000,
 		"real values back in after N mismatches in a row (default: "
 		"the window; 0: never)"),
@@ -110,8 +113,10 @@ parse_opts(int argc, char **argv, struct opts *o)
 
 	cli_init(&o->cli, "ad-forecast");
 	fctrain_conf_init(t);
-	o->fc = (struct forecast_conf){
-	    .tolerance = 0.05, .horizon = 1, .resync = FORECAST_RESYNC_WINDOW};
+	o->fc = (struct forecast_conf){.tolerance = 0.05,
+	    .horizon = 1,
+	    .resync = FORECAST_RESYNC_WINDOW,
+	    .suppress = 100};
 	o->max_keys = 100000;
 	o->train = opt_command(cmds, argc, argv) == 0;
 	if (o->train) {

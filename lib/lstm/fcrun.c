@@ -61,7 +61,7 @@ fcrun_point(struct fcrun *r, const struct forecast_point *p, json_t *rec)
 	if (k == NULL)
 		return FCRUN_NO_MODEL;
 	if ((st = keymap_get(r->states, p->key)) == NULL) {
-		st = forecast_state_new(k, r->model->window, r->conf.horizon);
+		st = forecast_state_new(r->model->window, r->conf.horizon);
 		keymap_put(r->states, p->key, st);
 	}
 	forecast_state_fit(st, r->model->window, r->conf.horizon);

@@ -14,9 +14,6 @@
 #include "record/idkey.h"
 #include "base/timefmt.h"
 
-/* Error spreads below this (normalised units) count as this. */
-#define SD_FLOOR 1e-6
-
 /* Scratch for forecasting with model; release with forecast_release(). */
 void
 forecast_init(struct forecaster *fc, const struct lstmfile *model,
@@ -39,13 +36,9 @@ forecast_release(struct forecaster *fc)
 	fc->x = NULL;
 }
 
-/*
- * New state for a key (caller frees with forecast_state_free()); its error
- * distribution starts from the model's validation errors for the key.
- */
+/* New state for a key (caller frees with forecast_state_free()). */
 struct forecast_state *
-forecast_state_new(
-    const struct lstmfile_key *key, size_t window, size_t horizon)
+forecast_state_new(size_t window, size_t horizon)
 {
 	struct forecast_state *st = xcalloc(1, sizeof(*st));
 
@@ -55,9 +48,6 @@ forecast_state_new(
 	st->horizon = horizon;
 	st->due = xcalloc(horizon, sizeof(double));
 	st->has_due = xcalloc(horizon, sizeof(bool));
-	st->en = FORECAST_PRIOR;
-	st->emean = key->err_mean;
-	st->evar = key->err_sd * key->err_sd;
 	return st;
 }
 
@@ -102,26 +92,6 @@ forecast_state_free(struct forecast_state *st)
 	free(st);
 }
 
-/*
- * How unusual error e (normalised units) is for this key: its distance
- * from the key's mean error in standard deviations, capped at 10 so that
- * one wild point does not blind the likelihood stage to the next ones.
- */
-double
-forecast_error_z(const struct forecast_state *st, double e)
-{
-	double sd = sqrt(st->evar);
-
-	if (!(sd > SD_FLOOR))
-		sd = SD_FLOOR;
-	return fmin(fabs(e - st->emean) / sd, 10);
-}
-
-/*
- * Exponentially weighted mean and variance of the errors, each error
- * clipped to 4 standard deviations first so that one wild point does not
- * blow the spread up and hide the next ones.
- */
 /* Append v to a window of n of cap values, dropping the oldest. */
 static void
 push(double *w, size_t *n, size_t cap, double v)
@@ -131,25 +101,6 @@ push(double *w, size_t *n, size_t cap, double v)
 		(*n)--;
 	}
 	w[(*n)++] = v;
-}
-
-static void
-learn_error(struct forecast_state *st, double e)
-{
-	double a =
-	    1.0 / (st->en + 1 < FORECAST_SPAN ? st->en + 1 : FORECAST_SPAN);
-	double sd = sqrt(st->evar), d;
-
-	if (sd < SD_FLOOR)
-		sd = SD_FLOOR;
-	if (e > st->emean + 4 * sd)
-		e = st->emean + 4 * sd;
-	else if (e < st->emean - 4 * sd)
-		e = st->emean - 4 * sd;
-	d = e - st->emean;
-	st->emean += a * d;
-	st->evar = (1 - a) * (st->evar + a * d * d);
-	st->en++;
 }
 
 /*
@@ -163,12 +114,14 @@ forecast_step(struct forecaster *fc, const struct lstmfile_key *key,
 {
 	const struct lstm *net = fc->model->nets[key->net];
 	double range = key->max - key->min, accepted = value, p = 0;
+	struct quiet_conf qc = QUIET_CONF_DEFAULT;
 	size_t h = st->horizon, T = st->cap;
 	size_t resync =
 	    fc->conf.resync == FORECAST_RESYNC_WINDOW ? T : fc->conf.resync;
 
 	if (!(range > 0))
 		range = 1;
+	qc.points = (double)fc->conf.suppress;
 	memset(out, 0, sizeof(*out));
 	if (st->has_due[0]) {
 		double f = st->due[0], e = value - f;
@@ -180,9 +133,10 @@ forecast_step(struct forecaster *fc, const struct lstmfile_key *key,
 		out->forecast = f;
 		out->error = e;
 		out->mismatch = fabs(e) > tol;
-		out->score = likelihood_step(&st->lik,
-		    forecast_error_z(st, e / range), &LIKELIHOOD_CONF_DEFAULT);
-		learn_error(st, e / range);
+		out->score = quiet_apply(&st->quiet,
+		    likelihood_step(
+			&st->lik, fabs(e) / range, &LIKELIHOOD_CONF_DEFAULT),
+		    &qc);
 		if (out->mismatch)
 			accepted = f;
 	}

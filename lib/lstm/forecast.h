@@ -26,17 +26,14 @@
 #include "lstm/lstm.h"
 #include "lstm/lstmfile.h"
 #include "series/likelihood.h"
-
-/* Errors weigh in over about this many points (exponential forgetting). */
-#define FORECAST_SPAN 100
-/* The model's validation errors count as this many points at the start. */
-#define FORECAST_PRIOR 20
+#include "series/quiet.h"
 
 struct forecast_conf {
 	double tolerance;     /* relative to |forecast| */
 	double abs_tolerance; /* absolute floor, series units */
 	size_t horizon;	      /* steps ahead, >= 1 */
 	size_t resync;	      /* mismatches in a row; 0: never */
+	size_t suppress;      /* points of quiet after a detection */
 };
 
 /* forecast_conf.resync: as many as the model's window. */
@@ -50,8 +47,8 @@ struct forecast_state {
 	double *due;	   /* due[d]: forecast for the point d+1 steps ahead */
 	bool *has_due;
 	size_t horizon;
-	double en, emean, evar; /* running error distribution, normalised */
-	struct likelihood lik;	/* the likelihood stage of the scores */
+	struct likelihood lik; /* the likelihood stage of the scores */
+	struct quiet quiet;    /* after a detection */
 	bool has_time;
 	int64_t last_ms;
 };
@@ -76,14 +73,12 @@ void forecast_init(struct forecaster *fc, const struct lstmfile *model,
     const struct forecast_conf *conf);
 void forecast_release(struct forecaster *fc);
 
-struct forecast_state *forecast_state_new(
-    const struct lstmfile_key *key, size_t window, size_t horizon);
+struct forecast_state *forecast_state_new(size_t window, size_t horizon);
 void forecast_state_fit(
     struct forecast_state *st, size_t window, size_t horizon);
 void forecast_state_free(struct forecast_state *st);
 void forecast_step(struct forecaster *fc, const struct lstmfile_key *key,
     struct forecast_state *st, double value, struct forecast_out *out);
-double forecast_error_z(const struct forecast_state *st, double e);
 
 /* A metric point read from a record. */
 struct forecast_point {

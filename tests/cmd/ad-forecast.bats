@@ -193,8 +193,17 @@ sys.stdout.buffer.write(body + struct.pack("<I", zlib.crc32(body)))' "$1"
 	run ad-forecast run -m "$T/m.lstm" "$F/spiked.ndjson"
 	assert_success
 	assert_equal "${#lines[@]}" 800
-	run jq -c 'select(.mismatch) | [.id, .ts, .score > 0.999]' <<< "$output"
-	assert_output "$(printf '%s\n' '["web",1700090000000,true]' '["web",1700105000000,true]')"
+	# the second spike comes 50 points after the first, in its quiet
+	# period of 100 points: its score (1) is scaled by 0.1
+	run jq -c 'select(.mismatch) | [.id, .ts, .score]' <<< "$output"
+	assert_output "$(printf '%s\n' '["web",1700090000000,1]' '["web",1700105000000,0.1]')"
+	# without the quiet, or with one shorter than 50 points, both score 1
+	for s in 0 49; do
+		run sh -c "ad-forecast run --suppress $s -m '$T/m.lstm' '$F/spiked.ndjson' | jq -c 'select(.mismatch) | [.id, .ts, .score > 0.999]'"
+		assert_output "$(printf '%s\n' '["web",1700090000000,true]' '["web",1700105000000,true]')"
+	done
+	run sh -c "ad-forecast run --suppress 50 -m '$T/m.lstm' '$F/spiked.ndjson' | jq -c 'select(.mismatch) | .score'"
+	assert_output "$(printf '%s\n' 1 0.1)"
 	# the spike did not enter the window: the next forecast is ordinary
 	run bash -c "ad-forecast run -m '$T/m.lstm' '$F/spiked.ndjson' | jq -c 'select(.id == \"web\" and .ts == 1700090300000) | (.error | fabs) < 2'"
 	assert_output "true"

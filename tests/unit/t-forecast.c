@@ -28,7 +28,7 @@ queue(void)
 	const struct lstmfile_key *k = lstmfile_find_key(m, "k");
 
 	forecast_init(&fc, m, &conf);
-	st = forecast_state_new(k, 3, 1);
+	st = forecast_state_new(3, 1);
 	forecast_step(&fc, k, st, 50, &out);
 	ok(!out.has && st->n == 1, "first point: no forecast, window 1");
 	forecast_step(&fc, k, st, 50, &out);
@@ -47,8 +47,6 @@ queue(void)
 	    "the forecast (%g), not 90, entered the window", st->win[2]);
 	forecast_step(&fc, k, st, 52, &out);
 	ok(!out.mismatch, "back to normal: no mismatch");
-	ok(forecast_error_z(st, out.error / 100) < forecast_error_z(st, 0.4),
-	    "the error's z grows with the error");
 
 	/* a tolerance floor for values near zero */
 	conf.abs_tolerance = 5;
@@ -63,7 +61,7 @@ queue(void)
 	conf.resync = 2;
 	forecast_release(&fc);
 	forecast_init(&fc, m, &conf);
-	st = forecast_state_new(k, 3, 1);
+	st = forecast_state_new(3, 1);
 	for (int i = 0; i < 4; i++)
 		forecast_step(&fc, k, st, 20, &out);
 	forecast_step(&fc, k, st, 80, &out);
@@ -81,7 +79,7 @@ queue(void)
 	conf.tolerance = 10;
 	forecast_release(&fc);
 	forecast_init(&fc, m, &conf);
-	st = forecast_state_new(k, 3, 2);
+	st = forecast_state_new(3, 2);
 	for (int i = 1; i <= 4; i++)
 		forecast_step(&fc, k, st, 10 * i, &out);
 	ok(!out.has, "horizon 2: nothing due one point after the window fills");
@@ -99,19 +97,50 @@ queue(void)
 	lstmfile_free(m);
 }
 
+/*
+ * The score of a point: its |error| / range through the likelihood stage
+ * and the quiet period.  Errors of 1 on a range of 100 for 40 points, then
+ * 80 and back to 50: the jump scores 1, and the return, just as far out,
+ * is scaled by 0.1 with the quiet period and not without it.
+ */
+static double
+jump_scores(size_t suppress, double *first)
+{
+	struct lstmfile *m = persistence_model(2);
+	struct forecast_conf conf = {
+	    .tolerance = 10, .horizon = 1, .resync = 0, .suppress = suppress};
+	const struct lstmfile_key *k = lstmfile_find_key(m, "k");
+	struct forecast_state *st = forecast_state_new(2, 1);
+	struct forecaster fc;
+	struct forecast_out out;
+	double calm = 0;
+
+	forecast_init(&fc, m, &conf);
+	for (int i = 0; i < 40; i++) {
+		forecast_step(&fc, k, st, 50 + i % 2, &out);
+		calm = fmax(calm, out.score);
+	}
+	ok(calm < 0.5, "errors of 1 all along: calm (highest score %g)", calm);
+	forecast_step(&fc, k, st, 80, &out);
+	*first = out.score;
+	forecast_step(&fc, k, st, 50, &out);
+	forecast_state_free(st);
+	forecast_release(&fc);
+	lstmfile_free(m);
+	return out.score;
+}
+
 static void
 score(void)
 {
-	struct lstmfile_key k = {.err_mean = 0, .err_sd = 0.1};
-	struct forecast_state *st = forecast_state_new(&k, 2, 1);
+	double first, after_quiet = jump_scores(100, &first);
+	double after_free = jump_scores(0, &first);
 
-	is_near(forecast_error_z(st, 0), 0, 1e-12, "zero error: z 0");
-	is_near(forecast_error_z(st, 0.1), 1, 1e-9, "one sd: z 1");
-	is_near(forecast_error_z(st, 0.4), 4, 1e-9, "four sd: z 4");
-	ok(forecast_error_z(st, -0.2) == forecast_error_z(st, 0.2),
-	    "two-sided");
-	is_near(forecast_error_z(st, 50), 10, 0, "capped at 10 sd");
-	forecast_state_free(st);
+	is_near(first, 1, 1e-12, "a jump of 30 after errors of 1 scores 1");
+	ok(after_free > 0.5, "the return to 50 scores %g without a quiet",
+	    after_free);
+	is_near(after_quiet, 0.1 * after_free, 1e-12,
+	    "and 0.1 of it in the quiet after the jump (%g)", after_quiet);
 }
 
 static void
