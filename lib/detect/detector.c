@@ -215,7 +215,7 @@ context_raw(
 
 	raw =
 	    -log((s->ctx[a][b] + 0.1 * w) / (s->ctx_row[a] + 0.1 * NBINS * w));
-	*move = 1 + a * NBINS + b;
+	*move = 1 + (a / 2) * NBINS + b / 2;
 	if (x < s->lo || x > s->hi) {
 		raw = log(10.0 * NBINS);
 		*move = 0;
