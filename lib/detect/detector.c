@@ -81,8 +81,8 @@ struct state {
 	 * done lazily by a growing weight for new counts */
 	double prev_bin, ctx_w;
 	double ctx[NBINS][NBINS], ctx_row[NBINS];
-	/* repeat: the transitions (1 + from * NBINS + to; 0: none) of the
-	 * last REPEAT_RING detections, a ring whose next slot is ring_next */
+	/* repeat: the moves (see context_raw; 0: none) of the last
+	 * REPEAT_RING detections, a ring whose next slot is ring_next */
 	double ring[REPEAT_RING], ring_next;
 	/* season: each slot's recent value, how often it was seen, and the
 	 * usual distance to the nearest one */
@@ -203,8 +203,10 @@ bin_of(const struct state *s, double x)
  * Context (after CAD OSE): how surprising the move from the previous
  * value's bin to this one is, -log of its smoothed frequency; a value
  * outside the range seen is as surprising as a transition never seen.
- * The move, as repeat names it, goes to *move (0 for a value outside the
- * range seen: that is no repeat).
+ * The move, as repeat names it, goes to *move: from an eighth of the range
+ * to an eighth (a pair of bins, so that a pattern that wobbles by a bin is
+ * still the same), or 0 for a value outside the range seen, which is no
+ * repeat.
  */
 static double
 context_raw(
