@@ -14,11 +14,11 @@
 #include "detect/detector.h"
 #include "series/likelihood.h"
 
-#define STATE_VERSION 1
+#define STATE_VERSION 2
 
-enum { GAUSS, CONTEXT, SEASON, RANGE, NPARTS };
+enum { GAUSS, CONTEXT, SEASON, RANGE, REPEAT, NPARTS };
 static const char *const part_names[NPARTS] = {
-    "gauss", "context", "season", "range"};
+    "gauss", "context", "season", "range", "repeat"};
 #define NSCORED RANGE /* the parts that go through the likelihood */
 
 /*
@@ -38,6 +38,7 @@ enum {
 	T_QUIET,       /* points of quiet after a detection */
 	T_QUIET_LEVEL, /* the score that is a detection for the quiet */
 	T_MARGIN,      /* beyond the range seen by this share: score 1 */
+	T_REPEAT,      /* repeat: the factor on an alarm seen before */
 	T_NTUNE
 };
 static const struct {
@@ -56,6 +57,7 @@ static const struct {
     [T_QUIET] = {"quiet", 100},
     [T_QUIET_LEVEL] = {"quiet_level", 0.5},
     [T_MARGIN] = {"margin", 0.1},
+    [T_REPEAT] = {"repeat", 0.5},
 };
 
 #define NBINS 16   /* context: value bins over the range seen */
@@ -63,6 +65,7 @@ static const struct {
 #define DAY_MS 86400000
 #define RAW_CAP 10 /* raw scores beyond this are as unusual as it gets */
 #define CTX_RESCALE 1e150
+#define REPEAT_RING 16 /* repeat: the detections remembered */
 
 /* Running mean and variance with exponential forgetting. */
 struct ewstat {
@@ -78,6 +81,9 @@ struct state {
 	 * done lazily by a growing weight for new counts */
 	double prev_bin, ctx_w;
 	double ctx[NBINS][NBINS], ctx_row[NBINS];
+	/* repeat: the moves (see context_raw; 0: none) of the last
+	 * REPEAT_RING detections, a ring whose next slot is ring_next */
+	double ring[REPEAT_RING], ring_next;
 	/* season: each slot's recent value, how often it was seen, and the
 	 * usual distance to the nearest one */
 	double phase[NPHASE], phase_n[NPHASE];
@@ -197,17 +203,25 @@ bin_of(const struct state *s, double x)
  * Context (after CAD OSE): how surprising the move from the previous
  * value's bin to this one is, -log of its smoothed frequency; a value
  * outside the range seen is as surprising as a transition never seen.
+ * The move, as repeat names it, goes to *move: from an eighth of the range
+ * to an eighth (a pair of bins, so that a pattern that wobbles by a bin is
+ * still the same), or 0 for a value outside the range seen, which is no
+ * repeat.
  */
 static double
-context_raw(struct state *s, double x, const struct detector_params *p)
+context_raw(
+    struct state *s, double x, const struct detector_params *p, double *move)
 {
 	int b = bin_of(s, x), a = (int)s->prev_bin;
 	double w = s->ctx_w, raw;
 
 	raw =
 	    -log((s->ctx[a][b] + 0.1 * w) / (s->ctx_row[a] + 0.1 * NBINS * w));
-	if (x < s->lo || x > s->hi)
+	*move = 1 + (a / 2) * NBINS + b / 2;
+	if (x < s->lo || x > s->hi) {
 		raw = log(10.0 * NBINS);
+		*move = 0;
+	}
 	/* Forgetting old counts = counting new ones more. */
 	w /= 1 - likelihood_alpha(p->tune[T_CTX_HL]);
 	if (w > CTX_RESCALE) {
@@ -258,6 +272,30 @@ season_raw(
 	return raw;
 }
 
+/*
+ * Repeat (after ARTime's and HTM's learning of recurring patterns): whether
+ * the move is that of one of the last detections.  A pattern that keeps
+ * coming back (a spike every few hours, a daily burst at an irregular
+ * time) raises its first alarm, and then is known: the later ones are
+ * damped.  The ring learns every detection, damped or not, outside the
+ * quiet that follows one.
+ */
+static bool
+repeat_seen(struct state *s, double move, double score, double level)
+{
+	bool seen = false;
+
+	if (move == 0)
+		return false;
+	for (int i = 0; i < REPEAT_RING; i++)
+		seen = seen || s->ring[i] == move;
+	if (score >= level && s->quiet_left <= 0) {
+		s->ring[(int)s->ring_next] = move;
+		s->ring_next = fmod(s->ring_next + 1, REPEAT_RING);
+	}
+	return seen;
+}
+
 /* The most unusual of the enabled components, as a tail probability. */
 static double
 fuse(const double *z, unsigned disabled)
@@ -277,7 +315,7 @@ detector_step(struct detector *d, int64_t t, double x, struct detector_out *o)
 	const struct detector_params *p = &d->p;
 	const struct likelihood_conf lc = {
 	    p->tune[T_AVG_HL], p->tune[T_HIST_HL], 0};
-	double raw[NSCORED], z[NSCORED], score;
+	double raw[NSCORED], z[NSCORED], score, move;
 	bool outside;
 
 	memset(o, 0, sizeof(*o));
@@ -289,7 +327,7 @@ detector_step(struct detector *d, int64_t t, double x, struct detector_out *o)
 	outside = s->n >= p->tune[T_WARMUP] &&
 		  (x > s->hi + p->tune[T_MARGIN] * (s->hi - s->lo) ||
 		      x < s->lo - p->tune[T_MARGIN] * (s->hi - s->lo));
-	raw[CONTEXT] = context_raw(s, x, p);
+	raw[CONTEXT] = context_raw(s, x, p, &move);
 	raw[SEASON] = season_raw(s, t, x, p);
 	s->lo = fmin(s->lo, x);
 	s->hi = fmax(s->hi, x);
@@ -303,6 +341,11 @@ detector_step(struct detector *d, int64_t t, double x, struct detector_out *o)
 	if (p->tune[T_GATE] > 0 && s->n > p->tune[T_SEASON_MIN] &&
 	    !(p->disabled & (1u << SEASON)) && raw[SEASON] < p->tune[T_GATE])
 		score *= 0.5;
+	/* A detection like one of the last: a pattern already known. */
+	o->parts[REPEAT] =
+	    repeat_seen(s, move, score, p->tune[T_QUIET_LEVEL]) ? 1 : 0;
+	if (o->parts[REPEAT] > 0 && !(p->disabled & (1u << REPEAT)))
+		score *= p->tune[T_REPEAT];
 	/* Beyond all that was seen, by a margin: as unusual as it gets. */
 	o->parts[RANGE] = outside;
 	if (outside && !(p->disabled & (1u << RANGE)))

@@ -4,7 +4,8 @@
  * (a flat line, a spike, a step, a missing stretch, a daily event that
  * comes every day), the quiet period, each component on the case it is
  * for (a daily shape at twice the pace: only the season component sees
- * it, and not enough to reach the threshold), the bounds of the score, and the saved state
+ * it, and not enough to reach the threshold), a spike that comes back
+ * every 200 points (damped by repeat from the second on), the bounds of the score, and the saved state
  * continuing exactly as the uninterrupted detector.
  */
 #include <math.h>
@@ -109,6 +110,22 @@ zigzag(struct prng *r, int i)
 	double x = daily(r, i);
 
 	return i >= AT && i < AT + 40 ? (i % 2 ? 40 : 60) : x;
+}
+
+/*
+ * Around 50 (noise of sd .3), every 200 points (not a daily time) from
+ * point 300 a spike to 80; at OTHER, once, a spike to 95 instead.
+ */
+#define LONG (10 * DAY)
+#define OTHER (13 * 200 + 100) /* the last */
+static double
+recurring(struct prng *r, int i)
+{
+	if (i == OTHER)
+		return 95;
+	if (i >= 300 && i % 200 == 100)
+		return 80;
+	return 50 + 0.3 * prng_normal(r);
 }
 
 static void
@@ -266,6 +283,49 @@ components(void)
 }
 
 static void
+repeat(void)
+{
+	struct detector_params p;
+	struct detector *d;
+	struct detector_out o;
+	struct prng r;
+	int rp = detector_part_index("repeat"), fired[2] = {0, 0}, marked = 0;
+	double t = detector_default_threshold(), other = 0, other_rp = 1;
+
+	detector_defaults(&p);
+	for (int pass = 0; pass < 2; pass++) {
+		d = detector_new(&p);
+		prng_init(&r, 7);
+		for (int i = 0; i < LONG; i++) {
+			detector_step(d, T0 + (long long)i * STEP_MS,
+			    recurring(&r, i), &o);
+			if (pass == 0 && i == OTHER) {
+				other = o.score;
+				other_rp = o.parts[rp];
+			}
+			/* the spikes within the range seen */
+			if (i < 500 || i % 200 != 100 || i >= OTHER)
+				continue;
+			fired[pass] += o.score >= t;
+			marked += pass == 0 && o.parts[rp] == 1;
+		}
+		detector_free(d);
+		p.disabled = 1u << rp;
+	}
+	ok(rp >= 0 && fired[1] >= 3,
+	    "the same spike every 200 points: with repeat off, %d of the "
+	    "later spikes fire",
+	    fired[1]);
+	ok(fired[0] == 1 && marked >= 3,
+	    "with it on, only the first to fire does; %d marked as repeats",
+	    marked);
+	ok(other == 1 && other_rp == 0,
+	    "a spike beyond the range seen is no repeat: it fires (%g, repeat "
+	    "%g)",
+	    other, other_rp);
+}
+
+static void
 bounds(void)
 {
 	struct detector_params p;
@@ -319,7 +379,7 @@ save_load(void)
 	}
 	ok(diff == 0, "and continues bit for bit (%d points differ)", diff);
 	ok(detector_load(
-	       &p, "{\"v\":1,\"state\":[1,2]}", 21, why, sizeof(why)) == NULL &&
+	       &p, "{\"v\":2,\"state\":[1,2]}", 21, why, sizeof(why)) == NULL &&
 		strstr(why, "array of") != NULL,
 	    "a short state is refused: %s", why);
 	ok(detector_load(&p, "{\"v\":9}", 7, why, sizeof(why)) == NULL,
@@ -338,6 +398,7 @@ main(void)
 	missing_stretch();
 	quiet();
 	components();
+	repeat();
 	bounds();
 	save_load();
 	return tap_done();
