@@ -21,6 +21,10 @@
 #include "base/jscan.h"
 #include "base/utf8.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #define MAX_DEPTH 2048	  /* jansson's JSON_PARSER_MAX_DEPTH */
 #define ESCAPED (1u << 8) /* with the JSCAN_ flags: a backslash escape */
 
@@ -125,6 +129,24 @@ plain_run(const unsigned char *u, size_t i, size_t n)
 {
 	uint64_t x, f;
 
+#ifdef __SSE2__
+	/* sixteen at a time: bytes >= 0x80 are negative, so below 0x20 */
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
+		      space = _mm_set1_epi8(0x20);
+
+	while (n - i >= 16) {
+		__m128i v =
+		    _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+		unsigned mask = (unsigned)_mm_movemask_epi8(
+		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+				     _mm_cmpeq_epi8(v, bslash)),
+			_mm_cmplt_epi8(v, space)));
+
+		if (mask != 0)
+			return i + (size_t)__builtin_ctz(mask);
+		i += 16;
+	}
+#endif
 	while (n - i >= 8) {
 		memcpy(&x, u + i, 8);
 		if ((f = not_plain(x) & HIGH) != 0) {

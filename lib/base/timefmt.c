@@ -130,8 +130,7 @@ timefmt_parse_text_day(struct timefmt_day *day, const char *s, size_t len,
 	} else {
 		if ((y = digits(&p, 4)) < 0 || *p++ != '-' ||
 		    (mo = digits(&p, 2)) < 1 || mo > 12 || *p++ != '-' ||
-		    (d = digits(&p, 2)) < 1 ||
-		    (unsigned)d > month_days(y, mo))
+		    (d = digits(&p, 2)) < 1 || (unsigned)d > month_days(y, mo))
 			return -1;
 		days = days_from_civil(y, (unsigned)mo, (unsigned)d);
 		if (day != NULL) {
@@ -183,8 +182,7 @@ timefmt_parse_text_day(struct timefmt_day *day, const char *s, size_t len,
 	if (*p != '\0')
 		return -1;
 	form->offset_min = off;
-	*ms = ((days * 86400 + h * 3600 + mi * 60 + sec - off * 60) *
-		   1000 +
+	*ms = ((days * 86400 + h * 3600 + mi * 60 + sec - off * 60) * 1000 +
 	       frac_ms);
 	return in_range(*ms) ? 0 : -1; /* 9999-12-31T23:00-05:00 is not */
 }

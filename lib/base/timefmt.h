@@ -46,8 +46,8 @@ struct timefmt_day {
 };
 
 int timefmt_parse_text(const char *s, int64_t *ms, struct time_form *form);
-int timefmt_parse_text_day(struct timefmt_day *day, const char *s,
-    size_t len, int64_t *ms, struct time_form *form);
+int timefmt_parse_text_day(struct timefmt_day *day, const char *s, size_t len,
+    int64_t *ms, struct time_form *form);
 json_t *timefmt_format(int64_t ms, const struct time_form *form);
 void timefmt_format_iso_us(struct buf *b, int64_t us);
 
