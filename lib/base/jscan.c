@@ -340,24 +340,21 @@ jscan_is_number(const char *s, size_t n, bool integer_only)
 }
 
 /*
- * Scan a number at p[i].  Returns the index after it, or 0 when it is not
- * a JSON number or jansson would refuse it (integer beyond int64, real
- * overflowing to infinity).  Adds JSCAN_BIGNUM to *flags for more than 18
- * integer digits or more than 2 exponent digits.
+ * The range checks of scan_number() for a number p[start..i) that may be
+ * big: 0 when jansson would refuse it, else i; JSCAN_BIGNUM added to
+ * *flags for more than 18 integer or 2 exponent digits.
  */
-static size_t
-scan_number(const char *p, size_t i, size_t n, bool *integer, unsigned *flags)
+static size_t __attribute__((noinline))
+number_range(const char *p, size_t start, size_t i, bool integer,
+    size_t intdigits, size_t expdigits, unsigned *flags)
 {
-	size_t start = i, digits, intdigits, expdigits;
-	bool exponent, big;
+	size_t digits = i - start - (p[start] == '-');
+	bool exponent = expdigits > 0; /* the grammar wants a digit after 'e' */
+	bool big = intdigits > 18 || expdigits > 2;
 
-	if ((i = number_end(p, i, n, integer, &intdigits, &expdigits)) == 0)
-		return 0;
-	exponent = expdigits > 0; /* the grammar wants a digit after 'e' */
-	if ((big = intdigits > 18 || expdigits > 2))
+	if (big)
 		*flags |= JSCAN_BIGNUM;
-	digits = i - start - (p[start] == '-');
-	if (*integer && digits >= 19) {
+	if (integer && digits >= 19) {
 		char tmp[40];
 
 		if (digits > 20)
@@ -368,7 +365,7 @@ scan_number(const char *p, size_t i, size_t n, bool *integer, unsigned *flags)
 		(void)strtoll(tmp, NULL, 10);
 		if (errno == ERANGE)
 			return 0;
-	} else if (!*integer && i - start > 300) {
+	} else if (!integer && i - start > 300) {
 		return 0; /* let jansson judge very long reals */
 	} else if (!exponent || !big) {
 		/*
@@ -389,6 +386,26 @@ scan_number(const char *p, size_t i, size_t n, bool *integer, unsigned *flags)
 			return 0;
 	}
 	return i;
+}
+
+/*
+ * Scan a number at p[i].  Returns the index after it, or 0 when it is not
+ * a JSON number or jansson would refuse it (integer beyond int64, real
+ * overflowing to infinity).  Adds JSCAN_BIGNUM to *flags for more than 18
+ * integer digits or more than 2 exponent digits.  The common number, no
+ * exponent, at most 18 integer digits and 300 bytes, needs no more.
+ */
+static inline __attribute__((always_inline)) size_t
+scan_number(const char *p, size_t i, size_t n, bool *integer, unsigned *flags)
+{
+	size_t start = i, intdigits, expdigits;
+
+	if ((i = number_end(p, i, n, integer, &intdigits, &expdigits)) == 0)
+		return 0;
+	if (expdigits == 0 && intdigits <= 18 && i - start <= 300)
+		return i;
+	return number_range(
+	    p, start, i, *integer, intdigits, expdigits, flags);
 }
 
 static size_t scan_value(const char *p, size_t i, size_t n, int depth,

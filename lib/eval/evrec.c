@@ -84,7 +84,7 @@ json_kind(const json_t *v)
  * One field's value, from the scanned line (m) or the jansson object
  * (obj): *type, and *v for the slow path.  Returns false when absent.
  */
-static bool
+static inline bool
 field(struct evrec_parser *pp, json_t *obj, enum evrec_field f,
     const char *name, const struct jscan_member **m, json_t **v,
     enum jscan_type *type)
