@@ -404,8 +404,7 @@ scan_number(const char *p, size_t i, size_t n, bool *integer, unsigned *flags)
 		return 0;
 	if (expdigits == 0 && intdigits <= 18 && i - start <= 300)
 		return i;
-	return number_range(
-	    p, start, i, *integer, intdigits, expdigits, flags);
+	return number_range(p, start, i, *integer, intdigits, expdigits, flags);
 }
 
 static size_t scan_value(const char *p, size_t i, size_t n, int depth,
