@@ -14,11 +14,14 @@ WARN += -Werror
 endif
 # Evaluated when used, so that `make check` can install them first.
 PKG_CFLAGS = $(shell pkg-config --cflags jansson rdkafka zlib 2>/dev/null)
-PKG_LIBS = $(shell pkg-config --libs jansson rdkafka zlib 2>/dev/null)
+PKG_LIBS = $(shell pkg-config --libs jansson zlib 2>/dev/null)
+# The programs open librdkafka when they first need it (lib/io/rdk.c); the
+# unit tests and helpers that drive it themselves link it.
+RDK_LIBS = $(shell pkg-config --libs rdkafka 2>/dev/null)
 CSV_LIBS ?= -lcsv
 ALL_CFLAGS = $(CFLAGS) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	$(WARN) -Ilib $(PKG_CFLAGS) -MMD -MP
-LDLIBS = $(PKG_LIBS) $(CSV_LIBS) -lm -lpthread
+LDLIBS = $(PKG_LIBS) $(CSV_LIBS) -lm -lpthread -ldl
 
 B ?= build
 BIN ?= bin
@@ -52,12 +55,12 @@ $(BIN)/%: $(B)/cmd/%.o $(B)/libad.a
 $(B)/tests/%: tests/unit/%.c $(B)/libad.a tests/unit/tap.h
 	@mkdir -p $(@D)
 	@echo '  TEST    $@'
-	@$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(B)/libad.a $(LDLIBS)
+	@$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(B)/libad.a $(LDLIBS) $(RDK_LIBS)
 
 $(B)/helpers/%: tests/helpers/%.c $(B)/libad.a
 	@mkdir -p $(@D)
 	@echo '  HELPER  $@'
-	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libad.a $(LDLIBS)
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(B)/libad.a $(LDLIBS) $(RDK_LIBS)
 
 # ad-forecast with lib/lstm's baseline code alone (no x86-64-v3 clone), as
 # a CPU without AVX2 runs it: the tests check that it writes the same bytes.

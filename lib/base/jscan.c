@@ -21,6 +21,10 @@
 #include "base/jscan.h"
 #include "base/utf8.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #define MAX_DEPTH 2048	  /* jansson's JSON_PARSER_MAX_DEPTH */
 #define ESCAPED (1u << 8) /* with the JSCAN_ flags: a backslash escape */
 
@@ -40,6 +44,8 @@ jscan_release(struct jscan *s)
 	free(s->shape_off);
 	free(s->slot);
 	free(s->stamp);
+	free(s->tmpl);
+	free(s->sep);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -49,10 +55,11 @@ is_ws(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-static size_t
+/* Past JSON whitespace; one test when there is none (bytes > ' ' are not). */
+static inline size_t
 skip_ws(const char *p, size_t i, size_t n)
 {
-	while (i < n && is_ws(p[i]))
+	while (i < n && (unsigned char)p[i] <= ' ' && is_ws(p[i]))
 		i++;
 	return i;
 }
@@ -94,6 +101,65 @@ static const bool plain[256] = {
     [']' ... '~'] = 1,
 };
 
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
+
+/*
+ * The high bit of a byte of x set when some byte of x is not plain: '"',
+ * '\\', below 0x20 or above 0x7f (the zero-byte test of Hacker's Delight
+ * 6-1: a byte can be flagged wrongly only above one flagged rightly, so
+ * the lowest flag is always right).
+ */
+static inline uint64_t
+not_plain(uint64_t x)
+{
+	uint64_t q = x ^ (ONES * '"'), b = x ^ (ONES * '\\');
+
+	return ((q - ONES) & ~q) | ((b - ONES) & ~b) |
+	       ((x - ONES * 0x20) & ~x) | (x & HIGH);
+}
+
+/*
+ * The index of the first byte at or after u[i] that is not plain, or of
+ * the first of the last seven bytes before n when all before are plain
+ * (the caller goes on a byte at a time).
+ */
+static inline size_t
+plain_run(const unsigned char *u, size_t i, size_t n)
+{
+	uint64_t x, f;
+
+#ifdef __SSE2__
+	/* sixteen at a time: bytes >= 0x80 are negative, so below 0x20 */
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
+		      space = _mm_set1_epi8(0x20);
+
+	while (n - i >= 16) {
+		__m128i v =
+		    _mm_loadu_si128((const __m128i *)(const void *)(u + i));
+		unsigned mask = (unsigned)_mm_movemask_epi8(
+		    _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote),
+				     _mm_cmpeq_epi8(v, bslash)),
+			_mm_cmplt_epi8(v, space)));
+
+		if (mask != 0)
+			return i + (size_t)__builtin_ctz(mask);
+		i += 16;
+	}
+#endif
+	while (n - i >= 8) {
+		memcpy(&x, u + i, 8);
+		if ((f = not_plain(x) & HIGH) != 0) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			i += (size_t)__builtin_ctzll(f) / 8;
+#endif
+			return i;
+		}
+		i += 8;
+	}
+	return i;
+}
+
 /*
  * Scan a string whose opening quote is at p[i].  Returns the index after
  * the closing quote, or 0 when it is not a valid string.  Adds to *flags
@@ -109,7 +175,11 @@ scan_string(const char *p, size_t i, size_t n, unsigned *flags)
 	while (i < n) {
 		unsigned char c;
 
-		/* Plain ASCII runs first: the common case, one test a byte. */
+		/*
+		 * Plain ASCII runs first, the common case: eight bytes a test
+		 * while eight remain, then a byte a test.
+		 */
+		i = plain_run(u, i, n);
 		while (i < n && plain[u[i]])
 			i++;
 		if (i >= n)
@@ -184,6 +254,34 @@ is_digit(char c)
 }
 
 /*
+ * The index of the first byte at or after p[i] (before n) that is not a
+ * digit: eight bytes a test while eight remain (a byte b is flagged by
+ * b - '0' or b + 0x46 setting its high bit; as in not_plain(), the lowest
+ * flag is right).
+ */
+static inline size_t
+digit_run(const char *p, size_t i, size_t n)
+{
+	uint64_t x, f;
+
+	while (n - i >= 8) {
+		memcpy(&x, p + i, 8);
+		f = ((x - ONES * '0') | (x + ONES * 0x46)) & HIGH;
+		if (f != 0) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			return i + (size_t)__builtin_ctzll(f) / 8;
+#else
+			break;
+#endif
+		}
+		i += 8;
+	}
+	while (i < n && is_digit(p[i]))
+		i++;
+	return i;
+}
+
+/*
  * The JSON number grammar, -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?,
  * at p[i]: the index after the longest number there, or 0 when there is
  * none.  *integer: no fraction or exponent; *intdigits and *expdigits
@@ -204,15 +302,13 @@ number_end(const char *p, size_t i, size_t n, bool *integer, size_t *intdigits,
 	if (p[i] == '0')
 		i++;
 	else
-		while (i < n && is_digit(p[i]))
-			i++;
+		i = digit_run(p, i + 1, n);
 	*intdigits = i - start - (p[start] == '-');
 	if (i < n && p[i] == '.') {
 		*integer = false;
 		if (++i >= n || !is_digit(p[i]))
 			return 0;
-		while (i < n && is_digit(p[i]))
-			i++;
+		i = digit_run(p, i + 1, n);
 	}
 	if (i < n && (p[i] == 'e' || p[i] == 'E')) {
 		*integer = false;
@@ -244,24 +340,21 @@ jscan_is_number(const char *s, size_t n, bool integer_only)
 }
 
 /*
- * Scan a number at p[i].  Returns the index after it, or 0 when it is not
- * a JSON number or jansson would refuse it (integer beyond int64, real
- * overflowing to infinity).  Adds JSCAN_BIGNUM to *flags for more than 18
- * integer digits or more than 2 exponent digits.
+ * The range checks of scan_number() for a number p[start..i) that may be
+ * big: 0 when jansson would refuse it, else i; JSCAN_BIGNUM added to
+ * *flags for more than 18 integer or 2 exponent digits.
  */
-static size_t
-scan_number(const char *p, size_t i, size_t n, bool *integer, unsigned *flags)
+static size_t __attribute__((noinline))
+number_range(const char *p, size_t start, size_t i, bool integer,
+    size_t intdigits, size_t expdigits, unsigned *flags)
 {
-	size_t start = i, digits, intdigits, expdigits;
-	bool exponent, big;
+	size_t digits = i - start - (p[start] == '-');
+	bool exponent = expdigits > 0; /* the grammar wants a digit after 'e' */
+	bool big = intdigits > 18 || expdigits > 2;
 
-	if ((i = number_end(p, i, n, integer, &intdigits, &expdigits)) == 0)
-		return 0;
-	exponent = expdigits > 0; /* the grammar wants a digit after 'e' */
-	if ((big = intdigits > 18 || expdigits > 2))
+	if (big)
 		*flags |= JSCAN_BIGNUM;
-	digits = i - start - (p[start] == '-');
-	if (*integer && digits >= 19) {
+	if (integer && digits >= 19) {
 		char tmp[40];
 
 		if (digits > 20)
@@ -272,7 +365,7 @@ scan_number(const char *p, size_t i, size_t n, bool *integer, unsigned *flags)
 		(void)strtoll(tmp, NULL, 10);
 		if (errno == ERANGE)
 			return 0;
-	} else if (!*integer && i - start > 300) {
+	} else if (!integer && i - start > 300) {
 		return 0; /* let jansson judge very long reals */
 	} else if (!exponent || !big) {
 		/*
@@ -293,6 +386,25 @@ scan_number(const char *p, size_t i, size_t n, bool *integer, unsigned *flags)
 			return 0;
 	}
 	return i;
+}
+
+/*
+ * Scan a number at p[i].  Returns the index after it, or 0 when it is not
+ * a JSON number or jansson would refuse it (integer beyond int64, real
+ * overflowing to infinity).  Adds JSCAN_BIGNUM to *flags for more than 18
+ * integer digits or more than 2 exponent digits.  The common number, no
+ * exponent, at most 18 integer digits and 300 bytes, needs no more.
+ */
+static inline __attribute__((always_inline)) size_t
+scan_number(const char *p, size_t i, size_t n, bool *integer, unsigned *flags)
+{
+	size_t start = i, intdigits, expdigits;
+
+	if ((i = number_end(p, i, n, integer, &intdigits, &expdigits)) == 0)
+		return 0;
+	if (expdigits == 0 && intdigits <= 18 && i - start <= 300)
+		return i;
+	return number_range(p, start, i, *integer, intdigits, expdigits, flags);
 }
 
 static size_t scan_value(const char *p, size_t i, size_t n, int depth,
@@ -333,6 +445,43 @@ scan_nested(const char *p, size_t i, size_t n, int depth, unsigned *flags)
 		if (i < n && p[i] == close)
 			return i + 1;
 		return 0;
+	}
+}
+
+/*
+ * Scan the scalar value at p[i]: its type in *t, its flags (scan_string(),
+ * scan_number()) added to *flags.  Returns the index after it, or 0 (with
+ * *t JSCAN_OBJECT or JSCAN_ARRAY for a nested value).
+ */
+static inline __attribute__((always_inline)) size_t
+scan_scalar(const char *p, size_t i, size_t n, enum jscan_type *t,
+    bool *integer, unsigned *flags)
+{
+	*integer = false;
+	if (i >= n)
+		return 0;
+	switch (p[i]) {
+	case '"':
+		*t = JSCAN_STRING;
+		return scan_string(p, i, n, flags);
+	case 't':
+		*t = JSCAN_TRUE;
+		return i + 4 <= n && memcmp(p + i, "true", 4) == 0 ? i + 4 : 0;
+	case 'f':
+		*t = JSCAN_FALSE;
+		return i + 5 <= n && memcmp(p + i, "false", 5) == 0 ? i + 5 : 0;
+	case 'n':
+		*t = JSCAN_NULL;
+		return i + 4 <= n && memcmp(p + i, "null", 4) == 0 ? i + 4 : 0;
+	case '{':
+		*t = JSCAN_OBJECT;
+		return 0;
+	case '[':
+		*t = JSCAN_ARRAY;
+		return 0;
+	default:
+		*t = JSCAN_NUMBER;
+		return scan_number(p, i, n, integer, flags);
 	}
 }
 
@@ -444,16 +593,35 @@ same_key(const struct jscan *s, size_t k)
  * memcmp(a, b, n) == 0 for the short strings keys are, without a call:
  * eight bytes at a time, the last eight overlapping the ones before.
  */
-static bool
+static inline bool
 same_bytes(const char *a, const char *b, size_t n)
 {
 	uint64_t x, y;
 
 	if (n < 8) {
-		for (size_t k = 0; k < n; k++)
-			if (a[k] != b[k])
+		/* the same way with two overlapping 4- or 2-byte words */
+		uint32_t x4, y4;
+		uint16_t x2, y2;
+
+		if (n >= 4) {
+			memcpy(&x4, a, 4);
+			memcpy(&y4, b, 4);
+			if (x4 != y4)
 				return false;
-		return true;
+			memcpy(&x4, a + n - 4, 4);
+			memcpy(&y4, b + n - 4, 4);
+			return x4 == y4;
+		}
+		if (n >= 2) {
+			memcpy(&x2, a, 2);
+			memcpy(&y2, b, 2);
+			if (x2 != y2)
+				return false;
+			memcpy(&x2, a + n - 2, 2);
+			memcpy(&y2, b + n - 2, 2);
+			return x2 == y2;
+		}
+		return n == 0 || a[0] == b[0];
 	}
 	for (size_t k = 0; k + 8 < n; k += 8) {
 		memcpy(&x, a + k, 8);
@@ -521,6 +689,87 @@ keep_shape(struct jscan *s, bool plain_keys)
 }
 
 /*
+ * Keep the text around the values of the line p just scanned (s->n
+ * members, all scalars) as the template for the next line; keyflags: the
+ * flags of its keys.
+ */
+static void
+keep_template(struct jscan *s, const char *p, size_t n, unsigned keyflags)
+{
+	size_t at = 0, len = 0;
+
+	if (s->n + 1 > s->sepcap) {
+		s->sepcap = (s->n + 1) * 2;
+		s->sep = xreallocarray(s->sep, s->sepcap, sizeof(*s->sep));
+	}
+	for (size_t k = 0; k <= s->n; k++) {
+		size_t end = k < s->n ? (size_t)(s->m[k].val - p) : n;
+
+		s->sep[k].off = len;
+		s->sep[k].len = end - at;
+		s->sep[k].keyoff =
+		    k < s->n ? (size_t)(s->m[k].key - p) - at : 0;
+		s->sep[k].keylen = k < s->n ? s->m[k].keylen : 0;
+		len += end - at;
+		if (k < s->n)
+			at = end + s->m[k].vallen;
+	}
+	if (len > s->tmplcap || s->tmpl == NULL) {
+		s->tmplcap = len * 2 + 64;
+		s->tmpl = xrealloc(s->tmpl, s->tmplcap);
+	}
+	for (size_t k = 0, from = 0; k <= s->n; k++) {
+		memcpy(s->tmpl + s->sep[k].off, p + from, s->sep[k].len);
+		if (k < s->n)
+			from = (size_t)(s->m[k].val - p) + s->m[k].vallen;
+	}
+	s->tmpl_n = s->n;
+	s->tmpl_flags = keyflags;
+	s->tmpl_ok = true;
+}
+
+/*
+ * The line p (n bytes) against the template: true when the text around
+ * its values is the template's and its values are valid scalars, with
+ * the members filled in; false (members undefined) when the line is to
+ * be scanned from the start.
+ */
+static bool
+scan_template(struct jscan *s, const char *p, size_t n)
+{
+	size_t i = 0;
+	unsigned flags = s->tmpl_flags;
+
+	for (size_t k = 0; k < s->tmpl_n; k++) {
+		const struct jscan_sep *sp = &s->sep[k];
+		struct jscan_member *m = &s->m[k];
+		unsigned f = 0;
+		size_t end;
+
+		if (n - i < sp->len ||
+		    !same_bytes(p + i, s->tmpl + sp->off, sp->len))
+			return false;
+		m->key = p + i + sp->keyoff;
+		m->keylen = sp->keylen;
+		i += sp->len;
+		if ((end = scan_scalar(p, i, n, &m->type, &m->integer, &f)) ==
+		    0)
+			return false;
+		m->escaped = (f & ESCAPED) != 0;
+		flags |= f;
+		m->val = p + i;
+		m->vallen = end - i;
+		i = end;
+	}
+	if (n - i != s->sep[s->tmpl_n].len ||
+	    !same_bytes(p + i, s->tmpl + s->sep[s->tmpl_n].off, n - i))
+		return false;
+	s->n = s->tmpl_n;
+	s->flags = flags & ~ESCAPED;
+	return true;
+}
+
+/*
  * Scan line (len bytes) as one JSON object.  On JSCAN_OK, s->m[0..n) are
  * its members (borrowed spans into line).  JSCAN_INVALID: not valid JSON
  * as far as the scanner can tell (ask jansson why).  JSCAN_DECLINED:
@@ -535,11 +784,17 @@ jscan_object(struct jscan *s, const char *line, size_t len)
 	bool declined = false;
 	bool match = s->shape_n > 0;
 	unsigned keyflags = 0; /* of the keys scanned */
+	bool nested = false;
 
-	s->n = 0;
-	s->flags = 0;
 	s->same_shape = false;
 	s->indexed = false;
+	if (s->tmpl_ok && scan_template(s, line, len)) {
+		s->same_shape = true;
+		return JSCAN_OK;
+	}
+	s->tmpl_ok = false;
+	s->n = 0;
+	s->flags = 0;
 	if (s->nslots == 0)
 		grow(s);
 	rehash(s, s->cap);
@@ -588,9 +843,11 @@ jscan_object(struct jscan *s, const char *line, size_t len)
 		if ((end = scan_value(p, i, n, 1, &m->type, &m->integer, &f)) ==
 		    0)
 			return JSCAN_INVALID;
-		if ((m->type == JSCAN_OBJECT || m->type == JSCAN_ARRAY) &&
-		    !s->nested_ok)
-			declined = true;
+		if (m->type == JSCAN_OBJECT || m->type == JSCAN_ARRAY) {
+			nested = true;
+			if (!s->nested_ok)
+				declined = true;
+		}
 		m->escaped = (f & ESCAPED) != 0;
 		s->flags |= f & ~ESCAPED;
 		m->val = p + i;
@@ -627,6 +884,8 @@ jscan_object(struct jscan *s, const char *line, size_t len)
 		if (!declined)
 			keep_shape(s, keyflags == 0);
 	}
+	if (!declined && !nested && !(keyflags & ESCAPED))
+		keep_template(s, line, len, keyflags);
 	return declined ? JSCAN_DECLINED : JSCAN_OK;
 }
 

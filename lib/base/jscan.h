@@ -58,6 +58,11 @@ enum jscan_result {
 	JSCAN_DECLINED = -2,
 };
 
+struct jscan_sep {
+	size_t off, len;       /* in tmpl */
+	size_t keyoff, keylen; /* the key's bytes, from the text's start */
+};
+
 struct jscan {
 	struct jscan_member *m; /* members in input order */
 	size_t n, cap;
@@ -76,6 +81,20 @@ struct jscan {
 	size_t *shape_off; /* shape_n + 1 offsets into shape */
 	size_t shape_offcap;
 	bool shape_plain; /* no key of the shape has an escape or UTF-8 */
+	/*
+	 * The template of the last line scanned with JSCAN_OK, when its
+	 * values were all scalars: the text before each value (whitespace,
+	 * '{' or ',', the quoted key, ':') and after the last one, kept in
+	 * tmpl, with each key's place in its text.  A line that has the
+	 * same text there holds valid keys that are those of the shape, so
+	 * only its values need scanning.
+	 */
+	char *tmpl;
+	size_t tmplcap;
+	struct jscan_sep *sep; /* tmpl_n + 1: the last is the tail */
+	size_t sepcap, tmpl_n;
+	unsigned tmpl_flags; /* of the keys */
+	bool tmpl_ok;
 	/* duplicate-key check: open addressing over member indices */
 	uint32_t *slot, *stamp;
 	size_t nslots;

@@ -90,7 +90,7 @@ digits(const char **p, int n)
 	int v = 0;
 
 	for (int i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)**p))
+		if (**p < '0' || **p > '9')
 			return -1;
 		v = v * 10 + (**p - '0');
 		(*p)++;
@@ -105,16 +105,41 @@ digits(const char **p, int n)
 int
 timefmt_parse_text(const char *s, int64_t *ms, struct time_form *form)
 {
+	return timefmt_parse_text_day(NULL, s, strlen(s), ms, form);
+}
+
+/*
+ * timefmt_parse_text() of s (len bytes, s[len] == '\0'), its date read
+ * from day when it is the date of the last text read through day (which
+ * may be NULL), and kept there otherwise.
+ */
+int
+timefmt_parse_text_day(struct timefmt_day *day, const char *s, size_t len,
+    int64_t *ms, struct time_form *form)
+{
 	const char *p = s;
 	int y, mo, d, h, mi, sec = 0, off = 0;
-	int64_t frac_ms = 0;
+	int64_t frac_ms = 0, days;
 
 	memset(form, 0, sizeof(*form));
 	form->kind = TIME_ISO;
-	if ((y = digits(&p, 4)) < 0 || *p++ != '-' ||
-	    (mo = digits(&p, 2)) < 1 || mo > 12 || *p++ != '-' ||
-	    (d = digits(&p, 2)) < 1 || (unsigned)d > month_days(y, mo) ||
-	    (*p != 'T' && *p != ' '))
+	if (day != NULL && day->valid && len > 10 &&
+	    memcmp(s, day->date, 10) == 0) {
+		days = day->days; /* the same valid date as before */
+		p += 10;
+	} else {
+		if ((y = digits(&p, 4)) < 0 || *p++ != '-' ||
+		    (mo = digits(&p, 2)) < 1 || mo > 12 || *p++ != '-' ||
+		    (d = digits(&p, 2)) < 1 || (unsigned)d > month_days(y, mo))
+			return -1;
+		days = days_from_civil(y, (unsigned)mo, (unsigned)d);
+		if (day != NULL) {
+			memcpy(day->date, s, 10);
+			day->days = days;
+			day->valid = true;
+		}
+	}
+	if (*p != 'T' && *p != ' ')
 		return -1;
 	p++;
 	if ((h = digits(&p, 2)) < 0 || h > 23 || *p++ != ':' ||
@@ -128,9 +153,9 @@ timefmt_parse_text(const char *s, int64_t *ms, struct time_form *form)
 			int64_t scale = 100;
 
 			p++;
-			if (!isdigit((unsigned char)*p))
+			if (*p < '0' || *p > '9')
 				return -1;
-			while (isdigit((unsigned char)*p)) {
+			while (*p >= '0' && *p <= '9') {
 				frac_ms += (*p - '0') * scale;
 				scale /= 10;
 				form->frac += form->frac < 6;
@@ -157,9 +182,7 @@ timefmt_parse_text(const char *s, int64_t *ms, struct time_form *form)
 	if (*p != '\0')
 		return -1;
 	form->offset_min = off;
-	*ms = ((days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 +
-		   h * 3600 + mi * 60 + sec - off * 60) *
-		   1000 +
+	*ms = ((days * 86400 + h * 3600 + mi * 60 + sec - off * 60) * 1000 +
 	       frac_ms);
 	return in_range(*ms) ? 0 : -1; /* 9999-12-31T23:00-05:00 is not */
 }

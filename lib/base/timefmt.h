@@ -35,7 +35,19 @@ struct time_form {
 int timefmt_epoch(long long t, int64_t *ms, struct time_form *form);
 int timefmt_parse(const json_t *v, int64_t *ms, struct time_form *form,
     char *why, size_t whylen);
+/*
+ * The day of the last ISO text read through it, so that a stream of times
+ * of the same day (a series every few minutes) reads each date once.
+ */
+struct timefmt_day {
+	char date[10]; /* YYYY-MM-DD as written */
+	int64_t days;  /* since the epoch */
+	bool valid;
+};
+
 int timefmt_parse_text(const char *s, int64_t *ms, struct time_form *form);
+int timefmt_parse_text_day(struct timefmt_day *day, const char *s, size_t len,
+    int64_t *ms, struct time_form *form);
 json_t *timefmt_format(int64_t ms, const struct time_form *form);
 void timefmt_format_iso_us(struct buf *b, int64_t us);
 

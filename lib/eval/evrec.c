@@ -20,6 +20,8 @@ void
 evrec_parser_init(struct evrec_parser *pp, const struct evrec_conf *c)
 {
 	pp->conf = c;
+	memset(pp->pos, 0, sizeof(pp->pos));
+	memset(&pp->day, 0, sizeof(pp->day));
 	jscan_init(&pp->js);
 	buf_init(&pp->key);
 	buf_init(&pp->truth);
@@ -82,9 +84,10 @@ json_kind(const json_t *v)
  * One field's value, from the scanned line (m) or the jansson object
  * (obj): *type, and *v for the slow path.  Returns false when absent.
  */
-static bool
-field(struct evrec_parser *pp, json_t *obj, const char *name,
-    const struct jscan_member **m, json_t **v, enum jscan_type *type)
+static inline bool
+field(struct evrec_parser *pp, json_t *obj, enum evrec_field f,
+    const char *name, const struct jscan_member **m, json_t **v,
+    enum jscan_type *type)
 {
 	*m = NULL;
 	*v = NULL;
@@ -94,8 +97,15 @@ field(struct evrec_parser *pp, json_t *obj, const char *name,
 		*type = json_kind(*v);
 		return true;
 	}
-	if ((*m = jscan_find(&pp->js, name, strlen(name))) == NULL)
+	/* The keys of the line before, in the same order: its places. */
+	if (pp->js.same_shape && pp->pos[f] > 0) {
+		*m = &pp->js.m[pp->pos[f] - 1];
+	} else if ((*m = jscan_find(&pp->js, name, strlen(name))) == NULL) {
+		pp->pos[f] = 0;
 		return false;
+	} else {
+		pp->pos[f] = (size_t)(*m - pp->js.m) + 1;
+	}
 	*type = (*m)->type;
 	return true;
 }
@@ -146,8 +156,8 @@ time_of(struct evrec_parser *pp, const struct jscan_member *m, json_t *v,
 	if (m->type == JSCAN_STRING && !m->escaped) {
 		buf_reset(&pp->tmp);
 		buf_add(&pp->tmp, m->val + 1, m->vallen - 2);
-		buf_addc(&pp->tmp, '\0');
-		if (timefmt_parse_text(pp->tmp.data, &r->t_ms, &form) == 0)
+		if (timefmt_parse_text_day(&pp->day, pp->tmp.data, pp->tmp.len,
+			&r->t_ms, &form) == 0)
 			return 0;
 	}
 	p = json_loadb(m->val, m->vallen, JSON_DECODE_ANY, NULL);
@@ -175,8 +185,10 @@ evrec_parse(struct evrec_parser *pp, const char *line, size_t len,
 	if (jscan_object(&pp->js, line, len) != JSCAN_OK &&
 	    (obj = ndjson_parse(line, len, why, whylen)) == NULL)
 		return -1;
+	if (obj == NULL && !pp->js.same_shape)
+		memset(pp->pos, 0, sizeof(pp->pos)); /* a new shape */
 	if (c->score != NULL) {
-		if (!field(pp, obj, c->score, &m, &v, &type)) {
+		if (!field(pp, obj, EVREC_SCORE, c->score, &m, &v, &type)) {
 			snprintf(why, whylen, "missing field '%s'", c->score);
 			goto out;
 		}
@@ -194,7 +206,7 @@ evrec_parse(struct evrec_parser *pp, const char *line, size_t len,
 		}
 	}
 	if (c->id != NULL) {
-		if (!field(pp, obj, c->id, &m, &v, &type)) {
+		if (!field(pp, obj, EVREC_ID, c->id, &m, &v, &type)) {
 			snprintf(why, whylen, "missing field '%s'", c->id);
 			goto out;
 		}
@@ -204,7 +216,7 @@ evrec_parse(struct evrec_parser *pp, const char *line, size_t len,
 		r->keylen = pp->key.len;
 	}
 	if (c->time != NULL) {
-		if (!field(pp, obj, c->time, &m, &v, &type)) {
+		if (!field(pp, obj, EVREC_TIME, c->time, &m, &v, &type)) {
 			snprintf(why, whylen, "missing field '%s'", c->time);
 			goto out;
 		}
@@ -212,7 +224,7 @@ evrec_parse(struct evrec_parser *pp, const char *line, size_t len,
 			goto out;
 	}
 	if (c->truth != NULL) {
-		if (!field(pp, obj, c->truth, &m, &v, &type)) {
+		if (!field(pp, obj, EVREC_TRUTH, c->truth, &m, &v, &type)) {
 			snprintf(why, whylen, "missing field '%s'", c->truth);
 			goto out;
 		}
@@ -222,7 +234,7 @@ evrec_parse(struct evrec_parser *pp, const char *line, size_t len,
 		r->truthlen = pp->truth.len;
 	}
 	if (c->cls != NULL) {
-		if (!field(pp, obj, c->cls, &m, &v, &type)) {
+		if (!field(pp, obj, EVREC_CLASS, c->cls, &m, &v, &type)) {
 			snprintf(why, whylen, "missing field '%s'", c->cls);
 			goto out;
 		}

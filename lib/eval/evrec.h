@@ -18,6 +18,7 @@
 
 #include "base/buf.h"
 #include "base/jscan.h"
+#include "base/timefmt.h"
 
 struct evrec_conf {
 	const char *id;	   /* key field, or NULL */
@@ -34,9 +35,24 @@ struct evrec {
 	double score;
 };
 
+enum evrec_field {
+	EVREC_SCORE,
+	EVREC_ID,
+	EVREC_TIME,
+	EVREC_TRUTH,
+	EVREC_CLASS,
+	EVREC_NFIELDS,
+};
+
 struct evrec_parser {
 	const struct evrec_conf *conf;
 	struct jscan js;
+	/*
+	 * Each field's member index + 1 in the last line scanned in place
+	 * (0: unknown), reused while jscan says the keys are the same.
+	 */
+	size_t pos[EVREC_NFIELDS];
+	struct timefmt_day day; /* the date of the last time read */
 	struct buf key, truth, cls, tmp;
 };
 

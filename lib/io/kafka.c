@@ -182,16 +182,20 @@ names_brokers(const char *nv)
  * client) collects error_cb reports and hands librdkafka's log lines to
  * conf's warn hook (conf, borrowed, must outlive the client too); it is
  * also the client's opaque.
- * Returns a new conf (owned by the caller until rd_kafka_new()), or NULL
- * with err set (EX_CONFIG).
+ * Loads librdkafka (lib/io/rdk) the first time.  Returns a new conf (owned
+ * by the caller until rd_kafka_new()), or NULL with err set (EX_CONFIG, or
+ * EX_UNAVAILABLE when librdkafka cannot be loaded).
  */
 rd_kafka_conf_t *
 kafka_conf_new(const struct kafka_uri *u, const struct io_conf *conf,
     const char *const *defaults, struct kafka_errs *errs, struct ad_err *err)
 {
-	rd_kafka_conf_t *kc = rd_kafka_conf_new();
+	rd_kafka_conf_t *kc;
 	char nv[1024];
 
+	if (rdk_load(err) < 0)
+		return NULL;
+	kc = rd_kafka_conf_new();
 	snprintf(nv, sizeof(nv), "bootstrap.servers=%s", u->brokers);
 	if (conf_set(kc, nv, err) < 0)
 		goto fail;

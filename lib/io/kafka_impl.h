@@ -13,6 +13,7 @@
 
 #include "base/ad.h"
 #include "io/io.h"
+#include "io/rdk.h"
 
 enum kafka_offset {
 	KAFKA_OFFSET_DEFAULT, /* stored with a group, else earliest */

@@ -31,6 +31,7 @@ point_parser_init(struct point_parser *pp, const struct point_conf *c)
 	buf_init(&pp->text);
 	buf_init(&pp->key);
 	buf_init(&pp->tmp);
+	memset(&pp->day, 0, sizeof(pp->day));
 }
 
 /* Release a parser's buffers. */
@@ -175,7 +176,7 @@ member_number(const struct jscan_member *m, json_t *obj)
 
 static int
 get_time(const struct jscan_member *m, json_t *obj, struct point *p,
-    struct buf *tmp, char *why, size_t whylen)
+    struct buf *tmp, struct timefmt_day *day, char *why, size_t whylen)
 {
 	json_t *v;
 	int rc;
@@ -196,7 +197,8 @@ get_time(const struct jscan_member *m, json_t *obj, struct point *p,
 	if (m->type == JSCAN_STRING && !m->escaped) {
 		buf_reset(tmp);
 		buf_add(tmp, m->val + 1, m->vallen - 2);
-		if (timefmt_parse_text(tmp->data, &p->t_ms, &p->form) == 0)
+		if (timefmt_parse_text_day(
+			day, tmp->data, tmp->len, &p->t_ms, &p->form) == 0)
 			return 0;
 	}
 	/* Reals, escapes and errors: jansson's value and timefmt_parse(). */
@@ -276,7 +278,7 @@ point_parse(struct point_parser *pp, const char *line, size_t len,
 		p->keylen = pp->key.len;
 	}
 	if (c->time_field != NULL && (f = find(m, n, c->time_field)) != NULL) {
-		if (get_time(f, obj, p, &pp->tmp, why, whylen) < 0) {
+		if (get_time(f, obj, p, &pp->tmp, &pp->day, why, whylen) < 0) {
 			rc = 0;
 			goto out;
 		}

@@ -50,6 +50,7 @@ struct point_parser {
 	const struct point_conf *conf;
 	struct jscan js;
 	struct buf text, key, tmp;
+	struct timefmt_day day; /* the date of the last time read */
 };
 
 void point_parser_init(struct point_parser *pp, const struct point_conf *c);

@@ -2,6 +2,9 @@
 /* Unit tests for lib/jscan: the flat-record scanner agrees with jansson. */
 #include <string.h>
 
+#include <jansson.h>
+#include <stdio.h>
+
 #include "base/jscan.h"
 #include "tap.h"
 
@@ -94,6 +97,151 @@ test_shape(void)
 	jscan_release(&s);
 }
 
+/*
+ * The template of the line before: a line with the same text around its
+ * values has only its values scanned, and must come out as a full scan
+ * would.
+ */
+static void
+test_template(void)
+{
+	struct jscan s;
+	const char *base = "{\"id\":\"k1\",\"t\":\"2014-01-01 00:00:00\","
+			   "\"x\":1.5,\"ok\":true,\"z\":null}";
+
+	jscan_init(&s);
+	ok(scan(&s, base) == JSCAN_OK && !s.same_shape && s.n == 5,
+	    "template: first line");
+	ok(scan(&s, "{\"id\":\"key2\",\"t\":\"2014-01-01 00:05:00\","
+		    "\"x\":-20,\"ok\":false,\"z\":3e5}") == JSCAN_OK &&
+		s.same_shape && s.n == 5 && s.m[0].vallen == 6 &&
+		memcmp(s.m[0].val, "\"key2\"", 6) == 0 &&
+		s.m[2].type == JSCAN_NUMBER && s.m[2].integer &&
+		s.m[3].type == JSCAN_FALSE && s.m[4].type == JSCAN_NUMBER &&
+		!s.m[4].integer && s.m[1].keylen == 1 && *s.m[1].key == 't',
+	    "template: other values, every member right");
+	ok(jscan_find(&s, "ok", 2) == &s.m[3], "template: find");
+	ok(scan(&s, "{\"id\":\"k\\u00e9\",\"t\":\"\xc3\xa9\",\"x\":1,"
+		    "\"ok\":true,\"z\":12345678901234567890e1}") == JSCAN_OK &&
+		s.same_shape && s.m[0].escaped && !s.m[1].escaped &&
+		s.flags == (JSCAN_UESCAPE | JSCAN_UTF8 | JSCAN_BIGNUM),
+	    "template: the flags of the values");
+	ok(scan(&s, "{\"id\":\"k\x01\",\"t\":\"\",\"x\":1,\"ok\":true,"
+		    "\"z\":null}") == JSCAN_INVALID,
+	    "template: a control character in a value");
+	ok(scan(&s, base) == JSCAN_OK &&
+		scan(&s, "{\"id\":\"k\",\"t\":\"\",\"x\":01,"
+			 "\"ok\":true,\"z\":null}") == JSCAN_INVALID,
+	    "template: a leading zero");
+	ok(scan(&s, base) == JSCAN_OK &&
+		scan(&s, "{\"id\":\"k\",\"t\":\"\",\"x\":1.,\"ok\":true,"
+			 "\"z\":null}") == JSCAN_INVALID,
+	    "template: a point without digits");
+	ok(scan(&s, base) == JSCAN_OK &&
+		scan(&s, "{\"id\":\"k\",\"t\":\"\",\"x\":1,\"ok\":truex,"
+			 "\"z\":null}") == JSCAN_INVALID,
+	    "template: a word after a literal");
+	ok(scan(&s, base) == JSCAN_OK &&
+		scan(&s, "{\"id\":\"k\",\"t\":\"\",\"x\":1,\"ok\":true,"
+			 "\"z\":null}x") == JSCAN_INVALID,
+	    "template: text after the object");
+	ok(scan(&s, base) == JSCAN_OK &&
+		scan(&s, "{\"id\":\"k\",\"t\":\"\",\"x\":1,\"ok\":true,"
+			 "\"z\":null") == JSCAN_INVALID,
+	    "template: no closing brace");
+	ok(scan(&s, base) == JSCAN_OK &&
+		scan(&s, "{\"id\":\"k\",\"t\":\"\",\"x\":1,\"ok\":true,"
+			 "\"z\":[1]}") == JSCAN_DECLINED,
+	    "template: a nested value is declined");
+	ok(scan(&s, "{\"id\":\"k\",\"t\":\"\",\"x\":1,\"ok\":true,"
+		    "\"z\":null}") == JSCAN_OK &&
+		s.same_shape,
+	    "template: after a declined line, still the same keys");
+	ok(scan(&s, base) == JSCAN_OK &&
+		scan(&s, "{\"id\":\"k\",\"id\":\"\",\"x\":1,\"ok\":true,"
+			 "\"z\":null}") == JSCAN_INVALID,
+	    "template: a duplicate key");
+	ok(scan(&s, base) == JSCAN_OK &&
+		scan(&s, "{\"id\":\"k\", \"t\":\"\",\"x\":1,\"ok\":true,"
+			 "\"z\":null}") == JSCAN_OK &&
+		s.same_shape && s.m[1].keylen == 1 && *s.m[1].key == 't',
+	    "template: other blanks, the same keys");
+	ok(scan(&s, "{\"id\":\"k\",\"t\":\"\",\"x\":1,\"ok\":true}") ==
+		    JSCAN_OK &&
+		!s.same_shape && s.n == 4,
+	    "template: a member fewer");
+	ok(scan(&s, "{\"id\":\"k\",\"t\":\"\",\"x\":1,\"ok\":true}") ==
+		    JSCAN_OK &&
+		s.same_shape && s.n == 4,
+	    "template: kept from the new shape");
+	jscan_release(&s);
+}
+
+/*
+ * Strings and digit runs are tested a word at a time: a byte of each
+ * kind at every place of values up to 40 bytes long, each line scanned
+ * by a new scanner and through the template of a plain line, both
+ * agreeing with jansson on whether the line is JSON.
+ */
+static void
+test_runs(void)
+{
+	static const char *const in_string[] = {"\"", "\\", "\\n", "\x01",
+	    "\x1f", "\x7f", "\x80", "\xc3\xa9", "\xc3", "\xed\xa0\x80", " "};
+	static const char *const in_number[] = {
+	    "a", ".", "e", "e5", "/", ":", "-", " ", "0", "\"", "E+1", ".5"};
+	struct jscan fresh, kept;
+	char line[128], body[64];
+	size_t bad = 0, checked = 0;
+
+	jscan_init(&kept);
+	for (int kind = 0; kind < 2; kind++) {
+		const char *const *ins = kind ? in_number : in_string;
+		size_t nins = kind ? sizeof(in_number) / sizeof(*in_number)
+				   : sizeof(in_string) / sizeof(*in_string);
+
+		for (size_t len = 1; len <= 40; len++)
+			for (size_t at = 0; at <= len; at++)
+				for (size_t k = 0; k < nins; k++) {
+					json_t *v;
+					enum jscan_result r1, r2;
+					bool good;
+
+					memset(body, kind ? '7' : 'a', len);
+					body[len] = '\0';
+					/* a real: the integer part stays short */
+					if (kind)
+						body[0] = '1', body[1] = '.';
+					snprintf(line, sizeof(line),
+					    kind ? "{\"k\":%.*s%s%s,\"n\":1}"
+						 : "{\"k\":\"%.*s%s%s\",\"n\":"
+						   "1}",
+					    (int)at, body, ins[k], body + at);
+					v = json_loads(line, 0, NULL);
+					good = v != NULL;
+					json_decref(v);
+					jscan_init(&fresh);
+					r1 = scan(&fresh, line);
+					jscan_release(&fresh);
+					scan(&kept,
+					    kind ? "{\"k\":1,\"n\":1}"
+						 : "{\"k\":\"\",\"n\":1}");
+					r2 = scan(&kept, line);
+					checked++;
+					if ((r1 == JSCAN_OK) != good ||
+					    (r2 == JSCAN_OK) != good) {
+						if (bad++ < 5)
+							printf("# %s: %d %d, "
+							       "jansson %d\n",
+							    line, r1, r2, good);
+					}
+				}
+	}
+	jscan_release(&kept);
+	ok(bad == 0 && checked > 10000,
+	    "runs: %zu lines, each agreeing with jansson twice", checked);
+}
+
 /* Numbers converted as jansson converts them. */
 static void
 test_number(void)
@@ -174,6 +322,8 @@ main(void)
 	test_flags();
 	test_shape();
 	test_number();
+	test_template();
+	test_runs();
 	ok(jscan_is_number("0", 1, true) && jscan_is_number("-12", 3, true) &&
 		jscan_is_number("1E+2", 4, false),
 	    "jscan_is_number: integers and exponents");

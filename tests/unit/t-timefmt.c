@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /* Unit tests for lib/timefmt: the three forms, offsets, round trips. */
+#include <string.h>
+
 #include "tap.h"
 #include "base/timefmt.h"
 
@@ -17,6 +19,46 @@ roundtrip(const char *text)
 	snprintf(out, sizeof(out), "%s", json_string_value(v));
 	json_decref(v);
 	return out;
+}
+
+/*
+ * timefmt_parse_text_day() over a stream: each text gives what
+ * timefmt_parse_text() gives it alone, whatever came before.
+ */
+static void
+test_day(void)
+{
+	static const char *const texts[] = {"2014-04-01 00:00:00",
+	    "2014-04-01 00:05:00", "2014-04-01T23:59:59.5Z",
+	    "2014-04-01 24:00:00", "2014-04-01", "2014-04-01 ",
+	    "2014-04-01 00:10:00+02:00", "2014-04-02 00:00:00",
+	    "2014-04-31 00:00:00", "2014-04-02x00:00:00", "2014-04-02 00:00",
+	    "2016-02-29 12:00:00", "2015-02-29 12:00:00", "2014-04-02 00:00:00",
+	    "9999-12-31T23:00-05:00", "2014-04-01 00:00:00"};
+	struct timefmt_day day = {0};
+	size_t n = sizeof(texts) / sizeof(*texts), agree = 0;
+	int64_t last = 0;
+
+	for (int round = 0; round < 2; round++)
+		for (size_t i = 0; i < n; i++) {
+			struct time_form f1, f2;
+			int64_t m1 = -1, m2 = -1;
+			int r1 = timefmt_parse_text(texts[i], &m1, &f1);
+			int r2 = timefmt_parse_text_day(
+			    &day, texts[i], strlen(texts[i]), &m2, &f2);
+
+			agree += r1 == r2 &&
+				 (r1 < 0 || (m1 == m2 && f1.zulu == f2.zulu &&
+						f1.frac == f2.frac));
+			if (r2 == 0)
+				last = m2;
+		}
+	ok(agree == 2 * n, "day: %zu of %zu texts as read alone", agree, 2 * n);
+	ok(last == 1396310400000LL, "day: the last one, 2014-04-01 00:00:00");
+	ok(timefmt_parse_text_day(&day, "2014-04-01 00:05:00", 19, &last,
+	       &(struct time_form){0}) == 0 &&
+		last == 1396310700000LL,
+	    "day: a time of the kept day, hand-computed");
 }
 
 int
@@ -122,5 +164,6 @@ main(void)
 	timefmt_format_iso_us(&b, -1);
 	is_str(b.data, "\"1969-12-31T23:59:59.999999Z\"", "just before epoch");
 	buf_release(&b);
+	test_day();
 	return tap_done();
 }
