@@ -183,6 +183,8 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	parse_opts(argc, argv, &o);
 	ad_signals_init();
+	/* a classification of part of the input is none: a stop ends it */
+	ad_signals_fatal();
 	status = cli_run(&o.cli, o.files, o.nfiles, run, &o, &in);
 	if (o.cli.verbose && in != NULL)
 		fprintf(stderr, "ad-classify: read %zu, rejected %zu\n",

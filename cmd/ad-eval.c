@@ -186,6 +186,8 @@ main(int argc, char **argv)
 	if (o.cli.quiet)
 		o.cli.io.warn = NULL; /* -q: bad records counted, not told */
 	ad_signals_init();
+	/* a report on part of the input is none: a stop ends it */
+	ad_signals_fatal();
 	ad_err_clear(&e);
 	if (evaluator_init(&o.ev, &o.ec, &e) < 0) {
 		status = ad_err_report(&e);

@@ -166,14 +166,28 @@ train_main(struct opts *o)
 	ad_err_clear(&e);
 	o->tc.on_epoch = o->cli.verbose ? print_epoch : NULL;
 	o->tc.warn = say;
+	/*
+	 * A stop while reading or training ends the program by its signal
+	 * (a model of part of the data is no model); while the file is
+	 * written it is a flag, so that no temporary file stays behind.
+	 */
+	ad_signals_init();
+	ad_signals_fatal();
 	if ((status = cli_open_input(
 		 &o->cli, o->operands, o->noperands, &in)) != EX_OK)
 		return status;
 	m = fctrain_recin(in, &o->tc, &report, &e);
 	if (m == NULL && e.status == EX_OK) /* no input: recin has said */
 		status = recin_status(in);
-	else if (m == NULL || lstmfile_write(o->cli.output, m, &e) < 0)
+	else if (m == NULL)
 		status = ad_err_report(&e);
+	else {
+		ad_signals_init();
+		if (lstmfile_write(o->cli.output, m, &e) < 0) {
+			ad_stop_reraise();
+			status = ad_err_report(&e);
+		}
+	}
 	if (report != NULL && o->report != NULL &&
 	    report_write(o->report, report, &e) < 0 && status == EX_OK)
 		status = ad_err_report(&e);

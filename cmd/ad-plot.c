@@ -122,6 +122,8 @@ main(int argc, char **argv)
 	ad_err_clear(&e);
 	parse_opts(argc, argv, &o);
 	ad_signals_init();
+	/* a picture of part of the input is none: a stop ends it */
+	ad_signals_fatal();
 	buf_init(&svg);
 	ps = plotset_new(&o.pc);
 	if (o.overview)

@@ -185,6 +185,12 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	parse_opts(argc, argv, &o);
 	ad_signals_init();
+	/*
+	 * Without --window nothing is written before the input ends, and a
+	 * decomposition of part of a series is none: a stop ends it.
+	 */
+	if (o.window_ms == 0)
+		ad_signals_fatal();
 	status = cli_run(&o.cli, o.files, o.nfiles, run, &o, &in);
 	recin_free(in);
 	cli_release(&o.cli);

@@ -5,15 +5,18 @@
  * variable) a few hundred times per 100,000 records, not per record.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "io/ndjson.h"
 #include "io/reload.h"
 #include "forest/scorepipe.h"
 
 #define BATCH 256
+#define KICK_MS 100 /* see wait_idle() */
 
 struct batch {
 	struct scorepipe_item item[BATCH];
@@ -74,13 +77,31 @@ writer(void *arg)
 	return NULL;
 }
 
-/* Wait until the writer has no batch; returns with the mutex held. */
+/*
+ * Wait until the writer has no batch; returns with the mutex held.  After
+ * a stop signal, which the kernel may have given this thread while the
+ * writer sits in a write to a reader that takes nothing, the writer is
+ * sent the signal again every KICK_MS: its write ends (EINTR) and, now
+ * bounded (lib/io/fdwrite), fails soon if the reader still takes nothing.
+ */
 static void
 wait_idle(struct scorepipe *p)
 {
 	pthread_mutex_lock(&p->mu);
-	while (p->given != NULL)
-		pthread_cond_wait(&p->cv, &p->mu);
+	while (p->given != NULL) {
+		struct timespec ts;
+		int sig = ad_stop;
+
+		if (sig != 0)
+			pthread_kill(p->tid, sig);
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += KICK_MS * 1000000L;
+		if (ts.tv_nsec >= 1000000000L) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&p->cv, &p->mu, &ts);
+	}
 }
 
 /* Give the batch being filled to the writer and start the other one. */

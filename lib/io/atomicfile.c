@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "io/atomicfile.h"
+#include "io/fdwrite.h"
 
 /*
  * The path a chain of symbolic links at path ends in, which need not
@@ -165,24 +166,14 @@ atomicfile_abort(struct atomicfile *af)
 	af->fd = -1;
 }
 
-/* Write all n bytes of p to fd, retrying after signals; 0, or -1 (errno). */
+/*
+ * Write all n bytes of p to fd, retrying after signals until a stop
+ * signal comes (then bounded: lib/io/fdwrite); 0, or -1 (errno).
+ */
 int
 atomicfile_write_all(int fd, const void *p, size_t n)
 {
-	const char *c = p;
-
-	while (n > 0) {
-		ssize_t w = write(fd, c, n);
-
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		c += w;
-		n -= (size_t)w;
-	}
-	return 0;
+	return fdwrite_all(fd, p, n);
 }
 
 /*

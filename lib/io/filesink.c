@@ -1,34 +1,65 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /*
  * The file backend of struct sink: stdout ("-") or a path, written
- * through stdio with a large buffer; every write and flush is checked so
- * that a full disk or a closed pipe ends in EX_IOERR with the system's
- * reason.  lib/io/endpoint picks it for "-" and paths.
+ * through a large buffer of its own with fdwrite_all(), not stdio, so that
+ * a stop signal never leaves the program blocked on a reader that takes
+ * nothing (glibc's stdio neither retries nor bounds a write after EINTR,
+ * and its flush at exit blocks again).  Every write and flush is checked:
+ * a full disk or a closed pipe ends in EX_IOERR with the system's reason.
+ * lib/io/endpoint picks it for "-" and paths.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "base/buf.h"
+#include "io/fdwrite.h"
 #include "io/filesink.h"
 
-struct file_sink {
-	FILE *fp;
-	const char *name; /* borrowed from struct sink */
-	char *iobuf;	  /* NULL for stdout, which keeps its own */
-	bool is_stdout;
-};
+/* Buffered bytes that make a write go out */
+#define FILESINK_BUFSIZE (128 * 1024)
 
-/* stdout outlives its sink (finish() closes it), and so must its buffer. */
-static char stdout_buf[BUFSIZ * 16];
-static bool stdout_buffered;
+struct file_sink {
+	int fd;
+	const char *name; /* borrowed from struct sink */
+	struct buf b;	  /* records not yet written */
+	bool is_stdout;
+	bool failed; /* a write failed: what is buffered is dropped */
+};
 
 static int
 file_failed(struct file_sink *fs, struct ad_err *err)
 {
-	ad_err_set(err, EX_IOERR, "write error on '%s': %s", fs->name,
-	    strerror(errno ? errno : EIO));
+	int e = errno ? errno : EIO;
+
+	fs->failed = true;
+	buf_reset(&fs->b);
+	if (e == EAGAIN && ad_stop)
+		ad_err_set(err, EX_IOERR,
+		    "write error on '%s': the reader took nothing within "
+		    "%d ms of the stop",
+		    fs->name, FDWRITE_STOP_GRACE_MS);
+	else
+		ad_err_set(err, EX_IOERR, "write error on '%s': %s", fs->name,
+		    strerror(e));
 	return -1;
+}
+
+static int
+file_drain(struct file_sink *fs, struct ad_err *err)
+{
+	if (fs->failed) {
+		errno = EIO;
+		return file_failed(fs, err);
+	}
+	errno = 0;
+	if (fs->b.len > 0 && fdwrite_all(fs->fd, fs->b.data, fs->b.len) < 0)
+		return file_failed(fs, err);
+	buf_reset(&fs->b);
+	return 0;
 }
 
 static int
@@ -39,33 +70,31 @@ file_write(void *impl, const char *buf, size_t len, const char *key,
 
 	(void)key;
 	(void)keylen;
-	errno = 0;
-	if (fwrite(buf, 1, len, fs->fp) != len || putc('\n', fs->fp) == EOF)
-		return file_failed(fs, err);
+	buf_add(&fs->b, buf, len);
+	buf_addc(&fs->b, '\n');
+	if (fs->b.len >= FILESINK_BUFSIZE)
+		return file_drain(fs, err);
 	return 0;
 }
 
 static int
 file_flush(void *impl, struct ad_err *err)
 {
-	struct file_sink *fs = impl;
-
-	errno = 0;
-	if (fflush(fs->fp) != 0 || ferror(fs->fp))
-		return file_failed(fs, err);
-	return 0;
+	return file_drain(impl, err);
 }
 
 static int
 file_close(void *impl, struct ad_err *err)
 {
 	struct file_sink *fs = impl;
-	int rc = file_flush(fs, err);
+	int rc = file_drain(fs, err);
 
 	/* stdout is closed by finish(), which also reports its errors. */
-	if (!fs->is_stdout && fclose(fs->fp) != 0 && rc == 0)
+	if (!fs->is_stdout && close(fs->fd) != 0 && rc == 0) {
+		errno = errno ? errno : EIO;
 		rc = file_failed(fs, err);
-	free(fs->iobuf);
+	}
+	buf_release(&fs->b);
 	free(fs);
 	return rc;
 }
@@ -90,21 +119,19 @@ filesink_open(const char *spec, const struct io_conf *conf, struct ad_err *err)
 	(void)conf;
 	fs = xcalloc(1, sizeof(*fs));
 	if (spec == NULL || strcmp(spec, "-") == 0) {
-		fs->fp = stdout;
+		/* what stdio holds goes first: it was written before */
+		fflush(stdout);
+		fs->fd = STDOUT_FILENO;
 		fs->is_stdout = true;
 		spec = "<stdout>";
-		if (!stdout_buffered)
-			setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
-		stdout_buffered = true;
-	} else if ((fs->fp = fopen(spec, "w")) == NULL) {
+	} else if ((fs->fd = open(spec,
+			O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) {
 		ad_err_set(err, EX_CANTCREAT, "cannot create '%s': %s", spec,
 		    strerror(errno));
 		free(fs);
 		return NULL;
-	} else {
-		fs->iobuf = xmalloc(BUFSIZ * 16);
-		setvbuf(fs->fp, fs->iobuf, _IOFBF, BUFSIZ * 16);
 	}
+	buf_init(&fs->b);
 	snk = sink_new(spec, &file_ops, fs, NULL);
 	fs->name = sink_name(snk);
 	return snk;

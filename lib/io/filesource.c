@@ -52,6 +52,7 @@ struct file_source {
 	size_t max_line;
 	size_t lineno;
 	bool eof;
+	bool stopped;  /* the input ended by a stop signal, not at its end */
 	bool skipping; /* discarding the rest of an over-long line */
 };
 
@@ -72,16 +73,20 @@ read_some(struct file_source *fs, void *p, size_t n, struct ad_err *err)
 			if (source_idle(fs->self, err) < 0)
 				return -1;
 		} while (!ad_stop && poll(&pfd, 1, 1000) == 0);
-		if (ad_stop)
+		if (ad_stop) {
+			fs->stopped = true;
 			return 0; /* the poll above was cut short by it */
+		}
 	}
 	for (;;) {
 		ssize_t r = read(fs->fd, p, n);
 
 		if (r >= 0)
 			return r;
-		if (errno == EINTR && ad_stop)
+		if (errno == EINTR && ad_stop) {
+			fs->stopped = true;
 			return 0;
+		}
 		if (errno != EINTR) {
 			ad_err_at(err, EX_IOERR, fs->name, fs->lineno + 1,
 			    "read error: %s", strerror(errno));
@@ -228,7 +233,7 @@ inflate_some(struct file_source *fs, struct ad_err *err)
 			fs->zs.avail_in = (uInt)r;
 		}
 		if (fs->zs.avail_in == 0 && fs->in_eof) {
-			if (fs->between)
+			if (fs->between || fs->stopped)
 				return 0;
 			ad_err_at(err, EX_DATAERR, fs->name, fs->lineno + 1,
 			    "compressed data ends early");
@@ -333,7 +338,13 @@ file_next(void *impl, struct line *line, struct ad_err *err)
 		    memchr(fs->buf + fs->scanned, '\n', fs->end - fs->scanned);
 		size_t have;
 
-		if (nl != NULL || (fs->eof && fs->end > fs->start)) {
+		/*
+		 * The last line without a newline is a line at the end of the
+		 * input, but only the start of one when a stop cut it: that
+		 * stays unread with the rest.
+		 */
+		if (nl != NULL ||
+		    (fs->eof && !fs->stopped && fs->end > fs->start)) {
 			size_t stop = nl ? (size_t)(nl - fs->buf) : fs->end;
 			bool was_skipping = fs->skipping;
 

@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -205,6 +206,17 @@ idle_fail(void *arg, struct ad_err *err)
 	idle_calls++;
 	ad_err_set(err, EX_IOERR, "flush failed in the idle hook");
 	return -1;
+}
+
+/* The idle hook: a stop signal comes while the source waits. */
+static int
+idle_stop(void *arg, struct ad_err *err)
+{
+	(void)arg;
+	(void)err;
+	idle_calls++;
+	ad_stop = SIGTERM;
+	return 0;
 }
 
 int
@@ -709,6 +721,33 @@ main(void)
 				    "flush failed in the idle hook") == 0,
 			    "pipe: a failing idle hook stops the read with "
 			    "its error");
+			source_close(s);
+			close(p[1]);
+		}
+		dup2(saved, STDIN_FILENO);
+		close(saved);
+	}
+
+	/* A stop while a line is half read: that line is not handed out. */
+	{
+		int p[2], saved = dup(STDIN_FILENO);
+		bool whole, end;
+
+		if (pipe(p) == 0) {
+			dup2(p[0], STDIN_FILENO);
+			close(p[0]);
+			if (write(p[1], "whole\n{\"par", 11) != 11)
+				return 1;
+			s = filesource_open("-", &conf, &e);
+			source_set_idle(s, idle_stop, NULL);
+			ad_err_clear(&e);
+			whole = source_next(s, &l, &e) == 1 &&
+				line_is(&l, "whole", 1);
+			end = source_next(s, &l, &e) == 0 && e.status == 0;
+			ok(whole, "stop: the whole line before it is read");
+			ok(end, "stop: the line it cut is not a line (%.*s)",
+			    end ? 0 : (int)l.len, end ? "" : l.buf);
+			ad_stop = 0;
 			source_close(s);
 			close(p[1]);
 		}

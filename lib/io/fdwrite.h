@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
+/*
+ * Writing a buffer whole to a descriptor, with a bounded end once a stop
+ * signal came: a reader that takes nothing (a pipe whose reader does not
+ * read) must not hold a stopping program up.  Before the stop a write
+ * blocks as long as the reader needs; after it, the program waits for
+ * room at most FDWRITE_STOP_GRACE_MS in all, then gives up (EAGAIN).
+ */
+#ifndef FDWRITE_H
+#define FDWRITE_H
+
+#include <stddef.h>
+
+/* How long, from the first write after a stop, the reader has to take it */
+#define FDWRITE_STOP_GRACE_MS 500
+
+int fdwrite_all(int fd, const void *p, size_t n);
+
+#endif
