@@ -82,54 +82,38 @@ iforest_pooled_split(const double *v, size_t m)
 	return at;
 }
 
-/* The value of a node of n rows whose path gives acc (see ichild_acc()). */
-static double
-inode_value(const struct igrow *g, size_t n, int depth, double acc)
-{
-	const struct forest *f = g->j->f;
-
-	switch (g->j->p->scoring) {
-	case IFOREST_DENSITY:
-		return f->cpsi + log2((double)n / (double)f->psi) + acc;
-	case IFOREST_ADJ_DEPTH:
-		return acc + forest_c((double)n);
-	default:
-		return depth + forest_c((double)n);
-	}
-}
-
 /*
- * A child's acc from its parent's: the child holds ns of the parent's n
- * rows and the share frac of its range (or of its categories).  Density:
- * minus the log2 of the volume share; adjusted depth: the sum of the
- * adjusted steps.
+ * The adjusted depth a split adds to the side that holds ns of the node's
+ * n rows and the share frac of its range (or of its categories):
+ * 2 / (1 + 1 / 2p), p = (ns / n) / frac, in (0, 2).
  */
-static double
-ichild_acc(const struct igrow *g, double acc, size_t ns, size_t n, double frac)
+double
+iforest_adj_step(size_t ns, size_t n, double frac)
 {
 	double p;
 
 	if (!(frac > 0x1p-30)) /* a threshold at the lowest value */
 		frac = 0x1p-30;
-	switch (g->j->p->scoring) {
-	case IFOREST_DENSITY:
-		return acc - log2(frac);
-	case IFOREST_ADJ_DEPTH:
-		p = ((double)ns / (double)n) / frac;
-		return acc + 2 / (1 + 1 / (2 * p));
-	default:
-		return acc + 1;
-	}
+	p = ((double)ns / (double)n) / frac;
+	return 2 / (1 + 1 / (2 * p));
+}
+
+/* The path length to a node at depth depth whose adjusted depth is adj. */
+static double
+inode_depth(const struct igrow *g, int depth, double adj)
+{
+	return g->j->p->scoring == IFOREST_ADJ_DEPTH ? adj : (double)depth;
 }
 
 static int32_t
-igrow_node(struct igrow *g, size_t *idx, size_t n, int depth, double acc)
+igrow_node(struct igrow *g, size_t *idx, size_t n, int depth, double adj)
 {
 	const struct dataset *ds = g->j->ds;
 	size_t nf = ds->nfeat;
 	int32_t id = forest_tree_add_node(g->t);
 
-	g->t->node[id].value = (float)inode_value(g, n, depth, acc);
+	g->t->node[id].value =
+	    (float)(inode_depth(g, depth, adj) + forest_c((double)n));
 	if (depth >= g->j->limit || n <= 1) {
 		g->t->node[id].kind = FNODE_LEAF;
 		return id;
@@ -289,9 +273,9 @@ igrow_node(struct igrow *g, size_t *idx, size_t n, int depth, double acc)
 				nd->thr = thr;
 			}
 			l = igrow_node(g, idx, mid, depth + 1,
-			    ichild_acc(g, acc, mid, n, fleft));
+			    adj + iforest_adj_step(mid, n, fleft));
 			r = igrow_node(g, idx + mid, n - mid, depth + 1,
-			    ichild_acc(g, acc, n - mid, n, 1 - fleft));
+			    adj + iforest_adj_step(n - mid, n, 1 - fleft));
 			g->t->node[id].left = l;
 			g->t->node[id].right = r;
 		}

@@ -8,10 +8,11 @@
  *
  * Variants (Cortes, "Revisiting randomized choices in isolation forests"
  * and "Isolation forests: looking beyond tree depth", 2021): numeric
- * thresholds chosen by pooled gain instead of at random, and node values
- * that measure an adjusted depth or a density instead of the depth.  Every
- * variant keeps the score 2^(-E[value]/c(psi)), so that prediction and the
- * model file do not depend on it.
+ * thresholds chosen by pooled gain instead of at random, and an adjusted
+ * depth, where a split adds less than 1 to the path of the side that holds
+ * fewer rows than its share of the range would (sparse: isolated faster)
+ * and more to a dense side.  Both keep the score 2^(-E[value]/c(psi)), so
+ * that prediction and the model file do not depend on them.
  */
 #ifndef IFOREST_H
 #define IFOREST_H
@@ -30,10 +31,9 @@ enum iforest_split {
 /* What a node's value (summed over trees by forest_predict()) measures. */
 enum iforest_scoring {
 	IFOREST_DEPTH,	   /* depth + c(n): the isolation depth */
-	IFOREST_ADJ_DEPTH, /* each split adds 2 / (1 + 1 / 2p), p the local
-			    * density ratio of the side taken (Cortes 2021) */
-	IFOREST_DENSITY,   /* c(psi) + log2 of (n / psi) over the share of
-			    * the root's volume the node covers */
+	/* each split adds 2 / (1 + 1 / 2p) instead of 1, p the side's share
+	 * of the rows over its share of the range (Cortes 2021) */
+	IFOREST_ADJ_DEPTH,
 };
 
 struct iforest_params {
@@ -49,6 +49,7 @@ struct iforest_params {
 };
 
 size_t iforest_pooled_split(const double *v, size_t m);
+double iforest_adj_step(size_t ns, size_t n, double frac);
 struct forest *iforest_train(const struct dataset *ds, const uint32_t *rows,
     size_t nsel, const struct iforest_params *p);
 

@@ -51,7 +51,8 @@ main(void)
 {
 	static double xs[2000];
 	static int ci[2000];
-	struct iforest_params p = {100, 256, 1, 1, NULL, NULL};
+	struct iforest_params p = {
+	    .trees = 100, .psi = 256, .seed = 1, .threads = 1};
 	struct dataset *ds;
 	struct forest *f, *g;
 	struct prng rng;
