@@ -34,11 +34,10 @@ struct opts {
 static const struct opt_word modes[] = {{"supervised", FORESTFILE_SUPERVISED},
     {"unsupervised", FORESTFILE_UNSUPERVISED},
     {"isolation", FORESTFILE_ISOLATION}, {"boost", MODE_BOOST}, {NULL, 0}};
-static const struct opt_word split_words[] = {
-    {"random", IFOREST_SPLIT_RANDOM}, {"pooled-gain", IFOREST_SPLIT_POOLED},
-    {NULL, 0}};
-static const struct opt_word scoring_words[] = {{"depth", IFOREST_DEPTH},
-    {"adj-depth", IFOREST_ADJ_DEPTH}, {NULL, 0}};
+static const struct opt_word split_words[] = {{"random", IFOREST_SPLIT_RANDOM},
+    {"pooled-gain", IFOREST_SPLIT_POOLED}, {NULL, 0}};
+static const struct opt_word scoring_words[] = {
+    {"depth", IFOREST_DEPTH}, {"adj-depth", IFOREST_ADJ_DEPTH}, {NULL, 0}};
 static const struct opt_word mtry_words[] = {
     {"sqrt", RFTRAIN_SQRT}, {"all", 0}, {NULL, 0}};
 
@@ -101,8 +100,8 @@ parse_opts(int argc, char **argv, struct opts *o)
 		"unsupervised: synthetic rows per real row (0.1)"),
 	    OPT_SIZE(0, "sample-size", &p->sample_size, "n", 2, 100000000,
 		"isolation: rows per tree (default 256)"),
-	    OPT_CHOICE(0, "split", &p->split, "random|pooled-gain",
-		split_words, "isolation: thresholds (default random)"),
+	    OPT_CHOICE(0, "split", &p->split, "random|pooled-gain", split_words,
+		"isolation: thresholds (default random)"),
 	    OPT_CHOICE(0, "scoring", &p->scoring, "depth|adj-depth",
 		scoring_words, "isolation: path lengths (default adj-depth)"),
 	    OPT_INT(0, "threads", &p->threads, "n", 1, 64,

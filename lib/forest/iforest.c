@@ -331,7 +331,8 @@ iforest_train(const struct dataset *ds, const uint32_t *rows, size_t nsel,
 	psi = p->psi < j.nsel ? p->psi : j.nsel;
 	if (psi < 2)
 		psi = 2;
-	j.limit = p->max_depth > 0 ? p->max_depth : (int)ceil(log2((double)psi));
+	j.limit =
+	    p->max_depth > 0 ? p->max_depth : (int)ceil(log2((double)psi));
 	if (j.limit > FOREST_MAX_DEPTH)
 		j.limit = FOREST_MAX_DEPTH;
 	f->kind = FOREST_ISOLATION;

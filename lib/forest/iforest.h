@@ -30,7 +30,7 @@ enum iforest_split {
 
 /* What a node's value (summed over trees by forest_predict()) measures. */
 enum iforest_scoring {
-	IFOREST_DEPTH,	   /* depth + c(n): the isolation depth */
+	IFOREST_DEPTH, /* depth + c(n): the isolation depth */
 	/* each split adds 2 / (1 + 1 / 2p) instead of 1, p the side's share
 	 * of the rows over its share of the range (Cortes 2021) */
 	IFOREST_ADJ_DEPTH,
