@@ -5,11 +5,9 @@
 #      both whole commands from the same NDJSON file to a model file, on
 #      ROWS records spread evenly over the file (default 100,000; 0 = all);
 #   2. 5-fold cross-validated AUC of ad-train-rf (ours alone, all rows);
-#   3. isolation forest AUC on the http and smtp subsets (logged_in = 1,
-#      log(x + 0.1) of duration, src_bytes, dst_bytes; fit and score the whole
-#      subset; mean of seeds 0-4), the classic protocol, both sides;
-#   4. scoring NDJSON -> NDJSON file, both sides writing every record with
+#   3. scoring NDJSON -> NDJSON file, both sides writing every record with
 #      its score (sklearn: json.loads + predict_proba in batches of 10,000).
+# The isolation forest's AUCs are bench/iforest.sh's.
 # Timings alternate A B A B (bench/lib.sh, BENCH_RUNS pairs) and go to
 # bench/results/latest.jsonl.  scikit-learn sees the 38 numeric fields;
 # ad-train-rf also the 3 categorical ones.
@@ -55,33 +53,7 @@ auc=$($PY -c 'import json,sys; d=json.load(open(sys.argv[1])); m=d["cv"]["mean"]
 echo "ad-train-rf --cv 5 ($total rows, mtry all): AUC $auc in $((s1 - s0)) s"
 echo "sklearn baseline (BASELINE.md, 100,000-row sample, max_features=None): AUC 0.999919 +- 0.000152; target: ours >= that - 0.002"
 
-echo "== 3. isolation forest, http and smtp subsets"
-$PY - "$W/all.ndjson" "$W" <<'PYEOF'
-import json, math, sys
-src, w = sys.argv[1], sys.argv[2]
-out = {s: open(f"{w}/{s}.ndjson", "w") for s in ("http", "smtp")}
-for line in open(src):
-    r = json.loads(line)
-    if r["service"] in out and r["logged_in"] == 1:
-        o = {k: math.log(r[k] + 0.1) for k in ("duration", "src_bytes", "dst_bytes")}
-        o["attack"] = int(r["label"] != "normal.")
-        out[r["service"]].write(json.dumps(o) + "\n")
-PYEOF
-for svc in http smtp; do
-	sum=0
-	for seed in 0 1 2 3 4; do
-		$B/ad-train-rf --mode isolation --trees 100 --sample-size 256 -s $seed \
-			--features duration,src_bytes,dst_bytes -o "$W/$svc.if" "$W/$svc.ndjson"
-		a=$($B/ad-score -m "$W/$svc.if" "$W/$svc.ndjson" |
-			$B/ad-eval --truth attack --positive 1 | jq .auc)
-		sum=$(awk -v a="$sum" -v b="$a" 'BEGIN { print a + b }')
-	done
-	ours=$(awk -v a="$sum" 'BEGIN { printf "%.4f", a / 5 }')
-	sk=$($SK iforest "$W/$svc.ndjson")
-	echo "$svc: ad-train-rf isolation AUC $ours (mean of 5 seeds), sklearn IsolationForest $sk (target: ours >= sklearn)"
-done
-
-echo "== 4. scoring NDJSON -> NDJSON file"
+echo "== 3. scoring NDJSON -> NDJSON file"
 ab rf-score "RF scoring (mtry all), NDJSON file to NDJSON file ($n records)" "$n" bench/forest.sh \
 	ad-score "$B/ad-score -m '$W/all.rf' '$W/kdd.ndjson' > '$W/scored.ndjson'" \
 	scikit-learn "$SK score '$W/all.pkl' '$W/kdd.ndjson' '$W/sk-scored.ndjson'"

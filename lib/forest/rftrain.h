@@ -29,6 +29,8 @@ struct rftrain {
 	char **classes;	     /* borrowed */
 	const double *costs; /* nclass x nclass, or NULL (borrowed) */
 	double balance;	     /* class weights (n / K n_c) ^ balance */
+	/* isolation: enum iforest_split, enum iforest_scoring */
+	int split, scoring;
 	/* boosted trees instead of a forest (supervised mode) */
 	bool boost;
 	int rounds, early_stop;

@@ -48,8 +48,9 @@ setup_file() {
 }
 
 @test "demo: the isolation forest ranks attacks above normal records" {
-	# 0.9397 on the demo's synthetic traffic (seed 1); the README's 0.994 is
-	# the real KDD http subset, checked in tests/cmd/ad-train-rf.bats
+	# 0.9315 on the demo's synthetic traffic (seed 1; 0.9397 with --scoring
+	# depth); the README's 0.996 is the real KDD http subset, checked in
+	# tests/cmd/ad-train-rf.bats
 	run awk -v a="$(field 'isolation forest')" 'BEGIN { exit !(a ~ /^[0-9.]+$/ && a >= 0.93) }'
 	assert_success
 	# and the contrast forest (0.7289) stays better than chance by as much

@@ -4,7 +4,10 @@
  * scores in (0, 1] with 2^(-E h / c(psi)), exactly 0.5 for identical
  * rows (no split: h = c(psi)), outliers above inliers for numeric and
  * categorical features, training on a subset of rows, and determinism
- * across seeds and thread counts.
+ * across seeds and thread counts.  Pooled-gain splits: the split of most
+ * pooled gain on crafted values, thresholds in the gap between two
+ * clusters; adjusted depth: its steps by hand, the node values of a
+ * two-row tree, an outlier scored higher than by depth; --max-depth.
  */
 #include <math.h>
 #include <stdio.h>
@@ -46,12 +49,147 @@ score(const struct forest *f, double x, double c)
 	return forest_predict(f, v, NULL, NULL);
 }
 
+/* Pooled-gain splits, adjusted depth and the depth limit. */
+static void
+variants(void)
+{
+	static const double two[] = {0, 1, 2, 3, 10, 11, 12},
+			    flat[] = {4, 4, 4}, lone[] = {0, 0, 0, 10},
+			    pair[] = {1, 2}, trio[] = {0, 5, 6};
+	struct iforest_params p = {
+	    .trees = 50, .psi = 256, .seed = 1, .threads = 1};
+	static double xs[400];
+	struct dataset *ds;
+	struct forest *f, *g;
+	bool all = true;
+
+	ok(iforest_pooled_split(two, 7) == 4,
+	    "pooled gain: 0 1 2 3 | 10 11 12 (got %zu)",
+	    iforest_pooled_split(two, 7));
+	ok(iforest_pooled_split(lone, 4) == 3, "pooled gain: 0 0 0 | 10");
+	ok(iforest_pooled_split(pair, 2) == 1, "pooled gain: 1 | 2");
+	/* 0 | 5 6: 2 * 0.5 = 1; 0 5 | 6: 2 * 2.5 = 5 */
+	ok(iforest_pooled_split(trio, 3) == 1, "pooled gain: 0 | 5 6");
+	ok(iforest_pooled_split(flat, 3) == 0,
+	    "pooled gain: equal values, none");
+
+	/* two clusters, 0..9.9 and 100..109.9: every root in the gap */
+	for (size_t i = 0; i < 400; i++)
+		xs[i] = (i < 200 ? 0 : 100) + (double)(i % 100) / 10;
+	ds = make(xs, NULL, 400);
+	p.split = IFOREST_SPLIT_POOLED;
+	f = iforest_train(ds, NULL, 0, &p);
+	for (size_t t = 0; t < f->ntrees; t++) {
+		const struct fnode *r = &f->tree[t].node[0];
+
+		if (r->kind != FNODE_NUMERIC || r->feat != 0 ||
+		    !(r->thr >= 9.9 && r->thr < 100))
+			all = false;
+	}
+	ok(all, "pooled gain: every root threshold in the gap 9.9 .. 100");
+	p.split = IFOREST_SPLIT_RANDOM;
+	g = iforest_train(ds, NULL, 0, &p);
+	all = true;
+	for (size_t t = 0; t < g->ntrees; t++)
+		if (g->tree[t].node[0].kind == FNODE_NUMERIC &&
+		    !(g->tree[t].node[0].thr >= 9.9 &&
+			g->tree[t].node[0].thr < 100))
+			all = false;
+	ok(!all, "random splits: some root threshold inside a cluster");
+	forest_free(f);
+	forest_free(g);
+
+	/* the depth limit */
+	p.max_depth = 2;
+	f = iforest_train(ds, NULL, 0, &p);
+	ok(forest_depth(f) == 2, "max_depth 2: depth 2 (got %d)",
+	    forest_depth(f));
+	forest_free(f);
+	p.max_depth = 0;
+	dataset_free(ds);
+	featset_free(fs);
+
+	/* adjusted steps: p = (ns / n) / frac, 2 / (1 + 1 / 2p) */
+	is_near(iforest_adj_step(50, 100, 0.5), 4.0 / 3, 1e-12,
+	    "adjusted step: half the rows, half the range: 4/3");
+	is_near(iforest_adj_step(1, 100, 0.5), 2 / (1 + 25.0), 1e-12,
+	    "1 row of 100 in half the range: p 0.02, 2/26");
+	is_near(iforest_adj_step(99, 100, 0.01), 2 / (1 + 1 / 198.0), 1e-12,
+	    "99 rows in 1%% of the range: p 99, 2/(1 + 1/198)");
+	ok(iforest_adj_step(1, 2, 0) < 2 && iforest_adj_step(1, 2, 0) > 1.99,
+	    "a side of no range: just under 2");
+
+	/*
+	 * Two rows, 0 and 10, one tree of depth 1: the threshold t splits
+	 * them; the share of the range left is f = t / 10, so the left leaf
+	 * holds 2 / (1 + f) and the right one 2 / (2 - f), each + c(1) = 0.
+	 */
+	xs[0] = 0;
+	xs[1] = 10;
+	ds = make(xs, NULL, 2);
+	p.trees = 5;
+	p.scoring = IFOREST_ADJ_DEPTH;
+	f = iforest_train(ds, NULL, 0, &p);
+	all = true;
+	for (size_t t = 0; t < f->ntrees; t++) {
+		const struct tree *tr = &f->tree[t];
+		double fl = tr->node[0].thr / 10;
+
+		if (tr->nnodes != 3 ||
+		    fabs(tr->node[tr->node[0].left].value - 2 / (1 + fl)) >
+			1e-6 ||
+		    fabs(tr->node[tr->node[0].right].value - 2 / (2 - fl)) >
+			1e-6 ||
+		    tr->node[0].value != (float)forest_c(2))
+			all = false;
+	}
+	ok(all, "adjusted depth: leaves 2/(1 + f) and 2/(2 - f), root c(2)");
+	forest_free(f);
+	dataset_free(ds);
+	featset_free(fs);
+
+	/*
+	 * A sparse row in the training sample: 399 rows in 0 .. 99.75 and
+	 * one at 1000.  The split that isolates it sends 1 row of n into
+	 * most of the range: a step near 0; the dense side gets steps above
+	 * 1.  So the inliers score lower than by depth and the sparse row
+	 * stands further above them.  A value beyond the training range
+	 * follows the side whose steps the training rows set (still above
+	 * the inliers).
+	 */
+	for (size_t i = 0; i < 399; i++)
+		xs[i] = (double)i / 4;
+	xs[399] = 1000;
+	ds = make(xs, NULL, 400);
+	p.trees = 100;
+	f = iforest_train(ds, NULL, 0, &p);
+	p.scoring = IFOREST_DEPTH;
+	g = iforest_train(ds, NULL, 0, &p);
+	ok(score(f, 1000, 0) - score(f, 50, 0) >
+		score(g, 1000, 0) - score(g, 50, 0) + 0.03,
+	    "adjusted depth: the sparse row 1000 %.3f above the inlier 50 "
+	    "(depth %.3f)",
+	    score(f, 1000, 0) - score(f, 50, 0),
+	    score(g, 1000, 0) - score(g, 50, 0));
+	ok(score(f, 50, 0) < score(g, 50, 0) - 0.03,
+	    "and an inlier 50 lower: %.3f (depth %.3f)", score(f, 50, 0),
+	    score(g, 50, 0));
+	ok(score(f, 5000, 0) > score(f, 50, 0) + 0.1,
+	    "beyond the range, 5000: %.3f, above the inlier",
+	    score(f, 5000, 0));
+	forest_free(f);
+	forest_free(g);
+	dataset_free(ds);
+	featset_free(fs);
+}
+
 int
 main(void)
 {
 	static double xs[2000];
 	static int ci[2000];
-	struct iforest_params p = {100, 256, 1, 1, NULL, NULL};
+	struct iforest_params p = {
+	    .trees = 100, .psi = 256, .seed = 1, .threads = 1};
 	struct dataset *ds;
 	struct forest *f, *g;
 	struct prng rng;
@@ -164,5 +302,6 @@ main(void)
 	}
 	dataset_free(ds);
 	featset_free(fs);
+	variants();
 	return tap_done();
 }
