@@ -13,6 +13,7 @@
 #include "base/ad.h"
 #include "detect/detector.h"
 #include "series/likelihood.h"
+#include "series/quiet.h"
 
 #define STATE_VERSION 2
 
@@ -73,8 +74,9 @@ struct ewstat {
 };
 
 struct state {
-	double n, quiet_left;
-	double lo, hi; /* the range seen */
+	double n;
+	struct quiet quiet; /* one double: the state saves as doubles */
+	double lo, hi;	    /* the range seen */
 	struct ewstat gauss;
 	struct likelihood lik[NSCORED];
 	/* context: transition counts between value bins, with forgetting
@@ -289,7 +291,7 @@ repeat_seen(struct state *s, double move, double score, double level)
 		return false;
 	for (int i = 0; i < REPEAT_RING; i++)
 		seen = seen || s->ring[i] == move;
-	if (score >= level && s->quiet_left <= 0) {
+	if (score >= level && s->quiet.left <= 0) {
 		s->ring[(int)s->ring_next] = move;
 		s->ring_next = fmod(s->ring_next + 1, REPEAT_RING);
 	}
@@ -353,13 +355,9 @@ detector_step(struct detector *d, int64_t t, double x, struct detector_out *o)
 	if (s->n < p->tune[T_WARMUP])
 		score = 0;
 	/* After a detection, quiet: one anomaly, one alarm. */
-	if (s->quiet_left > 0) {
-		s->quiet_left--;
-		score *= 0.1;
-	} else if (score >= p->tune[T_QUIET_LEVEL]) {
-		s->quiet_left = p->tune[T_QUIET];
-	}
-	o->score = score;
+	o->score = quiet_apply(&s->quiet, score,
+	    &(struct quiet_conf){p->tune[T_QUIET], p->tune[T_QUIET_LEVEL],
+		QUIET_CONF_DEFAULT.scale});
 	s->n++;
 }
 
