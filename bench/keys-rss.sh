@@ -22,8 +22,12 @@ gen() {
 }
 # kdd records with N distinct uuids, for ad-clean --dedup
 gen_kdd() {
+	# the record split once around its uuid: a sub() per line took mawk
+	# over 9 minutes for 1,000,000 lines
 	awk -v n="$1" -v f="$TMP.kdd" 'BEGIN { getline r <f
-		for (i = 0; i < n; i++) { s = r; sub(/"uuid":"[^"]*"/, "\"uuid\":\"u" i "\"", s); print s } }'
+		match(r, /"uuid":"[^"]*"/)
+		a = substr(r, 1, RSTART - 1); b = substr(r, RSTART + RLENGTH)
+		for (i = 0; i < n; i++) printf "%s\"uuid\":\"u%d\"%s\n", a, i, b }'
 }
 peak() { sed -n 's/.*Maximum resident set size (kbytes): //p' "$1"; }
 
