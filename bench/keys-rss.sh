@@ -57,7 +57,7 @@ ad-clean --series --period 1000 --history 1000|gen|bin/ad-clean --series --step 
 ad-clean --dedup uuid (window 10^9)|gen_kdd|bin/ad-clean --dedup uuid --dedup-window 1000000000
 ad-stl --period 12|gen|bin/ad-stl --period 12 --max-keys $K
 ad-classify|gen|bin/ad-classify
-ad-forecast train|gen|bin/ad-forecast train -q --epochs 1 --max-keys $K -o $TMP.lstm
+ad-forecast train|gen|bin/ad-forecast train -q --epochs 1 -o $TMP.lstm
 ad-score --zscore 3|gen|bin/ad-score --zscore 3 --max-keys $K
 ad-detect|gen|bin/ad-detect --max-keys $K
 ad-alert --count 3 --within 1m|gen|bin/ad-alert --count 3 --within 1m --max-keys $K
