@@ -493,32 +493,11 @@ static size_t
 scan_value(const char *p, size_t i, size_t n, int depth, enum jscan_type *t,
     bool *integer, unsigned *flags)
 {
-	*integer = false;
-	if (i >= n)
-		return 0;
-	switch (p[i]) {
-	case '"':
-		*t = JSCAN_STRING;
-		return scan_string(p, i, n, flags);
-	case 't':
-		*t = JSCAN_TRUE;
-		return i + 4 <= n && memcmp(p + i, "true", 4) == 0 ? i + 4 : 0;
-	case 'f':
-		*t = JSCAN_FALSE;
-		return i + 5 <= n && memcmp(p + i, "false", 5) == 0 ? i + 5 : 0;
-	case 'n':
-		*t = JSCAN_NULL;
-		return i + 4 <= n && memcmp(p + i, "null", 4) == 0 ? i + 4 : 0;
-	case '{':
-		*t = JSCAN_OBJECT;
+	size_t end = scan_scalar(p, i, n, t, integer, flags);
+
+	if (end == 0 && i < n && (p[i] == '{' || p[i] == '['))
 		return scan_nested(p, i, n, depth, flags);
-	case '[':
-		*t = JSCAN_ARRAY;
-		return scan_nested(p, i, n, depth, flags);
-	default:
-		*t = JSCAN_NUMBER;
-		return scan_number(p, i, n, integer, flags);
-	}
+	return end;
 }
 
 static void
