@@ -33,6 +33,9 @@ make -s bin/ad-score bin/ad-eval > /dev/null
 . bench/lib.sh
 mkdir -p "$W"
 B=$(pwd)/bin
+# agree A B TOL: true when |A - B| < TOL (both sides must give one figure).
+agree() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; exit !(d < t && d > -t) }'; }
+
 score() { jq -r "$1" "$2"; }
 
 main() {
@@ -49,10 +52,7 @@ for p in standard reward_low_FP_rate reward_low_FN_rate; do
 	a=$(score ".nab.$p.score" "$W/a.json")
 	b=$(score ".profiles.$p.score" "$W/b.json")
 	printf '  %-19s ad-eval %s  nab_score.py %s\n' "$p" "$a" "$b"
-	awk -v a="$a" -v b="$b" 'BEGIN { d = a - b; exit !(d < 1e-6 && d > -1e-6) }' || {
-		echo "bench/eval.sh: $p: ad-eval and nab_score.py differ" >&2
-		exit 1
-	}
+	agree "$a" "$b" 1e-6 || { echo "bench/eval.sh: $p: ad-eval and nab_score.py differ" >&2; exit 1; }
 done
 BENCH_RUNS=${BENCH_RUNS:-11} ab nab-eval "NAB dev split, 3 profiles with threshold search, scored file to report ($n records)" \
 	"$n" bench/eval.sh ad-eval "$AE" nab_score.py "$NS"
@@ -67,10 +67,7 @@ if $PY -c 'import sklearn' 2> /dev/null; then
 		a=$(score ".$f" "$W/c.json")
 		b=$(score ".$f" "$W/d.json")
 		printf '  %-7s ad-eval %s  scikit-learn %s\n' "$f" "$a" "$b"
-		awk -v a="$a" -v b="$b" 'BEGIN { d = a - b; exit !(d < 1e-9 && d > -1e-9) }' || {
-			echo "bench/eval.sh: $f: ad-eval and scikit-learn differ" >&2
-			exit 1
-		}
+		agree "$a" "$b" 1e-9 || { echo "bench/eval.sh: $f: ad-eval and scikit-learn differ" >&2; exit 1; }
 	done
 	BENCH_RUNS=${BENCH_RUNS_AUC:-3} ab auc-sklearn "ROC and PR AUC, NDJSON file to report (5000000 records)" \
 		5000000 bench/eval.sh ad-eval "$AA" scikit-learn "$SK"

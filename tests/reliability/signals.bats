@@ -198,14 +198,20 @@ s_paused() {
 	cmp "$T/want" "$T/out" || fail "not what the input read gives: $(diff "$T/want" "$T/out" | head -5)"
 }
 
-# s_busy SIG KIND CMD...: endless input; on SIG: 0, whole records.
-s_busy() {
+# busy SIG KIND CMD...: CMD reads endless input of KIND; SIG once it has
+# read 2 MB.  The callers check how it ended.
+busy() {
 	local sig=$1
 	feeder "$(endless "$2")"
 	shift 2
 	spawn "$@" <&6 >"$T/out" 2>"$T/err"
 	await "2 MB read" read_at_least 2000000
 	stop "$sig"
+}
+
+# s_busy SIG KIND CMD...: endless input; on SIG: 0, whole records.
+s_busy() {
+	busy "$@"
 	assert_equal "$status" 0
 	whole_records "$T/out"
 }
@@ -259,13 +265,8 @@ b_paused() {
 
 # b_busy SIG KIND CMD...
 b_busy() {
-	local sig=$1
-	feeder "$(endless "$2")"
-	shift 2
-	spawn "$@" <&6 >"$T/out" 2>"$T/err"
-	await "2 MB read" read_at_least 2000000
-	stop "$sig"
-	b_status "$sig"
+	busy "$@"
+	b_status "$1"
 }
 
 # b_compute SIG FILE CMD...: FILE read whole, then a long computation
