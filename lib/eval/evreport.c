@@ -87,10 +87,13 @@ evreport_nab(const struct nab *nb, const struct windows *ws, bool optimize,
 	struct nab_key_result *keys = xcalloc(nk ? nk : 1, sizeof(*keys));
 	json_t *rep = json_object(), *nab = json_object(), *ko = json_object();
 	struct nab_result r;
+	double thr[NAB_NPROFILES];
 
+	if (optimize)
+		nab_optimize_all(nb, thr);
 	for (size_t p = 0; p < NAB_NPROFILES; p++) {
 		const struct nab_profile *prof = &nab_profiles[p];
-		double t = optimize ? nab_optimize(nb, prof) : threshold;
+		double t = optimize ? thr[p] : threshold;
 
 		nab_score_at(nb, prof, t, &r, p == 0 ? keys : NULL);
 		json_object_set_new(nab, prof->name, profile_object(&r));

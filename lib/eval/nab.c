@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /*
- * NAB scoring.  Rows are kept per windows-file key as they come (any
- * order of keys); nab_finish() puts each series in time order (stable),
- * turns its windows into row ranges and lays the scored rows of every
- * series out in key order, each with its window (or -1) and unweighted
- * value, which is what the sweep and the fixed-threshold scorer read.
- * Sums are taken in the same order as NAB's own code takes them, so that
- * the scores agree to the last bits, not just to 1e-6.
+ * NAB scoring.  Rows are kept in one array as they come, with the runs
+ * of one key noted (keys come in runs; any order is allowed); nab_finish()
+ * gathers each key's rows together when a key had several runs, puts each
+ * series in time order (stable), turns its windows into row ranges and
+ * lays the scored rows of every series out in key order, each with its
+ * window (or -1) and unweighted value, which is what the sweep and the
+ * fixed-threshold scorer read, and ranks their scores once for the sweep.
+ * The big arrays are bigalloc ones (huge pages).  Sums are taken in the
+ * same order as NAB's own code takes them, so that the scores agree to
+ * the last bits, not just to 1e-6.
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/bigalloc.h"
 #include "base/keymap.h"
 #include "eval/nab.h"
 #include "eval/rank.h"
@@ -28,8 +32,10 @@ const struct nab_profile nab_profiles[NAB_NPROFILES] = {
 
 struct nab_series {
 	const struct windows_key *wk;
-	struct nab_row *rows;
-	size_t n, cap;
+	struct nab_row *rows; /* in nb->rows, from nab_finish() on */
+	size_t n;
+	size_t runs;	    /* runs of its rows in the arrival order */
+	size_t start;	    /* where its first run starts */
 	size_t first;	    /* first scored row */
 	size_t (*win)[2];   /* row ranges of the non-empty windows */
 	size_t nwin, empty; /* non-empty windows, empty ones */
@@ -37,19 +43,29 @@ struct nab_series {
 	size_t off;	    /* its first scored row in the sweep arrays */
 };
 
+/* A run of rows of one key in the arrival order. */
+struct nab_run {
+	size_t key, len;
+};
+
 struct nab {
 	const struct windows *ws;
 	struct nab_series *all; /* one per windows key */
 	struct nab_series **s;	/* those with rows, in key order */
 	size_t ns;
-	size_t nrows;		   /* every row added */
+	struct nab_row *rows; /* every row added; by key from nab_finish() */
+	size_t nrows, rowcap;
+	struct nab_run *runs;
+	size_t nruns, runcap;
 	struct keymap *unlabelled; /* key -> rows of keys without windows */
 	/* scored rows of every series, in key then time order */
-	double *x, *val;
+	double *val;
 	int32_t *w; /* global window index, or -1 */
-	size_t n;
-	uint32_t *order; /* x ranked, highest first */
-	bool *scorable;	 /* per global window */
+	size_t n, ncap;
+	/* their scores' rank_key()s ascending, each with its row */
+	uint64_t *key;
+	uint32_t *order;
+	bool *scorable; /* per global window */
 	size_t nwin, nscorable;
 	double max_x;
 };
@@ -94,14 +110,29 @@ nab_add(struct nab *nb, size_t key, int64_t t_ms, double score)
 {
 	struct nab_series *s = &nb->all[key];
 
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 1024;
-		s->rows = xreallocarray(s->rows, s->cap, sizeof(*s->rows));
+	if (nb->nrows == nb->rowcap) {
+		size_t cap = nb->rowcap ? 2 * nb->rowcap : 1024;
+
+		nb->rows = bigalloc_array(
+		    nb->rows, nb->rowcap, cap, sizeof(*nb->rows));
+		nb->rowcap = cap;
 	}
-	s->rows[s->n].t = t_ms;
-	s->rows[s->n].x = score;
-	s->n++;
+	if (nb->nruns == 0 || nb->runs[nb->nruns - 1].key != key) {
+		if (nb->nruns == nb->runcap) {
+			nb->runcap = nb->runcap ? 2 * nb->runcap : 64;
+			nb->runs = xreallocarray(
+			    nb->runs, nb->runcap, sizeof(*nb->runs));
+		}
+		nb->runs[nb->nruns].key = key;
+		nb->runs[nb->nruns++].len = 0;
+		if (s->runs++ == 0)
+			s->start = nb->nrows;
+	}
+	nb->runs[nb->nruns - 1].len++;
+	nb->rows[nb->nrows].t = t_ms;
+	nb->rows[nb->nrows].x = score;
 	nb->nrows++;
+	s->n++;
 }
 
 /* Count a row of a key that ws does not name (it takes no part). */
@@ -145,10 +176,8 @@ nab_unlabelled_each(const struct nab *nb,
  * times must keep their order of arrival).
  */
 static void
-sort_by_time(struct nab_row *r, size_t n)
+sort_by_time(struct nab_row *r, size_t n, struct nab_row *tmp)
 {
-	struct nab_row *tmp = xreallocarray(NULL, n, sizeof(*tmp));
-
 	for (size_t width = 1; width < n; width *= 2) {
 		for (size_t lo = 0; lo < n; lo += 2 * width) {
 			size_t mid = lo + width < n ? lo + width : n;
@@ -164,7 +193,6 @@ sort_by_time(struct nab_row *r, size_t n)
 		}
 		memcpy(r, tmp, n * sizeof(*r));
 	}
-	free(tmp);
 }
 
 /* First row with time >= t (n when none). */
@@ -184,15 +212,18 @@ lower(const struct nab_series *s, int64_t t)
 	return lo;
 }
 
-/* Time order, probation, windows as row ranges. */
+/*
+ * Time order (tmp: room for the longest series), probation, windows as
+ * row ranges.
+ */
 static void
-prepare(struct nab_series *s)
+prepare(struct nab_series *s, struct nab_row *tmp)
 {
 	size_t prob;
 
 	for (size_t i = 1; i < s->n; i++)
 		if (s->rows[i].t < s->rows[i - 1].t) {
-			sort_by_time(s->rows, s->n);
+			sort_by_time(s->rows, s->n, tmp);
 			break;
 		}
 	/* min(floor(15% of n), 750), as NAB computes it */
@@ -234,9 +265,10 @@ lay_out(struct nab *nb, struct nab_series *s)
 
 		while (w < s->nwin && s->win[w][1] < i)
 			prev = (long)w++;
-		nb->x[j] = s->rows[i].x;
-		if (nb->x[j] > nb->max_x)
-			nb->max_x = nb->x[j];
+		nb->key[j] = rank_key(s->rows[i].x);
+		nb->order[j] = (uint32_t)j;
+		if (s->rows[i].x > nb->max_x)
+			nb->max_x = s->rows[i].x;
 		if (w < s->nwin && s->win[w][0] <= i) {
 			size_t lo = s->win[w][0], hi = s->win[w][1];
 			double width = (double)(hi - lo + 1);
@@ -263,6 +295,43 @@ lay_out(struct nab *nb, struct nab_series *s)
 }
 
 /*
+ * Point each series at its rows: where its one run lies, or, when some
+ * key came in several runs, at its place in a copy of the rows grouped
+ * by key (the runs of a key in the arrival order).
+ */
+static void
+group_rows(struct nab *nb)
+{
+	struct nab_row *g;
+	size_t off = 0, at = 0;
+	bool split = false;
+
+	for (size_t i = 0; i < nb->ws->n; i++)
+		split = split || nb->all[i].runs > 1;
+	if (!split) {
+		for (size_t i = 0; i < nb->ws->n; i++)
+			nb->all[i].rows = nb->rows + nb->all[i].start;
+		return;
+	}
+	g = bigalloc_array(NULL, 0, nb->rowcap, sizeof(*g));
+	for (size_t i = 0; i < nb->ws->n; i++) {
+		nb->all[i].rows = g + off;
+		nb->all[i].start = off; /* the next row's place */
+		off += nb->all[i].n;
+	}
+	for (size_t r = 0; r < nb->nruns; r++) {
+		struct nab_series *s = &nb->all[nb->runs[r].key];
+		size_t len = nb->runs[r].len;
+
+		memcpy(g + s->start, nb->rows + at, len * sizeof(*g));
+		s->start += len;
+		at += len;
+	}
+	bigalloc_free(nb->rows, nb->rowcap * sizeof(*nb->rows));
+	nb->rows = g;
+}
+
+/*
  * No more rows: order each series by time, map its windows, rank the
  * scores.  Series without rows take no part (their windows count
  * neither as found nor as missed).
@@ -270,23 +339,33 @@ lay_out(struct nab *nb, struct nab_series *s)
 void
 nab_finish(struct nab *nb)
 {
-	size_t cap = 0;
+	size_t cap = 0, longest = 0;
+	struct nab_row *tmp;
 
+	group_rows(nb);
+	for (size_t i = 0; i < nb->ws->n; i++)
+		if (nb->all[i].n > longest)
+			longest = nb->all[i].n;
+	tmp = bigalloc_array(NULL, 0, longest ? longest : 1, sizeof(*tmp));
 	nb->s = xcalloc(nb->ws->n ? nb->ws->n : 1, sizeof(*nb->s));
 	for (size_t i = 0; i < nb->ws->n; i++) {
 		struct nab_series *s = &nb->all[i];
 
 		if (s->n == 0)
 			continue;
-		prepare(s);
+		prepare(s, tmp);
 		s->win0 = nb->nwin;
 		nb->nwin += s->nwin;
 		cap += s->n - s->first;
 		nb->s[nb->ns++] = s;
 	}
-	nb->x = xreallocarray(NULL, cap ? cap : 1, sizeof(*nb->x));
-	nb->val = xreallocarray(NULL, cap ? cap : 1, sizeof(*nb->val));
-	nb->w = xreallocarray(NULL, cap ? cap : 1, sizeof(*nb->w));
+	bigalloc_free(tmp, (longest ? longest : 1) * sizeof(*tmp));
+	cap = cap ? cap : 1;
+	nb->ncap = cap;
+	nb->val = bigalloc_array(NULL, 0, cap, sizeof(*nb->val));
+	nb->w = bigalloc_array(NULL, 0, cap, sizeof(*nb->w));
+	nb->key = bigalloc_array(NULL, 0, cap, sizeof(*nb->key));
+	nb->order = bigalloc_array(NULL, 0, cap, sizeof(*nb->order));
 	nb->scorable = xcalloc(nb->nwin ? nb->nwin : 1, sizeof(*nb->scorable));
 	nb->max_x = -INFINITY;
 	for (size_t i = 0; i < nb->ns; i++) {
@@ -299,8 +378,7 @@ nab_finish(struct nab *nb)
 			}
 		lay_out(nb, s);
 	}
-	nb->order = xreallocarray(NULL, nb->n ? nb->n : 1, sizeof(*nb->order));
-	rank_desc(nb->x, nb->n, nb->order);
+	rank_sort_keys(nb->key, nb->order, nb->n);
 }
 
 /* Series with rows (those the scores are over). */
@@ -363,53 +441,101 @@ nab_nwindows(const struct nab *nb)
 	return nb->nwin;
 }
 
-/*
- * The best threshold for profile p: the candidate (every distinct score
- * of a scored row, and "nothing fires", 1.1 or just above the highest
- * score) of the highest raw score, the highest threshold among equals.
- * One pass over the ranked scores; a window's value changes only when an
- * earlier row of it is reached.
- */
-double
-nab_optimize(const struct nab *nb, const struct nab_profile *p)
+/* The score of the j-th scored row, as it was given (-0.0 stays -0.0). */
+static double
+score_of(const struct nab *nb, size_t j)
 {
-	double *best =
-	    xreallocarray(NULL, nb->nwin ? nb->nwin : 1, sizeof(*best));
-	double total = 0, best_raw, best_thr = NAB_NONE_THRESHOLD;
+	size_t lo = 0, hi = nb->ns;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (nb->s[mid]->off <= j)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return nb->s[lo]->rows[nb->s[lo]->first + (j - nb->s[lo]->off)].x;
+}
+
+/*
+ * The best thresholds thr[0..np) for the profiles p[0..np) (np at most
+ * NAB_NPROFILES): for each, the candidate (every distinct score of a
+ * scored row, and "nothing fires", 1.1 or just above the highest score)
+ * of the highest raw score, the highest threshold among equals.  One
+ * pass over the ranked scores for all of them, each profile's sums taken
+ * as in a pass of its own; a window's value changes only when an earlier
+ * row of it is reached.
+ */
+static void
+sweep(const struct nab *nb, const struct nab_profile *p, size_t np, double *thr)
+{
+	size_t nw = nb->nwin ? nb->nwin : 1;
+	double *best = xreallocarray(NULL, np * nw, sizeof(*best));
+	double total[NAB_NPROFILES], best_raw[NAB_NPROFILES];
+	double none = NAB_NONE_THRESHOLD;
 	size_t k = 0;
 
-	for (size_t w = 0; w < nb->nwin; w++) {
-		best[w] = nb->scorable[w] ? -p->fn : 0.0;
-		total += best[w];
-	}
 	if (nb->n > 0 && nb->max_x >= NAB_NONE_THRESHOLD)
-		best_thr = nextafter(nb->max_x, INFINITY);
-	best_raw = total;
-	while (k < nb->n) {
-		double x = nb->x[nb->order[k]];
+		none = nextafter(nb->max_x, INFINITY);
+	for (size_t q = 0; q < np; q++) {
+		double *b = best + q * nw;
 
-		for (; k < nb->n && nb->x[nb->order[k]] == x; k++) {
+		total[q] = 0;
+		for (size_t w = 0; w < nb->nwin; w++) {
+			b[w] = nb->scorable[w] ? -p[q].fn : 0.0;
+			total[q] += b[w];
+		}
+		best_raw[q] = total[q];
+		thr[q] = none;
+	}
+	while (k < nb->n) {
+		uint64_t key = nb->key[k];
+		size_t k0 = k;
+
+		for (; k < nb->n && nb->key[k] == key; k++) {
 			size_t j = nb->order[k];
 			int32_t w = nb->w[j];
+			double val = nb->val[j];
 
-			if (w < 0) {
-				total += p->fp * nb->val[j];
-			} else {
-				double v = p->tp * nb->val[j];
+			for (size_t q = 0; q < np; q++) {
+				double *b = best + q * nw, v;
 
-				if (v > best[w]) {
-					total += v - best[w];
-					best[w] = v;
+				if (w < 0) {
+					total[q] += p[q].fp * val;
+					continue;
+				}
+				v = p[q].tp * val;
+				if (v > b[w]) {
+					total[q] += v - b[w];
+					b[w] = v;
 				}
 			}
 		}
-		if (total > best_raw) {
-			best_raw = total;
-			best_thr = x;
-		}
+		for (size_t q = 0; q < np; q++)
+			if (total[q] > best_raw[q]) {
+				best_raw[q] = total[q];
+				thr[q] = score_of(nb, nb->order[k0]);
+			}
 	}
 	free(best);
-	return best_thr;
+}
+
+/* The best threshold for profile p (sweep()'s rule). */
+double
+nab_optimize(const struct nab *nb, const struct nab_profile *p)
+{
+	double thr;
+
+	sweep(nb, p, 1, &thr);
+	return thr;
+}
+
+/* The best threshold of each of nab_profiles into thr, in one sweep. */
+void
+nab_optimize_all(const struct nab *nb, double thr[NAB_NPROFILES])
+{
+	sweep(nb, nab_profiles, NAB_NPROFILES, thr);
 }
 
 /*
@@ -436,7 +562,7 @@ nab_score_at(const struct nab *nb, const struct nab_profile *p,
 		kr.empty_windows = s->empty;
 		for (size_t i2 = s->first; i2 < s->n; i2++) {
 			size_t j = s->off + (i2 - s->first);
-			bool hit = nb->x[j] >= threshold;
+			bool hit = s->rows[i2].x >= threshold;
 
 			if (nb->w[j] < 0) {
 				if (hit) {
@@ -483,7 +609,7 @@ nab_score_at(const struct nab *nb, const struct nab_profile *p,
 			for (size_t i2 = from; i2 <= hi; i2++) {
 				size_t j = s->off + (i2 - s->first);
 
-				if (nb->x[j] >= threshold) {
+				if (s->rows[i2].x >= threshold) {
 					v = p->tp * nb->val[j];
 					found = true;
 					break;
@@ -518,17 +644,17 @@ nab_free(struct nab *nb)
 {
 	if (nb == NULL)
 		return;
-	for (size_t i = 0; i < nb->ws->n; i++) {
-		free(nb->all[i].rows);
+	for (size_t i = 0; i < nb->ws->n; i++)
 		free(nb->all[i].win);
-	}
 	free(nb->all);
 	free(nb->s);
 	keymap_free(nb->unlabelled);
-	free(nb->x);
-	free(nb->val);
-	free(nb->w);
-	free(nb->order);
+	bigalloc_free(nb->rows, nb->rowcap * sizeof(*nb->rows));
+	free(nb->runs);
+	bigalloc_free(nb->val, nb->ncap * sizeof(*nb->val));
+	bigalloc_free(nb->w, nb->ncap * sizeof(*nb->w));
+	bigalloc_free(nb->key, nb->ncap * sizeof(*nb->key));
+	bigalloc_free(nb->order, nb->ncap * sizeof(*nb->order));
 	free(nb->scorable);
 	free(nb);
 }

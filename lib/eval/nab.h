@@ -77,6 +77,7 @@ void nab_unlabelled_each(const struct nab *nb,
 size_t nab_rows(const struct nab *nb);
 size_t nab_nwindows(const struct nab *nb);
 double nab_optimize(const struct nab *nb, const struct nab_profile *p);
+void nab_optimize_all(const struct nab *nb, double thr[NAB_NPROFILES]);
 void nab_score_at(const struct nab *nb, const struct nab_profile *p,
     double threshold, struct nab_result *r, struct nab_key_result *keys);
 double nab_scaled_sigmoid(double y);

@@ -1,39 +1,81 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /*
- * Radix ranking of doubles.  A double's bits, with the sign bit flipped
- * for positive numbers and every bit flipped for negative ones, order as
- * unsigned integers the way the numbers do; complementing that gives the
- * descending order.  NaN must not occur (the callers refuse it).
+ * Radix ranking of doubles, by their rank_key()s.  One read pass counts
+ * the digits of every pass at once; a pass whose digit is the same for
+ * every key moves nothing and is skipped.  The scratch arrays are
+ * bigalloc ones: for a few million keys, huge pages save most of the
+ * page faults, which are most of the cost.  NaN must not occur (the
+ * callers refuse it).
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/ad.h"
+#include "base/bigalloc.h"
 #include "eval/rank.h"
 
 enum { RANK_BITS = 11, RANK_BUCKETS = 1 << RANK_BITS, RANK_PASSES = 6 };
 
-static uint64_t
-desc_key(double v)
+#define DIGIT(k, pass)                                                         \
+	((size_t)((k) >> ((unsigned)(pass)*RANK_BITS)) & (RANK_BUCKETS - 1))
+
+/*
+ * Sort the keys k[0..n) ascending (the values descending), stable, and
+ * payload[0..n) along with them when it is not NULL.
+ */
+void
+rank_sort_keys(uint64_t *k, uint32_t *payload, size_t n)
 {
-	uint64_t u;
+	size_t(*count)[RANK_BUCKETS];
+	uint64_t *k2, *kk = k;
+	uint32_t *p2 = NULL, *pp = payload;
 
-	if (v == 0)
-		v = 0; /* -0.0 ranks with 0.0 */
-	memcpy(&u, &v, sizeof(u));
-	u = (u >> 63) ? ~u : u | (UINT64_C(1) << 63);
-	return ~u;
-}
+	if (n < 2)
+		return;
+	count = xcalloc(RANK_PASSES, sizeof(*count));
+	for (size_t i = 0; i < n; i++)
+		for (int pass = 0; pass < RANK_PASSES; pass++)
+			count[pass][DIGIT(k[i], pass)]++;
+	k2 = bigalloc_array(NULL, 0, n, sizeof(*k2));
+	if (payload != NULL)
+		p2 = bigalloc_array(NULL, 0, n, sizeof(*p2));
+	for (int pass = 0; pass < RANK_PASSES; pass++) {
+		size_t *c = count[pass], sum = 0;
+		uint64_t *tk;
+		uint32_t *tp;
 
-static double
-from_key(uint64_t k)
-{
-	uint64_t u = ~k;
-	double v;
+		if (c[DIGIT(kk[0], pass)] == n)
+			continue; /* one digit for all: nothing moves */
+		for (size_t b = 0; b < RANK_BUCKETS; b++) {
+			size_t m = c[b];
 
-	u = (u >> 63) ? u & ~(UINT64_C(1) << 63) : ~u;
-	memcpy(&v, &u, sizeof(v));
-	return v;
+			c[b] = sum;
+			sum += m;
+		}
+		if (pp != NULL) {
+			for (size_t i = 0; i < n; i++) {
+				size_t d = c[DIGIT(kk[i], pass)]++;
+
+				k2[d] = kk[i];
+				p2[d] = pp[i];
+			}
+			tp = pp, pp = p2, p2 = tp;
+		} else {
+			for (size_t i = 0; i < n; i++)
+				k2[c[DIGIT(kk[i], pass)]++] = kk[i];
+		}
+		tk = kk, kk = k2, k2 = tk;
+	}
+	if (kk != k) {
+		memcpy(k, kk, n * sizeof(*k));
+		if (payload != NULL)
+			memcpy(payload, pp, n * sizeof(*payload));
+		k2 = kk;
+		p2 = pp;
+	}
+	bigalloc_free(k2, n * sizeof(*k2));
+	bigalloc_free(p2, payload != NULL ? n * sizeof(*p2) : 0);
+	free(count);
 }
 
 /*
@@ -42,39 +84,14 @@ from_key(uint64_t k)
 void
 rank_sort_desc(double *x, size_t n)
 {
-	size_t m = n ? n : 1;
-	uint64_t *k = xreallocarray(NULL, m, sizeof(*k));
-	uint64_t *k2 = xreallocarray(NULL, m, sizeof(*k2));
-	size_t *count = xcalloc(RANK_BUCKETS, sizeof(*count));
+	uint64_t *k = bigalloc_array(NULL, 0, n ? n : 1, sizeof(*k));
 
 	for (size_t i = 0; i < n; i++)
-		k[i] = desc_key(x[i]);
-	for (int pass = 0; pass < RANK_PASSES && n > 0; pass++) {
-		unsigned shift = (unsigned)(pass * RANK_BITS);
-		size_t sum = 0;
-		uint64_t *tk;
-
-		memset(count, 0, RANK_BUCKETS * sizeof(*count));
-		for (size_t i = 0; i < n; i++)
-			count[(k[i] >> shift) & (RANK_BUCKETS - 1)]++;
-		if (count[(k[0] >> shift) & (RANK_BUCKETS - 1)] == n)
-			continue;
-		for (size_t b = 0; b < RANK_BUCKETS; b++) {
-			size_t c = count[b];
-
-			count[b] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++)
-			k2[count[(k[i] >> shift) & (RANK_BUCKETS - 1)]++] =
-			    k[i];
-		tk = k, k = k2, k2 = tk;
-	}
+		k[i] = rank_key(x[i]);
+	rank_sort_keys(k, NULL, n);
 	for (size_t i = 0; i < n; i++)
-		x[i] = from_key(k[i]);
-	free(k);
-	free(k2);
-	free(count);
+		x[i] = rank_value(k[i]);
+	bigalloc_free(k, (n ? n : 1) * sizeof(*k));
 }
 
 /*
@@ -85,48 +102,12 @@ rank_sort_desc(double *x, size_t n)
 void
 rank_desc(const double *x, size_t n, uint32_t *order)
 {
-	size_t m = n ? n : 1;
-	uint64_t *k = xreallocarray(NULL, m, sizeof(*k));
-	uint64_t *k2 = xreallocarray(NULL, m, sizeof(*k2));
-	uint32_t *spare = xreallocarray(NULL, m, sizeof(*spare));
-	uint32_t *o = order, *o2 = spare;
-	size_t *count = xcalloc(RANK_BUCKETS, sizeof(*count));
+	uint64_t *k = bigalloc_array(NULL, 0, n ? n : 1, sizeof(*k));
 
 	for (size_t i = 0; i < n; i++) {
-		k[i] = desc_key(x[i]);
-		o[i] = (uint32_t)i;
+		k[i] = rank_key(x[i]);
+		order[i] = (uint32_t)i;
 	}
-	for (int pass = 0; pass < RANK_PASSES && n > 0; pass++) {
-		unsigned shift = (unsigned)(pass * RANK_BITS);
-		size_t sum = 0;
-		uint64_t *tk;
-		uint32_t *to;
-
-		memset(count, 0, RANK_BUCKETS * sizeof(*count));
-		for (size_t i = 0; i < n; i++)
-			count[(k[i] >> shift) & (RANK_BUCKETS - 1)]++;
-		if (count[(k[0] >> shift) & (RANK_BUCKETS - 1)] == n)
-			continue; /* one digit for all: nothing moves */
-		for (size_t b = 0; b < RANK_BUCKETS; b++) {
-			size_t c = count[b];
-
-			count[b] = sum;
-			sum += c;
-		}
-		for (size_t i = 0; i < n; i++) {
-			size_t d =
-			    count[(k[i] >> shift) & (RANK_BUCKETS - 1)]++;
-
-			k2[d] = k[i];
-			o2[d] = o[i];
-		}
-		tk = k, k = k2, k2 = tk;
-		to = o, o = o2, o2 = to;
-	}
-	if (o != order)
-		memcpy(order, o, n * sizeof(*order));
-	free(k);
-	free(k2);
-	free(spare);
-	free(count);
+	rank_sort_keys(k, order, n);
+	bigalloc_free(k, (n ? n : 1) * sizeof(*k));
 }

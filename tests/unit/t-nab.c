@@ -177,12 +177,14 @@ sweep_vs_brute(void)
 {
 	struct prng g;
 
+	bool one_sweep = true, mixed_same = true;
+
 	prng_init(&g, 7);
 	for (int trial = 0; trial < 40; trial++) {
 		struct windows ws;
-		size_t nk = 1 + prng_below(&g, 4), nx = 0;
-		double *x = malloc(4 * 400 * sizeof(*x));
-		struct nab *nb;
+		size_t nk = 1 + prng_below(&g, 4), nx = 0, len[4];
+		double *x = malloc(4 * 400 * sizeof(*x)), all[NAB_NPROFILES];
+		struct nab *nb, *mixed;
 		bool same = true;
 
 		memset(&ws, 0, sizeof(ws));
@@ -207,9 +209,11 @@ sweep_vs_brute(void)
 			ws.keys[k].n = nw;
 		}
 		nb = nab_new(&ws);
+		mixed = nab_new(&ws);
 		for (size_t k = 0; k < nk; k++) {
 			size_t n = 50 + prng_below(&g, 350);
 
+			len[k] = n;
 			for (size_t i = 0; i < n; i++) {
 				/* coarse scores: many ties */
 				double s = (double)prng_below(&g, 20) / 19;
@@ -218,24 +222,48 @@ sweep_vs_brute(void)
 				x[nx++] = s;
 			}
 		}
+		/* the same rows, the keys taking turns */
+		for (size_t i = 0, at[4] = {0, 0, 0, 0}, off; i < 400; i++) {
+			off = 0;
+			for (size_t k = 0; k < nk; k++) {
+				if (i < len[k])
+					nab_add(mixed, k, (int64_t)i,
+					    x[off + at[k]++]);
+				off += len[k];
+			}
+		}
 		nab_finish(nb);
+		nab_finish(mixed);
 		qsort(x, nx, sizeof(*x), desc);
+		nab_optimize_all(nb, all);
 		for (int p = 0; p < NAB_NPROFILES; p++) {
 			double a = nab_optimize(nb, &nab_profiles[p]);
+			struct nab_result rm;
+			struct nab_key_result ka[4], km[4];
 			double b = brute(nb, &nab_profiles[p], x, nx);
 			struct nab_result ra, rb;
 
-			nab_score_at(nb, &nab_profiles[p], a, &ra, NULL);
+			nab_score_at(nb, &nab_profiles[p], a, &ra, ka);
 			nab_score_at(nb, &nab_profiles[p], b, &rb, NULL);
 			same &= fabs(ra.raw - rb.raw) <= 1e-9;
 			same &= a == b;
+			one_sweep &= all[p] == a;
+			mixed_same &=
+			    nab_optimize(mixed, &nab_profiles[p]) == a;
+			nab_score_at(mixed, &nab_profiles[p], a, &rm, km);
+			mixed_same &= memcmp(&rm, &ra, sizeof(rm)) == 0 &&
+				      memcmp(km, ka, nk * sizeof(*ka)) == 0;
 		}
 		ok(same, "trial %d: sweep's best threshold = brute force's",
 		    trial);
 		free(x);
 		nab_free(nb);
+		nab_free(mixed);
 		windows_release(&ws);
 	}
+	ok(one_sweep, "nab_optimize_all = nab_optimize of each profile");
+	ok(mixed_same, "keys taking turns = keys in runs (thresholds, "
+		       "results, per key)");
 }
 
 int
