@@ -25,6 +25,24 @@ clock_now_ms(void)
 	return clock_now_ns() / 1000000;
 }
 
+/*
+ * The same clock in milliseconds as of the last timer tick (a few ms
+ * behind at most), where Linux has CLOCK_MONOTONIC_COARSE: for the
+ * interval checks made once per record, at a fifth of the cost of a
+ * full reading on a virtual machine.
+ */
+int64_t
+clock_coarse_ms(void)
+{
+#ifdef CLOCK_MONOTONIC_COARSE
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC_COARSE, &ts) == 0)
+		return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+#endif
+	return clock_now_ms();
+}
+
 /* CLOCK_MONOTONIC in seconds, for timings printed to people. */
 double
 clock_now_s(void)

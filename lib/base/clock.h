@@ -13,6 +13,7 @@
 
 int64_t clock_now_ns(void);
 int64_t clock_now_ms(void);
+int64_t clock_coarse_ms(void);
 double clock_now_s(void);
 void clock_sleep_until_ns(int64_t deadline_ns);
 

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
-/* Unit tests for lib/base/clock: units agree, time moves forward, sleeps. */
+/*
+ * Unit tests for lib/base/clock: units agree, time moves forward, sleeps,
+ * the coarse clock is the same clock a tick behind at most.
+ */
 #include "tap.h"
 #include "base/clock.h"
 
@@ -23,6 +26,14 @@ main(void)
 	ok(ns2 - t >= 20000000, "sleeps until the deadline (%lld ns)",
 	    (long long)(ns2 - t));
 	ok(ns2 - t < 2000000000, "and not much longer");
+
+	ms = clock_now_ms();
+	t = clock_coarse_ms();
+	ok(t <= clock_now_ms() && ms - t < 100,
+	    "the coarse clock is the clock, a tick behind at most (%lld ms)",
+	    (long long)(ms - t));
+	clock_sleep_until_ns(clock_now_ns() + 30000000);
+	ok(clock_coarse_ms() - t >= 20, "the coarse clock moves");
 
 	t = clock_now_ns();
 	clock_sleep_until_ns(t - 1000000);
