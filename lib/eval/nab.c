@@ -29,6 +29,7 @@ const struct nab_profile nab_profiles[NAB_NPROFILES] = {
 #define NAB_PROBATION 0.15
 #define NAB_PROBATION_CAP 750 /* 15% of 5000 rows */
 #define NAB_NONE_THRESHOLD 1.1
+#define NAB_SWEEP_BYTES 24 /* val, key, w, order of a scored row */
 
 struct nab_series {
 	const struct windows_key *wk;
@@ -58,13 +59,17 @@ struct nab {
 	struct nab_run *runs;
 	size_t nruns, runcap;
 	struct keymap *unlabelled; /* key -> rows of keys without windows */
-	/* scored rows of every series, in key then time order */
+	/*
+	 * Scored rows of every series, in key then time order, in one
+	 * block of ncap rows.
+	 */
 	double *val;
 	int32_t *w; /* global window index, or -1 */
 	size_t n, ncap;
 	/* their scores' rank_key()s ascending, each with its row */
 	uint64_t *key;
 	uint32_t *order;
+	void *block;
 	bool *scorable; /* per global window */
 	size_t nwin, nscorable;
 	double max_x;
@@ -213,17 +218,20 @@ lower(const struct nab_series *s, int64_t t)
 }
 
 /*
- * Time order (tmp: room for the longest series), probation, windows as
- * row ranges.
+ * Time order (*tmp: room for longest rows, made at the first need),
+ * probation, windows as row ranges.
  */
 static void
-prepare(struct nab_series *s, struct nab_row *tmp)
+prepare(struct nab_series *s, struct nab_row **tmp, size_t longest)
 {
 	size_t prob;
 
 	for (size_t i = 1; i < s->n; i++)
 		if (s->rows[i].t < s->rows[i - 1].t) {
-			sort_by_time(s->rows, s->n, tmp);
+			if (*tmp == NULL)
+				*tmp = bigalloc_array(
+				    NULL, 0, longest, sizeof(**tmp));
+			sort_by_time(s->rows, s->n, *tmp);
 			break;
 		}
 	/* min(floor(15% of n), 750), as NAB computes it */
@@ -340,32 +348,34 @@ void
 nab_finish(struct nab *nb)
 {
 	size_t cap = 0, longest = 0;
-	struct nab_row *tmp;
+	struct nab_row *tmp = NULL;
+	char *b;
 
 	group_rows(nb);
 	for (size_t i = 0; i < nb->ws->n; i++)
 		if (nb->all[i].n > longest)
 			longest = nb->all[i].n;
-	tmp = bigalloc_array(NULL, 0, longest ? longest : 1, sizeof(*tmp));
 	nb->s = xcalloc(nb->ws->n ? nb->ws->n : 1, sizeof(*nb->s));
 	for (size_t i = 0; i < nb->ws->n; i++) {
 		struct nab_series *s = &nb->all[i];
 
 		if (s->n == 0)
 			continue;
-		prepare(s, tmp);
+		prepare(s, &tmp, longest);
 		s->win0 = nb->nwin;
 		nb->nwin += s->nwin;
 		cap += s->n - s->first;
 		nb->s[nb->ns++] = s;
 	}
-	bigalloc_free(tmp, (longest ? longest : 1) * sizeof(*tmp));
+	bigalloc_free(tmp, longest * sizeof(*tmp));
 	cap = cap ? cap : 1;
 	nb->ncap = cap;
-	nb->val = bigalloc_array(NULL, 0, cap, sizeof(*nb->val));
-	nb->w = bigalloc_array(NULL, 0, cap, sizeof(*nb->w));
-	nb->key = bigalloc_array(NULL, 0, cap, sizeof(*nb->key));
-	nb->order = bigalloc_array(NULL, 0, cap, sizeof(*nb->order));
+	/* one block, the 8-byte arrays first: fewer pages to fault in */
+	nb->block = b = bigalloc_array(NULL, 0, cap, NAB_SWEEP_BYTES);
+	nb->val = (double *)(void *)b;
+	nb->key = (uint64_t *)(void *)(b + cap * 8);
+	nb->w = (int32_t *)(void *)(b + cap * 16);
+	nb->order = (uint32_t *)(void *)(b + cap * 20);
 	nb->scorable = xcalloc(nb->nwin ? nb->nwin : 1, sizeof(*nb->scorable));
 	nb->max_x = -INFINITY;
 	for (size_t i = 0; i < nb->ns; i++) {
@@ -651,10 +661,7 @@ nab_free(struct nab *nb)
 	keymap_free(nb->unlabelled);
 	bigalloc_free(nb->rows, nb->rowcap * sizeof(*nb->rows));
 	free(nb->runs);
-	bigalloc_free(nb->val, nb->ncap * sizeof(*nb->val));
-	bigalloc_free(nb->w, nb->ncap * sizeof(*nb->w));
-	bigalloc_free(nb->key, nb->ncap * sizeof(*nb->key));
-	bigalloc_free(nb->order, nb->ncap * sizeof(*nb->order));
+	bigalloc_free(nb->block, nb->ncap * NAB_SWEEP_BYTES);
 	free(nb->scorable);
 	free(nb);
 }

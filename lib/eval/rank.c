@@ -27,7 +27,8 @@ void
 rank_sort_keys(uint64_t *k, uint32_t *payload, size_t n)
 {
 	size_t(*count)[RANK_BUCKETS];
-	uint64_t *k2, *kk = k;
+	size_t scratch = n * (sizeof(*k) + (payload ? sizeof(*payload) : 0));
+	uint64_t *k2, *kk = k, *block;
 	uint32_t *p2 = NULL, *pp = payload;
 
 	if (n < 2)
@@ -36,9 +37,10 @@ rank_sort_keys(uint64_t *k, uint32_t *payload, size_t n)
 	for (size_t i = 0; i < n; i++)
 		for (int pass = 0; pass < RANK_PASSES; pass++)
 			count[pass][DIGIT(k[i], pass)]++;
-	k2 = bigalloc_array(NULL, 0, n, sizeof(*k2));
+	/* one block for both scratch arrays: fewer pages to fault in */
+	block = k2 = bigalloc_resize(NULL, 0, scratch);
 	if (payload != NULL)
-		p2 = bigalloc_array(NULL, 0, n, sizeof(*p2));
+		p2 = (uint32_t *)(void *)(k2 + n);
 	for (int pass = 0; pass < RANK_PASSES; pass++) {
 		size_t *c = count[pass], sum = 0;
 		uint64_t *tk;
@@ -70,11 +72,8 @@ rank_sort_keys(uint64_t *k, uint32_t *payload, size_t n)
 		memcpy(k, kk, n * sizeof(*k));
 		if (payload != NULL)
 			memcpy(payload, pp, n * sizeof(*payload));
-		k2 = kk;
-		p2 = pp;
 	}
-	bigalloc_free(k2, n * sizeof(*k2));
-	bigalloc_free(p2, payload != NULL ? n * sizeof(*p2) : 0);
+	bigalloc_free(block, scratch);
 	free(count);
 }
 
