@@ -292,25 +292,30 @@ file_fill(struct file_source *fs, struct ad_err *err)
 		fs->buf = xrealloc(fs->buf, fs->cap);
 	}
 	if (!fs->sniffed) {
-		/* Read at least two bytes (or to the end) to see the magic. */
+		/*
+		 * Read at least two bytes (or to the end) to see the magic,
+		 * into the line buffer (empty yet): the buffer of compressed
+		 * bytes is made only for gzip.
+		 */
+		unsigned char *p = (unsigned char *)fs->buf + fs->end;
 		size_t got = 0;
 
 		while (got < 2) {
-			if ((n = read_some(
-				 fs, fs->in + got, CHUNK - got, err)) < 0)
+			if ((n = read_some(fs, p + got, CHUNK - got, err)) < 0)
 				return -1;
 			if (n == 0)
 				break;
 			got += (size_t)n;
 		}
 		fs->sniffed = true;
-		fs->gzip = got >= 2 && fs->in[0] == 0x1f && fs->in[1] == 0x8b;
+		fs->gzip = got >= 2 && p[0] == 0x1f && p[1] == 0x8b;
 		if (fs->gzip) {
+			fs->in = xmalloc(CHUNK);
+			memcpy(fs->in, p, got);
 			fs->zs.next_in = fs->in;
 			fs->zs.avail_in = (uInt)got;
 			fs->in_eof = got == 0;
 		} else {
-			memcpy(fs->buf + fs->end, fs->in, got);
 			fs->end += got;
 			fs->eof = got == 0;
 			return (int)got;
@@ -459,7 +464,6 @@ filesource_open(
 		    err, EX_OSERR, "cannot read '%s': out of memory", spec);
 		return NULL;
 	}
-	fs->in = xmalloc(CHUNK);
 	fs->cap = CHUNK;
 	fs->buf = xmalloc(fs->cap);
 	fs->max_line = conf->max_line ? conf->max_line : IO_MAX_LINE_DEFAULT;
