@@ -49,6 +49,7 @@ struct file_source {
 	off_t spilled, released; /* bytes in it; bytes read back from it */
 	char *buf;
 	size_t cap, start, end, scanned;
+	size_t chunk; /* the least room a read is given */
 	size_t max_line;
 	size_t lineno;
 	bool eof;
@@ -287,7 +288,7 @@ file_fill(struct file_source *fs, struct ad_err *err)
 		fs->scanned -= fs->start;
 		fs->start = 0;
 	}
-	if (fs->cap - fs->end < CHUNK / 2) {
+	if (fs->cap - fs->end < fs->chunk / 2) {
 		fs->cap = fs->cap * 2;
 		fs->buf = xrealloc(fs->buf, fs->cap);
 	}
@@ -301,7 +302,8 @@ file_fill(struct file_source *fs, struct ad_err *err)
 		size_t got = 0;
 
 		while (got < 2) {
-			if ((n = read_some(fs, p + got, CHUNK - got, err)) < 0)
+			if ((n = read_some(fs, p + got, fs->cap - fs->end - got,
+				 err)) < 0)
 				return -1;
 			if (n == 0)
 				break;
@@ -434,7 +436,7 @@ filesource_open(
 	struct file_source *fs;
 	struct source *src;
 	struct stat st;
-	int fd;
+	int fd, stat_ok;
 
 	if (strcmp(spec, "-") == 0) {
 		fd = dup(STDIN_FILENO);
@@ -447,7 +449,8 @@ filesource_open(
 		return NULL;
 	}
 	/* A directory opens but every read fails (EISDIR): not an input. */
-	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+	stat_ok = fstat(fd, &st) == 0;
+	if (stat_ok && S_ISDIR(st.st_mode)) {
 		close(fd);
 		ad_err_set(err, EX_NOINPUT, "cannot open '%s': %s", spec,
 		    strerror(EISDIR));
@@ -455,6 +458,14 @@ filesource_open(
 	}
 	fs = xcalloc(1, sizeof(*fs));
 	fs->fd = fd;
+	/*
+	 * Reads of CHUNK bytes, but a small file gets a buffer of its size
+	 * (and 1 to see the end): a program reading many small files, or
+	 * a fuzzer, does not make and fault in 256 KiB for each.
+	 */
+	fs->chunk = CHUNK;
+	if (stat_ok && S_ISREG(st.st_mode) && st.st_size < CHUNK)
+		fs->chunk = st.st_size < 4095 ? 4096 : (size_t)st.st_size + 1;
 	fs->spill = -1;
 	/* 15 + 32: zlib or gzip headers, detected. */
 	if (inflateInit2(&fs->zs, 15 + 32) != Z_OK) {
@@ -464,7 +475,7 @@ filesource_open(
 		    err, EX_OSERR, "cannot read '%s': out of memory", spec);
 		return NULL;
 	}
-	fs->cap = CHUNK;
+	fs->cap = fs->chunk;
 	fs->buf = xmalloc(fs->cap);
 	fs->max_line = conf->max_line ? conf->max_line : IO_MAX_LINE_DEFAULT;
 	src = source_new(
