@@ -62,6 +62,18 @@ main(void)
 	for (size_t i = 0; i < N; i++)
 		x[i] = (double)prng_below(&r, 7) / 7.0;
 	ok(same_as_qsort(x, N), "seven distinct values: ties in input order");
+	for (size_t i = 0; i < N; i++) {
+		/* a detector's scores: mostly 0, a tail, a few of each size */
+		uint64_t c = prng_below(&r, 100);
+
+		x[i] = c < 70	? 0.0
+		       : c < 95 ? prng_uniform(&r)
+		       : c < 98 ? prng_uniform(&r) * pow(2, -(double)(c % 40))
+				: (double)prng_below(&r, 3);
+	}
+	ok(same_as_qsort(x, N), "mostly zeros, a tail, small buckets");
+	for (size_t n = 2; n < 70; n += 7)
+		ok(same_as_qsort(x + 1000, n), "%zu keys", n);
 	x[0] = -0.0, x[1] = 0.0, x[2] = -0.0, x[3] = INFINITY, x[4] = -INFINITY,
 	x[5] = 1e-310, x[6] = -1e-310;
 	ok(same_as_qsort(x, 7), "-0.0 ties 0.0; infinities and subnormals");
