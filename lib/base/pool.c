@@ -3,7 +3,8 @@
  * Pool: a chain of 2 MiB-aligned chunks, each advised as huge-page
  * memory, cut into slots from the front; freed slots form a list through
  * their first bytes.  An object larger than a chunk gets a chunk of its
- * own size.
+ * own size.  Under AddressSanitizer each object is a malloc() of its own,
+ * so that it is checked.
  */
 #include <err.h>
 #include <errno.h>
@@ -18,8 +19,16 @@
 #define CHUNK ((size_t)2 << 20) /* the size of an x86-64 huge page */
 #define ALIGN 16
 
+#if defined(__SANITIZE_ADDRESS__)
+#define POOL_MALLOC_ONLY 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define POOL_MALLOC_ONLY 1
+#endif
+#endif
+
 struct chunk {
-	struct chunk *next;
+	struct chunk *next, *prev;
 };
 
 struct pool {
@@ -48,6 +57,38 @@ pool_new(size_t size)
 	return p;
 }
 
+#ifdef POOL_MALLOC_ONLY
+void *
+pool_alloc(struct pool *p)
+{
+	struct chunk *c = xcalloc(1, HEADER + p->size);
+
+	c->next = p->chunks;
+	if (c->next != NULL)
+		c->next->prev = c;
+	p->chunks = c;
+	p->bytes += p->size;
+	return (char *)c + HEADER;
+}
+
+void
+pool_free(struct pool *p, void *obj)
+{
+	struct chunk *c;
+
+	if (obj == NULL)
+		return;
+	c = (struct chunk *)((char *)obj - HEADER);
+	if (c->prev != NULL)
+		c->prev->next = c->next;
+	else
+		p->chunks = c->next;
+	if (c->next != NULL)
+		c->next->prev = c->prev;
+	p->bytes -= p->size;
+	free(c);
+}
+#else
 static void
 add_chunk(struct pool *p)
 {
@@ -99,6 +140,7 @@ pool_free(struct pool *p, void *obj)
 	memcpy(obj, &p->freed, sizeof(void *));
 	p->freed = obj;
 }
+#endif
 
 size_t
 pool_bytes(const struct pool *p)
