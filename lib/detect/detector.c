@@ -147,13 +147,20 @@ detector_part_index(const char *name)
 	return -1;
 }
 
+void
+detector_init(struct detector *d, const struct detector_params *p)
+{
+	memset(d, 0, sizeof(*d));
+	d->p = *p;
+	d->s.ctx_w = 1;
+}
+
 struct detector *
 detector_new(const struct detector_params *p)
 {
-	struct detector *d = xcalloc(1, sizeof(*d));
+	struct detector *d = xmalloc(sizeof(*d));
 
-	d->p = *p;
-	d->s.ctx_w = 1;
+	detector_init(d, p);
 	return d;
 }
 

@@ -53,8 +53,13 @@ int detector_param_set(struct detector_params *p, const char *name, double v);
 struct detector *detector_new(const struct detector_params *p);
 void detector_free(struct detector *d);
 
-/* Bytes of memory one key's state takes. */
+/*
+ * Bytes of memory one key's state takes.  A detector is that much plain
+ * memory (no pointers): detector_init() makes one in memory the caller
+ * owns (aligned for a double), and memcpy() copies one.
+ */
 size_t detector_bytes(void);
+void detector_init(struct detector *d, const struct detector_params *p);
 
 /*
  * Score x, seen at time t (milliseconds since the epoch; non-decreasing

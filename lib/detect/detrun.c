@@ -14,12 +14,16 @@
 #include <string.h>
 
 #include "base/keymap.h"
+#include "base/pool.h"
 #include "detect/detrun.h"
 #include "io/atomicfile.h"
 #include "io/ndjson.h"
 #include "series/point.h"
 
-/* One key's state: its detector and the time of its last point. */
+/*
+ * One key's state: the time of its last point and its detector, which
+ * follows it in the same slot of the pool.
+ */
 struct keystate {
 	int64_t last_t;
 	struct detector *d;
@@ -30,6 +34,7 @@ struct detrun {
 	struct point_conf pc;
 	struct point_parser pp;
 	struct keymap *keys;
+	struct pool *states; /* the keys' struct keystate and detector */
 	struct buf tmp;
 	size_t nparts;
 };
@@ -105,12 +110,21 @@ detrun_opt_disable(void *params, const char *arg, struct ad_err *err)
 static void
 release(const char *key, void *value, void *arg)
 {
-	struct keystate *ks = value;
+	struct detrun *r = arg;
 
 	(void)key;
-	(void)arg;
-	detector_free(ks->d);
-	free(ks);
+	pool_free(r->states, value);
+}
+
+/* A new key's state, its detector fresh. */
+static struct keystate *
+keystate_new(struct detrun *r)
+{
+	struct keystate *ks = pool_alloc(r->states);
+
+	ks->d = (struct detector *)(ks + 1);
+	detector_init(ks->d, &r->o.params);
+	return ks;
 }
 
 /* A run with options o (copied).  Caller frees with detrun_free(). */
@@ -126,7 +140,8 @@ detrun_new(const struct detrun_opts *o)
 	r->pc.nfields = 1;
 	r->pc.need_time = true;
 	point_parser_init(&r->pp, &r->pc);
-	r->keys = keymap_new(o->max_keys, release, NULL);
+	r->states = pool_new(sizeof(struct keystate) + detector_bytes());
+	r->keys = keymap_new(o->max_keys, release, r);
 	buf_init(&r->tmp);
 	r->nparts = detector_nparts();
 	return r;
@@ -139,6 +154,7 @@ detrun_free(struct detrun *r)
 	if (r == NULL)
 		return;
 	keymap_free(r->keys);
+	pool_destroy(r->states);
 	point_parser_release(&r->pp);
 	buf_release(&r->tmp);
 	free(r);
@@ -278,8 +294,7 @@ detrun_line(struct detrun *r, const char *line, size_t len, struct buf *out,
 			return DETRUN_REJECTED;
 		}
 	} else {
-		ks = xmalloc(sizeof(*ks));
-		ks->d = detector_new(&r->o.params);
+		ks = keystate_new(r);
 		keymap_put(r->keys, p.key, ks);
 	}
 	detector_step(ks->d, p.t_ms, p.v[0], &d);
@@ -328,8 +343,9 @@ load_line(
 	else if ((text = json_dumps(st, JSON_COMPACT)) != NULL &&
 		 (d = detector_load(
 		      &r->o.params, text, strlen(text), why, whylen)) != NULL) {
-		ks = xmalloc(sizeof(*ks));
-		ks->d = d;
+		ks = keystate_new(r);
+		memcpy(ks->d, d, detector_bytes());
+		detector_free(d);
 		ks->last_t = json_integer_value(t);
 		keymap_put(r->keys, json_string_value(id), ks);
 		rc = 0;
@@ -445,17 +461,19 @@ detrun_fill_metrics(struct metrics *m, void *arg)
 }
 
 /*
- * Bytes one key of keylen bytes takes: the detector's state, ours, the
- * keymap's entry with its copy of the key, and an allocator's header for
- * each of the three allocations (16 bytes with glibc) and a bucket slot.
+ * Bytes one key of keylen bytes takes: its pool slot (the detector's
+ * state and ours, rounded up to 16), the keymap's entry with its copy of
+ * the key and an allocator's header (16 bytes with glibc), and a bucket
+ * slot.  The pool takes memory 2 MiB at a time.
  */
 size_t
 detrun_key_bytes(size_t keylen)
 {
+	size_t slot =
+	    (detector_bytes() + sizeof(struct keystate) + 15) / 16 * 16;
 	size_t entry = 5 * sizeof(void *) + sizeof(uint64_t) + keylen + 1;
 
-	return detector_bytes() + sizeof(struct keystate) + entry + 3 * 16 +
-	       2 * sizeof(void *);
+	return slot + entry + 16 + 2 * sizeof(void *);
 }
 
 /*
