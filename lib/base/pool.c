@@ -1,22 +1,19 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /*
- * Pool: a chain of 2 MiB-aligned chunks, each advised as huge-page
- * memory, cut into slots from the front; freed slots form a list through
+ * Pool: a chain of chunks from bigalloc (2 MiB-aligned, advised as huge
+ * pages), cut into slots from the front; freed slots form a list through
  * their first bytes.  An object larger than a chunk gets a chunk of its
  * own size.  Under AddressSanitizer each object is a malloc() of its own,
  * so that it is checked.
  */
-#include <err.h>
-#include <errno.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 #include "base/ad.h"
+#include "base/bigalloc.h"
 #include "base/pool.h"
 
-#define CHUNK ((size_t)2 << 20) /* the size of an x86-64 huge page */
+#define CHUNK BIGALLOC_HUGE
 #define ALIGN 16
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -92,24 +89,12 @@ pool_free(struct pool *p, void *obj)
 static void
 add_chunk(struct pool *p)
 {
-	void *mem;
-	struct chunk *c;
+	struct chunk *c = bigalloc_resize(NULL, 0, p->chunk_size);
 
-	int rc = posix_memalign(&mem, CHUNK, p->chunk_size);
-
-	if (rc != 0) {
-		errno = rc;
-		err(EX_OSERR, "cannot allocate %zu bytes", p->chunk_size);
-	}
-#ifdef MADV_HUGEPAGE
-	/* advice only: where huge pages are off, small ones serve */
-	(void)madvise(mem, p->chunk_size, MADV_HUGEPAGE);
-#endif
-	c = mem;
 	c->next = p->chunks;
 	p->chunks = c;
-	p->free_from = (char *)mem + HEADER;
-	p->free_end = (char *)mem + p->chunk_size;
+	p->free_from = (char *)c + HEADER;
+	p->free_end = (char *)c + p->chunk_size;
 	p->bytes += p->chunk_size;
 }
 
@@ -156,7 +141,11 @@ pool_destroy(struct pool *p)
 	while (p->chunks != NULL) {
 		struct chunk *next = p->chunks->next;
 
+#ifdef POOL_MALLOC_ONLY
 		free(p->chunks);
+#else
+		bigalloc_free(p->chunks, p->chunk_size);
+#endif
 		p->chunks = next;
 	}
 	free(p);
