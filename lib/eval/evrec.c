@@ -145,14 +145,10 @@ time_of(struct evrec_parser *pp, const struct jscan_member *m, json_t *v,
 
 	if (v != NULL)
 		return timefmt_parse(v, &r->t_ms, &form, why, whylen);
-	if (m->type == JSCAN_NUMBER && m->integer) {
-		long long t = strtoll(m->val, NULL, 10);
-
-		r->t_ms = (t >= 100000000000LL || t <= -100000000000LL)
-			      ? t
-			      : t * 1000;
+	/* out of range: the slow path below says why */
+	if (m->type == JSCAN_NUMBER && m->integer &&
+	    timefmt_epoch(strtoll(m->val, NULL, 10), &r->t_ms, &form) == 0)
 		return 0;
-	}
 	if (m->type == JSCAN_STRING && !m->escaped) {
 		buf_reset(&pp->tmp);
 		buf_add(&pp->tmp, m->val + 1, m->vallen - 2);

@@ -213,8 +213,8 @@ string(struct wparse *wp)
 }
 
 /*
- * A window edge: ISO text, or an epoch number (seconds below 1e11,
- * milliseconds above, as everywhere).
+ * A window edge: ISO text, or an epoch number (seconds below
+ * TIMEFMT_SECONDS_BELOW, milliseconds above, as everywhere).
  */
 static int
 edge(struct wparse *wp, int64_t *ms)
@@ -249,10 +249,14 @@ edge(struct wparse *wp, int64_t *ms)
 		    fabs(v) > 9e15)
 			return fail(wp, wp->line, "'%s' is not a time", tmp);
 		wp->p += n;
-		if (fabs(v) >= 1e11)
+		if (fabs(v) >= (double)TIMEFMT_SECONDS_BELOW)
 			*ms = (int64_t)llround(v);
 		else
 			*ms = (int64_t)llround(v * 1000.0);
+		if (*ms < TIMEFMT_MIN_MS || *ms > TIMEFMT_MAX_MS)
+			return fail(wp, wp->line,
+			    "'%s' is out of range (the years 0000 to 9999)",
+			    tmp);
 		return 0;
 	}
 	return fail(

@@ -253,6 +253,31 @@ two_keys_check() {
 	two_keys_check k.json
 }
 
+@test "epoch seconds up to year 9999 are seconds, as in every program; beyond is a bad time" {
+	# 200000000000 s is 8307-10-01T19:33:20Z: seconds (below
+	# 253402300800), not milliseconds of 1976
+	for i in 0 1 2 3 4 5 6 7 8 9; do
+		s=0.1; [ $i = 7 ] && s=0.9
+		echo "{\"id\":\"a\",\"ts\":$((200000000000 + i * 60)),\"score\":$s}"
+	done > far.ndjson
+	echo '{"a":[["8307-10-01T19:38:20Z","8307-10-01T19:41:40Z"]]}' > far.json
+	run ad-eval --threshold 0.5 --windows far.json far.ndjson
+	assert_success
+	# rows 5..8 are in the window; the detection at row 7 is 2 rows, 120 s late
+	assert_equal "$(jq -c '.keys.a | [.found, .fp, .delay_rows, .delay_s]' <<< "$output")" '[1,0,2,120]'
+	echo '{"a":[[200000000300,200000000500]]}' > farnum.json
+	run ad-eval --threshold 0.5 --windows farnum.json far.ndjson
+	assert_equal "$(jq -c '.keys.a | [.found, .delay_s]' <<< "$output")" '[1,120]'
+	echo '{"id":"a","ts":300000000000000,"score":0.5}' > beyond.ndjson
+	run ad-eval --windows far.json beyond.ndjson
+	assert_equal "$status" 65
+	assert_output --partial "ad-eval: beyond.ndjson:1: time out of range (the years 0000 to 9999)"
+	echo '{"a":[[300000000000000,300000000000001]]}' > beyond.json
+	run ad-eval --windows beyond.json far.ndjson
+	assert_equal "$status" 65
+	assert_output "ad-eval: beyond.json:1: '300000000000000' is out of range (the years 0000 to 9999)"
+}
+
 @test "bad windows files: the line of the fault, exit 65" {
 	printf '{\n "a.csv": [\n  ["2020-01-01 00:10:00", "2020-01-01 00:05:00"]\n ]\n}\n' > back.json
 	run ad-eval --windows back.json "$F/one-window.ndjson"
