@@ -14,16 +14,19 @@
  * ordered by G/(H+lambda) and split as ordered values (LightGBM).
  *
  * A round runs in four parallel phases: the gradients (by blocks of
- * rows), the root histograms of all its trees (by blocks of features;
- * each feature's most frequent bin, which holds most rows, is the totals
- * minus its other bins, so only a quarter of the KDD rows are visited),
+ * rows), the root histograms of all its trees (by blocks of features),
  * the trees below the root (one thread per tree), and the validation
- * margins and losses (by blocks of rows, summed in row order after).  Gradients and margins are stored class by class, so a tree
- * reads its rows' gradient, hessian and count from one place and threads
- * never write the same cache line; nodes keep their rows in ascending
- * order (a stable partition, on a column-major copy of the bins) so that
- * both are read in address order.  Nothing depends on the number of
- * threads: the same seed gives the same model on any number.
+ * margins and losses (by blocks of rows, summed in row order after).
+ * Every histogram takes each feature's most frequent bin, which holds
+ * most rows, as the node's totals minus the feature's other bins, so
+ * only the rows outside it are visited (a quarter of the KDD entries):
+ * the root from a column-wise list, the children from a row-wise one.
+ * Gradients and margins are stored class by class, so a tree reads its
+ * rows' gradient, hessian and count from one place and threads never
+ * write the same cache line; nodes keep their rows in ascending order (a
+ * stable partition, on a column-major copy of the bins) so that both are
+ * read in address order.  Nothing depends on the number of threads: the
+ * same seed gives the same model on any number.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -53,6 +56,10 @@ struct bjob {
 	uint8_t *mf, *nzbin;
 	uint32_t *nzrow;
 	size_t *nzoff;
+	/* per row: the histogram bins it has outside the most frequent ones
+	 * (rowent from rowoff[r] to rowoff[r + 1]) */
+	uint32_t *rowent;
+	size_t *rowoff;
 	double *gg;	  /* nu x KT x 2: gradient and hessian, row by row */
 	double *tot;	  /* KT x 2: their sums over all rows */
 	struct tree *out; /* KT trees of this round */
@@ -127,27 +134,49 @@ score_part(double G, double H, double lambda)
 	return H + lambda > 0 ? G * G / (H + lambda) : 0;
 }
 
+/* hs[o + m] = T less every other bin of the feature: see build_hist(). */
+static void
+fill_most(struct hbin *hs, size_t o, size_t nb, size_t m, struct hbin T)
+{
+	for (size_t q = 0; q < nb; q++)
+		if (q != m) {
+			T.g -= hs[o + q].g;
+			T.h -= hs[o + q].h;
+			T.n -= hs[o + q].n;
+		}
+	hs[o + m] = T;
+}
+
+/*
+ * The histogram of rows lo..hi: each row adds to the bins it has outside
+ * its features' most frequent bins (a row-wise list), and those bins get
+ * the node's totals less the rest.
+ */
 static void
 build_hist(struct bgrow *b, struct hbin *hs, size_t lo, size_t hi)
 {
 	const struct bjob *j = b->j;
-	size_t nf = j->ts->nfeat;
 	const struct hbin *gh = j->gh + b->k * j->pk->nu;
+	struct hbin T = {0};
 
 	memset(hs, 0, j->totbins * sizeof(*hs));
 	for (size_t i = lo; i < hi; i++) {
 		uint32_t r = b->rows[i];
-		const uint8_t *bins = j->pk->ub + (size_t)r * nf;
 		struct hbin s = gh[r];
 
-		for (size_t f = 0; f < nf; f++) {
-			struct hbin *x = &hs[j->off[f] + bins[f]];
+		T.g += s.g;
+		T.h += s.h;
+		T.n += s.n;
+		for (size_t e = j->rowoff[r]; e < j->rowoff[r + 1]; e++) {
+			struct hbin *x = &hs[j->rowent[e]];
 
 			x->g += s.g;
 			x->h += s.h;
 			x->n += s.n;
 		}
 	}
+	for (size_t f = 0; f < j->ts->nfeat; f++)
+		fill_most(hs, j->off[f], j->ts->nbins[f], j->mf[f], T);
 }
 
 /*
@@ -681,6 +710,17 @@ boost_train(const struct trainset *ts, struct boost_params *p)
 			}
 		}
 	}
+	j.rowoff = xcalloc(pk.nu + 1, sizeof(size_t));
+	j.rowent = xcalloc(j.nzoff[ts->nfeat] + 1, sizeof(uint32_t));
+	for (size_t u = 0, e = 0; u < pk.nu; u++) {
+		for (size_t q = 0; q < ts->nfeat; q++) {
+			uint8_t v = pk.ub[u * ts->nfeat + q];
+
+			if (v != j.mf[q])
+				j.rowent[e++] = (uint32_t)(j.off[q] + v);
+		}
+		j.rowoff[u + 1] = e;
+	}
 	j.gg = xcalloc(pk.nu * KT * 2 + 1, sizeof(double));
 	j.tot = xcalloc(KT * 2, sizeof(double));
 	j.root = xcalloc(KT, sizeof(*j.root));
@@ -762,6 +802,8 @@ boost_train(const struct trainset *ts, struct boost_params *p)
 	free(j.nzoff);
 	free(j.nzrow);
 	free(j.nzbin);
+	free(j.rowoff);
+	free(j.rowent);
 	free(j.gg);
 	free(j.tot);
 	free((void *)j.col);
