@@ -11,9 +11,22 @@
  * G_L^2/(H_L+lambda) + G_R^2/(H_R+lambda) - G^2/(H+lambda) and a leaf's
  * value is -lr G/(H+lambda) (XGBoost's, without its gamma).  Missing
  * values (bin 0) try both sides and keep the better; categories are
- * ordered by G/(H+lambda) and split as ordered values (LightGBM).  Each
- * tree is grown by one thread in a fixed order, so the same seed gives
- * the same model on any number of threads.
+ * ordered by G/(H+lambda) and split as ordered values (LightGBM).
+ *
+ * A round runs in four parallel phases: the gradients (by blocks of
+ * rows), the root histograms of all its trees (by blocks of features),
+ * the trees below the root (one thread per tree), and the validation
+ * margins and losses (by blocks of rows, summed in row order after).
+ * Every histogram takes each feature's most frequent bin, which holds
+ * most rows, as the node's totals minus the feature's other bins, so
+ * only the rows outside it are visited (a quarter of the KDD entries):
+ * the root from a column-wise list, the children from a row-wise one.
+ * Gradients and margins are stored class by class, so a tree reads its
+ * rows' gradient, hessian and count from one place and threads never
+ * write the same cache line; nodes keep their rows in ascending order (a
+ * stable partition, on a column-major copy of the bins) so that both are
+ * read in address order.  Nothing depends on the number of threads: the
+ * same seed gives the same model on any number.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -31,18 +44,43 @@ struct bjob {
 	const struct boost_params *p;
 	const struct forest_packed *pk;
 	size_t KT, K, totbins, *off;
-	const double *g, *h; /* nu x KT */
-	double *F;	     /* nu x KT margins */
-	struct tree *out;    /* KT trees of this round */
+	size_t fblock;	    /* features per root_hist() job */
+	const uint8_t *col; /* nfeat x nu: the bins column by column */
+	const double *w;    /* nu row weights */
+	struct hbin *gh;    /* KT x nu: class k's gradient, hessian, count */
+	double *F; /* KT x nu margins, class-major (no false sharing) */
+	struct hbin **root; /* KT root histograms of this round */
+	double *rootn;	    /* totbins: the root's row counts, every round */
+	/* per feature: its most frequent bin, and the rows in other bins
+	 * (nzrow, nzbin from nzoff[f] to nzoff[f + 1], rows ascending) */
+	uint8_t *mf, *nzbin;
+	uint32_t *nzrow;
+	size_t *nzoff;
+	/* per row: the histogram bins it has outside the most frequent ones
+	 * (rowent from rowoff[r] to rowoff[r + 1]) */
+	uint32_t *rowent;
+	size_t *rowoff;
+	double *gg;	  /* nu x KT x 2: gradient and hessian, row by row */
+	double *tot;	  /* KT x 2: their sums over all rows */
+	struct tree *out; /* KT trees of this round */
+	/* validation rows: bins, margins (nva x KT), class, weight, loss */
+	const uint32_t *va;
+	size_t nva;
+	double *VF, *vw, *vterm;
+	const uint8_t *vy;
 	struct hbin *hist[64][FOREST_MAX_DEPTH + 2];
 	uint32_t *rows[64];
+	uint32_t *tmp[64];
 };
+
+/* Rows per job of the row-parallel phases. */
+#define BCHUNK 8192
 
 struct bgrow {
 	struct bjob *j;
 	size_t k; /* class of this tree */
-	uint32_t *rows;
-	struct hbin **hist;
+	uint32_t *rows, *tmp;
+	struct hbin *hist[FOREST_MAX_DEPTH + 2];
 	struct tree *t;
 	size_t sort[256];
 	double key[256];
@@ -96,25 +134,118 @@ score_part(double G, double H, double lambda)
 	return H + lambda > 0 ? G * G / (H + lambda) : 0;
 }
 
+/* hs[o + m] = T less every other bin of the feature: see build_hist(). */
+static void
+fill_most(struct hbin *hs, size_t o, size_t nb, size_t m, struct hbin T)
+{
+	for (size_t q = 0; q < nb; q++)
+		if (q != m) {
+			T.g -= hs[o + q].g;
+			T.h -= hs[o + q].h;
+			T.n -= hs[o + q].n;
+		}
+	hs[o + m] = T;
+}
+
+/*
+ * The histogram of rows lo..hi: each row adds to the bins it has outside
+ * its features' most frequent bins (a row-wise list), and those bins get
+ * the node's totals less the rest.
+ */
 static void
 build_hist(struct bgrow *b, struct hbin *hs, size_t lo, size_t hi)
 {
 	const struct bjob *j = b->j;
-	size_t nf = j->ts->nfeat, KT = j->KT;
+	const struct hbin *gh = j->gh + b->k * j->pk->nu;
+	struct hbin T = {0};
 
 	memset(hs, 0, j->totbins * sizeof(*hs));
 	for (size_t i = lo; i < hi; i++) {
 		uint32_t r = b->rows[i];
-		const uint8_t *bins = j->pk->ub + (size_t)r * nf;
-		double g = j->g[r * KT + b->k], h = j->h[r * KT + b->k];
-		double n = j->pk->mult[r];
+		struct hbin s = gh[r];
 
-		for (size_t f = 0; f < nf; f++) {
-			struct hbin *x = &hs[j->off[f] + bins[f]];
+		T.g += s.g;
+		T.h += s.h;
+		T.n += s.n;
+		for (size_t e = j->rowoff[r]; e < j->rowoff[r + 1]; e++) {
+			struct hbin *x = &hs[j->rowent[e]];
 
-			x->g += g;
-			x->h += h;
-			x->n += n;
+			x->g += s.g;
+			x->h += s.h;
+			x->n += s.n;
+		}
+	}
+	for (size_t f = 0; f < j->ts->nfeat; f++)
+		fill_most(hs, j->off[f], j->ts->nbins[f], j->mf[f], T);
+}
+
+/*
+ * Root histograms of all KT trees for features fblock*i..  Most rows of a
+ * feature fall in its most frequent bin: only the others are visited
+ * (from a column-wise list), and that bin gets the totals minus the rest.
+ */
+static void
+root_hist(size_t i, int thread, void *arg)
+{
+	const struct bjob *j = arg;
+	size_t nf = j->ts->nfeat, KT = j->KT;
+	size_t f0 = i * j->fblock;
+	size_t f1 = f0 + j->fblock < nf ? f0 + j->fblock : nf;
+
+	(void)thread;
+	for (size_t f = f0; f < f1; f++) {
+		size_t o = j->off[f], nb = j->ts->nbins[f], mf = j->mf[f];
+
+		/* the counts are the same every round: only g and h are summed */
+		for (size_t k = 0; k < KT; k++)
+			for (size_t q = o; q < o + nb; q++)
+				j->root[k][q] =
+				    (struct hbin){0, 0, j->rootn[q]};
+		for (size_t e = j->nzoff[f]; e < j->nzoff[f + 1]; e++) {
+			const double *s = j->gg + (size_t)j->nzrow[e] * KT * 2;
+			size_t q = o + j->nzbin[e];
+
+			for (size_t k = 0; k < KT; k++) {
+				j->root[k][q].g += s[2 * k];
+				j->root[k][q].h += s[2 * k + 1];
+			}
+		}
+		for (size_t k = 0; k < KT; k++) {
+			struct hbin *hs = j->root[k] + o;
+			double g = j->tot[2 * k], h = j->tot[2 * k + 1];
+
+			for (size_t q = 0; q < nb; q++)
+				if (q != mf) {
+					g -= hs[q].g;
+					h -= hs[q].h;
+				}
+			hs[mf].g = g;
+			hs[mf].h = h;
+		}
+	}
+}
+
+/* Gradients and hessians of rows BCHUNK*i.. at the current margins. */
+static void
+grad_chunk(size_t i, int thread, void *arg)
+{
+	const struct bjob *j = arg;
+	size_t KT = j->KT, nu = j->pk->nu;
+	size_t lo = i * BCHUNK, hi = lo + BCHUNK < nu ? lo + BCHUNK : nu;
+
+	(void)thread;
+	for (size_t u = lo; u < hi; u++) {
+		double m[FOREST_MAX_CLASSES], g[FOREST_MAX_CLASSES];
+		double h[FOREST_MAX_CLASSES];
+
+		for (size_t k = 0; k < KT; k++)
+			m[k] = j->F[k * nu + u];
+		boost_gradients(KT, m, j->pk->uy[u], j->w[u], g, h);
+		for (size_t k = 0; k < KT; k++) {
+			j->gh[k * nu + u].g = g[k];
+			j->gh[k * nu + u].h = h[k];
+			j->gg[(u * KT + k) * 2] = g[k];
+			j->gg[(u * KT + k) * 2 + 1] = h[k];
 		}
 	}
 }
@@ -205,10 +336,8 @@ eval_feature(struct bgrow *b, size_t f, const struct hbin *hf,
 }
 
 static bool
-goes_left(const struct bsplit *s, bool cat, const uint8_t *bins)
+goes_left(const struct bsplit *s, bool cat, uint8_t v)
 {
-	uint8_t v = bins[s->feat];
-
 	if (v == 0)
 		return s->dleft;
 	if (cat)
@@ -262,22 +391,23 @@ grow(struct bgrow *b, size_t lo, size_t hi, int depth, int level)
 	if (!best.found) {
 		set_leaf(b, id, v);
 		for (size_t i = lo; i < hi; i++)
-			j->F[(size_t)b->rows[i] * KT + b->k] += v;
+			j->F[b->k * j->pk->nu + b->rows[i]] += v;
 		return id;
 	}
 	bool cat = j->ts->categorical[best.feat];
-	size_t a = lo, e = hi;
+	const uint8_t *col = j->col + best.feat * j->pk->nu;
+	size_t a = lo, e = 0;
 
-	while (a < e) {
-		if (goes_left(&best, cat, j->pk->ub + (size_t)b->rows[a] * nf))
-			a++;
-		else {
-			uint32_t tmp = b->rows[a];
+	/* stable: rows stay in ascending order, for the caches */
+	for (size_t i = lo; i < hi; i++) {
+		uint32_t r = b->rows[i];
 
-			b->rows[a] = b->rows[--e];
-			b->rows[e] = tmp;
-		}
+		if (goes_left(&best, cat, col[r]))
+			b->rows[a++] = r;
+		else
+			b->tmp[e++] = r;
 	}
+	memcpy(b->rows + a, b->tmp, e * sizeof(uint32_t));
 	mid = a;
 	struct fnode *nd = &b->t->node[id];
 
@@ -324,18 +454,23 @@ grow_tree(size_t k, int thread, void *arg)
 	struct bjob *j = arg;
 	struct bgrow b = {.j = j, .k = k, .t = &j->out[k]};
 
-	if (j->rows[thread] == NULL)
+	if (j->rows[thread] == NULL) {
 		j->rows[thread] = xreallocarray(
 		    NULL, j->pk->nu ? j->pk->nu : 1, sizeof(uint32_t));
-	for (int l = 0; l < j->p->max_depth + 2; l++)
+		j->tmp[thread] = xreallocarray(
+		    NULL, j->pk->nu ? j->pk->nu : 1, sizeof(uint32_t));
+	}
+	for (int l = 1; l < j->p->max_depth + 2; l++)
 		if (j->hist[thread][l] == NULL)
 			j->hist[thread][l] = xcalloc(
 			    j->totbins ? j->totbins : 1, sizeof(struct hbin));
 	b.rows = j->rows[thread];
-	b.hist = j->hist[thread];
+	b.tmp = j->tmp[thread];
+	b.hist[0] = j->root[k];
+	for (int l = 1; l < j->p->max_depth + 2; l++)
+		b.hist[l] = j->hist[thread][l];
 	for (size_t i = 0; i < j->pk->nu; i++)
 		b.rows[i] = (uint32_t)i;
-	build_hist(&b, b.hist[0], 0, j->pk->nu);
 	grow(&b, 0, j->pk->nu, 0, 0);
 }
 
@@ -360,29 +495,74 @@ leaf_row(const struct tree *t, size_t K, const uint8_t *bins)
 	return t->prob + (size_t)nd->aux * K;
 }
 
-/* Weighted mean loss of margins F (n x KT) for classes y. */
+/* Loss term w * -log p(y) of one row at margins m (KT values). */
 static double
-mean_loss(
-    size_t KT, const double *F, size_t n, const uint8_t *y, const double *w)
+loss_term(size_t KT, const double *m, uint8_t y, double w)
+{
+	if (KT == 1) {
+		double v = y == 1 ? m[0] : -m[0];
+
+		/* -log sigmoid(v), stable for both signs */
+		return w * (v > 0 ? log1p(exp(-v)) : -v + log1p(exp(v)));
+	}
+	double p[FOREST_MAX_CLASSES], pr;
+
+	memcpy(p, m, KT * sizeof(double));
+	forest_softmax(p, KT);
+	pr = p[y] > 1e-300 ? p[y] : 1e-300;
+	return -w * log(pr);
+}
+
+/* Validation rows BCHUNK*i..: add this round's trees, then the loss. */
+static void
+valid_chunk(size_t i, int thread, void *arg)
+{
+	const struct bjob *j = arg;
+	size_t KT = j->KT, K = j->K, nf = j->ts->nfeat;
+	size_t lo = i * BCHUNK,
+	       hi = lo + BCHUNK < j->nva ? lo + BCHUNK : j->nva;
+
+	(void)thread;
+	for (size_t v = lo; v < hi; v++) {
+		const uint8_t *bins = j->ts->bins + (size_t)j->va[v] * nf;
+		double *m = j->VF + v * KT;
+
+		for (size_t k = 0; k < KT; k++) {
+			const float *lr = leaf_row(&j->out[k], K, bins);
+
+			m[k] += KT == 1 ? 2.0 * lr[1] : (double)lr[k];
+		}
+		j->vterm[v] = loss_term(KT, m, j->vy[v], j->vw[v]);
+	}
+}
+
+/* Weighted mean of loss terms, summed in row order. */
+static double
+mean_terms(const double *term, const double *w, size_t n)
 {
 	double s = 0, W = 0;
 
 	for (size_t i = 0; i < n; i++) {
-		double p[FOREST_MAX_CLASSES], pr;
-
-		if (KT == 1) {
-			double m = y[i] == 1 ? F[i] : -F[i];
-
-			/* -log sigmoid(m), stable for both signs */
-			s += w[i] *
-			     (m > 0 ? log1p(exp(-m)) : -m + log1p(exp(m)));
-		} else {
-			memcpy(p, F + i * KT, KT * sizeof(double));
-			forest_softmax(p, KT);
-			pr = p[y[i]] > 1e-300 ? p[y[i]] : 1e-300;
-			s -= w[i] * log(pr);
-		}
+		s += term[i];
 		W += w[i];
+	}
+	return W > 0 ? s / W : 0;
+}
+
+/* Weighted mean training loss at the class-major margins F. */
+static double
+train_loss(const struct bjob *j)
+{
+	size_t KT = j->KT, nu = j->pk->nu;
+	double s = 0, W = 0;
+
+	for (size_t u = 0; u < nu; u++) {
+		double m[FOREST_MAX_CLASSES];
+
+		for (size_t k = 0; k < KT; k++)
+			m[k] = j->F[k * nu + u];
+		s += loss_term(KT, m, j->pk->uy[u], j->w[u]);
+		W += j->w[u];
 	}
 	return W > 0 ? s / W : 0;
 }
@@ -406,8 +586,9 @@ boost_train(const struct trainset *ts, struct boost_params *p)
 	struct bjob j = {.ts = ts, .p = p, .pk = &pk, .KT = KT, .K = K};
 	struct forest *f = xcalloc(1, sizeof(*f));
 	double prior[FOREST_MAX_CLASSES] = {0}, W = 0, base[FOREST_MAX_CLASSES];
-	double *w, *g, *h, *VF, *vw, best = INFINITY;
+	double *w, *VF, *vw, best = INFINITY;
 	uint8_t *uy, *vy;
+	size_t ngc, nvc, nrc;
 	int best_round = -1, r;
 
 	/* hold out a seeded share of the rows for early stopping */
@@ -460,25 +641,99 @@ boost_train(const struct trainset *ts, struct boost_params *p)
 	if (KT == 1)
 		base[0] = base[1] - base[0];
 	j.F = xcalloc(pk.nu * KT + 1, sizeof(double));
-	g = xcalloc(pk.nu * KT + 1, sizeof(double));
-	h = xcalloc(pk.nu * KT + 1, sizeof(double));
+	j.gh = xcalloc(pk.nu * KT + 1, sizeof(struct hbin));
 	VF = xcalloc(nva * KT + 1, sizeof(double));
 	vw = xcalloc(nva + 1, sizeof(double));
 	vy = xcalloc(nva + 1, 1);
-	for (size_t u = 0; u < pk.nu; u++)
-		memcpy(j.F + u * KT, base, KT * sizeof(double));
+	for (size_t k = 0; k < KT; k++)
+		for (size_t u = 0; u < pk.nu; u++) {
+			j.F[k * pk.nu + u] = base[k];
+			j.gh[k * pk.nu + u].n = pk.mult[u];
+		}
 	for (size_t i = 0; i < nva; i++) {
 		memcpy(VF + i * KT, base, KT * sizeof(double));
 		vy[i] = ts->y[va[i]];
 		vw[i] = p->class_weight ? p->class_weight[vy[i]] : 1.0;
 	}
-	j.g = g;
-	j.h = h;
+	j.w = w;
+	j.va = va;
+	j.nva = nva;
+	j.VF = VF;
+	j.vw = vw;
+	j.vy = vy;
+	j.vterm = xcalloc(nva + 1, sizeof(double));
 	j.off = xcalloc(ts->nfeat + 1, sizeof(size_t));
 	for (size_t i = 0; i < ts->nfeat; i++) {
 		j.off[i] = j.totbins;
 		j.totbins += ts->nbins[i];
 	}
+	{
+		uint8_t *col = xcalloc(pk.nu * ts->nfeat + 1, 1);
+
+		for (size_t u = 0; u < pk.nu; u++)
+			for (size_t q = 0; q < ts->nfeat; q++)
+				col[q * pk.nu + u] = pk.ub[u * ts->nfeat + q];
+		j.col = col;
+	}
+	j.rootn = xcalloc(j.totbins + 1, sizeof(double));
+	for (size_t u = 0; u < pk.nu; u++)
+		for (size_t q = 0; q < ts->nfeat; q++)
+			j.rootn[j.off[q] + pk.ub[u * ts->nfeat + q]] +=
+			    pk.mult[u];
+	j.mf = xcalloc(ts->nfeat + 1, 1);
+	j.nzoff = xcalloc(ts->nfeat + 1, sizeof(size_t));
+	for (size_t q = 0; q < ts->nfeat; q++) {
+		size_t cnt[256] = {0}, m = 0;
+
+		/* the bin of most distinct rows: the fewest visits */
+		for (size_t u = 0; u < pk.nu; u++)
+			cnt[pk.ub[u * ts->nfeat + q]]++;
+		for (size_t v = 1; v < 256; v++)
+			if (cnt[v] > cnt[m])
+				m = v;
+		j.mf[q] = (uint8_t)m;
+		j.nzoff[q + 1] = j.nzoff[q];
+		for (size_t u = 0; u < pk.nu; u++)
+			j.nzoff[q + 1] += pk.ub[u * ts->nfeat + q] != m;
+	}
+	j.nzrow = xcalloc(j.nzoff[ts->nfeat] + 1, sizeof(uint32_t));
+	j.nzbin = xcalloc(j.nzoff[ts->nfeat] + 1, 1);
+	for (size_t q = 0; q < ts->nfeat; q++) {
+		size_t e = j.nzoff[q];
+
+		for (size_t u = 0; u < pk.nu; u++) {
+			uint8_t v = pk.ub[u * ts->nfeat + q];
+
+			if (v != j.mf[q]) {
+				j.nzrow[e] = (uint32_t)u;
+				j.nzbin[e++] = v;
+			}
+		}
+	}
+	j.rowoff = xcalloc(pk.nu + 1, sizeof(size_t));
+	j.rowent = xcalloc(j.nzoff[ts->nfeat] + 1, sizeof(uint32_t));
+	for (size_t u = 0, e = 0; u < pk.nu; u++) {
+		for (size_t q = 0; q < ts->nfeat; q++) {
+			uint8_t v = pk.ub[u * ts->nfeat + q];
+
+			if (v != j.mf[q])
+				j.rowent[e++] = (uint32_t)(j.off[q] + v);
+		}
+		j.rowoff[u + 1] = e;
+	}
+	j.gg = xcalloc(pk.nu * KT * 2 + 1, sizeof(double));
+	j.tot = xcalloc(KT * 2, sizeof(double));
+	j.root = xcalloc(KT, sizeof(*j.root));
+	for (size_t k = 0; k < KT; k++)
+		j.root[k] = xcalloc(j.totbins + 1, sizeof(struct hbin));
+	ngc = (pk.nu + BCHUNK - 1) / BCHUNK;
+	nvc = (nva + BCHUNK - 1) / BCHUNK;
+	/* a pass over the rows per job: as few jobs as keep threads busy */
+	nrc = (size_t)(p->threads > 1 ? 2 * p->threads : 1);
+	j.fblock = (ts->nfeat + nrc - 1) / nrc;
+	if (j.fblock == 0)
+		j.fblock = 1;
+	nrc = (ts->nfeat + j.fblock - 1) / j.fblock;
 
 	/* tree 0: the prior, one leaf */
 	f->kind = FOREST_BOOST;
@@ -501,30 +756,23 @@ boost_train(const struct trainset *ts, struct boost_params *p)
 		f->ntrees = 1;
 	}
 	for (r = 0; r < p->rounds; r++) {
-		double tl, vl = 0;
+		double vl;
 
+		forest_run_threads(p->threads, ngc, grad_chunk, &j, NULL, NULL);
+		memset(j.tot, 0, KT * 2 * sizeof(double));
 		for (size_t u = 0; u < pk.nu; u++)
-			boost_gradients(KT, j.F + u * KT, uy[u], w[u],
-			    g + u * KT, h + u * KT);
+			for (size_t q = 0; q < KT * 2; q++)
+				j.tot[q] += j.gg[u * KT * 2 + q];
+		forest_run_threads(p->threads, nrc, root_hist, &j, NULL, NULL);
 		j.out = &f->tree[f->ntrees];
 		forest_run_threads(p->threads, KT, grow_tree, &j, NULL, NULL);
-		for (size_t i = 0; i < nva; i++) {
-			const uint8_t *bins =
-			    ts->bins + (size_t)va[i] * ts->nfeat;
-
-			for (size_t k = 0; k < KT; k++) {
-				const float *lr = leaf_row(&j.out[k], K, bins);
-
-				VF[i * KT + k] +=
-				    KT == 1 ? 2.0 * lr[1] : (double)lr[k];
-			}
-		}
+		forest_run_threads(
+		    p->threads, nvc, valid_chunk, &j, NULL, NULL);
 		f->ntrees += KT;
-		tl = mean_loss(KT, j.F, pk.nu, uy, w);
 		if (p->train_loss)
-			p->train_loss[r] = tl;
+			p->train_loss[r] = train_loss(&j);
 		if (nva > 0) {
-			vl = mean_loss(KT, VF, nva, vy, vw);
+			vl = mean_terms(j.vterm, vw, nva);
 			if (p->valid_loss)
 				p->valid_loss[r] = vl;
 			if (vl < best) {
@@ -542,13 +790,27 @@ boost_train(const struct trainset *ts, struct boost_params *p)
 		forest_tree_release(&f->tree[--f->ntrees]);
 	for (int t = 0; t < 64; t++) {
 		free(j.rows[t]);
+		free(j.tmp[t]);
 		for (int l = 0; l < FOREST_MAX_DEPTH + 2; l++)
 			free(j.hist[t][l]);
 	}
+	for (size_t k = 0; k < KT; k++)
+		free(j.root[k]);
+	free(j.root);
+	free(j.rootn);
+	free(j.mf);
+	free(j.nzoff);
+	free(j.nzrow);
+	free(j.nzbin);
+	free(j.rowoff);
+	free(j.rowent);
+	free(j.gg);
+	free(j.tot);
+	free((void *)j.col);
 	free(j.off);
 	free(j.F);
-	free(g);
-	free(h);
+	free(j.gh);
+	free(j.vterm);
 	free(w);
 	free(VF);
 	free(vw);

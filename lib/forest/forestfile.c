@@ -3,7 +3,8 @@
  * Encoding of a forest model (see forestfile.h).  Payload layout: u32
  * payload version, then the metadata fields in a fixed order (version 2:
  * then a u8 saying whether a cost matrix follows, and its nclass x nclass
- * f64 costs), the feature schema (featset_save()) and the forest
+ * f64 costs; version 3: the boost fields; version 4, isolation only: u8
+ * split and u8 scoring), the feature schema (featset_save()) and the forest
  * (forest_save()).  A payload that ends early, runs on, or holds an
  * inconsistent tree or cost is refused.
  */
@@ -57,8 +58,10 @@ forestfile_write(
 
 	buf_init(&b);
 	bool boost = m->forest->kind == FOREST_BOOST;
+	bool iso =
+	    m->mode == FORESTFILE_ISOLATION && m->split >= 0 && m->scoring >= 0;
 
-	wire_put_u32(&b, boost ? 3 : m->costs != NULL ? 2 : 1);
+	wire_put_u32(&b, iso ? 4 : boost ? 3 : m->costs != NULL ? 2 : 1);
 	wire_put_u8(&b, (uint8_t)m->mode);
 	wire_put_str(&b, m->label ? m->label : "");
 	wire_put_str(&b, m->normal ? m->normal : "");
@@ -88,6 +91,10 @@ forestfile_write(
 		wire_put_f64(&b, m->learning_rate);
 		wire_put_f64(&b, m->lambda);
 		wire_put_u32(&b, (uint32_t)m->rounds);
+	}
+	if (iso) {
+		wire_put_u8(&b, (uint8_t)m->split);
+		wire_put_u8(&b, (uint8_t)m->scoring);
 	}
 	featset_save(m->fs, &b);
 	forest_save(m->forest, &b);
@@ -148,7 +155,9 @@ forestfile_parse(const void *p, size_t n, const char *name, struct ad_err *err)
 	free(s);
 	m->cv_auc = wire_f64(&w);
 	m->version = version;
-	if (!w.bad && version >= 2 && wire_u8(&w) != 0 && !w.bad) {
+	m->split = m->scoring = -1;
+	if (!w.bad && (version == 2 || version == 3) && wire_u8(&w) != 0 &&
+	    !w.bad) {
 		if (m->mode != FORESTFILE_SUPERVISED)
 			w.bad = true;
 		m->costs = xcalloc(
@@ -159,7 +168,14 @@ forestfile_parse(const void *p, size_t n, const char *name, struct ad_err *err)
 				w.bad = true;
 		}
 	}
-	if (!w.bad && version >= 3) {
+	if (!w.bad && version == 4) {
+		m->split = wire_u8(&w);
+		m->scoring = wire_u8(&w);
+		if (m->mode != FORESTFILE_ISOLATION || m->split > 1 ||
+		    m->scoring > 1)
+			w.bad = true;
+	}
+	if (!w.bad && version == 3) {
 		m->learning_rate = wire_f64(&w);
 		m->lambda = wire_f64(&w);
 		m->rounds = (int)wire_u32(&w);
@@ -171,8 +187,8 @@ forestfile_parse(const void *p, size_t n, const char *name, struct ad_err *err)
 	if (!w.bad && (w.p != w.end ||
 			  (m->forest->kind == FOREST_ISOLATION) !=
 			      (m->mode == FORESTFILE_ISOLATION) ||
-			  (m->forest->kind == FOREST_BOOST) != (version >= 3) ||
-			  (version >= 3 && m->mode != FORESTFILE_SUPERVISED) ||
+			  (m->forest->kind == FOREST_BOOST) != (version == 3) ||
+			  (version == 3 && m->mode != FORESTFILE_SUPERVISED) ||
 			  (m->mode != FORESTFILE_ISOLATION &&
 			      m->forest->nclass != m->nclass)))
 		w.bad = true;
@@ -266,7 +282,10 @@ forestfile_info(const struct forestfile *m)
 
 	json_object_set_new(o, "kind", json_string(FORESTFILE_KIND));
 	json_object_set_new(o, "version",
-	    json_integer(m->version			   ? m->version
+	    json_integer(m->version ? m->version
+			 : m->mode == FORESTFILE_ISOLATION && m->split >= 0 &&
+				 m->scoring >= 0
+			     ? 4
 			 : m->forest->kind == FOREST_BOOST ? 3
 			 : m->costs			   ? 2
 							   : 1));
@@ -315,9 +334,16 @@ forestfile_info(const struct forestfile *m)
 	}
 	if (m->mode == FORESTFILE_UNSUPERVISED)
 		json_object_set_new(hp, "fraction", json_real(m->fraction));
-	if (m->mode == FORESTFILE_ISOLATION)
+	if (m->mode == FORESTFILE_ISOLATION) {
 		json_object_set_new(hp, "sample_size",
 		    json_integer((json_int_t)m->sample_size));
+		if (m->split >= 0)
+			json_object_set_new(hp, "split",
+			    json_string(m->split ? "pooled-gain" : "random"));
+		if (m->scoring >= 0)
+			json_object_set_new(hp, "scoring",
+			    json_string(m->scoring ? "adj-depth" : "depth"));
+	}
 	json_object_set_new(hp, "seed", json_integer((json_int_t)m->seed));
 	json_object_set_new(o, "params", hp);
 	json_object_set_new(o, "rows", json_integer((json_int_t)m->rows));

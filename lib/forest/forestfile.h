@@ -9,6 +9,8 @@
  * programs read, and both versions are read.  Version 3 holds boosted
  * trees (forest kind FOREST_BOOST, supervised) and their learning rate,
  * L2 penalty and rounds kept; forests are still written as 1 or 2.
+ * Version 4 is an isolation forest with its split and scoring variants
+ * (they shape the trees' values, so --info is all they are read for).
  */
 #ifndef FORESTFILE_H
 #define FORESTFILE_H
@@ -23,7 +25,7 @@
 #include "record/costs.h"
 
 #define FORESTFILE_KIND "forest"
-#define FORESTFILE_VERSION 3 /* the newest this program reads */
+#define FORESTFILE_VERSION 4 /* the newest this program reads */
 
 enum forestfile_mode {
 	FORESTFILE_SUPERVISED,
@@ -44,7 +46,10 @@ struct forestfile {
 	char created[32]; /* ISO 8601 UTC; the file's mtime when empty */
 	double learning_rate, lambda; /* boost */
 	int rounds;		      /* boost: rounds kept */
-	double cv_auc;		      /* NaN when not cross-validated */
+	/* isolation: enum iforest_split and iforest_scoring; -1 unknown
+	 * (read from a file before version 4) */
+	int split, scoring;
+	double cv_auc; /* NaN when not cross-validated */
 	/*
 	 * Supervised: nclass x nclass misclassification costs, [actual *
 	 * nclass + predicted] in class order, or NULL: "class" is then the

@@ -215,6 +215,11 @@ fill_model(struct rfjob *j)
 	m->fraction = p->fraction;
 	m->sample_size = m->forest->psi;
 	m->seed = p->seed;
+	m->split = m->scoring = -1;
+	if (p->mode == FORESTFILE_ISOLATION) {
+		m->split = p->split;
+		m->scoring = p->scoring;
+	}
 	if (p->boost) {
 		m->learning_rate = p->learning_rate;
 		m->lambda = p->lambda;

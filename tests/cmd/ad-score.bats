@@ -92,12 +92,12 @@ sys.stdout.buffer.write(h + struct.pack("<I", zlib.crc32(h)))' > "$T/garbage.rf"
 	assert_output "ad-score: '$T/garbage.rf': corrupt forest model"
 	python3 -c '
 import struct, sys, zlib
-p = struct.pack("<I", 4) + b"\0" * 40
+p = struct.pack("<I", 5) + b"\0" * 40
 h = b"ADPIPEMF" + struct.pack("<I", 1) + b"forest".ljust(16, b"\0") + struct.pack("<Q", len(p)) + p
-sys.stdout.buffer.write(h + struct.pack("<I", zlib.crc32(h)))' > "$T/v4.rf"
-	run ad-score -m "$T/v4.rf" "$SCORE"
+sys.stdout.buffer.write(h + struct.pack("<I", zlib.crc32(h)))' > "$T/v5.rf"
+	run ad-score -m "$T/v5.rf" "$SCORE"
 	assert_equal "$status" 65
-	assert_output "ad-score: '$T/v4.rf': unsupported forest model version 4 (this program reads versions 1 to 3)"
+	assert_output "ad-score: '$T/v5.rf': unsupported forest model version 5 (this program reads versions 1 to 4)"
 }
 
 @test "golden: scores for the fixture records" {

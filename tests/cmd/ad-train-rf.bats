@@ -257,6 +257,19 @@ setup() {
 	assert_failure 64
 }
 
+@test "isolation --info: the split and scoring the model was trained with" {
+	ad-train-rf --mode isolation --trees 5 -o "$T/d.if" "$TRAIN"
+	run sh -c "ad-score --info '$T/d.if' | jq -c '[.version, .params.split, .params.scoring]'"
+	assert_output '[4,"random","adj-depth"]'
+	ad-train-rf --mode isolation --split pooled-gain --scoring depth --trees 5 -o "$T/p.if" "$TRAIN"
+	run sh -c "ad-score --info '$T/p.if' | jq -c '[.version, .params.split, .params.scoring]'"
+	assert_output '[4,"pooled-gain","depth"]'
+	# forests other than isolation have neither
+	ad-train-rf --trees 5 -o "$T/s.rf" "$TRAIN"
+	run sh -c "ad-score --info '$T/s.rf' | jq -c '[.version, .params.split, .params.scoring]'"
+	assert_output '[1,null,null]'
+}
+
 @test "--contamination: the threshold flags that share of the training records" {
 	run ad-train-rf --mode isolation -s 1 --trees 50 --contamination 0.05 -o "$T/c.rf" "$TRAIN"
 	assert_success

@@ -14,6 +14,7 @@
 
 #include "base/prng.h"
 #include "forest/forestfile.h"
+#include "forest/iforest.h"
 #include "forest/rftrain.h"
 #include "io/modelfile.h"
 #include "ftrain.h"
@@ -238,10 +239,14 @@ main(void)
 		strcmp(err.msg, "'m': corrupt forest model") == 0,
 	    "a byte too many: corrupt (%s)", err.msg);
 	ok(copy[0] == 1, "a model without costs is written as version 1");
+	copy[0] = 5;
+	ok(forestfile_parse(copy, n, "m", &err) == NULL &&
+		strstr(err.msg, "unsupported forest model version 5") != NULL,
+	    "version 5: refused (%s)", err.msg);
 	copy[0] = 4;
 	ok(forestfile_parse(copy, n, "m", &err) == NULL &&
-		strstr(err.msg, "unsupported forest model version 4") != NULL,
-	    "version 4: refused (%s)", err.msg);
+		strcmp(err.msg, "'m': corrupt forest model") == 0,
+	    "version 4 (isolation only) of a classifier: corrupt");
 	memcpy(copy, payload, n);
 	copy[4] = FORESTFILE_ISOLATION;
 	ok(forestfile_parse(copy, n, "m", &err) == NULL,
@@ -267,7 +272,19 @@ main(void)
 
 	/* Isolation model; no creation time written: the file's mtime. */
 	m = train(FORESTFILE_ISOLATION);
+	m->split = IFOREST_SPLIT_POOLED;
+	m->scoring = IFOREST_DEPTH;
 	ok(forestfile_write(path, m, &err) == 0, "isolation model saved");
+	payload = modelfile_read(path, FORESTFILE_KIND, &n, &err);
+	ok(payload != NULL && payload[0] == 4, "isolation: payload version 4");
+	all = payload != NULL;
+	for (size_t cut = 0; all && cut < n; cut++)
+		if ((r = forestfile_parse(payload, cut, "m", &err)) != NULL) {
+			forestfile_free(r);
+			all = 0;
+		}
+	ok(all, "every truncation of a version 4 payload refused");
+	free(payload);
 	r = forestfile_read(path, &err);
 	ok(r != NULL && r->mode == FORESTFILE_ISOLATION && r->nclass == 1 &&
 		strlen(r->created) == 20 && r->created[10] == 'T' &&
@@ -280,6 +297,14 @@ main(void)
 		json_object_get(json_object_get(info, "params"), "mtry") ==
 		    NULL,
 	    "--info of an isolation model: sample_size, no label or mtry");
+	ok(info &&
+		strcmp(json_string_value(json_object_get(
+			   json_object_get(info, "params"), "split")),
+		    "pooled-gain") == 0 &&
+		strcmp(json_string_value(json_object_get(
+			   json_object_get(info, "params"), "scoring")),
+		    "depth") == 0,
+	    "--info of an isolation model: split and scoring as trained");
 	json_decref(info);
 	forestfile_free(r);
 	forestfile_free(m);
