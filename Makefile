@@ -164,10 +164,11 @@ fuzz-corpus: $(FUZZ_TARGETS)
 		echo "$$n: $$(ls tests/fuzz/corpus/$$n | wc -l) inputs"; done
 
 # bench/instructions.sh compares two builds (it needs the old one's bin/);
-# bench/lib.sh is sourced by the others.  Scripts using lib.sh's ab record
-# their figures in bench/results/latest.jsonl; bench/table.py prints the
-# table from it and writes it into the README (make bench-readme alone
-# rewrites the README's table from the file).
+# bench/lib.sh is sourced by the others.  Scripts using lib.sh's ab (A/B
+# against a peer), runs or figure (adpipe alone) record their figures in
+# bench/results/latest.jsonl; bench/table.py prints the tables from it and
+# writes them into the README (make bench-readme alone rewrites the
+# README's tables from the file).
 bench: all $(HELPERS)
 	@for b in bench/*.sh; do \
 		case $$b in */instructions.sh|*/lib.sh) continue ;; esac; sh $$b || exit 1; done
