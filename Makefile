@@ -102,6 +102,13 @@ check-tests: deps
 	@$(MAKE) --no-print-directory all tests
 	@B=$(B) BIN=$(BIN) E2E=$(E2E) sh tests/check-tests.sh
 
+# The bats suites (SUITES, default tests/cmd/*.bats) with every program
+# under valgrind's memcheck, once, not in CI: an error or a leak fails the
+# test and leaves its report in $(B)/valgrind/logs (tools/valgrind.sh).
+check-valgrind: deps
+	@$(MAKE) --no-print-directory all tests
+	@B=$(B) BIN=$(BIN) sh tools/valgrind.sh $(SUITES)
+
 # Against a real cluster: make check-kafka KAFKA_BROKERS=host:port.
 check-kafka: deps
 	@$(MAKE) --no-print-directory all tests
@@ -199,7 +206,7 @@ lint-man:
 clean:
 	rm -rf build build-asan build-fuzz bin demo-out
 
-.PHONY: all tests deps bench-readme fuzz fuzz-long fuzz-corpus check check-tests check-kafka asan demo bench install uninstall fmt fmt-check lint-man clean
+.PHONY: all tests deps bench-readme fuzz fuzz-long fuzz-corpus check check-tests check-valgrind check-kafka asan demo bench install uninstall fmt fmt-check lint-man clean
 .PRECIOUS: $(B)/cmd/%.o
 
 -include $(wildcard $(B)/lib/*/*.d $(B)/cmd/*.d $(B)/tests/*.d $(B)/helpers/*.d $(B)/helpers/*/*.d build-fuzz/lib/*/*.d)
