@@ -73,7 +73,21 @@ $(B)/helpers/ad-forecast-baseline: $(B)/cmd/ad-forecast.o $(B)/helpers/lstm-base
 	@echo '  LD      $@'
 	@$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $(B)/cmd/ad-forecast.o $(B)/helpers/lstm-baseline.o $(B)/libad.a $(LDLIBS)
 
-tests: $(UNIT_TESTS) $(HELPERS) $(B)/helpers/ad-forecast-baseline
+# ad-detect with a fault put into its detector on request (AD_FAULT, see
+# tests/helpers/inject/detector.c), linked over detector_step: how the
+# tests reach the exit 70 that no input provokes.  Never in bin/.
+$(B)/helpers/inject/%.o: tests/helpers/inject/%.c
+	@mkdir -p $(@D)
+	@echo '  CC      $<'
+	@$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B)/helpers/ad-detect-fault: $(B)/cmd/ad-detect.o $(B)/helpers/inject/detector.o $(B)/libad.a
+	@echo '  LD      $@'
+	@$(CC) $(CFLAGS) $(LDFLAGS) -Wl,--wrap=detector_step -o $@ $(B)/cmd/ad-detect.o \
+		$(B)/helpers/inject/detector.o $(B)/libad.a $(LDLIBS)
+
+tests: $(UNIT_TESTS) $(HELPERS) $(B)/helpers/ad-forecast-baseline \
+	$(B)/helpers/ad-detect-fault
 
 deps:
 	@sh tools/deps.sh
@@ -87,6 +101,13 @@ check: deps
 check-tests: deps
 	@$(MAKE) --no-print-directory all tests
 	@B=$(B) BIN=$(BIN) E2E=$(E2E) sh tests/check-tests.sh
+
+# The bats suites (SUITES, default tests/cmd/*.bats) with every program
+# under valgrind's memcheck, once, not in CI: an error or a leak fails the
+# test and leaves its report in $(B)/valgrind/logs (tools/valgrind.sh).
+check-valgrind: deps
+	@$(MAKE) --no-print-directory all tests
+	@B=$(B) BIN=$(BIN) sh tools/valgrind.sh $(SUITES)
 
 # Against a real cluster: make check-kafka KAFKA_BROKERS=host:port.
 check-kafka: deps
@@ -150,10 +171,11 @@ fuzz-corpus: $(FUZZ_TARGETS)
 		echo "$$n: $$(ls tests/fuzz/corpus/$$n | wc -l) inputs"; done
 
 # bench/instructions.sh compares two builds (it needs the old one's bin/);
-# bench/lib.sh is sourced by the others.  Scripts using lib.sh's ab record
-# their figures in bench/results/latest.jsonl; bench/table.py prints the
-# table from it and writes it into the README (make bench-readme alone
-# rewrites the README's table from the file).
+# bench/lib.sh is sourced by the others.  Scripts using lib.sh's ab (A/B
+# against a peer), runs or figure (adpipe alone) record their figures in
+# bench/results/latest.jsonl; bench/table.py prints the tables from it and
+# writes them into the README (make bench-readme alone rewrites the
+# README's tables from the file).
 bench: all $(HELPERS)
 	@for b in bench/*.sh; do \
 		case $$b in */instructions.sh|*/lib.sh) continue ;; esac; sh $$b || exit 1; done
@@ -173,10 +195,10 @@ uninstall:
 	for m in man/*.1; do rm -f $(DESTDIR)$(MANDIR)/man1/$${m#man/}; done
 
 fmt:
-	clang-format -i cmd/*.c lib/*/*.c lib/*/*.h tests/unit/*.c tests/unit/*.h tests/helpers/*.c tests/fuzz/*.c
+	clang-format -i cmd/*.c lib/*/*.c lib/*/*.h tests/unit/*.c tests/unit/*.h tests/helpers/*.c tests/helpers/*/*.c tests/fuzz/*.c
 
 fmt-check:
-	clang-format --dry-run --Werror cmd/*.c lib/*/*.c lib/*/*.h tests/unit/*.c tests/unit/*.h tests/helpers/*.c tests/fuzz/*.c
+	clang-format --dry-run --Werror cmd/*.c lib/*/*.c lib/*/*.h tests/unit/*.c tests/unit/*.h tests/helpers/*.c tests/helpers/*/*.c tests/fuzz/*.c
 
 lint-man:
 	groff -mdoc -ww -z man/*.1
@@ -184,7 +206,7 @@ lint-man:
 clean:
 	rm -rf build build-asan build-fuzz bin demo-out
 
-.PHONY: all tests deps bench-readme fuzz fuzz-long fuzz-corpus check check-tests check-kafka asan demo bench install uninstall fmt fmt-check lint-man clean
+.PHONY: all tests deps bench-readme fuzz fuzz-long fuzz-corpus check check-tests check-valgrind check-kafka asan demo bench install uninstall fmt fmt-check lint-man clean
 .PRECIOUS: $(B)/cmd/%.o
 
--include $(wildcard $(B)/lib/*/*.d $(B)/cmd/*.d $(B)/tests/*.d $(B)/helpers/*.d build-fuzz/lib/*/*.d)
+-include $(wildcard $(B)/lib/*/*.d $(B)/cmd/*.d $(B)/tests/*.d $(B)/helpers/*.d $(B)/helpers/*/*.d build-fuzz/lib/*/*.d)

@@ -20,9 +20,13 @@
 # (Yamanishi et al. 2000: logged_in = 1, log(x + 0.1)) but from the full
 # 4,898,431-record file, which is not here; from the 10% file http has
 # 58,725 rows with 2,209 attacks (3.8%: ten times the share) and smtp
-# 9,571 rows with 3 attacks, so one record moves smtp's AUC by up to 0.33.  Then the
-# training time of each --split on all 494,021 rows, 41 features.  Prints
-# a table; bench/results/iforest.txt is its output.
+# 9,571 rows with 3 attacks, so one record moves smtp's AUC by up to 0.33.
+# Then the training time of each --split on all 494,021 rows, 41
+# features, over BENCH_RUNS runs (default 3; scikit-learn is not timed:
+# its figures are AUCs).  Prints a table; bench/results/iforest.txt is its
+# output.  Each AUC (one value per seed) and each training time (medians
+# and spread) is also recorded in bench/results/latest.jsonl (bench/lib.sh's
+# figure and runs).
 set -e
 cd "$(dirname "$0")/.."
 KDD=${KDD:-${KDD_DIR:-$(pwd)/../shared/data/kdd99}/kddcup.data_10_percent.gz}
@@ -35,6 +39,7 @@ $PY -c 'import sklearn' 2> /dev/null || { echo "bench/iforest.sh: scikit-learn n
 make -s bin/kdd-gen bin/ad-train-rf bin/ad-score bin/ad-eval >/dev/null
 mkdir -p "$W"
 B=$(pwd)/bin
+. bench/lib.sh
 
 $B/kdd-gen --seed 1 --in-order "$KDD" > "$W/all.ndjson"
 $PY - "$W/all.ndjson" "$W" <<'PYEOF'
@@ -60,18 +65,23 @@ for line in open(src):
         out["SA"].write(json.dumps(dict(full, attack=a)) + "\n")
 PYEOF
 
-# auc_seeds FILE OPTIONS...: "mean sd min max" of ad-train-rf over the seeds
+# auc_seeds ID FILE OPTIONS...: "mean sd min max" of ad-train-rf over the
+# seeds; each seed's AUC recorded as the figure ID
 auc_seeds() {
-	_f=$1
-	shift
+	_fid=$1 _f=$2
+	shift 2
 	s=0
 	while [ $s -lt "$SEEDS" ]; do
 		$B/ad-train-rf -q --mode isolation --trees 100 --sample-size 256 -s $s --exclude attack \
 			"$@" -o "$W/m.if" "$_f"
 		$B/ad-score -m "$W/m.if" "$_f" | $B/ad-eval --truth attack --positive 1 | jq .auc
 		s=$((s + 1))
-	done | awk '{ s += $1; q += $1 * $1; if (NR == 1 || $1 < lo) lo = $1; if (NR == 1 || $1 > hi) hi = $1 }
-		END { m = s / NR; v = q / NR - m * m; printf "%.4f %.4f %.4f %.4f", m, (v > 0 ? sqrt(v) : 0), lo, hi }'
+	done > "$W/aucs"
+	# shellcheck disable=SC2046
+	figure "iforest-$_fid" "isolation forest AUC, KDD 10% subset ${_fid%%-*}, ad-train-rf $*, seeds 0-$((SEEDS - 1))" \
+		bench/iforest.sh ad-train-rf AUC $(cat "$W/aucs") > /dev/null
+	awk '{ s += $1; q += $1 * $1; if (NR == 1 || $1 < lo) lo = $1; if (NR == 1 || $1 > hi) hi = $1 }
+		END { m = s / NR; v = q / NR - m * m; printf "%.4f %.4f %.4f %.4f", m, (v > 0 ? sqrt(v) : 0), lo, hi }' "$W/aucs"
 }
 
 echo "isolation forest AUC, 100 trees of 256 rows, fit and score the whole subset, seeds 0-$((SEEDS - 1)): mean sd [min max]"
@@ -83,19 +93,17 @@ for s in http smtp SF SA http38 smtp38; do
 	for v in "--scoring depth --split random" "--scoring adj-depth --split random" \
 		"--scoring depth --split pooled-gain" "--scoring adj-depth --split pooled-gain"; do
 		# shellcheck disable=SC2086
-		line="$line $(auc_seeds "$f" $v | awk '{ printf "%-30s", sprintf("%s sd %s [%s %s]", $1, $2, $3, $4) }')"
+		vid=$(echo "$v" | awk '{ print $2 "-" $4 }')
+		line="$line $(auc_seeds "$s-$vid" "$f" $v | awk '{ printf "%-30s", sprintf("%s sd %s [%s %s]", $1, $2, $3, $4) }')"
 	done
 	sk=$($PY bench/peers/rf_sklearn.py iforest "$f" --seeds "$SEEDS" | awk '{ printf "%s sd %s [%s %s]", $1, $2, $3, $4 }')
 	echo "$line $sk"
 done
 
 echo
-echo "training time, 100 trees of 256 rows, all $(wc -l < "$W/all.ndjson") rows of the 10% file (41 features), whole command, median of 3:"
+n=$(wc -l < "$W/all.ndjson")
+echo "training time, 100 trees of 256 rows, all $n rows of the 10% file (41 features), whole command:"
 for v in random pooled-gain; do
-	for i in 1 2 3; do
-		t0=$(date +%s.%N)
-		$B/ad-train-rf -q --mode isolation --split $v -o "$W/t.if" "$W/all.ndjson"
-		t1=$(date +%s.%N)
-		echo "$t1 - $t0" | bc
-	done | sort -g | sed -n 2p | awk -v v=$v '{ printf "  --split %-12s %.2f s\n", v, $1 }'
+	runs "iforest-train-$v" "isolation forest training, --split $v, 100 trees of 256 rows, NDJSON file to model ($n records)" \
+		"$n" bench/iforest.sh ad-train-rf "$B/ad-train-rf -q --mode isolation --split $v -o '$W/t.if' '$W/all.ndjson'"
 done

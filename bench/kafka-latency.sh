@@ -7,10 +7,16 @@
 # (tests/helpers/mockbroker) on loopback, which answers a fetch that finds
 # no data only after the consumer's whole fetch.wait.max.ms (10 ms by
 # default), where a real broker answers as soon as data arrives; the
-# second case takes that artefact of the mock out.
+# second case takes that artefact of the mock out.  There is no peer:
+# each case runs BENCH_RUNS times (default 3), and the medians and
+# spread of p50, p99 and max go to bench/results/latest.jsonl (bench/
+# lib.sh's figure).
 # Usage: sh bench/kafka-latency.sh [rate] [seconds]
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+. bench/lib.sh
+runs=${BENCH_RUNS:-3}
 bin=${ADPIPE_BIN:-$top/bin}
 helpers=${ADPIPE_BUILD:-$top/build}/helpers
 rate=${1:-10000}
@@ -20,10 +26,10 @@ d=$(mktemp -d)
 mock= cons=
 trap 'kill $mock $cons 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$d"' EXIT
 
-# measure LABEL [ad-clean options...]
+# measure LABEL ID [ad-clean options...]
 measure() {
-	label=$1
-	shift
+	label=$1 mid=$2
+	shift 2
 	rm -f "$d/ctl" "$d/addr"
 	mkfifo "$d/ctl"
 	[ -x "$helpers/mockbroker" ] || {
@@ -59,8 +65,29 @@ measure() {
 	exec 9>&-
 	wait $mock 2>/dev/null || true
 	echo "$label: $(grep -v ready "$d/lat")"
+	grep -v ready "$d/lat" >> "$d/$mid.all"
+}
+
+# case ID LABEL [ad-clean options...]: measure runs times, record the
+# figures
+case_() {
+	id=$1 clabel=$2
+	shift 2
+	: > "$d/$id.all"
+	run=0
+	while [ $run -lt "$runs" ]; do
+		measure "$clabel" "$id" "$@"
+		run=$((run + 1))
+	done
+	for q in p50 p99 max; do
+		# shellcheck disable=SC2046
+		figure "kafka-latency-$id-$q" \
+			"Kafka latency, kdd-gen -> topic -> ad-clean -> topic, $rate rec/s for $secs s, mock broker, $clabel: $q" \
+			bench/kafka-latency.sh ad-clean ms \
+			$(sed -n "s/.* $q=\([0-9.]*\)ms.*/\1/p" "$d/$id.all")
+	done
 }
 
 echo "kafka latency, $n records at $rate/s, kdd-gen -> in -> ad-clean -> out (mock cluster):"
-measure "defaults" ${ADCLEAN_X:-}
-measure "fetch.wait.max.ms=1" -X fetch.wait.max.ms=1 ${ADCLEAN_X:-}
+case_ defaults "defaults" ${ADCLEAN_X:-}
+case_ fetch-wait-1 "fetch.wait.max.ms=1" -X fetch.wait.max.ms=1 ${ADCLEAN_X:-}

@@ -187,6 +187,8 @@ ad-clean: $T/m:6: missing field 'id'"
 	assert_output "ad-clean: <stdin>:1: line longer than 10 bytes"
 }
 
+# valgrind-skip: the real KDD 10% file, about 500,000 records: hours at valgrind's speed
+# bats test_tags=valgrind-skip
 @test "the real KDD 10% file: every one of the 494,021 records passes" {
 	need_kdd10
 	run bash -c "kdd-gen --in-order '$KDD10' | ad-clean -v --dedup uuid | wc -l"
@@ -306,6 +308,8 @@ ad-clean: $T/late:7: field 'value': expected a finite number, got \"NaN\""
 	assert_line --index 0 --partial '"ts":60000,"value":1}'
 }
 
+# valgrind-skip: a deadline of 10 s per command (timeout 10); beside the other suites under valgrind it was killed, alone it takes 4 s (0.8 s of CPU) with no report
+# bats test_tags=valgrind-skip
 @test "--series: a gap longer than --max-gap is one marker record, however long" {
 	# a jump to the year 9999 on a 1-minute grid is 4e9 empty slots
 	printf '%s\n' '{"id":"a","ts":"2026-01-01T00:00:00Z","value":1}' \
@@ -330,6 +334,8 @@ ad-clean: $T/late:7: field 'value': expected a finite number, got \"NaN\""
 	assert_equal "$(wc -l <"$T/out")" 199
 }
 
+# valgrind-skip: a deadline of 2 s for the stop
+# bats test_tags=valgrind-skip
 @test "--series: SIGTERM or a closed pipe stops a long fill within a second" {
 	# 99 gaps of 299,999 slots, all filled: 3e7 records unless stopped
 	for i in $(seq 0 99); do

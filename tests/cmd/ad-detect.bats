@@ -280,6 +280,44 @@ strip() {
 	assert_output --partial "ad-detect: "
 }
 
+@test "a detector that breaks its contract: exit 70 at its record, no state saved" {
+	# No input makes the detector score outside [0,1] (hostile.bats tries
+	# the extremes), so a test build puts the fault in: build/helpers/
+	# ad-detect-fault is ad-detect linked over detector_step, breaking the
+	# step AD_FAULT names (tests/helpers/inject/detector.c).  Under the
+	# program's own name, as its messages carry it.
+	F=${ADPIPE_BUILD:-$TOP/build}/helpers/ad-detect-fault
+	[ -x "$F" ] || fail "$F is not built (make tests)"
+	mkdir "$T/fault"
+	ln -s "$F" "$T/fault/ad-detect"
+	head -n 10 "$NAB" > "$T/in"
+	run --separate-stderr ad-detect --state "$T/s" "$T/in"
+	assert_success
+	assert_equal "${#lines[@]}" 10
+	printf '%s\n' "${lines[@]:0:3}" > "$T/first3"
+	assert_equal "$(echo "${lines[3]}" | jq .score)" 0
+	rm "$T/s"
+	# the score of the 4th record (key db) out of range, NaN, or a
+	# component's score not finite: the records before it are written as
+	# ad-detect writes them, then it stops with the place and the reason
+	for fault in "4 score 1.5" "4 score nan" "4 part inf"; do
+		AD_FAULT=$fault run --separate-stderr "$T/fault/ad-detect" --state "$T/s" "$T/in"
+		echo "$fault: $status: $stderr"
+		assert_equal "$status" 70
+		# with a part broken, the score is the detector's own: 0 so early
+		s=${fault##* }
+		[ "$s" != inf ] || s=0
+		assert_equal "$stderr" "ad-detect: $T/in:4: detector: score $s out of [0,1] or a part not finite for key 'db'"
+		assert_equal "$output" "$(cat "$T/first3")"
+		# the state is saved only by a clean end
+		[ ! -e "$T/s" ]
+	done
+	# without a fault the test build is ad-detect
+	run "$T/fault/ad-detect" "$T/in"
+	assert_success
+	assert_equal "$output" "$(ad-detect "$T/in")"
+}
+
 @test "Kafka: scored into a topic keyed by id, read back, scored again the same" {
 	H=${ADPIPE_BUILD:-$TOP/build}/helpers
 	[ -x "$H/mockbroker" ] || skip "mockbroker helper not built"

@@ -98,6 +98,8 @@ print(sum(1 for e in root.iter() if sys.argv[2] in (e.get("class") or "").split(
 	assert_output 0
 }
 
+# valgrind-skip: a deadline of 5 s (timeout 5); valgrind alone takes about 5 s of wall to start ad-plot on a loaded machine (0.7 s of CPU)
+# bats test_tags=valgrind-skip
 @test "values one ulp apart and a point in the year 9999 draw a small picture at once" {
 	printf '%s\n' '{"id":"a","ts":1,"value":1}' '{"id":"a","ts":2,"value":1.0000000000000002}' >"$T/ulp"
 	run bash -c "ulimit -f 1000; timeout -k 1 5 ad-plot '$T/ulp' >'$T/ulp.svg'"

@@ -353,6 +353,8 @@ metric() {
 	[ -s z.state ]
 }
 
+# valgrind-skip: the real KDD 10% file, about 500,000 records: hours at valgrind's speed
+# bats test_tags=valgrind-skip
 @test "real KDD: score the 10% file and find the attacks" {
 	need_kdd10
 	kdd-gen --in-order "$KDD10" > "$T/all.ndjson"

@@ -329,6 +329,8 @@ setup() {
 	assert_output 4
 }
 
+# valgrind-skip: the real KDD 10% file, about 500,000 records: hours at valgrind's speed
+# bats test_tags=valgrind-skip
 @test "man page example and issue check: 5-fold CV on the KDD 10% file, mean AUC >= 0.9999" {
 	need_kdd10
 	kdd-gen --in-order "$KDD10" | ad-train-rf --cv 5 --trees 10 --report "$T/cv.json" -o "$T/kdd.rf" 2>/dev/null
@@ -339,6 +341,8 @@ setup() {
 	assert_output '[true,5,true,true]'
 }
 
+# valgrind-skip: the real KDD 10% file, about 500,000 records: hours at valgrind's speed
+# bats test_tags=valgrind-skip
 @test "isolation forest on the KDD http subset: the README's AUC 0.996 (scikit-learn 0.994)" {
 	need_kdd10
 	# the classic protocol (bench/forest.sh): logged-in http records,

@@ -200,6 +200,8 @@ setup() {
 	[ $(( (end - start) / 1000000 )) -ge 450 ]
 }
 
+# valgrind-skip: expects over 100 records within 0.5 s of the start
+# bats test_tags=valgrind-skip
 @test "SIGTERM stops cleanly: output flushed, exit 0" {
 	kdd-gen --seed 1 --rate 1000 > "$T/out" &
 	pid=$!
@@ -214,6 +216,8 @@ setup() {
 	[ "$(wc -l < "$T/out")" -gt 100 ]
 }
 
+# valgrind-skip: the real KDD 10% file, about 500,000 records: hours at valgrind's speed
+# bats test_tags=valgrind-skip
 @test "the real 10% file: 494,021 records, 46 fields each, labels as in the CSV" {
 	need_kdd10
 	kdd-gen --in-order "$KDD10" > "$T/kdd.ndjson"

@@ -79,3 +79,49 @@ uuids() { cat "$@" | grep -o '"uuid":"[^"]*"' | sort -u; }
 	assert_equal "$status" 69
 	[[ "$stderr" == "kdd-gen: kafka: 'kafka://$B/faults': no answer from the brokers within 2000 ms"* ]]
 }
+
+@test "kafka faults: every program that writes ends with 75 when its messages time out" {
+	# The broker holds each produce request 3 s (metadata answered on
+	# time): each program opens its sink, writes everything, and the
+	# messages time out after 1 s, a delivery that may work later.
+	kdd-gen -s 1 -n 5 > "$F/kdd"
+	head -n 10 "$TOP/tests/fixtures/detect/nab.ndjson" > "$F/pts"
+	ad-forecast train --window 4 --hidden 4 --epochs 1 -s 1 -o "$F/m.lstm" \
+		"$TOP/tests/fixtures/forecast/series.ndjson" 2> /dev/null
+	echo "stall all 3000" >&7
+	# program and options | input | messages it writes: its records, or
+	# one for a picture (written whole)
+	while IFS='|' read -r cmd input n; do
+		set -- $cmd
+		p=$1
+		[ -n "$n" ] || n=$("$@" $input | wc -l)
+		[ "$n" -gt 0 ]
+		run --separate-stderr "$@" -X message.timeout.ms=1000 -o "kafka://$B/faults" $input
+		echo "$p: $status: $stderr"
+		assert_equal "$status" 75
+		s=s
+		[ "$n" -ne 1 ] || s=
+		assert_equal "$stderr" "$p: kafka: 'kafka://$B/faults': delivery failed for $n message$s: Local: Message timed out"
+	done <<-EOF2
+	kdd-gen -s 1 -n 5||
+	ad-clean|$F/kdd|
+	ad-detect|$F/pts|
+	ad-score --zscore 3|$F/pts|
+	ad-alert --above 10|$F/pts|
+	ad-forecast run -m $F/m.lstm|$F/pts|
+	ad-stl --period 12|$TOP/tests/fixtures/stl/co2.ndjson|
+	ad-classify|$TOP/tests/fixtures/classify/four.ndjson|
+	ad-plot|$TOP/tests/fixtures/plot/series.ndjson|1
+	EOF2
+	# ad-eval's picture goes to --svg, its report to standard output
+	run --separate-stderr ad-eval -X message.timeout.ms=1000 --svg "kafka://$B/faults" \
+		--windows "$TOP/tests/fixtures/eval/one-window.json" --threshold 0.5 \
+		"$TOP/tests/fixtures/eval/one-window.ndjson"
+	assert_equal "$status" 75
+	assert_equal "$stderr" "ad-eval: kafka: 'kafka://$B/faults': delivery failed for 1 message: Local: Message timed out"
+	# the stall is a delay, not a refusal: a producer that waits longer
+	# than the broker delivers
+	run --separate-stderr ad-clean -X message.timeout.ms=10000 -o "kafka://$B/faults" "$F/kdd"
+	assert_success
+	assert_equal "$stderr" ""
+}

@@ -6,7 +6,10 @@
  * bootstrap address ("127.0.0.1:PORT,...") on stdout, and runs until its
  * stdin closes or it gets SIGINT/SIGTERM.  Lines on stdin take brokers
  * away and back, for fault tests: "down ID", "up ID" ("all" for every
- * broker; IDs count from 1).
+ * broker; IDs count from 1).  "stall ID MS" makes the broker answer each
+ * of the next 1000 produce requests MS milliseconds late (metadata and
+ * the rest on time), so that a producer's messages time out while it
+ * still knows the cluster: a delivery that fails and may work later.
  *
  *	mockbroker [-b brokers] topic:partitions ...
  */
@@ -37,7 +40,21 @@ usage(void)
 	exit(64);
 }
 
-/* Apply "down ID" / "up ID" lines (ID a number or "all"). */
+/* Hold the next n produce requests to broker id for ms each. */
+static void
+stall(rd_kafka_mock_cluster_t *mc, int id, int ms)
+{
+	enum { PRODUCE = 0, n = 1000 }; /* the protocol's ApiKey */
+
+	for (int i = 0; i < n; i++)
+		rd_kafka_mock_broker_push_request_error_rtts(
+		    mc, id, PRODUCE, 1, RD_KAFKA_RESP_ERR_NO_ERROR, ms);
+}
+
+/*
+ * Apply "down ID", "up ID" and "stall ID MS" lines (ID a number or
+ * "all").
+ */
 static void
 command(rd_kafka_mock_cluster_t *mc, int nbrokers, char *text)
 {
@@ -46,9 +63,9 @@ command(rd_kafka_mock_cluster_t *mc, int nbrokers, char *text)
 	for (char *line = strtok_r(text, "\n", &save); line != NULL;
 	     line = strtok_r(NULL, "\n", &save)) {
 		char verb[8], which[8];
-		int from, to;
+		int from, to, ms = 0;
 
-		if (sscanf(line, "%7s %7s", verb, which) != 2)
+		if (sscanf(line, "%7s %7s %d", verb, which, &ms) < 2)
 			continue;
 		from = to = atoi(which);
 		if (strcmp(which, "all") == 0) {
@@ -60,6 +77,8 @@ command(rd_kafka_mock_cluster_t *mc, int nbrokers, char *text)
 				rd_kafka_mock_broker_set_down(mc, id);
 			else if (strcmp(verb, "up") == 0)
 				rd_kafka_mock_broker_set_up(mc, id);
+			else if (strcmp(verb, "stall") == 0 && ms > 0)
+				stall(mc, id, ms);
 		}
 	}
 }
