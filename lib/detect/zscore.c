@@ -14,6 +14,7 @@
 
 #include "base/keymap.h"
 #include "io/atomicfile.h"
+#include "io/statefile.h"
 #include "io/ndjson.h"
 #include "record/idkey.h"
 #include "series/likelihood.h"
@@ -213,35 +214,21 @@ zscore_apply_line(
 
 /*
  * Load a state file.  A missing file is an empty state (returns 0), and
- * so is one that is not a regular file (/dev/null, a FIFO: reading it
- * could take forever).  Returns -1 with err set (EX_NOINPUT for a
- * directory, EX_DATAERR with file:line on a bad line).
+ * so is one that is not a regular file (lib/io/statefile).  Returns -1
+ * with err set (EX_NOINPUT for a directory, EX_DATAERR with file:line on
+ * a bad line).
  */
 int
 zscore_load(struct zscore *z, const char *path, struct ad_err *err)
 {
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	FILE *fp = statefile_open(path, err);
 	char *line = NULL, why[300];
 	size_t cap = 0, lineno = 0;
-	struct stat st;
 	ssize_t len;
-	FILE *fp;
 	int rc = 0;
 
-	if (fd < 0 && errno == ENOENT)
-		return 0;
-	if (fd >= 0 && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode) &&
-	    !S_ISDIR(st.st_mode)) {
-		close(fd);
-		return 0;
-	}
-	if (fd < 0 || S_ISDIR(st.st_mode) || (fp = fdopen(fd, "r")) == NULL) {
-		ad_err_set(err, EX_NOINPUT, "cannot open '%s': %s", path,
-		    strerror(fd >= 0 && S_ISDIR(st.st_mode) ? EISDIR : errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
+	if (fp == NULL)
+		return err->status == EX_OK ? 0 : -1;
 	while ((len = getline(&line, &cap, fp)) > 0) {
 		lineno++;
 		while (
