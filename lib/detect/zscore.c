@@ -297,46 +297,30 @@ zscore_dump(struct zscore *z,
 }
 
 static void
-emit_file(const char *line, size_t len, const char *key, void *arg)
+emit_line(const char *line, size_t len, const char *key, void *arg)
 {
 	(void)key;
-	fwrite(line, 1, len, arg);
-	putc('\n', arg);
+	buf_add(arg, line, len);
+	buf_addc(arg, '\n');
 }
 
 /*
  * Save the state to path atomically (lib/io/atomicfile: temporary file,
- * fsync, rename; a FIFO or a device is written into, a link followed).
+ * fsync, rename; a FIFO or a device is written into, a link followed;
+ * after a stop, a reader that takes nothing holds it up 500 ms at most).
  * Returns 0, or -1 with err set (EX_CANTCREAT, EX_IOERR).
  */
 int
 zscore_save(struct zscore *z, const char *path, struct ad_err *err)
 {
-	struct atomicfile af;
-	FILE *fp;
-	int fd;
+	struct buf b;
+	int rc;
 
-	if (atomicfile_open(&af, path, err) < 0)
-		return -1;
-	/* stdio on a copy of the descriptor, which the commit syncs */
-	if ((fd = dup(af.fd)) < 0 || (fp = fdopen(fd, "w")) == NULL) {
-		ad_err_set(err, EX_CANTCREAT, "cannot create '%s': %s", path,
-		    strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		atomicfile_abort(&af);
-		return -1;
-	}
-	zscore_dump(z, emit_file, fp);
-	if (fflush(fp) != 0 || ferror(fp)) {
-		ad_err_set(err, EX_IOERR, "cannot write '%s': %s", path,
-		    strerror(errno));
-		fclose(fp);
-		atomicfile_abort(&af);
-		return -1;
-	}
-	fclose(fp);
-	return atomicfile_commit(&af, err);
+	buf_init(&b);
+	zscore_dump(z, emit_line, &b);
+	rc = atomicfile_save(path, b.data, b.len, err);
+	buf_release(&b);
+	return rc;
 }
 
 /* Keys held now. */
