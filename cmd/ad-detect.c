@@ -85,6 +85,7 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	ad_signals_init();
 	parse_opts(argc, argv, &o);
+	o.cli.also[0] = o.d.state;
 	status = cli_run(&o.cli, o.files, o.nfiles, run, &o, &in);
 	recin_free(in);
 	cli_release(&o.cli);

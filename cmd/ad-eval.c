@@ -183,6 +183,7 @@ main(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	parse_opts(argc, argv, &o);
+	o.cli.also[0] = o.svg;
 	if (o.cli.quiet)
 		o.cli.io.warn = NULL; /* -q: bad records counted, not told */
 	ad_signals_init();

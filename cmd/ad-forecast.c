@@ -197,8 +197,8 @@ train_main(struct opts *o)
 		    "%zu keys, %zu models\n",
 		    recin_read_count(in), recin_reject_count(in),
 		    m ? m->nkeys : 0, m ? m->nnets : 0);
-	if (status == EX_OK)
-		status = recin_status(in);
+	if (status == EX_OK) /* the dead letters once the model is in place */
+		status = cli_close_io(in, NULL, EX_OK);
 	json_decref(report);
 	lstmfile_free(m);
 	recin_free(in);
@@ -253,6 +253,7 @@ main(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	parse_opts(argc, argv, &o);
+	o.cli.also[0] = o.report;
 	status = o.train ? train_main(&o) : run_main(&o);
 	cli_release(&o.cli);
 	return finish(status);

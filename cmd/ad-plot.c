@@ -154,10 +154,7 @@ main(int argc, char **argv)
 	if ((out = sink_open(o.cli.output, &o.cli.io, &e)) == NULL ||
 	    sink_write(out, svg.data, svg.len, NULL, 0, &e) < 0)
 		status = ad_err_report(&e);
-	/* Nothing to commit: a picture is not a stream. */
-	status = cli_close_io(NULL, out, status);
-	if (status == EX_OK)
-		status = recin_status(in);
+	status = cli_close_io(in, out, status);
 	if (o.cli.verbose)
 		fprintf(stderr,
 		    "ad-plot: read %zu, plotted %zu, rejected %zu\n",

@@ -178,6 +178,8 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	ad_signals_init();
 	parse_opts(argc, argv, &o);
+	o.cli.also[0] = o.z.state;
+	o.cli.also[1] = o.z.model_out;
 	status = o.info ? info(o.model)
 			: cli_run(&o.cli, o.files, o.nfiles, run, &o, &in);
 	recin_free(in);

@@ -217,6 +217,14 @@ main(int argc, char **argv)
 
 	ad_signals_init();
 	parse_opts(argc, argv, &o);
+	/*
+	 * A stop while reading, or while the trees grow, ends the program
+	 * by its signal: a model of part of the data is no model.  While
+	 * the file is written a stop is a flag, so that no temporary file
+	 * stays behind and no model is renamed into place.
+	 */
+	ad_signals_fatal();
+	o.cli.also[0] = o.jc.report;
 	ad_err_clear(&e);
 	if ((job = rfjob_new(&o.jc, &e)) == NULL) {
 		status = ad_err_report(&e);
@@ -228,14 +236,6 @@ main(int argc, char **argv)
 		status = ad_err_report(&e);
 		goto out;
 	}
-	/*
-	 * A stop while reading, or while the trees grow, ends the program
-	 * by its signal: a model of part of the data is no model.  While
-	 * the file is written a stop is a flag, so that no temporary file
-	 * stays behind and no model is renamed into place.
-	 */
-	ad_signals_fatal();
-	status = recin_status(in);
 	if (rfjob_evaluate(job, o.cli.quiet ? NULL : stderr, &e) < 0) {
 		status = ad_err_report(&e);
 		goto out;
@@ -247,6 +247,8 @@ main(int argc, char **argv)
 		status = ad_err_report(&e);
 		goto out;
 	}
+	/* the dead letters (and offsets) once the model is in place */
+	status = cli_close_io(in, NULL, EX_OK);
 	if (o.cli.verbose > 0) {
 		buf_init(&b);
 		rfjob_summary(job, recin_reject_count(in), o.cli.output, &b);

@@ -78,21 +78,37 @@ cli_opt_property_file(void *io_conf, const char *arg, struct ad_err *err)
 }
 
 /*
+ * Refuse (64) every output path of c that is one of the input files:
+ * -o, --reject, --metrics and the program's own in c->also.  Returns 0,
+ * or -1 with err set.
+ */
+static int
+check_outputs(const struct cli *c, char **files, size_t nfiles, bool to_stdout,
+    struct ad_err *err)
+{
+	const char *outs[3 + CLI_ALSO_MAX] = {c->output, c->reject, c->metrics};
+
+	memcpy(outs + 3, c->also, sizeof(c->also));
+	return cli_check_outputs(
+	    files, nfiles, outs, 3 + CLI_ALSO_MAX, to_stdout, err);
+}
+
+/*
  * Open the program's input: the operands (none: stdin) with c's
- * bad-record policy (--reject, --strict) and Kafka settings.  Failures
- * are reported.  Returns EX_OK with *in set (caller frees with
- * recin_free()), or the status to exit with and *in NULL.
+ * bad-record policy (--reject, --strict) and Kafka settings, after
+ * checking that no output of c is one of them.  Failures are reported.
+ * Returns EX_OK with *in set (caller frees with recin_free()), or the
+ * status to exit with and *in NULL.
  */
 int
 cli_open_input(
     const struct cli *c, char **files, size_t nfiles, struct recin **in)
 {
-	const char *outs[] = {c->output, c->reject};
 	struct ad_err e;
 
 	ad_err_clear(&e);
 	*in = NULL;
-	if (cli_check_outputs(files, nfiles, outs, 2, false, &e) < 0)
+	if (check_outputs(c, files, nfiles, false, &e) < 0)
 		return ad_err_report(&e);
 	*in = recin_new(files, nfiles, &c->io, c->reject, c->strict, &e);
 	return *in != NULL ? EX_OK : ad_err_report(&e);
@@ -168,12 +184,11 @@ int
 cli_open_output(
     const struct cli *c, char **files, size_t nfiles, struct sink **out)
 {
-	const char *outs[] = {c->output, c->reject};
 	struct ad_err e;
 
 	ad_err_clear(&e);
 	*out = NULL;
-	if (cli_check_outputs(files, nfiles, outs, 2,
+	if (check_outputs(c, files, nfiles,
 		c->output == NULL || strcmp(c->output, "-") == 0, &e) < 0)
 		return ad_err_report(&e);
 	*out = sink_open(c->output, &c->io, &e);
@@ -207,9 +222,16 @@ cli_open_io(const struct cli *c, char **files, size_t nfiles, struct recin **in,
 	if ((*out = sink_open(c->output, &c->io, &e)) == NULL)
 		return ad_err_report(&e);
 	recin_set_live(*in, *out); /* seen downstream within 100 ms */
-	if (c->metrics != NULL)
-		recin_set_metrics(
-		    *in, metrics_new(c->metrics, c->io.client_id));
+	if (c->metrics != NULL) {
+		struct metrics *m = metrics_new(c->metrics, c->io.client_id);
+
+		/* written once now: a path that cannot take it is 73 or 74 */
+		if (metrics_write(m, &e) < 0) {
+			metrics_free(m);
+			return ad_err_report(&e);
+		}
+		recin_set_metrics(*in, m);
+	}
 	return EX_OK;
 }
 

@@ -17,12 +17,17 @@
 #include "io/recin.h"
 #include "io/sink.h"
 
+/* How many outputs of its own a program names in struct cli's also */
+#define CLI_ALSO_MAX 2
+
 struct cli {
 	int verbose;
 	bool quiet;
 	const char *output;  /* -o; NULL means stdout */
 	const char *reject;  /* --reject dead-letter file */
 	const char *metrics; /* --metrics Prometheus textfile, or NULL */
+	/* the program's other outputs (--state, --report, --svg, ...) */
+	const char *also[CLI_ALSO_MAX];
 	bool strict;
 	struct io_conf io;
 };

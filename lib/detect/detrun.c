@@ -17,6 +17,7 @@
 #include "base/pool.h"
 #include "detect/detrun.h"
 #include "io/atomicfile.h"
+#include "io/statefile.h"
 #include "io/ndjson.h"
 #include "series/point.h"
 
@@ -358,26 +359,22 @@ load_line(
 /*
  * Load the state file at path into r (keys in the file replace keys of
  * the same name; beyond max_keys the oldest are evicted).  A missing file
- * is an empty state (returns 0).  Returns -1 with err set: EX_NOINPUT
- * when the file cannot be opened, EX_DATAERR with path:line on a bad
- * line (the keys before it are loaded).
+ * is an empty state (returns 0), and so is one that is not a regular
+ * file (lib/io/statefile).  Returns -1 with err set: EX_NOINPUT when the
+ * file cannot be opened or is a directory, EX_DATAERR with path:line on
+ * a bad line (the keys before it are loaded).
  */
 int
 detrun_load(struct detrun *r, const char *path, struct ad_err *err)
 {
-	FILE *fp = fopen(path, "r");
+	FILE *fp = statefile_open(path, err);
 	char *line = NULL, why[300];
 	size_t cap = 0, lineno = 0;
 	ssize_t len;
 	int rc = 0;
 
-	if (fp == NULL) {
-		if (errno == ENOENT)
-			return 0;
-		ad_err_set(err, EX_NOINPUT, "cannot open '%s': %s", path,
-		    strerror(errno));
-		return -1;
-	}
+	if (fp == NULL)
+		return err->status == EX_OK ? 0 : -1;
 	while ((len = getline(&line, &cap, fp)) > 0) {
 		lineno++;
 		while (

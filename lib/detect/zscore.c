@@ -14,6 +14,7 @@
 
 #include "base/keymap.h"
 #include "io/atomicfile.h"
+#include "io/statefile.h"
 #include "io/ndjson.h"
 #include "record/idkey.h"
 #include "series/likelihood.h"
@@ -213,35 +214,21 @@ zscore_apply_line(
 
 /*
  * Load a state file.  A missing file is an empty state (returns 0), and
- * so is one that is not a regular file (/dev/null, a FIFO: reading it
- * could take forever).  Returns -1 with err set (EX_NOINPUT for a
- * directory, EX_DATAERR with file:line on a bad line).
+ * so is one that is not a regular file (lib/io/statefile).  Returns -1
+ * with err set (EX_NOINPUT for a directory, EX_DATAERR with file:line on
+ * a bad line).
  */
 int
 zscore_load(struct zscore *z, const char *path, struct ad_err *err)
 {
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	FILE *fp = statefile_open(path, err);
 	char *line = NULL, why[300];
 	size_t cap = 0, lineno = 0;
-	struct stat st;
 	ssize_t len;
-	FILE *fp;
 	int rc = 0;
 
-	if (fd < 0 && errno == ENOENT)
-		return 0;
-	if (fd >= 0 && fstat(fd, &st) == 0 && !S_ISREG(st.st_mode) &&
-	    !S_ISDIR(st.st_mode)) {
-		close(fd);
-		return 0;
-	}
-	if (fd < 0 || S_ISDIR(st.st_mode) || (fp = fdopen(fd, "r")) == NULL) {
-		ad_err_set(err, EX_NOINPUT, "cannot open '%s': %s", path,
-		    strerror(fd >= 0 && S_ISDIR(st.st_mode) ? EISDIR : errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
+	if (fp == NULL)
+		return err->status == EX_OK ? 0 : -1;
 	while ((len = getline(&line, &cap, fp)) > 0) {
 		lineno++;
 		while (
@@ -310,46 +297,30 @@ zscore_dump(struct zscore *z,
 }
 
 static void
-emit_file(const char *line, size_t len, const char *key, void *arg)
+emit_line(const char *line, size_t len, const char *key, void *arg)
 {
 	(void)key;
-	fwrite(line, 1, len, arg);
-	putc('\n', arg);
+	buf_add(arg, line, len);
+	buf_addc(arg, '\n');
 }
 
 /*
  * Save the state to path atomically (lib/io/atomicfile: temporary file,
- * fsync, rename; a FIFO or a device is written into, a link followed).
+ * fsync, rename; a FIFO or a device is written into, a link followed;
+ * after a stop, a reader that takes nothing holds it up 500 ms at most).
  * Returns 0, or -1 with err set (EX_CANTCREAT, EX_IOERR).
  */
 int
 zscore_save(struct zscore *z, const char *path, struct ad_err *err)
 {
-	struct atomicfile af;
-	FILE *fp;
-	int fd;
+	struct buf b;
+	int rc;
 
-	if (atomicfile_open(&af, path, err) < 0)
-		return -1;
-	/* stdio on a copy of the descriptor, which the commit syncs */
-	if ((fd = dup(af.fd)) < 0 || (fp = fdopen(fd, "w")) == NULL) {
-		ad_err_set(err, EX_CANTCREAT, "cannot create '%s': %s", path,
-		    strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		atomicfile_abort(&af);
-		return -1;
-	}
-	zscore_dump(z, emit_file, fp);
-	if (fflush(fp) != 0 || ferror(fp)) {
-		ad_err_set(err, EX_IOERR, "cannot write '%s': %s", path,
-		    strerror(errno));
-		fclose(fp);
-		atomicfile_abort(&af);
-		return -1;
-	}
-	fclose(fp);
-	return atomicfile_commit(&af, err);
+	buf_init(&b);
+	zscore_dump(z, emit_line, &b);
+	rc = atomicfile_save(path, b.data, b.len, err);
+	buf_release(&b);
+	return rc;
 }
 
 /* Keys held now. */

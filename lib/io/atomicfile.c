@@ -82,10 +82,7 @@ atomicfile_open(struct atomicfile *af, const char *path, struct ad_err *err)
 			goto fail;
 		}
 		/* In place; a FIFO without a reader is an error, not a wait. */
-		af->fd = open(af->path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-		if (af->fd < 0 ||
-		    fcntl(af->fd, F_SETFL,
-			fcntl(af->fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		if ((af->fd = fdwrite_open(af->path, O_WRONLY)) < 0) {
 			ad_err_set(err, EX_CANTCREAT, "cannot create '%s': %s",
 			    path, strerror(errno));
 			goto fail;

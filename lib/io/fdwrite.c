@@ -9,6 +9,7 @@
  * it precedes: a window of a few instructions.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdint.h>
@@ -73,4 +74,26 @@ fdwrite_all(int fd, const void *p, size_t n)
 		n -= (size_t)w;
 	}
 	return 0;
+}
+
+/*
+ * open(2) path for writing with flags (O_WRONLY and O_CREAT, O_TRUNC or
+ * O_APPEND as the caller wants; O_CLOEXEC is added) and mode 0666, without
+ * waiting for a FIFO's reader: a FIFO that has none fails with ENXIO at
+ * once.  Writes to the descriptor block as usual.  Returns the
+ * descriptor, or -1 with errno set.
+ */
+int
+fdwrite_open(const char *path, int flags)
+{
+	int fd = open(path, flags | O_NONBLOCK | O_CLOEXEC, 0666), e;
+
+	if (fd >= 0 &&
+	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }

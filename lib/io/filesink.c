@@ -106,7 +106,8 @@ static const struct sink_ops file_ops = {
 };
 
 /*
- * Open spec: NULL or "-" (stdout) or a path (created or truncated).
+ * Open spec: NULL or "-" (stdout) or a path (created or truncated; a
+ * FIFO or a device is written into, a FIFO without a reader refused).
  * Returns a new sink (caller closes with sink_close()), or NULL with err
  * set (EX_CANTCREAT when a file cannot be created).
  */
@@ -124,8 +125,8 @@ filesink_open(const char *spec, const struct io_conf *conf, struct ad_err *err)
 		fs->fd = STDOUT_FILENO;
 		fs->is_stdout = true;
 		spec = "<stdout>";
-	} else if ((fs->fd = open(spec,
-			O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0) {
+	} else if ((fs->fd = fdwrite_open(spec, O_WRONLY | O_CREAT | O_TRUNC)) <
+		   0) {
 		ad_err_set(err, EX_CANTCREAT, "cannot create '%s': %s", spec,
 		    strerror(errno));
 		free(fs);

@@ -248,9 +248,10 @@ kafka_new(rd_kafka_type_t type, rd_kafka_conf_t *kc, struct ad_err *err)
 /*
  * Wait up to timeout_ms for the cluster to answer a metadata request for
  * u's topic, retrying while brokers are unreachable.  Sets *partitions to
- * the topic's partition count.  Returns 0, or -1 with err set:
- * EX_UNAVAILABLE when no broker answered in time or the topic does not
- * exist.
+ * the topic's partition count.  A stop signal ends the wait within about
+ * 100 ms: 0 with *partitions left as it was (the program stops before it
+ * reads or writes).  Returns 0, or -1 with err set: EX_UNAVAILABLE when
+ * no broker answered in time or the topic does not exist.
  */
 int
 kafka_wait_topic(rd_kafka_t *rk, const struct kafka_uri *u, int64_t timeout_ms,
@@ -264,9 +265,15 @@ kafka_wait_topic(rd_kafka_t *rk, const struct kafka_uri *u, int64_t timeout_ms,
 		const struct rd_kafka_metadata *md = NULL;
 		int64_t left = deadline - clock_now_ms();
 
-		if (left <= 0 || ad_stop)
+		if (ad_stop) {
+			rd_kafka_topic_destroy(rkt);
+			return 0;
+		}
+		if (left <= 0)
 			break;
-		e = rd_kafka_metadata(rk, 0, rkt, &md, (int)left);
+		/* in slices, so that a stop is seen */
+		e = rd_kafka_metadata(
+		    rk, 0, rkt, &md, (int)(left < 100 ? left : 100));
 		if (e == RD_KAFKA_RESP_ERR_NO_ERROR) {
 			e = md->topic_cnt == 1
 				? md->topics[0].err

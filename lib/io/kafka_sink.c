@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/clock.h"
+#include "io/fdwrite.h"
 #include "io/kafka.h"
 #include "io/kafka_impl.h"
 
@@ -24,6 +26,7 @@ struct ksink {
 	rd_kafka_resp_err_t failure;
 	char failmsg[256];
 	unsigned nwrites;
+	int64_t stop_deadline_ms; /* after a stop: when waiting ends, else 0 */
 };
 
 static void
@@ -68,6 +71,28 @@ failed(struct ksink *kk, struct ad_err *err)
 	return -1;
 }
 
+/*
+ * After a stop signal the brokers have FDWRITE_STOP_GRACE_MS to take what
+ * is queued, as a pipe's reader has (lib/io/fdwrite): true, with err set
+ * (EX_TEMPFAIL: nothing is committed, so the input is read again), once
+ * that has passed.
+ */
+static bool
+stopped_waiting(struct ksink *kk, struct ad_err *err)
+{
+	if (!ad_stop)
+		return false;
+	if (kk->stop_deadline_ms == 0)
+		kk->stop_deadline_ms = clock_now_ms() + FDWRITE_STOP_GRACE_MS;
+	if (clock_now_ms() < kk->stop_deadline_ms)
+		return false;
+	ad_err_set(err, EX_TEMPFAIL,
+	    "kafka: '%s': %d message%s not delivered within %d ms of the stop",
+	    kk->uri.name, rd_kafka_outq_len(kk->rk),
+	    rd_kafka_outq_len(kk->rk) == 1 ? "" : "s", FDWRITE_STOP_GRACE_MS);
+	return true;
+}
+
 static int
 kk_write(void *impl, const char *buf, size_t len, const char *key,
     size_t keylen, struct ad_err *err)
@@ -97,6 +122,8 @@ kk_write(void *impl, const char *buf, size_t len, const char *key,
 		rd_kafka_poll(kk->rk, 50);
 		if (kk->nfailed > 0)
 			return failed(kk, err);
+		if (stopped_waiting(kk, err))
+			return -1;
 	}
 	if ((++kk->nwrites & 63) == 0)
 		rd_kafka_poll(kk->rk, 0);
@@ -109,14 +136,19 @@ kk_flush(void *impl, struct ad_err *err)
 	struct ksink *kk = impl;
 	rd_kafka_resp_err_t e;
 
-	/* Bounded by message.timeout.ms: each message fails by then. */
+	/*
+	 * Bounded by message.timeout.ms: each message fails by then; after a
+	 * stop, by the grace period.
+	 */
 	do
-		e = rd_kafka_flush(kk->rk, 1000);
-	while (
-	    e == RD_KAFKA_RESP_ERR__TIMED_OUT && rd_kafka_outq_len(kk->rk) > 0);
+		e = rd_kafka_flush(kk->rk, 100);
+	while (e == RD_KAFKA_RESP_ERR__TIMED_OUT &&
+	       rd_kafka_outq_len(kk->rk) > 0 && !stopped_waiting(kk, err));
 	rd_kafka_poll(kk->rk, 0);
 	if (kk->nfailed > 0)
 		return failed(kk, err);
+	if (kk->stop_deadline_ms > 0 && rd_kafka_outq_len(kk->rk) > 0)
+		return -1; /* err set by stopped_waiting() */
 	return 0;
 }
 

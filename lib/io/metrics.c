@@ -17,6 +17,7 @@
 #include "base/clock.h"
 #include "base/dtoa.h"
 #include "base/keymap.h"
+#include "io/atomicfile.h"
 #include "io/metrics.h"
 
 struct metric {
@@ -26,7 +27,7 @@ struct metric {
 };
 
 struct metrics {
-	char *path, *tmp, *prog;
+	char *path, *prog;
 	struct metric *v;
 	size_t n, cap;
 	int64_t written_ms; /* when the file was last written, or -1 */
@@ -41,11 +42,8 @@ struct metrics *
 metrics_new(const char *path, const char *prog)
 {
 	struct metrics *m = xcalloc(1, sizeof(*m));
-	size_t n = strlen(path) + 32;
 
 	m->path = xstrdup(path);
-	m->tmp = xmalloc(n);
-	snprintf(m->tmp, n, "%s.tmp.%ld", path, (long)getpid());
 	m->prog = xstrdup(prog);
 	m->written_ms = -1;
 	buf_init(&m->b);
@@ -149,18 +147,17 @@ metrics_due(const struct metrics *m, int64_t now_ms)
 }
 
 /*
- * Rewrite the file atomically with the values set so far, and the time
+ * Rewrite the file atomically (lib/io/atomicfile: a FIFO or a device is
+ * written into, never replaced) with the values set so far, and the time
  * of writing as adpipe_metrics_written_seconds (so that a stalled
  * program shows).  Returns 0, or -1 with err set (EX_CANTCREAT: the
- * temporary file cannot be created; EX_IOERR: writing or renaming it
- * failed).
+ * file cannot be created, or is a directory or a FIFO without a reader;
+ * EX_IOERR: writing or renaming it failed).
  */
 int
 metrics_write(struct metrics *m, struct ad_err *err)
 {
 	struct timespec ts;
-	FILE *fp;
-	int rc = 0;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	metrics_set(m, "metrics_written_seconds",
@@ -180,24 +177,8 @@ metrics_write(struct metrics *m, struct ad_err *err)
 		buf_add_double(&m->b, x->value);
 		buf_addc(&m->b, '\n');
 	}
-	if ((fp = fopen(m->tmp, "w")) == NULL) {
-		ad_err_set(err, EX_CANTCREAT, "cannot create '%s': %s", m->tmp,
-		    strerror(errno));
+	if (atomicfile_save(m->path, m->b.data, m->b.len, err) < 0)
 		return -1;
-	}
-	errno = 0;
-	if (fwrite(m->b.data, 1, m->b.len, fp) != m->b.len)
-		rc = -1;
-	if (fclose(fp) != 0)
-		rc = -1;
-	if (rc == 0 && rename(m->tmp, m->path) != 0)
-		rc = -1;
-	if (rc < 0) {
-		ad_err_set(err, EX_IOERR, "cannot write '%s': %s", m->path,
-		    strerror(errno ? errno : EIO));
-		unlink(m->tmp);
-		return -1;
-	}
 	m->written_ms = clock_now_ms();
 	return 0;
 }
@@ -214,7 +195,6 @@ metrics_free(struct metrics *m)
 	}
 	free(m->v);
 	free(m->path);
-	free(m->tmp);
 	free(m->prog);
 	buf_release(&m->b);
 	free(m);

@@ -14,13 +14,16 @@
 #include <stdio.h>
 
 #include "base/ad.h"
+#include "base/buf.h"
 
 struct reject {
-	FILE *fp; /* dead-letter file, or NULL */
+	int fd; /* dead-letter file, or -1 */
 	char *path;
 	bool strict;
 	size_t count;
-	bool failed; /* writing the dead-letter file failed */
+	bool failed;  /* writing the dead-letter file failed */
+	int errnum;   /* why, when it failed */
+	struct buf b; /* lines not written yet */
 	/* io_conf's warn hook: each reason and write error; NULL: silent */
 	void (*warn)(
 	    const char *file, size_t line, const char *fmt, va_list ap);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause; see COPYING */
 /*
  * Writing a --report: the JSON text of the report and a newline, to a
- * file that is created or truncated, or to standard output for "-".
+ * file replaced whole (lib/io/atomicfile: a FIFO or a device is written
+ * into), or to standard output for "-".
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "io/atomicfile.h"
 #include "io/report.h"
 #include "io/ndjson.h"
 
@@ -22,21 +24,15 @@ int
 report_write(const char *path, const json_t *report, struct ad_err *err)
 {
 	struct buf b;
-	FILE *fp = strcmp(path, "-") == 0 ? stdout : fopen(path, "w");
-	bool short_write;
 	int rc = 0;
 
-	if (fp == NULL) {
-		ad_err_set(err, EX_CANTCREAT, "cannot create '%s': %s", path,
-		    strerror(errno));
-		return -1;
-	}
 	buf_init(&b);
 	ndjson_dump(&b, report);
 	buf_addc(&b, '\n');
-	short_write = fwrite(b.data, 1, b.len, fp) != b.len;
-	/* closed whatever happened, so that a full disk leaks no FILE */
-	if ((fp != stdout ? fclose(fp) : fflush(fp)) != 0 || short_write) {
+	if (strcmp(path, "-") != 0) {
+		rc = atomicfile_save(path, b.data, b.len, err);
+	} else if (fwrite(b.data, 1, b.len, stdout) != b.len ||
+		   fflush(stdout) != 0) {
 		ad_err_set(err, EX_IOERR, "cannot write '%s': %s", path,
 		    strerror(errno));
 		rc = -1;

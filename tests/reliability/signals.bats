@@ -438,3 +438,63 @@ b_blocked() {
 @test "ad-eval: paused FIFO" { b_paused fifo TERM "$R/scored" ad-eval --truth label --negative normal.; }
 @test "ad-eval: paused stdin" { b_paused stdin INT "$R/scored" ad-eval --truth label --negative normal.; }
 @test "ad-eval: busy" { b_busy TERM scored ad-eval --truth label --negative normal.; }
+
+# --- what an output option blocks on (issue 21): --svg, --reject, --state -----
+
+@test "ad-eval: blocked writing the --svg into a FIFO nobody reads" {
+	# 50 keys of 400 scores with a window each: a 380 KB picture
+	awk 'BEGIN { for (i = 0; i < 20000; i++)
+		printf "{\"id\":\"k%d\",\"ts\":%.0f,\"score\":%.3f}\n", i % 50,
+		    1700000000000 + int(i / 50) * 60000, (i % 97) / 97 }' >"$R/nab"
+	python3 -c 'import json; print(json.dumps({"k%d" % k: [["2023-11-14 22:30:00", "2023-11-14 23:00:00"]] for k in range(50)}))' >"$R/win"
+	mkfifo "$T/o"
+	exec 8<>"$T/o"
+	spawn ad-eval --windows "$R/win" --svg "$T/o" "$R/nab" >"$T/out" 2>"$T/err"
+	await "a blocked write" in_call write
+	stop TERM
+	b_status TERM
+}
+
+# s_blocked_file SIG OPT KIND CMD...: endless input of KIND; OPT (a
+# file option) names a FIFO nobody reads; on SIG: 74, a write error on it.
+s_blocked_file() {
+	local sig=$1 opt=$2
+	feeder "$(endless "$3")"
+	shift 3
+	mkfifo "$T/o"
+	exec 8<>"$T/o"
+	spawn "$@" "$opt" "$T/o" <&6 >"$T/out" 2>"$T/err"
+	await "a blocked write" in_call write
+	stop "$sig"
+	assert_equal "$status" 74
+	grep -q "write error on '$T/o'" "$T/err" || fail "stderr: $(head -c 300 "$T/err")"
+}
+
+@test "--reject into a FIFO nobody reads: every streaming program ends, 74" {
+	# endless bad lines: each goes to --reject
+	endless() { echo "exec yes 'this is not json'"; }
+	s_blocked_file TERM --reject bad ad-clean
+	reset
+	s_blocked_file INT --reject bad ad-score --zscore 3
+	reset
+	s_blocked_file TERM --reject bad ad-detect
+	reset
+	s_blocked_file INT --reject bad ad-alert --field value --above 1
+}
+
+@test "--state into a FIFO nobody reads: ad-score and ad-detect end, 74" {
+	# 20,000 keys: 870 KB of state, saved when the input ends
+	awk 'BEGIN { for (i = 0; i < 20000; i++)
+		printf "{\"id\":\"key%d\",\"ts\":%.0f,\"value\":%d}\n", i,
+		    1700000000000 + i * 1000, i % 7 }' >"$R/keys"
+	for cmd in "ad-score --zscore 3" "ad-detect"; do
+		reset
+		mkfifo "$T/o"
+		exec 8<>"$T/o"
+		spawn $cmd --state "$T/o" "$R/keys" >"$T/out" 2>"$T/err"
+		await "a blocked write" in_call write
+		stop TERM
+		assert_equal "$status" 74
+		grep -q "'$T/o'" "$T/err" || fail "$cmd: stderr: $(head -c 300 "$T/err")"
+	done
+}
