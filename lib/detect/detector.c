@@ -29,6 +29,7 @@ static const char *const part_names[NPARTS] = {
 enum {
 	T_WARMUP,      /* points before any score */
 	T_GAUSS_HL,    /* gauss: the level and spread of the series */
+	T_GAUSS_CLIP,  /* gauss: spreads beyond which a value is clipped */
 	T_AVG_HL,      /* likelihood: the smoothing of raw scores */
 	T_HIST_HL,     /* likelihood: their long-run distribution */
 	T_CTX_HL,      /* context: how fast transitions are forgotten */
@@ -47,7 +48,8 @@ static const struct {
 	double def;
 } tunables[T_NTUNE] = {
     [T_WARMUP] = {"warmup", 150},
-    [T_GAUSS_HL] = {"gauss_hl", 2000},
+    [T_GAUSS_HL] = {"gauss_hl", 500},
+    [T_GAUSS_CLIP] = {"gauss_clip", 4},
     [T_AVG_HL] = {"avg_hl", 3},
     [T_HIST_HL] = {"hist_hl", 3000},
     [T_CTX_HL] = {"ctx_hl", 2000},
@@ -58,7 +60,7 @@ static const struct {
     [T_QUIET] = {"quiet", 100},
     [T_QUIET_LEVEL] = {"quiet_level", 0.5},
     [T_MARGIN] = {"margin", 0.1},
-    [T_REPEAT] = {"repeat", 0.5},
+    [T_REPEAT] = {"repeat", 0.45},
 };
 
 #define NBINS 16   /* context: value bins over the range seen */
@@ -66,7 +68,8 @@ static const struct {
 #define DAY_MS 86400000
 #define RAW_CAP 10 /* raw scores beyond this are as unusual as it gets */
 #define CTX_RESCALE 1e150
-#define REPEAT_RING 16 /* repeat: the detections remembered */
+#define REPEAT_RING 16	   /* repeat: the detections remembered */
+#define GAUSS_UNCLIPPED 30 /* gauss: points learned as they are */
 
 /* Running mean and variance with exponential forgetting. */
 struct ewstat {
@@ -185,6 +188,25 @@ ew_learn(struct ewstat *s, double x, double hl, double n)
 	dx = x - s->mean;
 	s->mean += alpha * dx;
 	s->var = (1 - alpha) * (s->var + alpha * dx * dx);
+}
+
+/*
+ * Gauss learns the value clipped to gauss_clip spreads either side of its
+ * level (a Huber-style update): a spike is scored in full, but it moves
+ * the level and spread no more than a value at the clip would, so that
+ * one burst does not widen the spread and hide the next anomaly for the
+ * next few thousand points.  A lasting shift still gets in, a clipped
+ * step at a time.  The first points, which have no spread yet, are
+ * learned as they are.
+ */
+static void
+gauss_learn(struct state *s, double x, const struct detector_params *p)
+{
+	double c = p->tune[T_GAUSS_CLIP] * sqrt(s->gauss.var);
+
+	if (s->n > GAUSS_UNCLIPPED && c > 0)
+		x = fmin(fmax(x, s->gauss.mean - c), s->gauss.mean + c);
+	ew_learn(&s->gauss, x, p->tune[T_GAUSS_HL], s->n);
 }
 
 /* |a| in units of sd, capped; a constant that moves is at the cap. */
@@ -340,7 +362,7 @@ detector_step(struct detector *d, int64_t t, double x, struct detector_out *o)
 	raw[SEASON] = season_raw(s, t, x, p);
 	s->lo = fmin(s->lo, x);
 	s->hi = fmax(s->hi, x);
-	ew_learn(&s->gauss, x, p->tune[T_GAUSS_HL], s->n);
+	gauss_learn(s, x, p);
 	for (size_t i = 0; i < NSCORED; i++) {
 		z[i] = likelihood_z(&s->lik[i], raw[i], &lc);
 		o->parts[i] = likelihood_score(likelihood_tail(z[i]));

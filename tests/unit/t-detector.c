@@ -2,7 +2,9 @@
 /*
  * Unit tests for lib/detect/detector: crafted series with known answers
  * (a flat line, a spike, a step, a missing stretch, a daily event that
- * comes every day), the quiet period, each component on the case it is
+ * comes every day), the quiet period, a step after a burst (gauss learns
+ * clipped values, so that the burst does not hide it), each component on
+ * the case it is
  * for (a daily shape at twice the pace: only the season component sees
  * it, and not enough to reach the threshold), a spike that comes back
  * every 200 points (damped by repeat from the second on), the bounds of the score, and the saved state
@@ -110,6 +112,14 @@ zigzag(struct prng *r, int i)
 	double x = daily(r, i);
 
 	return i >= AT && i < AT + 40 ? (i % 2 ? 40 : 60) : x;
+}
+
+/* A burst of 10 points at +100, then from AT a step of +40. */
+static double
+burst_step(struct prng *r, int i)
+{
+	return daily(r, i) + (i >= AT - 400 && i < AT - 390 ? 100 : 0) +
+	       (i >= AT ? 40 : 0);
 }
 
 /*
@@ -226,18 +236,17 @@ quiet(void)
 	detector_free(d);
 }
 
-/* Part k's largest score over points [from, to) of f. */
+/* Part k's largest score over points [from, to) of f, with params p. */
 static double
-part_max(double (*f)(struct prng *, int), size_t k, int from, int to)
+part_max_p(double (*f)(struct prng *, int), size_t k, int from, int to,
+    const struct detector_params *p)
 {
-	struct detector_params p;
 	struct detector *d;
 	struct detector_out o;
 	struct prng r;
 	double m = 0;
 
-	detector_defaults(&p);
-	d = detector_new(&p);
+	d = detector_new(p);
 	prng_init(&r, 11);
 	for (int i = 0; i < to; i++) {
 		detector_step(d, T0 + (long long)i * STEP_MS, f(&r, i), &o);
@@ -246,6 +255,16 @@ part_max(double (*f)(struct prng *, int), size_t k, int from, int to)
 	}
 	detector_free(d);
 	return m;
+}
+
+/* Part k's largest score over points [from, to) of f, by default. */
+static double
+part_max(double (*f)(struct prng *, int), size_t k, int from, int to)
+{
+	struct detector_params p;
+
+	detector_defaults(&p);
+	return part_max_p(f, k, from, to, &p);
 }
 
 static void
@@ -264,6 +283,14 @@ components(void)
 		part_max(step, g, AT, AT + 10) > 0.5,
 	    "gauss: quiet on the daily sine, above .5 within 10 points of a "
 	    "step of 25 sd");
+	detector_defaults(&p);
+	ok(detector_param_set(&p, "gauss_clip", 0) == 0 &&
+		part_max(burst_step, g, AT - 350, AT) < 0.05 &&
+		part_max(burst_step, g, AT, AT + 40) > 0.5 &&
+		part_max_p(burst_step, g, AT, AT + 40, &p) < 0.3,
+	    "gauss learns values clipped at 4 spreads: after a burst of +100, "
+	    "quiet, and a step of +40 inside the range scores above .5 "
+	    "(under .3 with gauss_clip 0, the burst's spread learned)");
 	ok(part_max(zigzag, x, AT, AT + 5) > 0.2 &&
 		part_max(zigzag, g, AT, AT + 5) < 0.05 &&
 		part_max(zigzag, ra, AT, AT + 40) == 0,
