@@ -17,6 +17,7 @@
 #include "base/timefmt.h"
 #include "base/utf8.h"
 #include "eval/windows.h"
+#include "io/smallfile.h"
 
 struct wparse {
 	const char *p, *end;
@@ -410,31 +411,16 @@ windows_parse(struct windows *ws, const char *text, size_t len,
 int
 windows_load(struct windows *ws, const char *path, struct ad_err *err)
 {
-	FILE *fp = fopen(path, "rb");
-	struct buf b;
-	char chunk[65536];
-	size_t n;
+	size_t len;
+	char *text;
 	int rc;
 
 	memset(ws, 0, sizeof(*ws));
-	if (fp == NULL) {
-		ad_err_set(err, EX_NOINPUT, "cannot open '%s': %s", path,
-		    strerror(errno));
+	text = smallfile_read(path, SMALLFILE_MAX, "windows file", &len, err);
+	if (text == NULL)
 		return -1;
-	}
-	buf_init(&b);
-	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0)
-		buf_add(&b, chunk, n);
-	if (ferror(fp)) {
-		ad_err_set(err, EX_NOINPUT, "cannot read '%s': %s", path,
-		    strerror(errno));
-		fclose(fp);
-		buf_release(&b);
-		return -1;
-	}
-	fclose(fp);
-	rc = windows_parse(ws, b.data != NULL ? b.data : "", b.len, path, err);
-	buf_release(&b);
+	rc = windows_parse(ws, text, len, path, err);
+	free(text);
 	return rc;
 }
 

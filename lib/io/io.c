@@ -14,6 +14,7 @@
 
 #include "base/ad.h"
 #include "io/io.h"
+#include "io/smallfile.h"
 
 /* Set conf to the defaults; client_id is borrowed and must outlive conf. */
 void
@@ -44,38 +45,17 @@ int
 io_conf_add_prop_file(
     struct io_conf *conf, const char *path, struct ad_err *err)
 {
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	char *text = NULL, *line, *next;
+	char *text, *line, *next;
 	size_t len = 0, lineno = 0;
-	struct stat st;
-	ssize_t n;
-	int rc = -1;
+	int rc;
 
-	if (fd < 0 || fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
-		ad_err_set(err, EX_NOINPUT, "cannot open '%s': %s", path,
-		    strerror(fd >= 0 && S_ISDIR(st.st_mode) ? EISDIR : errno));
-		goto out;
+	text =
+	    smallfile_read(path, IO_PROP_FILE_MAX, "property file", &len, err);
+	if (text == NULL) {
+		if (err->status == EX_DATAERR)
+			err->status = EX_CONFIG;
+		return -1;
 	}
-	fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
-	text = xmalloc(IO_PROP_FILE_MAX + 2);
-	while (len <= IO_PROP_FILE_MAX &&
-	       (n = read(fd, text + len, IO_PROP_FILE_MAX + 1 - len)) != 0) {
-		if (n < 0 && errno == EINTR && !ad_stop)
-			continue;
-		if (n < 0) {
-			ad_err_set(err, EX_IOERR, "cannot read '%s': %s", path,
-			    strerror(errno));
-			goto out;
-		}
-		len += (size_t)n;
-	}
-	if (len > IO_PROP_FILE_MAX) {
-		ad_err_set(err, EX_CONFIG,
-		    "'%s': over %d bytes, not a property file", path,
-		    IO_PROP_FILE_MAX);
-		goto out;
-	}
-	text[len] = '\0';
 	rc = 0;
 	for (line = text; line != NULL && line < text + len; line = next) {
 		char *p = line, *e;
@@ -98,9 +78,6 @@ io_conf_add_prop_file(
 		}
 		io_conf_add_prop(conf, p);
 	}
-out:
-	if (fd >= 0)
-		close(fd);
 	free(text);
 	return rc;
 }

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "io/csvin.h"
-#include "io/filesource.h"
+#include "io/smallfile.h"
 #include "record/costs.h"
 
 /* field without the spaces around it, as a new string */
@@ -120,8 +120,9 @@ out:
 int
 costs_load(struct costs *c, const char *path, struct ad_err *err)
 {
-	struct io_conf conf = {0};
-	struct source *src;
+	struct source *src = NULL;
+	char *text;
+	size_t len;
 	struct csvin *in = NULL;
 	struct csv_row row;
 	size_t *seen = NULL, nrows = 0, last = 0;
@@ -129,8 +130,10 @@ costs_load(struct costs *c, const char *path, struct ad_err *err)
 
 	memset(c, 0, sizeof(*c));
 	c->path = xstrdup(path);
-	if ((src = filesource_open(path, &conf, err)) == NULL)
+	if ((text = smallfile_read(
+		 path, SMALLFILE_MAX, "cost matrix", &len, err)) == NULL)
 		goto out;
+	src = smallfile_source(path, text, len);
 	in = csvin_new(src);
 	while ((got = csvin_next(in, &row, err)) != 0) {
 		if (got < 0)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "io/smallfile.h"
 #include "record/labels.h"
 
 static size_t
@@ -49,17 +50,21 @@ labels_binary(struct labels *l, const char *normal)
 int
 labels_load(struct labels *l, const char *path, struct ad_err *err)
 {
-	FILE *fp = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0, lineno = 0;
+	size_t textlen, cap = 0, lineno = 0;
+	char *text, *line = NULL;
 	ssize_t len;
+	FILE *fp;
 	int rc = 0;
 
 	memset(l, 0, sizeof(*l));
 	add_class(l, "normal");
-	if (fp == NULL) {
-		ad_err_set(err, EX_NOINPUT, "cannot open '%s': %s", path,
-		    strerror(errno));
+	text =
+	    smallfile_read(path, SMALLFILE_MAX, "classes file", &textlen, err);
+	if (text == NULL)
+		return -1;
+	if (textlen == 0 || (fp = fmemopen(text, textlen, "r")) == NULL) {
+		free(text);
+		ad_err_set(err, EX_DATAERR, "'%s': no classes", path);
 		return -1;
 	}
 	while ((len = getline(&line, &cap, fp)) > 0) {
@@ -84,6 +89,7 @@ labels_load(struct labels *l, const char *path, struct ad_err *err)
 	}
 	free(line);
 	fclose(fp);
+	free(text);
 	if (rc == 0 && l->nclass < 2) {
 		ad_err_set(err, EX_DATAERR, "'%s': no classes", path);
 		rc = -1;
