@@ -227,8 +227,16 @@ cli_open_io(const struct cli *c, char **files, size_t nfiles, struct recin **in,
 
 		/* written once now: a path that cannot take it is 73 or 74 */
 		if (metrics_write(m, &e) < 0) {
+			struct ad_err ignored;
+
 			metrics_free(m);
-			return ad_err_report(&e);
+			status = ad_err_report(&e);
+			/* nothing was written: close the output here, since
+			 * callers release only the input on this path */
+			ad_err_clear(&ignored);
+			(void)sink_close(*out, &ignored);
+			*out = NULL;
+			return status;
 		}
 		recin_set_metrics(*in, m);
 	}
