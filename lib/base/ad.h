@@ -62,4 +62,17 @@ void ad_std_fds(void);
 void ad_signals_fatal(void);
 void ad_stop_reraise(void);
 
+/*
+ * Built with AddressSanitizer (gcc or clang): allocators that carve
+ * objects from big blocks give each its own malloc() instead, so that
+ * every object is checked.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define AD_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define AD_ASAN 1
+#endif
+#endif
+
 #endif

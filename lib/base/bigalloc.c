@@ -17,12 +17,8 @@
 #include "base/ad.h"
 #include "base/bigalloc.h"
 
-#if defined(__SANITIZE_ADDRESS__)
+#ifdef AD_ASAN
 #define BIGALLOC_MALLOC_ONLY 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define BIGALLOC_MALLOC_ONLY 1
-#endif
 #endif
 #if !defined(MREMAP_MAYMOVE) || !defined(MREMAP_FIXED)
 #define BIGALLOC_MALLOC_ONLY 1

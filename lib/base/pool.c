@@ -16,14 +16,6 @@
 #define CHUNK BIGALLOC_HUGE
 #define ALIGN 16
 
-#if defined(__SANITIZE_ADDRESS__)
-#define POOL_MALLOC_ONLY 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define POOL_MALLOC_ONLY 1
-#endif
-#endif
-
 struct chunk {
 	struct chunk *next, *prev;
 };
@@ -54,7 +46,7 @@ pool_new(size_t size)
 	return p;
 }
 
-#ifdef POOL_MALLOC_ONLY
+#ifdef AD_ASAN
 void *
 pool_alloc(struct pool *p)
 {
@@ -141,7 +133,7 @@ pool_destroy(struct pool *p)
 	while (p->chunks != NULL) {
 		struct chunk *next = p->chunks->next;
 
-#ifdef POOL_MALLOC_ONLY
+#ifdef AD_ASAN
 		free(p->chunks);
 #else
 		bigalloc_free(p->chunks, p->chunk_size);

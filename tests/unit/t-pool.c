@@ -4,15 +4,8 @@
 #include <string.h>
 
 #include "tap.h"
+#include "base/ad.h"
 #include "base/pool.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-#define POOL_MALLOC_ONLY 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define POOL_MALLOC_ONLY 1
-#endif
-#endif
 
 int
 main(void)
@@ -54,7 +47,7 @@ main(void)
 		unsigned char *a = pool_alloc(p), *b = pool_alloc(p), *c;
 		int z = 1;
 
-#ifdef POOL_MALLOC_ONLY
+#ifdef AD_ASAN
 		ok(1, "# SKIP reuse: under ASan each object is a malloc()");
 #else
 		ok((a == obj[500] && b == obj[17]), "freed objects are reused");
